@@ -1,0 +1,34 @@
+"""The FastAPI application of one Lambda function: only the routers that function serves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from mangum import Mangum
+
+from .auth import BearerAuthMiddleware
+from .errors import install_error_handlers
+
+
+def _token_is_valid(token: str) -> bool:
+    from ..wiring import token_store
+
+    return token_store().is_valid(token)
+
+
+def create_app(*routers: APIRouter, token_is_valid: Callable[[str], bool] = _token_is_valid) -> FastAPI:
+    # No generated docs: each function serves a few routes, and building the schema costs cold-start time.
+    app = FastAPI(title="RecordEngine Documents API", openapi_url=None, docs_url=None, redoc_url=None)
+    for router in routers:
+        app.include_router(router)
+    install_error_handlers(app)
+    app.add_middleware(BearerAuthMiddleware, is_valid=token_is_valid)
+    return app
+
+
+def lambda_handler(*routers: APIRouter) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The Lambda handler for an API function: API Gateway HTTP API (v2) events in, responses out."""
+    # lifespan="off": Mangum would otherwise run the ASGI lifespan on every invocation.
+    return Mangum(create_app(*routers), lifespan="off")

@@ -1,0 +1,123 @@
+"""The published Documents API (API.md Part 1). One router per endpoint: each is its own Lambda function."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Header, Request, UploadFile
+
+from ..documents import UploadRequest, parse_status
+from ..errors import InvalidInput, InvalidStatus
+from ..idempotency import run_once
+from ..models import DocumentPage, PresignedUpload, PresignedUploadRequest, StatusUpdated, UploadedDocument
+from ..models import Document as DocumentRecord
+from .dependencies import DocumentServiceDep
+from .pagination import DEFAULT_LIMIT, Limit, Offset
+from .paths import path_id
+
+upload_router = APIRouter()
+presigned_upload_router = APIRouter()
+list_router = APIRouter()
+get_router = APIRouter()
+status_router = APIRouter()
+
+
+def parse_external_refs(value: str | None) -> dict[str, Any]:
+    if value is None or not value.strip():
+        return {}
+    try:
+        refs = json.loads(value)
+    except ValueError:
+        raise InvalidInput("external_refs must be a JSON object; it is not valid JSON.") from None
+    if not isinstance(refs, dict):
+        raise InvalidInput("external_refs must be a JSON object, e.g. {\"salesforce\": {\"record_id\": \"...\"}}.")
+    return refs
+
+
+def _principal(request: Request) -> str:
+    # The idempotency scope: one client's keys never collide with another's.
+    authorization = request.headers.get("authorization", "")
+    return hashlib.sha256(authorization.encode()).hexdigest()[:16]
+
+
+@upload_router.post("/api/documents/upload", status_code=201)
+def upload_document(
+    request: Request,
+    service: DocumentServiceDep,
+    file: Annotated[UploadFile, File()],
+    contact_id: Annotated[int, Form()],
+    folder_id: Annotated[int, Form()],
+    profile_id: Annotated[int | None, Form()] = None,
+    external_refs: Annotated[str | None, Form()] = None,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> UploadedDocument:
+    upload = UploadRequest(
+        # One byte past the limit is enough to know the file is too large.
+        content=file.file.read(service.settings.max_upload_bytes + 1),
+        filename=file.filename or "",
+        contact_id=contact_id,
+        folder_id=folder_id,
+        profile_id=profile_id,
+        external_refs=parse_external_refs(external_refs),
+    )
+    if idempotency_key is None:
+        return service.upload(upload)
+    fingerprint = hashlib.sha256(upload.content)
+    fingerprint.update(json.dumps([upload.filename, contact_id, folder_id, profile_id, upload.external_refs],
+                                  sort_keys=True).encode())
+    first = run_once(
+        lambda: service.upload(upload).model_dump(mode="json"),
+        scope=f"upload:{_principal(request)}",
+        key=idempotency_key,
+        fingerprint=fingerprint.hexdigest(),
+        lambda_context=request.scope.get("aws.context"),
+    )
+    return UploadedDocument.model_validate(first)
+
+
+@presigned_upload_router.post("/api/documents/uploads", status_code=201)
+def create_presigned_upload(request: PresignedUploadRequest, service: DocumentServiceDep) -> PresignedUpload:
+    return service.create_presigned_upload(request)
+
+
+@list_router.get("/api/documents")
+def list_documents(
+    service: DocumentServiceDep,
+    contact_id: int | None = None,
+    folder_id: int | None = None,
+    status: str | None = None,
+    created_from: str | None = None,
+    created_to: str | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
+) -> DocumentPage:
+    return service.list(
+        contact_id=contact_id,
+        folder_id=folder_id,
+        status=status,
+        created_from=created_from,
+        created_to=created_to,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@get_router.get("/api/documents/{document_id}")
+def get_document(document_id: str, service: DocumentServiceDep) -> DocumentRecord:
+    return service.get(path_id(document_id, "Document"))
+
+
+@status_router.patch("/api/documents/{document_id}/status")
+async def update_document_status(document_id: str, request: Request, service: DocumentServiceDep) -> StatusUpdated:
+    # The body is read here rather than declared: API.md answers a bad or missing status with 400, not 422.
+    doc_id = path_id(document_id, "Document")
+    try:
+        body = json.loads(await request.body())
+    except ValueError:
+        raise InvalidStatus("The body must be JSON like {\"status\": \"Approved\"}.") from None
+    value = body.get("status") if isinstance(body, dict) else None
+    if not isinstance(value, str):
+        raise InvalidStatus("The body must be JSON like {\"status\": \"Approved\"}.")
+    return service.set_status(doc_id, parse_status(value))

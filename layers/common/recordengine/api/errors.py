@@ -1,0 +1,69 @@
+"""Every error answer of the API is decided here: domain errors and validation errors to HTTP statuses."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    InvalidStatus,
+    NotFound,
+    PayloadTooLarge,
+    StorageUnavailable,
+    UnsupportedMediaType,
+)
+
+logger = logging.getLogger(__name__)
+
+STATUS_BY_ERROR: dict[type[DomainError], int] = {
+    InvalidStatus: 400,
+    NotFound: 404,
+    Conflict: 409,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
+    InvalidInput: 422,
+    StorageUnavailable: 503,
+}
+
+
+def error_response(status_code: int, detail: Any, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"detail": jsonable_encoder(detail)}, status_code=status_code, headers=headers)
+
+
+async def _domain_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, DomainError)
+    status_code = next((code for kind, code in STATUS_BY_ERROR.items() if isinstance(error, kind)), 400)
+    return error_response(status_code, error.detail)
+
+
+async def _validation_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    # The raw input is left out of the answer: it can be a whole uploaded file.
+    details = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in error.errors()]
+    return error_response(422, details)
+
+
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    return error_response(error.status_code, error.detail, getattr(error, "headers", None))
+
+
+async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
+    logger.exception("Unhandled error on %s %s", request.method, request.url.path)
+    return error_response(500, "Internal server error.")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)

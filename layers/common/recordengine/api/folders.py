@@ -1,0 +1,24 @@
+from fastapi import APIRouter
+
+from ..models import Folder, FolderCreate, FolderPage
+from .dependencies import FolderCatalogDep
+from .pagination import DEFAULT_LIMIT, Limit, Offset
+from .paths import path_id
+
+router = APIRouter(prefix="/api/folders")
+
+
+@router.post("", status_code=201)
+def create_folder(request: FolderCreate, folders: FolderCatalogDep) -> Folder:
+    return folders.create(request)
+
+
+@router.get("")
+def list_folders(folders: FolderCatalogDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> FolderPage:
+    page = folders.page(limit, offset)
+    return FolderPage(total=page.total, limit=limit, offset=offset, folders=page.items)
+
+
+@router.get("/{folder_id}")
+def get_folder(folder_id: str, folders: FolderCatalogDep) -> Folder:
+    return folders.get(path_id(folder_id, "Folder"))

@@ -1,0 +1,10 @@
+from fastapi import APIRouter
+
+from ..models import Health
+
+router = APIRouter()
+
+
+@router.get("/api/health")
+def health() -> Health:
+    return Health()

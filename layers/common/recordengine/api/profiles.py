@@ -1,0 +1,24 @@
+from fastapi import APIRouter
+
+from ..models import Profile, ProfileCreate, ProfilePage
+from .dependencies import ProfileCatalogDep
+from .pagination import DEFAULT_LIMIT, Limit, Offset
+from .paths import path_id
+
+router = APIRouter(prefix="/api/profiles")
+
+
+@router.post("", status_code=201)
+def create_profile(request: ProfileCreate, profiles: ProfileCatalogDep) -> Profile:
+    return profiles.create(request)
+
+
+@router.get("")
+def list_profiles(profiles: ProfileCatalogDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> ProfilePage:
+    page = profiles.page(limit, offset)
+    return ProfilePage(total=page.total, limit=limit, offset=offset, profiles=page.items)
+
+
+@router.get("/{profile_id}")
+def get_profile(profile_id: str, profiles: ProfileCatalogDep) -> Profile:
+    return profiles.get(path_id(profile_id, "Profile"))

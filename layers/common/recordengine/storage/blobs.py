@@ -1,0 +1,59 @@
+"""Uploaded files in S3, under keys the server generates: `documents/<document id>/<random>`.
+
+The client's filename never becomes part of a key (it is kept as data on the document), so no name can
+collide with, overwrite or escape to another object.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+DOCUMENTS_PREFIX = "documents/"
+_KEY_PATTERN = re.compile(r"^documents/(?P<id>[1-9][0-9]{0,17})/[0-9a-f]{32}$")
+
+
+def new_document_key(document_id: int) -> str:
+    return f"{DOCUMENTS_PREFIX}{document_id}/{secrets.token_hex(16)}"
+
+
+def document_id_from_key(key: str) -> int | None:
+    """The document an object belongs to, or None for a key the server did not generate."""
+    match = _KEY_PATTERN.match(key)
+    return int(match["id"]) if match else None
+
+
+@lru_cache(maxsize=1)
+def default_s3_client() -> S3Client:
+    import boto3
+
+    return boto3.client("s3")
+
+
+@dataclass
+class BlobStore:
+    bucket: str
+    client: S3Client = field(default_factory=default_s3_client)
+
+    def put(self, key: str, content: bytes, media_type: str) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=content, ContentType=media_type)
+
+    def read(self, key: str, max_bytes: int) -> bytes:
+        """The object's bytes, at most `max_bytes` of them (a bound on memory for hostile uploads)."""
+        response = self.client.get_object(Bucket=self.bucket, Key=key, Range=f"bytes=0-{max_bytes - 1}")
+        return response["Body"].read()
+
+    def presigned_post(self, key: str, max_bytes: int, expires_in: int) -> dict[str, Any]:
+        """A browser-style POST upload for exactly this key, refused by S3 above `max_bytes`."""
+        return self.client.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=key,
+            Conditions=[["content-length-range", 1, max_bytes]],
+            ExpiresIn=expires_in,
+        )

@@ -1,0 +1,56 @@
+"""Conversions between Python values and DynamoDB's typed attribute values, and the client factory."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+@lru_cache(maxsize=1)
+def default_dynamodb_client() -> DynamoDBClient:
+    import boto3
+
+    return boto3.client("dynamodb")
+
+
+def _to_storable(value: Any) -> Any:
+    # DynamoDB numbers must be Decimal; going through str keeps 0.1 as 0.1 rather than its binary expansion.
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _to_storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_storable(v) for v in value]
+    return value
+
+
+def _from_stored(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_stored(v) for k, v in value.items()}
+    if isinstance(value, list | set):
+        return [_from_stored(v) for v in value]
+    return value
+
+
+def serialize(value: Any) -> AttributeValueTypeDef:
+    return _serializer.serialize(_to_storable(value))  # type: ignore[return-value]
+
+
+def to_item(values: dict[str, Any]) -> dict[str, AttributeValueTypeDef]:
+    return {name: serialize(value) for name, value in values.items()}
+
+
+def from_item(item: dict[str, Any]) -> dict[str, Any]:
+    return {name: _from_stored(_deserializer.deserialize(value)) for name, value in item.items()}

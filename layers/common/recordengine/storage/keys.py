@@ -1,0 +1,68 @@
+"""The single-table key design. Every list the API serves is a Query on the table or one of its indexes.
+
+Items: `pk = "<KIND>#<id>"`, `sk = "<KIND>"`. Every listed item carries `kind` and `created_sk`
+(`<created_at>#<zero-padded id>`), so the `by_kind` index lists any kind newest first with ties by id.
+Documents also carry one key per combination of the list filters (contact, folder, status), each
+with its own index, so a filtered list reads only the documents that match it, whatever the table's size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DOCUMENT = "DOCUMENT"
+CONTACT = "CONTACT"
+FOLDER = "FOLDER"
+PROFILE = "PROFILE"
+TOKEN = "TOKEN"
+COUNTER = "COUNTER"
+
+BY_KIND_INDEX = "by_kind"
+
+_ID_WIDTH = 12
+
+
+def item_key(kind: str, entity_id: int | str) -> dict[str, dict[str, str]]:
+    return {"pk": {"S": f"{kind}#{entity_id}"}, "sk": {"S": kind}}
+
+
+def created_sort_key(created_at: str, entity_id: int) -> str:
+    return f"{created_at}#{entity_id:0{_ID_WIDTH}d}"
+
+
+@dataclass(frozen=True)
+class FilterIndex:
+    """The index that serves one combination of document list filters, and the key value to query."""
+
+    name: str
+    key_attribute: str
+    key_value: str
+
+
+_FILTER_NAMES = ("contact", "folder", "status")
+
+
+def _index_for(present: tuple[str, ...]) -> tuple[str, str]:
+    joined = "_".join(present)
+    return f"by_{joined}", f"{joined}_key"
+
+
+def document_filter_keys(contact_id: int, folder_id: int, status: str) -> dict[str, str]:
+    """Every filter-index key attribute a document carries, derived from its contact, folder and status."""
+    values = {"contact": str(contact_id), "folder": str(folder_id), "status": status}
+    keys: dict[str, str] = {}
+    for mask in range(1, 1 << len(_FILTER_NAMES)):
+        present = tuple(name for bit, name in enumerate(_FILTER_NAMES) if mask & (1 << bit))
+        _, attribute = _index_for(present)
+        keys[attribute] = "#".join(values[name] for name in present)
+    return keys
+
+
+def document_filter_index(contact_id: int | None, folder_id: int | None, status: str | None) -> FilterIndex:
+    """The index and key for a list query with these filters (None = not filtered on)."""
+    values = {"contact": contact_id, "folder": folder_id, "status": status}
+    present = tuple(name for name in _FILTER_NAMES if values[name] is not None)
+    if not present:
+        return FilterIndex(BY_KIND_INDEX, "kind", DOCUMENT)
+    name, attribute = _index_for(present)
+    return FilterIndex(name, attribute, "#".join(str(values[n]) for n in present))

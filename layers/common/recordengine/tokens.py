@@ -1,0 +1,103 @@
+"""API bearer tokens: `re_<key id>_<secret>`, 256 random bits of secret, stored only as a SHA-256 hash.
+
+The key id (48 random bits, not secret) locates the stored hash with one GetItem; the secret's hash is
+then compared in constant time. A fast hash is right here: the secret is random, not a password, so
+there is nothing to guess by brute force.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .clock import now_timestamp
+from .storage import keys
+from .storage.dynamo import default_dynamodb_client
+from .storage.table import Table
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+TOKEN_PATTERN = re.compile(r"^re_(?P<key_id>[0-9a-f]{12})_(?P<secret>[A-Za-z0-9_-]{43})$")
+
+
+def generate_token() -> str:
+    return f"re_{secrets.token_hex(6)}_{secrets.token_urlsafe(32)}"
+
+
+def _secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    key_id: str
+    name: str
+    created_at: str
+    revoked_at: str | None = None
+
+
+@dataclass(frozen=True)
+class IssuedToken(TokenInfo):
+    token: str = ""
+
+
+class TokenStore:
+    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
+        self.table = Table(table_name, client or default_dynamodb_client())
+
+    def create(self, name: str, token: str | None = None) -> IssuedToken:
+        """Issues a token (or registers a given well-formed one); the plain token is never stored."""
+        token = token or generate_token()
+        match = TOKEN_PATTERN.match(token)
+        if match is None:
+            raise ValueError("A token looks like re_<12 hex digits>_<43 URL-safe base64 characters>.")
+        key_id = match["key_id"]
+        created_at = now_timestamp()
+        self.table.put_new(
+            keys.TOKEN,
+            key_id,
+            {
+                "key_id": key_id,
+                "name": name,
+                "secret_sha256": _secret_hash(match["secret"]),
+                "created_at": created_at,
+                "kind": keys.TOKEN,
+                "created_sk": f"{created_at}#{key_id}",
+            },
+        )
+        return IssuedToken(key_id=key_id, name=name, created_at=created_at, token=token)
+
+    def is_valid(self, token: str) -> bool:
+        match = TOKEN_PATTERN.match(token)
+        if match is None:
+            return False
+        stored = self.table.get(keys.TOKEN, match["key_id"])
+        if stored is None or stored.get("revoked_at"):
+            return False
+        return hmac.compare_digest(stored["secret_sha256"], _secret_hash(match["secret"]))
+
+    def list(self) -> list[TokenInfo]:
+        page = self.table.newest_first(keys.BY_KIND_INDEX, "kind", keys.TOKEN, limit=10_000)
+        return [
+            TokenInfo(i["key_id"], i["name"], i["created_at"], i.get("revoked_at")) for i in page.items
+        ]
+
+    def revoke(self, key_id: str) -> bool:
+        """Revokes a token by its key id; False when there is no such token."""
+        client = self.table.client
+        try:
+            client.update_item(
+                TableName=self.table.name,
+                Key=keys.item_key(keys.TOKEN, key_id),
+                UpdateExpression="SET revoked_at = if_not_exists(revoked_at, :now)",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues={":now": {"S": now_timestamp()}},
+            )
+        except client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
