@@ -11,7 +11,6 @@ from .models import Contact, ContactCreate, Folder, FolderCreate, Profile, Profi
 from .storage.entities import EntityStore
 from .storage.table import Page
 
-
 T = TypeVar("T")
 Listed = TypeVar("Listed", Contact, Folder)
 

@@ -217,4 +217,3 @@ class DocumentService:
     def set_status(self, document_id: int, status: Status) -> StatusUpdated:
         updated = self.documents.set_status(document_id, status)
         return StatusUpdated(id=updated["id"], status=updated["status"], updated_at=updated["updated_at"])
-

@@ -59,15 +59,18 @@ def run_once(
         # With the context, a run that dies mid-way stops blocking retries when its Lambda would have timed out.
         config.register_lambda_context(lambda_context)
 
-    @idempotent_function(
+    @idempotent_function(  # type: ignore[untyped-decorator]
         data_keyword_argument="request", persistence_store=persistence or _persistence(), config=config
     )
     def run(request: dict[str, str]) -> dict[str, Any]:
         return operation()
 
     try:
-        return run(request={"key": f"{scope}:{check_idempotency_key(key)}", "fingerprint": fingerprint})
+        result: dict[str, Any] = run(
+            request={"key": f"{scope}:{check_idempotency_key(key)}", "fingerprint": fingerprint}
+        )
     except IdempotencyValidationError:
         raise InvalidInput("This Idempotency-Key was already used for a different request.") from None
     except IdempotencyAlreadyInProgressError:
         raise Conflict("A request with this Idempotency-Key is still in progress; retry shortly.") from None
+    return result

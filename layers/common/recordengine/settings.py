@@ -14,14 +14,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     table_name: str = Field(default="recordengine", validation_alias="TABLE_NAME")
-    idempotency_table_name: str = Field(
-        default="recordengine-idempotency", validation_alias="IDEMPOTENCY_TABLE_NAME"
-    )
+    idempotency_table_name: str = Field(default="recordengine-idempotency", validation_alias="IDEMPOTENCY_TABLE_NAME")
     bucket_name: str = Field(default="recordengine-documents", validation_alias="BUCKET_NAME")
     max_upload_bytes: int = Field(default=MULTIPART_FILE_LIMIT_BYTES, validation_alias="MAX_UPLOAD_BYTES")
-    max_presigned_upload_bytes: int = Field(
-        default=100 * 1024 * 1024, validation_alias="MAX_PRESIGNED_UPLOAD_BYTES"
-    )
+    max_presigned_upload_bytes: int = Field(default=100 * 1024 * 1024, validation_alias="MAX_PRESIGNED_UPLOAD_BYTES")
     presigned_upload_expiry_seconds: int = Field(default=900, validation_alias="PRESIGNED_UPLOAD_EXPIRY_SECONDS")
     idempotency_expiry_seconds: int = Field(default=24 * 3600, validation_alias="IDEMPOTENCY_EXPIRY_SECONDS")
     # A claim on a document's extraction expires after this long, so that a run killed by a timeout can be

@@ -83,9 +83,7 @@ class TokenStore:
 
     def list(self) -> list[TokenInfo]:
         page = self.table.newest_first(keys.BY_KIND_INDEX, "kind", keys.TOKEN, limit=10_000)
-        return [
-            TokenInfo(i["key_id"], i["name"], i["created_at"], i.get("revoked_at")) for i in page.items
-        ]
+        return [TokenInfo(i["key_id"], i["name"], i["created_at"], i.get("revoked_at")) for i in page.items]
 
     def revoke(self, key_id: str) -> bool:
         """Revokes a token by its key id; False when there is no such token."""

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .catalog import ContactCatalog, FolderCatalog, ProfileCatalog
 from .builtin_profiles import BUILTIN_PROFILES
+from .catalog import ContactCatalog, FolderCatalog, ProfileCatalog
 from .documents import DocumentService
 from .pipeline import ExtractionPipeline
 from .settings import get_settings

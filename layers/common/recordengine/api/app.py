@@ -13,7 +13,7 @@ from .errors import install_error_handlers
 
 
 def _token_is_valid(token: str) -> bool:
-    from ..wiring import token_store
+    from recordengine.wiring import token_store
 
     return token_store().is_valid(token)
 

@@ -1,6 +1,7 @@
 from fastapi import APIRouter
 
-from ..models import Contact, ContactCreate, ContactPage
+from recordengine.models import Contact, ContactCreate, ContactPage
+
 from .dependencies import ContactCatalogDep
 from .pagination import DEFAULT_LIMIT, Limit, Offset
 from .paths import path_id

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from .. import wiring
-from ..catalog import ContactCatalog, FolderCatalog, ProfileCatalog
-from ..documents import DocumentService
+from recordengine import wiring
+from recordengine.catalog import ContactCatalog, FolderCatalog, ProfileCatalog
+from recordengine.documents import DocumentService
 
 DocumentServiceDep = Annotated[DocumentService, Depends(wiring.document_service)]
 ContactCatalogDep = Annotated[ContactCatalog, Depends(wiring.contact_catalog)]

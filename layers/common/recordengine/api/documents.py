@@ -8,11 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Header, Request, UploadFile
 
-from ..documents import UploadRequest, parse_status
-from ..errors import InvalidInput, InvalidStatus
-from ..idempotency import run_once
-from ..models import DocumentPage, PresignedUpload, PresignedUploadRequest, StatusUpdated, UploadedDocument
-from ..models import Document as DocumentRecord
+from recordengine.documents import UploadRequest, parse_status
+from recordengine.errors import InvalidInput, InvalidStatus
+from recordengine.idempotency import run_once
+from recordengine.models import Document as DocumentRecord
+from recordengine.models import DocumentPage, PresignedUpload, PresignedUploadRequest, StatusUpdated, UploadedDocument
+
 from .dependencies import DocumentServiceDep
 from .pagination import DEFAULT_LIMIT, Limit, Offset
 from .paths import path_id
@@ -32,7 +33,7 @@ def parse_external_refs(value: str | None) -> dict[str, Any]:
     except ValueError:
         raise InvalidInput("external_refs must be a JSON object; it is not valid JSON.") from None
     if not isinstance(refs, dict):
-        raise InvalidInput("external_refs must be a JSON object, e.g. {\"salesforce\": {\"record_id\": \"...\"}}.")
+        raise InvalidInput('external_refs must be a JSON object, e.g. {"salesforce": {"record_id": "..."}}.')
     return refs
 
 
@@ -65,8 +66,9 @@ def upload_document(
     if idempotency_key is None:
         return service.upload(upload)
     fingerprint = hashlib.sha256(upload.content)
-    fingerprint.update(json.dumps([upload.filename, contact_id, folder_id, profile_id, upload.external_refs],
-                                  sort_keys=True).encode())
+    fingerprint.update(
+        json.dumps([upload.filename, contact_id, folder_id, profile_id, upload.external_refs], sort_keys=True).encode()
+    )
     first = run_once(
         lambda: service.upload(upload).model_dump(mode="json"),
         scope=f"upload:{_principal(request)}",
@@ -116,8 +118,8 @@ async def update_document_status(document_id: str, request: Request, service: Do
     try:
         body = json.loads(await request.body())
     except ValueError:
-        raise InvalidStatus("The body must be JSON like {\"status\": \"Approved\"}.") from None
+        raise InvalidStatus('The body must be JSON like {"status": "Approved"}.') from None
     value = body.get("status") if isinstance(body, dict) else None
     if not isinstance(value, str):
-        raise InvalidStatus("The body must be JSON like {\"status\": \"Approved\"}.")
+        raise InvalidStatus('The body must be JSON like {"status": "Approved"}.')
     return service.set_status(doc_id, parse_status(value))

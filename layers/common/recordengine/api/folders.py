@@ -1,6 +1,7 @@
 from fastapi import APIRouter
 
-from ..models import Folder, FolderCreate, FolderPage
+from recordengine.models import Folder, FolderCreate, FolderPage
+
 from .dependencies import FolderCatalogDep
 from .pagination import DEFAULT_LIMIT, Limit, Offset
 from .paths import path_id

@@ -1,6 +1,6 @@
 from fastapi import APIRouter
 
-from ..models import Health
+from recordengine.models import Health
 
 router = APIRouter()
 

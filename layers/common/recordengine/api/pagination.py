@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Query
 
-from ..documents import DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT
+from recordengine.documents import DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT
 
 # Offsets are read through (DynamoDB has no skip); the bound keeps one request's work finite.
 MAX_OFFSET = 1_000_000

@@ -1,6 +1,6 @@
 """Ids in paths. Anything that is not a positive integer names no object: 404, as API.md fixes it."""
 
-from ..errors import NotFound
+from recordengine.errors import NotFound
 
 _MAX_ID_DIGITS = 18
 

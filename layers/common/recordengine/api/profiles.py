@@ -1,6 +1,7 @@
 from fastapi import APIRouter
 
-from ..models import Profile, ProfileCreate, ProfilePage
+from recordengine.models import Profile, ProfileCreate, ProfilePage
+
 from .dependencies import ProfileCatalogDep
 from .pagination import DEFAULT_LIMIT, Limit, Offset
 from .paths import path_id

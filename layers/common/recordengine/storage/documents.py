@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from ..clock import format_timestamp, now_timestamp, utc_now
-from ..errors import NotFound
-from ..models import ExtractionResult, Status
+from recordengine.clock import format_timestamp, now_timestamp, utc_now
+from recordengine.errors import NotFound
+from recordengine.models import ExtractionResult, Status
+
 from . import keys
 from .dynamo import from_item, serialize
 from .table import Page, Table

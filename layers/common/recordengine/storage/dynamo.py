@@ -45,7 +45,7 @@ def _from_stored(value: Any) -> Any:
 
 
 def serialize(value: Any) -> AttributeValueTypeDef:
-    return _serializer.serialize(_to_storable(value))  # type: ignore[return-value]
+    return _serializer.serialize(_to_storable(value))
 
 
 def to_item(values: dict[str, Any]) -> dict[str, AttributeValueTypeDef]:

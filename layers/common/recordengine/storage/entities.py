@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..clock import now_timestamp
+from recordengine.clock import now_timestamp
+
 from . import keys
 from .table import Page, Table
 

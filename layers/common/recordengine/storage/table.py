@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import StorageUnavailable
+from recordengine.errors import StorageUnavailable
+
 from . import keys
 from .dynamo import default_dynamodb_client, from_item, to_item
 
@@ -45,9 +46,7 @@ class Table:
 
     def put_new(self, kind: str, entity_id: int | str, attributes: Mapping[str, Any]) -> None:
         item = {**to_item(dict(attributes)), **keys.item_key(kind, entity_id)}
-        self.client.put_item(
-            TableName=self.name, Item=item, ConditionExpression="attribute_not_exists(pk)"
-        )
+        self.client.put_item(TableName=self.name, Item=item, ConditionExpression="attribute_not_exists(pk)")
 
     def get(self, kind: str, entity_id: int | str, consistent: bool = True) -> dict[str, Any] | None:
         response = self.client.get_item(

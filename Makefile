@@ -1,0 +1,60 @@
+# RecordEngine Documents API. `make run` starts the whole system locally; `make test` runs every test.
+# Both create the virtual environment they need (.venv) on first use.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+TOOLS := .venv-tools
+SHARED := ../shared
+CONFORMANCE_FILES ?= test_documents_api.py
+
+.PHONY: run test test-fast test-e2e lint build bench token clean tools
+
+$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# SAM CLI and cfn-lint pin their own boto3 and friends: they live in a virtual environment of their own.
+$(TOOLS)/.installed: requirements-tools.txt
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-tools.txt
+	touch $@
+
+tools: $(TOOLS)/.installed
+
+run: $(VENV)/.installed
+	$(PY) -m local
+
+test: test-fast test-e2e
+
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest tests/unit tests/integration
+
+# The e2e tests and the contract's conformance suite, over HTTP against a local stack started for them.
+test-e2e: $(VENV)/.installed
+	@suites="-- $(PY) -m pytest tests/e2e"; \
+	if [ -d "$(SHARED)/conformance" ]; then \
+	  for f in $(CONFORMANCE_FILES); do suites="$$suites -- $(PY) -m pytest -p no:cacheprovider $(SHARED)/conformance/$$f"; done; \
+	else echo "$(SHARED)/conformance not found: running the project's e2e tests only"; fi; \
+	$(PY) -m local.with_stack $$suites
+
+lint: $(VENV)/.installed $(TOOLS)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check layers functions
+	$(VENV)/bin/mypy layers/common/recordengine functions
+	bash scripts/lint_template.sh
+
+build: $(TOOLS)/.installed
+	bash scripts/sam_build.sh
+
+bench: $(VENV)/.installed
+	$(PY) -m bench
+
+# A token for the running local stack: make token NAME="my script"
+token: $(VENV)/.installed
+	PYTHONPATH=layers/common $(PY) -m recordengine.cli tokens create --local --name "$(or $(NAME),dev)"
+
+clean:
+	rm -rf .aws-sam .local .mypy_cache .ruff_cache .pytest_cache

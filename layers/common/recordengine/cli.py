@@ -1,0 +1,83 @@
+"""Manage API tokens of a deployed stack or of the local one.
+
+    python -m recordengine.cli tokens create --name "CRM connector" --stack recordengine
+    python -m recordengine.cli tokens list --local
+    python -m recordengine.cli tokens revoke 5a3f0c9e1b2d --table recordengine-DocumentsTable-ABC
+
+The plain token is printed once, at creation; only its hash is stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+LOCAL_STACK_FILE = Path(".local/stack.json")
+TABLE_OUTPUT = "DocumentsTableName"
+
+
+def _local_stack() -> dict[str, Any]:
+    if not LOCAL_STACK_FILE.exists():
+        raise SystemExit(f"No local stack found ({LOCAL_STACK_FILE} is missing): start it with 'make run'.")
+    stack: dict[str, Any] = json.loads(LOCAL_STACK_FILE.read_text())
+    return stack
+
+
+def _table_and_client(args: argparse.Namespace) -> tuple[str, Any]:
+    import boto3
+
+    if args.local:
+        stack = _local_stack()
+        client = boto3.client("dynamodb", endpoint_url=stack["endpoint_url"], region_name=stack["region"])
+        return stack["resources"]["DocumentsTable"], client
+    if args.table:
+        return args.table, boto3.client("dynamodb", region_name=args.region)
+    outputs = boto3.client("cloudformation", region_name=args.region).describe_stacks(StackName=args.stack)
+    for output in outputs["Stacks"][0].get("Outputs", []):
+        if output["OutputKey"] == TABLE_OUTPUT:
+            return output["OutputValue"], boto3.client("dynamodb", region_name=args.region)
+    raise SystemExit(f"Stack {args.stack} has no {TABLE_OUTPUT} output.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m recordengine.cli", description=__doc__.split("\n")[0])
+    target = argparse.ArgumentParser(add_help=False)
+    where = target.add_mutually_exclusive_group(required=True)
+    where.add_argument("--stack", help="name of a deployed CloudFormation stack")
+    where.add_argument("--table", help="name of the stack's DocumentsTable")
+    where.add_argument("--local", action="store_true", help="the local stack started by 'make run'")
+    target.add_argument("--region", help="AWS region (default: your AWS configuration's)")
+    commands = parser.add_subparsers(dest="resource", required=True)
+    tokens = commands.add_parser("tokens", help="API bearer tokens").add_subparsers(dest="action", required=True)
+    create = tokens.add_parser("create", parents=[target], help="issue a token and print it once")
+    create.add_argument("--name", required=True, help="who or what the token is for")
+    tokens.add_parser("list", parents=[target], help="list tokens (never their secrets)")
+    revoke = tokens.add_parser("revoke", parents=[target], help="revoke a token by its key id")
+    revoke.add_argument("key_id", help="the 12 hex digits after 're_' in the token")
+    args = parser.parse_args(argv)
+
+    from .tokens import TokenStore
+
+    table, client = _table_and_client(args)
+    store = TokenStore(table, client)
+    if args.action == "create":
+        issued = store.create(args.name)
+        print(issued.token)
+        print(f"Token {issued.key_id} ({issued.name}) created; it is shown only now.", file=sys.stderr)
+    elif args.action == "list":
+        for info in store.list():
+            state = f"revoked {info.revoked_at}" if info.revoked_at else "active"
+            print(f"{info.key_id}  {info.created_at}  {state:28}  {info.name}")
+    elif not store.revoke(args.key_id):
+        print(f"No token with key id {args.key_id}.", file=sys.stderr)
+        return 1
+    else:
+        print(f"Token {args.key_id} revoked.", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

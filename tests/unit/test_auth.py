@@ -1,0 +1,72 @@
+import pytest
+from fastapi import APIRouter
+from fastapi.testclient import TestClient
+
+from recordengine.api.app import create_app
+from recordengine.api.auth import bearer_token
+from recordengine.tokens import TOKEN_PATTERN, generate_token
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("Bearer abc", "abc"),
+        ("bearer abc", "abc"),
+        ("Bearer   abc  ", "abc"),
+        ("Bearer", None),
+        ("bearer ", None),
+        ("Basic dXNlcjpwYXNz", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_bearer_token_parsing(header, expected):
+    assert bearer_token(header) == expected
+
+
+def test_generated_tokens_are_well_formed_and_unique():
+    tokens = {generate_token() for _ in range(100)}
+    assert len(tokens) == 100
+    assert all(TOKEN_PATTERN.match(t) for t in tokens)
+
+
+@pytest.fixture
+def client():
+    router = APIRouter()
+
+    @router.post("/api/things")
+    def create(body: dict[str, int]) -> dict[str, int]:
+        return body
+
+    @router.get("/api/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return TestClient(create_app(router, token_is_valid=lambda token: token == "good"))
+
+
+@pytest.mark.parametrize("header", [None, "Bearer wrong", "Basic dXNlcjpwYXNz", "Bearer", "bearer "])
+def test_a_bad_token_gets_401_before_the_body_is_looked_at(client, header):
+    headers = {"Authorization": header} if header else {}
+    r = client.post("/api/things", content=b"{not json", headers={**headers, "Content-Type": "application/json"})
+    assert r.status_code == 401
+    assert r.headers["www-authenticate"] == "Bearer"
+    assert r.json()["detail"]
+
+
+def test_a_good_token_reaches_the_route(client):
+    r = client.post("/api/things", json={"a": 1}, headers={"Authorization": "Bearer good"})
+    assert r.status_code == 200 and r.json() == {"a": 1}
+
+
+def test_health_needs_no_token(client):
+    assert client.get("/api/health").status_code == 200
+
+
+def test_a_failing_token_store_is_a_503_not_a_500():
+    def broken(token: str) -> bool:
+        raise ConnectionError("DynamoDB unreachable")
+
+    client = TestClient(create_app(APIRouter(), token_is_valid=broken))
+    r = client.get("/api/anything", headers={"Authorization": "Bearer x"})
+    assert r.status_code == 503 and r.json()["detail"]

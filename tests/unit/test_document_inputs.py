@@ -1,0 +1,89 @@
+import pytest
+
+from recordengine.api.documents import parse_external_refs
+from recordengine.api.paths import path_id
+from recordengine.documents import clean_filename, parse_created_bound, parse_status
+from recordengine.errors import InvalidInput, InvalidStatus, NotFound
+from recordengine.models import ConfidenceLabel, Status
+
+
+def test_every_published_status_parses_and_nothing_else():
+    for status in Status:
+        assert parse_status(status.value) is status
+    for bad in ("approved", "Deleted", "", " New"):
+        with pytest.raises(InvalidStatus):
+            parse_status(bad)
+
+
+@pytest.mark.parametrize(
+    ("value", "end", "expected"),
+    [
+        ("2025-11-15", False, "2025-11-15T00:00:00Z"),
+        ("2025-11-15", True, "2025-11-15T23:59:59Z"),
+        ("2025-11-15T08:23:41Z", False, "2025-11-15T08:23:41Z"),
+        ("2025-11-15T09:23:41+01:00", True, "2025-11-15T08:23:41Z"),
+        ("2025-11-15T08:23:41", False, "2025-11-15T08:23:41Z"),
+    ],
+)
+def test_created_bounds_are_utc_timestamps(value, end, expected):
+    assert parse_created_bound(value, "created_from", end_of_range=end) == expected
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2025-13-01", "15/11/2025", "2025-11-15T25:00:00Z"])
+def test_bad_created_bounds_are_422(value):
+    with pytest.raises(InvalidInput, match="created_from"):
+        parse_created_bound(value, "created_from", end_of_range=False)
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("invoice.pdf", "invoice.pdf"),
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\me\\scan 1.pdf", "scan 1.pdf"),
+        ("bad\x00name\n.pdf", "badname.pdf"),
+        ("", "document"),
+        (None, "document"),
+        ("x" * 300 + ".pdf", "x" * 255),
+    ],
+)
+def test_client_filenames_are_kept_as_safe_data(given, kept):
+    assert clean_filename(given) == kept
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "1.5", "١٢", "9" * 19, ""])
+def test_path_ids_that_are_not_positive_integers_name_nothing(value):
+    with pytest.raises(NotFound):
+        path_id(value, "Document")
+
+
+def test_path_ids():
+    assert path_id("847", "Document") == 847
+
+
+@pytest.mark.parametrize("value", ["{not json", "[1, 2]", '"text"', "42", "null"])
+def test_external_refs_must_be_a_json_object(value):
+    with pytest.raises(InvalidInput):
+        parse_external_refs(value)
+
+
+def test_external_refs():
+    assert parse_external_refs('{"salesforce": {"record_id": "001"}}') == {"salesforce": {"record_id": "001"}}
+    assert parse_external_refs(None) == {} and parse_external_refs("  ") == {}
+
+
+@pytest.mark.parametrize(
+    ("score", "label"),
+    [
+        (100, "Excellent"),
+        (90, "Excellent"),
+        (89, "Good"),
+        (75, "Good"),
+        (74, "Fair"),
+        (50, "Fair"),
+        (49, "Poor"),
+        (0, "Poor"),
+    ],
+)
+def test_confidence_labels_follow_the_published_bands(score, label):
+    assert ConfidenceLabel.for_score(score) == label
