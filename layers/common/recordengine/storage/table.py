@@ -75,7 +75,7 @@ class Table:
         if created_from is not None or created_to is not None:
             condition += " AND created_sk BETWEEN :from AND :to"
             # '#' separates the timestamp from the id in created_sk; '~' sorts after every id digit.
-            values[":from"] = {"S": created_from or ""}
+            values[":from"] = {"S": created_from or "0"}
             values[":to"] = {"S": f"{created_to}#~" if created_to else "~"}
         query: QueryInputTypeDef = {
             "TableName": self.name,
