@@ -102,7 +102,7 @@ def test_list_filters_and_paginates_newest_first(stack, contact, folder):
         body = r.json()
         assert (body["total"], body["limit"], body["offset"]) == (5, 2, offset)
         pages.append([d["id"] for d in body["documents"]])
-    assert sum(pages, []) == sorted(mine, reverse=True)
+    assert [doc_id for page in pages for doc_id in page] == sorted(mine, reverse=True)
     stack.request("PATCH", f"/api/documents/{mine[0]}/status", json_body={"status": "Approved"})
     r = stack.request(
         "GET", "/api/documents", params={"contact_id": contact["id"], "folder_id": folder["id"], "status": "Approved"}
