@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging import correlation_paths
 from fastapi import APIRouter, FastAPI
 from mangum import Mangum
 
@@ -29,6 +31,17 @@ def create_app(*routers: APIRouter, token_is_valid: Callable[[str], bool] = _tok
 
 
 def lambda_handler(*routers: APIRouter) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-    """The Lambda handler for an API function: API Gateway HTTP API (v2) events in, responses out."""
+    """The Lambda handler for an API function: API Gateway HTTP API (v2) events in, responses out.
+
+    Logs are structured JSON (Powertools Logger) carrying the API Gateway request id as correlation id.
+    """
     # lifespan="off": Mangum would otherwise run the ASGI lifespan on every invocation.
-    return Mangum(create_app(*routers), lifespan="off")
+    asgi = Mangum(create_app(*routers), lifespan="off")
+    logger = Logger()
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        response: dict[str, Any] = asgi(event, context)
+        return response
+
+    return handler
