@@ -9,7 +9,6 @@ from .builtin_profiles import BUILTIN_PROFILES, INVOICE_PROFILE_ID
 from .errors import InvalidInput, NotFound
 from .models import Contact, ContactCreate, Folder, FolderCreate, Profile, ProfileCreate
 from .storage.entities import EntityStore
-from .storage.table import Page
 
 T = TypeVar("T")
 Listed = TypeVar("Listed", Contact, Folder)
@@ -55,10 +54,37 @@ class ProfileCatalog:
         return ListPage(stored.total + len(builtins), limit, offset, combined[offset : offset + limit])
 
 
-@dataclass
-class ContactCatalog:
-    store: EntityStore
-    profiles: ProfileCatalog
+class _StoredCatalog(Generic[Listed]):
+    """Objects stored as they were created, found by id and listed newest first."""
+
+    model: type[Listed]
+    noun: str
+
+    def __init__(self, store: EntityStore) -> None:
+        self.store = store
+
+    def find(self, entity_id: int) -> Listed | None:
+        stored = self.store.get(entity_id)
+        return self.model.model_validate(stored) if stored else None
+
+    def get(self, entity_id: int) -> Listed:
+        found = self.find(entity_id)
+        if found is None:
+            raise NotFound(f"{self.noun} {entity_id} not found.")
+        return found
+
+    def page(self, limit: int, offset: int) -> ListPage[Listed]:
+        page = self.store.page(limit, offset)
+        return ListPage(page.total, limit, offset, [self.model.model_validate(i) for i in page.items])
+
+
+class ContactCatalog(_StoredCatalog[Contact]):
+    model = Contact
+    noun = "Contact"
+
+    def __init__(self, store: EntityStore, profiles: ProfileCatalog) -> None:
+        super().__init__(store)
+        self.profiles = profiles
 
     def create(self, request: ContactCreate) -> Contact:
         profile_id = request.default_profile_id or INVOICE_PROFILE_ID
@@ -66,40 +92,10 @@ class ContactCatalog:
             raise InvalidInput(f"default_profile_id {profile_id} does not name an existing profile.")
         return Contact.model_validate(self.store.create({"name": request.name, "default_profile_id": profile_id}))
 
-    def find(self, contact_id: int) -> Contact | None:
-        stored = self.store.get(contact_id)
-        return Contact.model_validate(stored) if stored else None
 
-    def get(self, contact_id: int) -> Contact:
-        contact = self.find(contact_id)
-        if contact is None:
-            raise NotFound(f"Contact {contact_id} not found.")
-        return contact
-
-    def page(self, limit: int, offset: int) -> ListPage[Contact]:
-        return _list_page(self.store.page(limit, offset), Contact, limit, offset)
-
-
-@dataclass
-class FolderCatalog:
-    store: EntityStore
+class FolderCatalog(_StoredCatalog[Folder]):
+    model = Folder
+    noun = "Folder"
 
     def create(self, request: FolderCreate) -> Folder:
         return Folder.model_validate(self.store.create({"name": request.name}))
-
-    def find(self, folder_id: int) -> Folder | None:
-        stored = self.store.get(folder_id)
-        return Folder.model_validate(stored) if stored else None
-
-    def get(self, folder_id: int) -> Folder:
-        folder = self.find(folder_id)
-        if folder is None:
-            raise NotFound(f"Folder {folder_id} not found.")
-        return folder
-
-    def page(self, limit: int, offset: int) -> ListPage[Folder]:
-        return _list_page(self.store.page(limit, offset), Folder, limit, offset)
-
-
-def _list_page(page: Page, model: type[Listed], limit: int, offset: int) -> ListPage[Listed]:
-    return ListPage(page.total, limit, offset, [model.model_validate(i) for i in page.items])

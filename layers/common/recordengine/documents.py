@@ -100,14 +100,7 @@ class DocumentService:
             raise UnsupportedMediaType(
                 "The file is not a PDF, PNG, JPEG or TIFF document (its content was checked, not its name)."
             )
-        document = self._new_document(
-            filename=request.filename,
-            contact_id=request.contact_id,
-            folder_id=request.folder_id,
-            profile_id=request.profile_id,
-            external_refs=request.external_refs,
-            extra={"media_type": media_type, "size_bytes": len(request.content)},
-        )
+        document = self._new_document(request, {"media_type": media_type, "size_bytes": len(request.content)})
         try:
             # The object is written after the item, so the S3 event always finds its document.
             self.blobs.put(document["s3_key"], request.content, media_type)
@@ -117,14 +110,7 @@ class DocumentService:
         return UploadedDocument.model_validate(document)
 
     def create_presigned_upload(self, request: PresignedUploadRequest) -> PresignedUpload:
-        document = self._new_document(
-            filename=request.filename,
-            contact_id=request.contact_id,
-            folder_id=request.folder_id,
-            profile_id=request.profile_id,
-            external_refs=request.external_refs,
-            extra={},
-        )
+        document = self._new_document(request, {})
         expiry = self.settings.presigned_upload_expiry_seconds
         post = self.blobs.presigned_post(document["s3_key"], self.settings.max_presigned_upload_bytes, expiry)
         upload = PresignedPost(
@@ -135,29 +121,23 @@ class DocumentService:
         )
         return PresignedUpload.model_validate({**document, "upload": upload})
 
-    def _new_document(
-        self,
-        *,
-        filename: str,
-        contact_id: int,
-        folder_id: int,
-        profile_id: int | None,
-        external_refs: dict[str, Any],
-        extra: dict[str, Any],
-    ) -> dict[str, Any]:
-        contact, folder, resolved_profile_id = self._references(contact_id, folder_id, profile_id)
+    def _new_document(self, request: UploadRequest | PresignedUploadRequest, extra: dict[str, Any]) -> dict[str, Any]:
+        """Writes the document item (New) that the upload's S3 event will find."""
+        contact, folder, resolved_profile_id = self._references(
+            request.contact_id, request.folder_id, request.profile_id
+        )
         document_id = self.documents.allocate_id()
         created_at = now_timestamp()
         document: dict[str, Any] = {
             "id": document_id,
-            "filename": clean_filename(filename),
+            "filename": clean_filename(request.filename),
             "status": Status.NEW.value,
             "contact_id": contact.id,
             "contact_name": contact.name,
             "folder_id": folder.id,
             "folder_name": folder.name,
             "profile_id": resolved_profile_id,
-            "external_refs": external_refs,
+            "external_refs": request.external_refs,
             "s3_key": new_document_key(document_id),
             "created_at": created_at,
             "updated_at": created_at,

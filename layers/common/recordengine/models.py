@@ -59,6 +59,9 @@ class ProfileCreate(BaseModel):
 
 
 class Profile(ProfileCreate):
+    # Stored records carry their keys too; a profile read back ignores them.
+    model_config = ConfigDict(extra="ignore")
+
     id: int
     builtin: bool = False
     created_at: str
