@@ -1,0 +1,10 @@
+"""The built-in extraction engine: fields, line items and confidence from a document's text layer.
+
+``extract_document(content, media_type, profile)`` returns an ``ExtractionResult`` or raises
+``UnreadableDocument`` with a reason fit to show to users.
+"""
+
+from .engine import extract_document
+from .errors import UnreadableDocument
+
+__all__ = ["UnreadableDocument", "extract_document"]

@@ -1,0 +1,191 @@
+"""Money as invoices print it: ``1.234,56`` and ``1,234.56``, symbols and codes before or after."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+
+# Codes looked for in free text. Deliberately short of the full list: codes such as ALL, TOP, CUP or
+# MOP are also ordinary words in capitalised headings.
+_DETECTABLE = (
+    "USD EUR GBP CHF JPY CNY CAD AUD NZD SEK NOK DKK PLN CZK HUF RON BGN HRK ISK INR BRL MXN ZAR SGD "
+    "HKD KRW RUB TRY ILS AED SAR QAR KWD THB MYR IDR PHP VND TWD ARS CLP COP PEN UAH EGP NGN KES MAD "
+    "TND PKR BDT LKR"
+)
+DETECTABLE_CODES = frozenset(_DETECTABLE.split())
+
+# ISO 4217 active codes, for validating a currency however it was found.
+_OTHER_ISO_4217 = (
+    "AFN ALL AMD ANG AOA AWG AZN BAM BBD BHD BIF BMD BND BOB BSD BTN BWP BYN BZD CDF CRC CUP CVE DJF "
+    "DOP DZD ERN ETB FJD FKP GEL GHS GIP GMD GNF GTQ GYD HNL HTG IQD IRR JMD JOD KGS KHR KMF KPW KYD "
+    "KZT LAK LBP LRD LSL LYD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MZN NAD NIO NPR OMR PAB PGK PYG "
+    "RSD RWF SBD SCR SDG SHP SLE SOS SRD SSP STN SVC SYP SZL TJS TMT TOP TTD TZS UGX UYU UZS VES VUV "
+    "WST XAF XCD XOF XPF YER ZMW ZWL"
+)
+ISO_4217 = DETECTABLE_CODES | frozenset(_OTHER_ISO_4217.split())
+
+# Longest first, so that "US$" wins over "$".
+_SYMBOLS: tuple[tuple[str, str], ...] = (
+    ("US$", "USD"),
+    ("CA$", "CAD"),
+    ("AU$", "AUD"),
+    ("NZ$", "NZD"),
+    ("HK$", "HKD"),
+    ("R$", "BRL"),
+    ("S$", "SGD"),
+    ("C$", "CAD"),
+    ("A$", "AUD"),
+    ("$", "USD"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("¥", "JPY"),
+    ("₹", "INR"),
+    ("₩", "KRW"),
+    ("₺", "TRY"),
+    ("₽", "RUB"),
+    ("zł", "PLN"),
+)
+SYMBOL_CODES = dict(_SYMBOLS)
+
+_CODE_ALT = "|".join(sorted(DETECTABLE_CODES))
+_SYMBOL_ALT = "|".join(re.escape(symbol) for symbol, _ in _SYMBOLS)
+# A currency marker right next to a number: a symbol, an ISO code, or the Indian "Rs".
+CURRENCY_MARKER = re.compile(rf"(?:{_SYMBOL_ALT})|\b(?:{_CODE_ALT}|Rs\.?|INR)(?![A-Za-z])")
+_MARKER_BEFORE = re.compile(rf"(?:(?:{_SYMBOL_ALT})|\b(?:{_CODE_ALT}|Rs\.?))\s?\(?\s*$")
+_MARKER_AFTER = re.compile(rf"^\s?\)?\s?(?:(?:{_SYMBOL_ALT})|(?:{_CODE_ALT})(?![A-Za-z]))")
+
+_NUMBER = re.compile(
+    r"""
+    (?<![\w.,/:\-−'’])
+    (?P<neg>[-−–]\s?)?
+    (?P<body>
+        \d{1,3}(?P<sep>[.,'’])\d{3}(?:(?P=sep)\d{3})*(?:[.,]\d{1,4})?   # grouped thousands
+      | \d{1,3}(?:\ \d{3})+,\d{2}                                       # French: 1 234,56
+      | \d+(?:[.,]\d{1,4})?                                             # plain
+    )
+    (?P<trail>-(?![\w]))?
+    (?![\w/:%]|[.,'’]\d|\s?%|[-−]\w)
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: Decimal
+    start: int
+    end: int
+    currency: str | None
+    # Printed with decimals or next to a currency marker: plain integers are usually quantities,
+    # percentages' neighbours, house numbers or years, so they only count when marked as money.
+    explicit: bool
+
+
+def _number_value(body: str) -> Decimal | None:
+    text = body.replace("'", "").replace("’", "").replace(" ", "")
+    dot, comma = text.rfind("."), text.rfind(",")
+    if dot >= 0 and comma >= 0:
+        decimal_sep = "." if dot > comma else ","
+        group_sep = "," if decimal_sep == "." else "."
+        text = text.replace(group_sep, "").replace(decimal_sep, ".")
+    elif dot >= 0 or comma >= 0:
+        sep = "." if dot >= 0 else ","
+        position = max(dot, comma)
+        decimals = len(text) - position - 1
+        if text.count(sep) > 1 or (decimals == 3 and text[:position].lstrip("0") != ""):
+            text = text.replace(sep, "")
+        else:
+            text = text.replace(sep, ".")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _marker_code(marker: str) -> str | None:
+    marker = marker.strip(" ()")
+    if marker.startswith("Rs"):
+        return "INR"
+    if marker in SYMBOL_CODES:
+        return SYMBOL_CODES[marker]
+    return marker if marker in DETECTABLE_CODES else None
+
+
+def find_amounts(text: str, *, masked: list[tuple[int, int]] | None = None) -> list[Amount]:
+    """Every number in ``text`` read as money, skipping the spans in ``masked`` (e.g. dates)."""
+    found: list[Amount] = []
+    for match in _NUMBER.finditer(text):
+        start, end = match.span()
+        if masked and any(start < m_end and m_start < end for m_start, m_end in masked):
+            continue
+        value = _number_value(match.group("body"))
+        if value is None:
+            continue
+        before = text[max(0, start - 6) : start]
+        after = text[end : end + 6]
+        currency = None
+        marker = _MARKER_BEFORE.search(before)
+        if marker:
+            currency = _marker_code(marker.group(0))
+        else:
+            marker = _MARKER_AFTER.search(after)
+            if marker:
+                currency = _marker_code(marker.group(0))
+        negative = bool(match.group("neg") or match.group("trail"))
+        if before.rstrip(" " + _SYMBOL_CHARS).endswith("(") and after.lstrip(" " + _SYMBOL_CHARS).startswith(")"):
+            negative = True
+        if negative:
+            value = -value
+        body = match.group("body")
+        has_decimals = bool(re.search(r"[.,]\d{1,2}$", body)) or bool(re.search(r"[.,]\d{4}$", body))
+        found.append(Amount(value, start, end, currency, has_decimals or currency is not None))
+    return found
+
+
+_SYMBOL_CHARS = "$€£¥₹₩₺₽"
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """The first amount in ``text`` (money-looking ones first), e.g. ``"1.234,56 €"`` → ``1234.56``."""
+    amounts = find_amounts(text.strip())
+    explicit = [amount for amount in amounts if amount.explicit]
+    chosen = (explicit or amounts)[:1]
+    return chosen[0].value if chosen else None
+
+
+def format_amount(value: Decimal) -> str:
+    """Two decimals, no grouping: the API's amount strings (``"18500.00"``)."""
+    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def to_number(value: Decimal) -> int | float:
+    """A JSON number for line items: integers stay integers (quantities), the rest become floats."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+_CURRENCY_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bU\.?S\.? ?dollars?\b", re.IGNORECASE), "USD"),
+    (re.compile(r"\beuros?\b", re.IGNORECASE), "EUR"),
+    (re.compile(r"\bpounds? sterling\b", re.IGNORECASE), "GBP"),
+    (re.compile(r"\bswiss francs?\b", re.IGNORECASE), "CHF"),
+    (re.compile(r"\bRs\.?(?= ?\d)"), "INR"),
+    (re.compile(r"\brupees?\b", re.IGNORECASE), "INR"),
+)
+
+
+def currencies_in(text: str) -> list[str]:
+    """Every currency mentioned in ``text``, in order, by code, symbol or name."""
+    # Keyed by position: "Rs" is both a marker and a word, and must count once.
+    hits: dict[int, str] = {}
+    for match in CURRENCY_MARKER.finditer(text):
+        code = _marker_code(match.group(0))
+        if code:
+            hits[match.start()] = code
+    for pattern, code in _CURRENCY_WORDS:
+        hits.update((match.start(), code) for match in pattern.finditer(text))
+    return [hits[start] for start in sorted(hits)]

@@ -1,0 +1,156 @@
+"""Label search: find a label, then read the value printed after it, to its right, or under it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Generic, TypeVar
+
+from .amounts import Amount, find_amounts
+from .dates import find_dates, infer_dayfirst
+from .layout import COLUMN_SLACK, Hit, Layout
+
+V = TypeVar("V")
+
+# Confidence of a value by how explicit its label is (1: "Invoice number", 3: "#"), and the penalty
+# when it was read from under the label rather than beside it: column alignment is a weaker link.
+TIER_CONFIDENCE = {1: 92, 2: 84, 3: 72}
+BELOW_PENALTY = 6
+
+_LEADING_SEPARATORS = re.compile(r"^[\s:#.\-—–=|*>]*")
+_LETTERS = re.compile(r"[^\W\d_]{3,}")
+_DATE_OPENING = re.compile(
+    r"^[\s:#.\-—–=|*(]*(?:(?:on|am|le|vom|den|du|of|dated|the|at|til|until|zum|bis|by)\b[\s:.,]*)*",
+    re.IGNORECASE,
+)
+_CURRENCY_WORDS = re.compile(r"\b[A-Z]{3}\b|\bRs\b")
+
+
+@dataclass(frozen=True)
+class Label:
+    pattern: re.Pattern[str]
+    tier: int
+
+
+def labels(tier: int, *patterns: str) -> list[Label]:
+    return [Label(re.compile(pattern, re.IGNORECASE), tier) for pattern in patterns]
+
+
+@dataclass(frozen=True)
+class Candidate(Generic[V]):
+    value: V
+    confidence: int
+    line: int
+    tier: int
+    # Position of the label: document order breaks ties between equally good labels.
+    order: tuple[int, int]
+
+
+class Reader:
+    """A document's layout, with how it writes dates, and label search over it."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        inferred = infer_dayfirst(layout.text)
+        if inferred is None:
+            # No unambiguous slash date to go by: US documents (dollars, no euro) write month first.
+            dollars = "$" in layout.text and "€" not in layout.text
+            inferred = not dollars
+        self.dayfirst = inferred
+
+    def dates(self, text: str) -> list[date]:
+        return [found.value for found in find_dates(text, dayfirst=self.dayfirst)]
+
+    def leading_date(self, text: str) -> date | None:
+        """A date that opens ``text`` (after words like "on" or "vom"), not one further along in a sentence."""
+        opening = _DATE_OPENING.match(text)
+        start = opening.end() if opening else 0
+        found = find_dates(text, dayfirst=self.dayfirst)
+        return found[0].value if found and found[0].start <= start + 1 else None
+
+    def amounts(self, text: str) -> list[Amount]:
+        """The money amounts in ``text``; numbers that are part of a date are not amounts."""
+        masked = [(found.start, found.end) for found in find_dates(text, dayfirst=self.dayfirst)]
+        return [amount for amount in find_amounts(text, masked=masked) if amount.explicit]
+
+    def search(
+        self,
+        label_list: list[Label],
+        parse: Callable[[str], V | None],
+        *,
+        right: int = 1,
+        below: int = 2,
+        stop_on_text: bool = True,
+        row: bool = False,
+        slack: int = COLUMN_SLACK,
+        lone: bool = False,
+        accept: Callable[[Hit], bool] | None = None,
+    ) -> list[Candidate[V]]:
+        """One candidate per label occurrence: the first value that parses beside or under it.
+
+        ``right``: how many cells to the right to try; ``below``: how many lines down; ``stop_on_text``:
+        give up on a label followed by other words in its own cell ("Invoice Date" is no "Invoice");
+        ``row``: read the label's whole row as one value first; ``slack``/``lone``: see Layout.below.
+        """
+        found: list[Candidate[V]] = []
+        claimed: list[Hit] = []
+        for label in label_list:
+            for hit in self.layout.find(label.pattern):
+                # A shorter label inside a longer one already seen ("Date" in "Invoice Date") is that one.
+                if any(c.line == hit.line and c.start <= hit.start < c.end for c in claimed):
+                    continue
+                claimed.append(hit)
+                if accept is not None and not accept(hit):
+                    continue
+                near = self._row_value(hit, parse) if row else None
+                if near is None:
+                    near = self._value_near(hit, parse, 0 if row else right, below, stop_on_text, slack, lone)
+                if near is not None:
+                    value, from_below = near
+                    confidence = TIER_CONFIDENCE[label.tier] - (BELOW_PENALTY if from_below else 0)
+                    found.append(Candidate(value, confidence, hit.line, label.tier, (hit.line, hit.start)))
+        return found
+
+    def _row_value(self, hit: Hit, parse: Callable[[str], V | None]) -> tuple[V, bool] | None:
+        """The value read from the label's whole row, up to the next cell of words (another label)."""
+        parts = [_LEADING_SEPARATORS.sub("", self.layout.inline_after(hit))]
+        for segment in self.layout.right_of(hit, 12):
+            if _LETTERS.search(_CURRENCY_WORDS.sub("", segment.text)) and not self.amounts(segment.text):
+                break
+            parts.append(segment.text)
+        value = parse("   ".join(parts))
+        return None if value is None else (value, False)
+
+    def _value_near(
+        self,
+        hit: Hit,
+        parse: Callable[[str], V | None],
+        right: int,
+        below: int,
+        stop_on_text: bool,
+        slack: int,
+        lone: bool,
+    ) -> tuple[V, bool] | None:
+        """The value after the label in its cell, else in the next cells, else under it; and whether under."""
+        inline = _LEADING_SEPARATORS.sub("", self.layout.inline_after(hit))
+        if inline:
+            value = parse(inline)
+            if value is not None:
+                return value, False
+            if stop_on_text and _LETTERS.search(inline):
+                return None
+        for segment in self.layout.right_of(hit, right):
+            text = _LEADING_SEPARATORS.sub("", segment.text)
+            value = parse(text)
+            if value is not None:
+                return value, False
+            if _LETTERS.search(text):
+                # Another cell of words: the next heading of a header row, whose values are below.
+                break
+        for segment in self.layout.below(hit, below, slack, lone):
+            value = parse(_LEADING_SEPARATORS.sub("", segment.text))
+            if value is not None:
+                return value, True
+        return None

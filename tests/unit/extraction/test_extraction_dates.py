@@ -1,0 +1,65 @@
+from datetime import date
+
+import pytest
+
+from recordengine.extraction.dates import find_dates, infer_dayfirst, parse_date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2014-08-03", date(2014, 8, 3)),
+        ("2014/08/03", date(2014, 8, 3)),
+        ("03.08.2014", date(2014, 8, 3)),
+        ("3.8.2014", date(2014, 8, 3)),
+        ("03.08.14", date(2014, 8, 3)),
+        ("8-9-2022", date(2022, 9, 8)),
+        ("Aug 3, 2014", date(2014, 8, 3)),
+        ("August 3 , 2014", date(2014, 8, 3)),
+        ("3 August 2014", date(2014, 8, 3)),
+        ("September 13, 2022", date(2022, 9, 13)),
+        ("Sep 13, 2022", date(2022, 9, 13)),
+        ("13 Sep, 2022", date(2022, 9, 13)),
+        ("11. Juli 2014", date(2014, 7, 11)),
+        ("3 März 2024", date(2024, 3, 3)),
+        ("19 april 2014", date(2014, 4, 19)),
+        ("1er août 2014", date(2014, 8, 1)),
+        ("15 décembre 2023", date(2023, 12, 15)),
+        ("20181230", date(2018, 12, 30)),
+        ("Invoice Date: Mar 4, 2023 (paid)", date(2023, 3, 4)),
+    ],
+)
+def test_parse_date_formats(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "dayfirst", "expected"),
+    [
+        ("08/03/2014", False, date(2014, 8, 3)),
+        ("08/03/2014", True, date(2014, 3, 8)),
+        # Only one order is a valid date, whichever the document prefers.
+        ("31/12/2017", False, date(2017, 12, 31)),
+        ("12/31/2017", True, date(2017, 12, 31)),
+    ],
+)
+def test_slash_dates_follow_the_document_order(text: str, dayfirst: bool, expected: date) -> None:
+    assert parse_date(text, dayfirst=dayfirst) == expected
+
+
+@pytest.mark.parametrize("text", ["32.01.2020", "2020-13-01", "31.02.2021", "Feb 30, 2020", "1.234,56", "12:30", ""])
+def test_parse_date_rejects_non_dates(text: str) -> None:
+    assert parse_date(text) is None
+
+
+def test_infer_dayfirst_from_unambiguous_dates() -> None:
+    assert infer_dayfirst("Issued 31/01/2024, due 02/03/2024") is True
+    assert infer_dayfirst("Issued 01/31/2024, due 03/02/2024") is False
+    assert infer_dayfirst("Issued 01/02/2024") is None
+
+
+def test_find_dates_reports_positions_in_order() -> None:
+    text = "Billing period Sep 13, 2022 to 13.09.2023"
+    found = find_dates(text)
+    assert [item.value for item in found] == [date(2022, 9, 13), date(2023, 9, 13)]
+    assert text[found[0].start : found[0].end] == "Sep 13, 2022"
