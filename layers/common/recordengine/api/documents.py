@@ -30,7 +30,7 @@ def parse_external_refs(value: str | None) -> dict[str, Any]:
         return {}
     try:
         refs = json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise InvalidInput("external_refs must be a JSON object; it is not valid JSON.") from None
     if not isinstance(refs, dict):
         raise InvalidInput('external_refs must be a JSON object, e.g. {"salesforce": {"record_id": "..."}}.')
@@ -117,7 +117,7 @@ async def update_document_status(document_id: str, request: Request, service: Do
     doc_id = path_id(document_id, "Document")
     try:
         body = json.loads(await request.body())
-    except ValueError:
+    except (ValueError, RecursionError):
         raise InvalidStatus('The body must be JSON like {"status": "Approved"}.') from None
     value = body.get("status") if isinstance(body, dict) else None
     if not isinstance(value, str):
