@@ -1,0 +1,61 @@
+"""`python -m bench [coldstart|size|reads ...]`: run the sections (all by default) and print the report.
+
+Every number is a ratio to a reference measured in the same run; nothing passes or fails on an absolute
+threshold. Environment: BENCH_SAMPLES (cold-start samples per target, default 5), BENCH_BUILD=1 (build the
+layer with scripts/sam_build.sh instead of reading .aws-sam/build).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+
+from . import coldstart, reads, size
+
+DEFAULT_SAMPLES = 5
+
+
+def _samples() -> int:
+    value = os.environ.get("BENCH_SAMPLES", str(DEFAULT_SAMPLES))
+    try:
+        samples = int(value)
+    except ValueError:
+        raise SystemExit(f"BENCH_SAMPLES must be a whole number, not {value!r}") from None
+    if samples < 1:
+        raise SystemExit("BENCH_SAMPLES must be at least 1")
+    return samples
+
+
+SECTIONS: dict[str, Callable[[], list[str]]] = {
+    "coldstart": lambda: coldstart.report(_samples()),
+    "size": size.report,
+    "reads": reads.report,
+}
+
+
+def main(argv: list[str]) -> int:
+    chosen = argv or list(SECTIONS)
+    unknown = [name for name in chosen if name not in SECTIONS]
+    if unknown:
+        print(f"usage: python -m bench [{'|'.join(SECTIONS)} ...]; unknown: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    print(f"RecordEngine bench: {', '.join(chosen)} | Python {platform.python_version()} | "
+          f"{os.cpu_count()} cores | ratios to references measured in this run", flush=True)
+    failed = False
+    for name in chosen:
+        try:
+            lines = SECTIONS[name]()
+        except Exception as error:  # one broken section must not hide the others' numbers
+            lines = [f"== {name}: ERROR {type(error).__name__}: {error}"]
+            failed = True
+        print("\n".join(lines), flush=True)
+    print(f"(done in {time.monotonic() - started:.0f} s)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
