@@ -1,0 +1,181 @@
+"""Running Lambda handlers in-process: loading them, their context object and the worker threads.
+
+Every function's handler file is `app.py`, so each is imported from its file under a module name of its
+own. Handlers run on worker threads that each own an asyncio event loop, because Mangum calls
+`asyncio.get_event_loop()`, which fails on a thread that has none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.util
+import logging
+import queue
+import re
+import secrets
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, TypeVar
+
+from .model import FunctionSpec
+
+log = logging.getLogger("local.runtime")
+
+T = TypeVar("T")
+
+
+@dataclass
+class LambdaContext:
+    """The attributes and method of the Python runtime's context object that handlers and Powertools use."""
+
+    function_name: str
+    memory_limit_in_mb: int
+    invoked_function_arn: str
+    timeout_seconds: int
+    function_version: str = "$LATEST"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    identity: Any = None
+    client_context: Any = None
+    _deadline: float = 0.0
+
+    def __post_init__(self) -> None:
+        self._deadline = time.monotonic() + self.timeout_seconds
+        self.log_group_name = f"/aws/lambda/{self.function_name}"
+        day = time.strftime("%Y/%m/%d", time.gmtime())
+        self.log_stream_name = f"{day}/[{self.function_version}]{secrets.token_hex(16)}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+class HandlerLoadError(Exception):
+    pass
+
+
+def _module_name(logical_id: str) -> str:
+    return "local_fn_" + re.sub(r"\W", "_", logical_id)
+
+
+def add_layers_to_path(dirs: list[Path]) -> None:
+    """Lambda puts layers on sys.path ahead of site-packages; so does the local stack, once per folder."""
+    for directory in reversed(dirs):
+        entry = str(directory)
+        if entry not in sys.path:
+            sys.path.insert(0, entry)
+
+
+def load_module(spec: FunctionSpec) -> ModuleType:
+    name = _module_name(spec.logical_id)
+    module_spec = importlib.util.spec_from_file_location(name, spec.handler_file)
+    if module_spec is None or module_spec.loader is None:
+        raise HandlerLoadError(f"{spec.logical_id}: cannot import {spec.handler_file}")
+    module = importlib.util.module_from_spec(module_spec)
+    # Registered before executing, as a normal import does (dataclasses and pickling look modules up here).
+    sys.modules[name] = module
+    # The code folder is on sys.path in Lambda, so a handler may import a module next to it; the folders of
+    # all functions cannot all stay on sys.path here (their files share names), so only during the import.
+    code_dir = str(spec.code_dir)
+    sys.path.insert(0, code_dir)
+    try:
+        module_spec.loader.exec_module(module)
+    except Exception as exc:
+        sys.modules.pop(name, None)
+        raise HandlerLoadError(f"{spec.logical_id}: importing {spec.handler_file} failed: {exc!r}") from exc
+    finally:
+        with contextlib.suppress(ValueError):
+            sys.path.remove(code_dir)
+    return module
+
+
+@dataclass
+class LambdaFunction:
+    spec: FunctionSpec
+    arn: str
+    handler: Callable[[Any, LambdaContext], Any]
+
+    @classmethod
+    def load(cls, spec: FunctionSpec, arn: str) -> LambdaFunction:
+        module = load_module(spec)
+        handler = getattr(module, spec.handler_attribute, None)
+        if not callable(handler):
+            raise HandlerLoadError(f"{spec.logical_id}: {spec.handler_file} has no callable {spec.handler_attribute}")
+        return cls(spec, arn, handler)
+
+    def new_context(self) -> LambdaContext:
+        return LambdaContext(
+            function_name=self.spec.name,
+            memory_limit_in_mb=self.spec.memory_mb,
+            invoked_function_arn=self.arn,
+            timeout_seconds=self.spec.timeout_seconds,
+        )
+
+    def invoke(self, event: Any, context: LambdaContext | None = None) -> Any:
+        """Runs the handler on the calling thread (which must be a worker thread with an event loop)."""
+        context = context or self.new_context()
+        started = time.monotonic()
+        try:
+            return self.handler(event, context)
+        finally:
+            elapsed = time.monotonic() - started
+            log.debug("%s %s took %.0f ms", self.spec.logical_id, context.aws_request_id, elapsed * 1000)
+            if elapsed > self.spec.timeout_seconds:
+                log.warning(
+                    "%s ran %.1f s, longer than its Timeout of %d s: Lambda would have stopped it",
+                    self.spec.logical_id,
+                    elapsed,
+                    self.spec.timeout_seconds,
+                )
+
+
+_STOP: Any = object()
+
+
+class WorkerPool:
+    """A fixed set of daemon threads, each with its own event loop.
+
+    Not concurrent.futures.ThreadPoolExecutor: its threads are joined at interpreter exit, so one handler
+    that is still running would keep Ctrl-C from stopping the stack.
+    """
+
+    def __init__(self, name: str, size: int) -> None:
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._threads = [threading.Thread(target=self._run, name=f"{name}-{i}", daemon=True) for i in range(size)]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, fn: Callable[[], T]) -> Future[T]:
+        future: Future[T] = Future()
+        self._queue.put((fn, future))
+        return future
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        while True:
+            item = self._queue.get()
+            if item is _STOP:
+                return
+            fn, future = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn())
+            except BaseException as exc:  # handed to whoever waits on the future
+                future.set_exception(exc)
+
+    def shutdown(self, timeout: float = 2.0) -> None:
+        for _ in self._threads:
+            self._queue.put(_STOP)
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        busy = [t.name for t in self._threads if t.is_alive()]
+        if busy:
+            log.info("not waiting for handlers still running on %s", ", ".join(busy))

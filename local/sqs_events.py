@@ -1,0 +1,168 @@
+"""SQS event sources: what Lambda's SQS event source mapping does, for the local stack.
+
+A poller receives up to BatchSize messages (10 at most per receive here), drops those that no filter
+matches (Lambda deletes them), invokes the function with records shaped as Lambda builds them, and
+deletes the messages that succeeded. Failed messages stay in the queue and come back after the queue's
+visibility timeout, so retries and the redrive to a dead-letter queue are SQS's own (moto's), as in AWS.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import threading
+from concurrent.futures import TimeoutError as FutureTimeoutError
+from typing import Any
+
+from .event_filter import matches_any
+from .model import SqsTrigger
+from .runtime import LambdaFunction, WorkerPool
+
+log = logging.getLogger("local.sqs")
+
+POLL_WAIT_SECONDS = 1
+
+
+def _message_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
+    shaped: dict[str, Any] = {}
+    for name, value in attributes.items():
+        entry: dict[str, Any] = {"stringListValues": [], "binaryListValues": [], "dataType": value["DataType"]}
+        if "StringValue" in value:
+            entry["stringValue"] = value["StringValue"]
+        if "BinaryValue" in value:
+            binary = value["BinaryValue"]
+            entry["binaryValue"] = base64.b64encode(binary).decode() if isinstance(binary, bytes) else binary
+        shaped[name] = entry
+    return shaped
+
+
+def lambda_record(message: dict[str, Any], queue_arn: str, region: str) -> dict[str, Any]:
+    """A received message (as boto3's receive_message returns it) shaped as a Lambda SQS event record."""
+    record: dict[str, Any] = {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message.get("Body", ""),
+        "attributes": dict(message.get("Attributes") or {}),
+        "messageAttributes": _message_attributes(message.get("MessageAttributes") or {}),
+        "md5OfBody": message.get("MD5OfBody", ""),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": region,
+    }
+    if "MD5OfMessageAttributes" in message:
+        record["md5OfMessageAttributes"] = message["MD5OfMessageAttributes"]
+    return record
+
+
+def filterable(record: dict[str, Any]) -> dict[str, Any]:
+    """Lambda filters an SQS record with its body parsed when the body is JSON, as a string otherwise."""
+    try:
+        body = json.loads(record["body"])
+    except (TypeError, ValueError):
+        return record
+    return {**record, "body": body}
+
+
+class SqsPoller:
+    def __init__(
+        self,
+        trigger: SqsTrigger,
+        function: LambdaFunction,
+        queue_url: str,
+        queue_arn: str,
+        sqs_client: Any,
+        pool: WorkerPool,
+        stop: threading.Event,
+        *,
+        region: str,
+    ) -> None:
+        self.trigger = trigger
+        self.function = function
+        self.queue_url = queue_url
+        self.queue_arn = queue_arn
+        self.sqs = sqs_client
+        self.pool = pool
+        self.stop = stop
+        self.region = region
+        self._thread: threading.Thread | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.trigger.function}.{self.trigger.event_name}"
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name=f"sqs-{self.name}", daemon=True)
+        self._thread.start()
+
+    def join(self, timeout: float) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                self.poll_once()
+            except Exception:
+                if self.stop.is_set():
+                    return
+                log.exception("%s: polling the queue failed", self.name)
+                self.stop.wait(1.0)
+
+    def poll_once(self) -> int:
+        """Receives and handles one batch; returns how many messages it received."""
+        messages = self.sqs.receive_message(
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=max(1, min(self.trigger.batch_size, 10)),
+            WaitTimeSeconds=POLL_WAIT_SECONDS,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not messages:
+            return 0
+        records = [lambda_record(m, self.queue_arn, self.region) for m in messages]
+        passed = [r for r in records if matches_any(self.trigger.filter_patterns, filterable(r))]
+        self._delete([r for r in records if r not in passed])
+        if passed:
+            self._delete(self.invoke(passed))
+        return len(messages)
+
+    def invoke(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Runs the function on a batch; returns the records that succeeded (to be deleted)."""
+        event = {"Records": records}
+        context = self.function.new_context()
+        future = self.pool.submit(lambda: self.function.invoke(event, context))
+        try:
+            result = future.result(timeout=self.function.spec.timeout_seconds)
+        except FutureTimeoutError:
+            log.error("%s: Task timed out after %d seconds", self.name, self.function.spec.timeout_seconds)
+            return []
+        except Exception:
+            log.exception(
+                "%s failed on %d message(s); they return after the visibility timeout", self.name, len(records)
+            )
+            return []
+        if not self.trigger.report_batch_item_failures or not isinstance(result, dict):
+            return records
+        failures = result.get("batchItemFailures") or []
+        ids = {r["messageId"] for r in records}
+        failed: set[str] = set()
+        for failure in failures if isinstance(failures, list) else [None]:
+            identifier = failure.get("itemIdentifier") if isinstance(failure, dict) else None
+            if not identifier or identifier not in ids:
+                log.warning("%s: batchItemFailures names %r, not a message of the batch", self.name, identifier)
+                return []
+            failed.add(identifier)
+        if failed:
+            log.info(
+                "%s: %d message(s) reported failed; they return after the visibility timeout", self.name, len(failed)
+            )
+        return [r for r in records if r["messageId"] not in failed]
+
+    def _delete(self, records: list[dict[str, Any]]) -> None:
+        if not records:
+            return
+        self.sqs.delete_message_batch(
+            QueueUrl=self.queue_url,
+            Entries=[{"Id": str(i), "ReceiptHandle": r["receiptHandle"]} for i, r in enumerate(records)],
+        )
