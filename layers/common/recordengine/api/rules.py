@@ -1,0 +1,50 @@
+"""/api/rules: the Rules Engine's rules (create, list, get, replace, delete) and the dry run of one rule."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
+
+from recordengine import wiring
+from recordengine.rules.models import Rule, RuleCreate, RulePage, RuleReplace, RuleTestRequest, RuleTestResult
+from recordengine.rules.service import RuleService
+
+from .pagination import DEFAULT_LIMIT, Limit, Offset
+from .paths import path_id
+
+RuleServiceDep = Annotated[RuleService, Depends(wiring.rule_service)]
+
+router = APIRouter(prefix="/api/rules")
+
+
+@router.post("", status_code=201)
+def create_rule(request: RuleCreate, rules: RuleServiceDep) -> Rule:
+    return rules.create(request)
+
+
+@router.get("")
+def list_rules(rules: RuleServiceDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> RulePage:
+    page = rules.page(limit, offset)
+    return RulePage(total=page.total, limit=limit, offset=offset, rules=page.items)
+
+
+@router.get("/{rule_id}")
+def get_rule(rule_id: str, rules: RuleServiceDep) -> Rule:
+    return rules.get(path_id(rule_id, "Rule"))
+
+
+@router.put("/{rule_id}")
+def replace_rule(rule_id: str, request: RuleReplace, rules: RuleServiceDep) -> Rule:
+    return rules.replace(path_id(rule_id, "Rule"), request.definition())
+
+
+@router.delete("/{rule_id}", status_code=204)
+def delete_rule(rule_id: str, rules: RuleServiceDep) -> Response:
+    rules.delete(path_id(rule_id, "Rule"))
+    return Response(status_code=204)
+
+
+@router.post("/{rule_id}/test")
+def test_rule(rule_id: str, request: RuleTestRequest, rules: RuleServiceDep) -> RuleTestResult:
+    return rules.test(path_id(rule_id, "Rule"), request.document_id)

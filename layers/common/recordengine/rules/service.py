@@ -1,0 +1,105 @@
+"""The operations behind /api/rules, and the rules the extraction step runs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from recordengine.catalog import FolderCatalog, ListPage
+from recordengine.errors import InvalidInput, NotFound
+from recordengine.models import Status
+from recordengine.storage.documents import DocumentStore
+
+from .actions import RulesOutcome, ordered, run_rules
+from .conditions import evaluate_rule
+from .models import ConditionResult, MoveToFolder, Rule, RuleCreate, RuleTestResult
+from .store import RuleStore
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RuleService:
+    store: RuleStore
+    folders: FolderCatalog
+    documents: DocumentStore
+
+    def create(self, request: RuleCreate) -> Rule:
+        self._check_references(request)
+        return Rule.model_validate(self.store.create(request.model_dump(mode="json")))
+
+    def get(self, rule_id: int) -> Rule:
+        stored = self.store.get(rule_id)
+        if stored is None:
+            raise NotFound(f"Rule {rule_id} not found.")
+        return Rule.model_validate(stored)
+
+    def replace(self, rule_id: int, request: RuleCreate) -> Rule:
+        self.get(rule_id)  # an unknown rule is 404 before its body's references are looked at
+        self._check_references(request)
+        return Rule.model_validate(self.store.replace(rule_id, request.model_dump(mode="json")))
+
+    def delete(self, rule_id: int) -> None:
+        self.store.delete(rule_id)
+
+    def all(self) -> list[Rule]:
+        """Every rule in the order they run: ascending priority, ties by id."""
+        return ordered(Rule.model_validate(item) for item in self.store.all())
+
+    def enabled_rules(self) -> list[Rule]:
+        """The enabled rules in the order they run; a stored rule that no longer parses is logged and skipped."""
+        rules = []
+        for item in self.store.all():
+            try:
+                rule = Rule.model_validate(item)
+            except ValidationError:
+                logger.exception("Stored rule %s is not a valid rule; skipped", item.get("id"))
+                continue
+            if rule.enabled:
+                rules.append(rule)
+        return ordered(rules)
+
+    def page(self, limit: int, offset: int) -> ListPage[Rule]:
+        rules = self.all()
+        return ListPage(len(rules), limit, offset, rules[offset : offset + limit])
+
+    def test(self, rule_id: int, document_id: int) -> RuleTestResult:
+        """Evaluates the rule (enabled or not) against the document as it is now, without acting."""
+        rule = self.get(rule_id)
+        document = self.documents.get(document_id)
+        if document is None:
+            raise InvalidInput(f"document_id {document_id} does not name an existing document.")
+        matched, outcomes = evaluate_rule(rule, document)
+        return RuleTestResult(
+            rule_id=rule.id,
+            document_id=document_id,
+            matched=matched,
+            conditions=[
+                ConditionResult(
+                    field=o.condition.field,
+                    op=o.condition.op,
+                    value=o.condition.value,
+                    passed=o.passed,
+                    actual=o.actual,
+                )
+                for o in outcomes
+            ],
+            actions=list(rule.actions) if matched else [],
+        )
+
+    def run(self, rules: list[Rule], document: Mapping[str, Any], status: Status) -> RulesOutcome:
+        """The outcome of `rules` on a document whose extraction would otherwise end in `status`."""
+        return run_rules(rules, document, status, self._folder_name)
+
+    def _folder_name(self, folder_id: int) -> str | None:
+        folder = self.folders.find(folder_id)
+        return folder.name if folder else None
+
+    def _check_references(self, request: RuleCreate) -> None:
+        for action in request.actions:
+            if isinstance(action, MoveToFolder) and self.folders.find(action.value) is None:
+                raise InvalidInput(f"move_to_folder: folder {action.value} does not name an existing folder.")
