@@ -1,0 +1,46 @@
+"""/api/webhooks (API.md Part 2, "Document webhooks"): one router, one Lambda function."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
+
+from recordengine import wiring
+from recordengine.webhooks.models import Delivery, DeliveryPage, WebhookCreate, WebhookCreated, WebhookPage
+from recordengine.webhooks.service import WebhookService
+
+from .pagination import DEFAULT_LIMIT, Limit, Offset
+from .paths import path_id
+
+router = APIRouter()
+
+WebhookServiceDep = Annotated[WebhookService, Depends(wiring.webhook_service)]
+
+
+@router.post("/api/webhooks", status_code=201)
+def create_webhook(request: WebhookCreate, service: WebhookServiceDep) -> WebhookCreated:
+    return service.create(request)
+
+
+@router.get("/api/webhooks")
+def list_webhooks(service: WebhookServiceDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> WebhookPage:
+    return service.list(limit, offset)
+
+
+@router.delete("/api/webhooks/{webhook_id}", status_code=204)
+def delete_webhook(webhook_id: str, service: WebhookServiceDep) -> Response:
+    service.delete(path_id(webhook_id, "Webhook"))
+    return Response(status_code=204)
+
+
+@router.get("/api/webhooks/{webhook_id}/deliveries")
+def list_deliveries(
+    webhook_id: str, service: WebhookServiceDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
+) -> DeliveryPage:
+    return service.deliveries(path_id(webhook_id, "Webhook"), limit, offset)
+
+
+@router.post("/api/webhooks/deliveries/{delivery_id}/retry")
+def retry_delivery(delivery_id: str, service: WebhookServiceDep) -> Delivery:
+    return service.retry(path_id(delivery_id, "Delivery"))

@@ -1,0 +1,1 @@
+"""Document webhooks: endpoints, signed deliveries (Standard Webhooks), retries and SSRF protection."""

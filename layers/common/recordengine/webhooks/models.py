@@ -1,0 +1,57 @@
+"""The webhook API's request and response bodies (API.md Part 2, "Document webhooks")."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class WebhookCreate(BaseModel):
+    url: str = Field(max_length=2048)
+    description: str | None = Field(default=None, max_length=500)
+
+
+class Webhook(BaseModel):
+    id: int
+    url: str
+    description: str | None = None
+    enabled: bool
+    disabled_reason: str | None = None
+    created_at: str
+
+
+class WebhookCreated(Webhook):
+    """The answer to POST /api/webhooks: the only time the secret is shown."""
+
+    secret: str
+
+
+class WebhookPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    webhooks: list[Webhook]
+
+
+class Delivery(BaseModel):
+    """One attempt to deliver one event to one endpoint."""
+
+    id: int
+    webhook_id: int
+    event_id: str
+    event_type: str
+    document_id: int
+    attempt: int
+    trigger: str
+    status: str
+    response_status: int | None = None
+    error: str | None = None
+    duration_ms: int
+    next_attempt_at: str | None = None
+    created_at: str
+
+
+class DeliveryPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    deliveries: list[Delivery]
