@@ -8,7 +8,7 @@ TOOLS := .venv-tools
 SHARED := ../shared
 CONFORMANCE_FILES ?= test_documents_api.py test_extraction.py
 
-.PHONY: run test test-fast test-e2e lint build bench token clean tools
+.PHONY: run test test-fast test-e2e lint build bench eval token clean tools
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ build: $(TOOLS)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) -m bench
+
+# Extraction accuracy, calibration and speed on a labelled corpus: make eval [CORPUS=dir] [OUT=dir]
+eval: $(VENV)/.installed
+	$(PY) -m eval $(if $(CORPUS),--corpus "$(CORPUS)") $(if $(OUT),--out "$(OUT)")
 
 # A token for the running local stack: make token NAME="my script"
 token: $(VENV)/.installed

@@ -10,11 +10,24 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from .cfn import TemplateError
+from .cfn import Template, TemplateError
 from .runtime import HandlerLoadError
 from .stack import TOKEN_ENV, LocalStack, StackConfig, StackError
 
 STATE_ENV = "RECORDENGINE_LOCAL_STATE"
+
+# Template parameters the local stack runs with unless --parameter-overrides says otherwise: a webhook
+# receiver on this machine is allowed, and failed webhook deliveries are retried within seconds.
+LOCAL_PARAMETER_DEFAULTS = {"WebhookAllowLoopback": "true", "WebhookRetrySchedule": "2,5,10,20,30"}
+
+
+def _local_defaults(template: Path) -> dict[str, str]:
+    """LOCAL_PARAMETER_DEFAULTS for the parameters this template declares (an unknown one is an error)."""
+    try:
+        declared = Template.load(template).parameters_section
+    except (TemplateError, OSError):
+        return {}  # reported when the stack loads the template
+    return {name: value for name, value in LOCAL_PARAMETER_DEFAULTS.items() if name in declared}
 
 
 def _port(value: str) -> int:
@@ -92,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         template_path=template,
         port=args.port,
         moto_port=args.moto_port,
-        parameter_overrides=dict(args.parameter_overrides),
+        parameter_overrides={**_local_defaults(template), **dict(args.parameter_overrides)},
         dev_token=os.environ.get(TOKEN_ENV) or None,
         state_file=Path(state_file),
     )

@@ -1,13 +1,29 @@
+import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from moto import mock_aws
+from moto.core.botocore_stubber import BotocoreStubber
 
 from tests.support.aws_stack import AwsStack, start_stack
+
+_DYNAMODB_LOCK = threading.Lock()
+_moto_call = BotocoreStubber.__call__
+
+
+def _atomic_dynamodb_call(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
+    # DynamoDB applies each request atomically (the id counter and conditional writes rely on it); moto's
+    # backend has no locking, so concurrent tests would see races real DynamoDB never has.
+    if ".dynamodb." in event_name:
+        with _DYNAMODB_LOCK:
+            return _moto_call(self, event_name, request, **kwargs)
+    return _moto_call(self, event_name, request, **kwargs)
 
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(BotocoreStubber, "__call__", _atomic_dynamodb_call)
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",

@@ -7,9 +7,13 @@ import pytest
 
 from tests.support.aws_stack import EVENTS, SAMPLE_TOKEN, sample_event
 
+# Functions fed by S3, DynamoDB streams and SQS rather than API Gateway.
+EVENT_FUNCTIONS = {"extract_document", "deliver_webhook", "retry_webhook_delivery"}
 API_EVENTS = sorted(
-    p.relative_to(EVENTS).as_posix() for p in EVENTS.glob("*/*.json") if p.parent.name != "extract_document"
+    p.relative_to(EVENTS).as_posix() for p in EVENTS.glob("*/*.json") if p.parent.name not in EVENT_FUNCTIONS
 )
+# The receiver of events/webhooks/post_webhook.json, as a public address (tests never resolve names).
+SAMPLE_RECEIVER_ADDRESS = "93.184.215.14"
 
 
 def test_every_function_has_a_sample_event(stack):
@@ -18,12 +22,19 @@ def test_every_function_has_a_sample_event(stack):
 
 
 @pytest.fixture
-def seeded(stack):
-    """The rows the sample events refer to: the sample token, contact 1, folder 1 and document 1."""
+def seeded(stack, monkeypatch):
+    """The rows the sample events refer to: the sample token, contact 1, folder 1, document 1, webhook 1, rule 1."""
     from recordengine.tokens import TokenStore
 
+    monkeypatch.setattr("recordengine.webhooks.ssrf.resolve", lambda host, port: [SAMPLE_RECEIVER_ADDRESS])
     TokenStore(stack.table).create("sample events", token=SAMPLE_TOKEN)
-    for name in ("contacts/post_contact.json", "folders/post_folder.json", "upload_document/post_upload.json"):
+    for name in (
+        "contacts/post_contact.json",
+        "folders/post_folder.json",
+        "upload_document/post_upload.json",
+        "webhooks/post_webhook.json",
+        "rules/post_rule.json",
+    ):
         result = stack.invoke(Path(name).parent.name, sample_event(name))
         assert result["statusCode"] == 201, result
     return stack
@@ -34,7 +45,7 @@ def test_api_sample_event(seeded, name):
     event = sample_event(name)
     result = seeded.invoke(Path(name).parent.name, event)
     assert 200 <= result["statusCode"] < 300, result
-    assert json.loads(result["body"])
+    assert result["statusCode"] == 204 or json.loads(result["body"])
 
 
 def test_s3_sample_event_drives_extraction(seeded):
@@ -53,3 +64,27 @@ def test_an_object_the_api_did_not_create_is_ignored(seeded):
     event = sample_event("extract_document/s3_object_created.json")
     event["Records"][0]["s3"]["object"]["key"] = "documents/not-ours.pdf"
     assert seeded.invoke("extract_document", event) == {"outcomes": ["ignored"]}
+
+
+def test_stream_and_retry_sample_events_deliver_the_webhook(seeded):
+    """The stream record of document 1 entering Export: a first attempt (failing here), then the retry
+    message of the sample (its attempt 2), which succeeds. No network: the sender is replaced."""
+    from recordengine import wiring
+    from recordengine.webhooks.sender import SendResult
+
+    answers = [SendResult(500, None, 3), SendResult(204, None, 2)]
+    sent = []
+
+    def sender(target, headers, body, timeout):
+        sent.append((target, headers))
+        return answers[len(sent) - 1]
+
+    wiring.webhook_dispatcher().sender = sender
+    result = seeded.invoke("deliver_webhook", sample_event("deliver_webhook/dynamodb_stream_export.json"))
+    assert result == {"batchItemFailures": []}
+    result = seeded.invoke("retry_webhook_delivery", sample_event("retry_webhook_delivery/sqs_retry_due.json"))
+    assert result == {"batchItemFailures": []}
+    assert [t.address for t, _ in sent] == [SAMPLE_RECEIVER_ADDRESS] * 2
+    assert sent[0][1]["webhook-id"] == sent[1][1]["webhook-id"] == "msg_doc1_4421584500000000017450439091"
+    deliveries = seeded.request("GET", "/api/webhooks/1/deliveries").json()["deliveries"]
+    assert [(d["attempt"], d["status"]) for d in deliveries] == [(2, "succeeded"), (1, "failed")]

@@ -52,6 +52,14 @@ def parse_status(value: str) -> Status:
         raise InvalidStatus(f"'{value}' is not a status. Use one of: {allowed}.") from None
 
 
+def parse_external_ref(value: str) -> tuple[str, str]:
+    """`salesforce:001Qy00000BnXt2IAF` -> ("salesforce", "001Qy00000BnXt2IAF") (external_refs.<system>.record_id)."""
+    system, separator, record_id = value.strip().partition(":")
+    if not separator or not system.strip() or not record_id.strip():
+        raise InvalidInput("external_ref must look like <system>:<record id>, e.g. salesforce:001Qy00000BnXt2IAF.")
+    return system.strip(), record_id.strip()
+
+
 def parse_created_bound(value: str, name: str, *, end_of_range: bool) -> str:
     """A date or timestamp bound of the created range as a UTC timestamp (a date covers its whole day)."""
     text = value.strip()
@@ -166,6 +174,7 @@ class DocumentService:
         status: str | None = None,
         created_from: str | None = None,
         created_to: str | None = None,
+        external_ref: str | None = None,
         limit: int = DEFAULT_LIST_LIMIT,
         offset: int = 0,
     ) -> DocumentPage:
@@ -180,7 +189,11 @@ class DocumentService:
         )
         if filters.created_from and filters.created_to and filters.created_from > filters.created_to:
             raise InvalidInput("created_from is after created_to.")
-        page = self.documents.page(filters, limit=limit, offset=offset)
+        if external_ref is not None:
+            system, record_id = parse_external_ref(external_ref)
+            page = self.documents.page_by_external_ref(system, record_id, filters, limit=limit, offset=offset)
+        else:
+            page = self.documents.page(filters, limit=limit, offset=offset)
         return DocumentPage(
             total=page.total,
             limit=limit,

@@ -129,6 +129,14 @@ class DocumentSummary(BaseModel):
     created_at: str
 
 
+class AppliedRule(BaseModel):
+    """A rule that matched a document when it was extracted, and the actions it applied (Rules Engine)."""
+
+    rule_id: int
+    name: str
+    actions: list[dict[str, Any]] = Field(default_factory=list)
+
+
 class Document(DocumentSummary):
     """The full record of GET /api/documents/{id}."""
 
@@ -146,6 +154,7 @@ class Document(DocumentSummary):
     validation: list[ValidationCheck] = Field(default_factory=list)
     external_refs: dict[str, Any] = Field(default_factory=dict)
     notes: str | None = None
+    rules_applied: list[AppliedRule] = Field(default_factory=list)
     error: str | None = None
     media_type: str | None = None
     size_bytes: int | None = None

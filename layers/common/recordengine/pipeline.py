@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -23,6 +23,10 @@ from .models import ExtractionResult, Profile, Status
 from .settings import Settings
 from .storage.blobs import BlobStore, document_id_from_key
 from .storage.documents import DocumentStore
+
+if TYPE_CHECKING:
+    from .rules.models import Rule
+    from .rules.service import RuleService
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +63,8 @@ class ExtractionPipeline:
     blobs: BlobStore
     profiles: ProfileCatalog
     extractor: Extractor = builtin_extractor
+    # The Rules Engine: its enabled rules run on every result before it is stored (None: no rules).
+    rules: RuleService | None = None
 
     def process_object(self, key: str, size: int, seconds_available: float) -> Outcome:
         document_id = document_id_from_key(key)
@@ -87,7 +93,21 @@ class ExtractionPipeline:
         profile = self.profiles.find(int(document["profile_id"]))
         if profile is None:
             return self._fail(document, f"Extraction profile {document['profile_id']} no longer exists.", facts)
-        return self._extract(document, content, media_type, profile, facts, seconds_available)
+        rules = self._load_rules(document, claim.attempt)
+        return self._extract(document, content, media_type, profile, facts, seconds_available, rules)
+
+    def _load_rules(self, document: dict[str, Any], attempt: int) -> list[Rule]:
+        """The enabled rules, read once per run (one Query); a passing fault retries the event like S3's do."""
+        if self.rules is None:
+            return []
+        try:
+            return self.rules.enabled_rules()
+        except Exception as error:
+            if attempt < self.settings.extraction_max_attempts:
+                self.documents.release_extraction(document)
+                raise RetryLater("The rules could not be read.") from error
+            logger.exception("The rules could not be read; document %s is concluded without them", document["id"])
+            return []
 
     def _extract(
         self,
@@ -97,11 +117,19 @@ class ExtractionPipeline:
         profile: Profile,
         facts: dict[str, Any],
         seconds_available: float,
+        rules: list[Rule],
     ) -> Outcome:
+        from .extraction.engines import StoredObject, StoredObjectExtractor
+
         # The engine runs in a worker so that a pathological file is cut off before Lambda's own timeout
         # kills the run, which would leave the document in Processing until the claim's lease ran out.
         executor = ThreadPoolExecutor(max_workers=1)
-        future = executor.submit(self.extractor, content, media_type, profile)
+        if isinstance(self.extractor, StoredObjectExtractor):
+            # An engine that can read S3 itself (Textract, for large and multi-page documents) gets the location.
+            stored = StoredObject(self.settings.bucket_name, str(document["s3_key"]))
+            future = executor.submit(self.extractor.extract_stored, content, media_type, profile, stored)
+        else:
+            future = executor.submit(self.extractor, content, media_type, profile)
         try:
             result = future.result(timeout=max(seconds_available, 1.0))
         except FutureTimeout:
@@ -113,8 +141,23 @@ class ExtractionPipeline:
             return self._fail(document, f"Extraction failed unexpectedly ({type(error).__name__}).", facts)
         finally:
             executor.shutdown(wait=False, cancel_futures=True)
-        self.documents.finish_extraction(document, result, Status.NEEDS_REVIEW, facts)
+        self._conclude(document, result, facts, rules)
         return Outcome.EXTRACTED
+
+    def _conclude(
+        self, document: dict[str, Any], result: ExtractionResult, facts: dict[str, Any], rules: list[Rule]
+    ) -> None:
+        """Stores the result with the rules' outcome, in one write: status, folder, notes and rules_applied."""
+        status = Status.NEEDS_REVIEW
+        changes: dict[str, Any] = {}
+        if self.rules is not None and rules:
+            try:
+                view = {**document, **facts, **result.model_dump(mode="json")}
+                outcome = self.rules.run(rules, view, status)
+                status, changes = outcome.status, outcome.changes()
+            except Exception:  # rules never keep a result from being stored
+                logger.exception("The rules could not run on document %s; stored without them", document["id"])
+        self.documents.finish_extraction(document, result, status, facts, changes)
 
     def _fail(self, document: dict[str, Any], reason: str, facts: dict[str, Any]) -> Outcome:
         self.documents.fail_extraction(document, reason, facts)

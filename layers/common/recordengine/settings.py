@@ -1,6 +1,7 @@
 """The one typed configuration object: nothing else in the code base reads the environment."""
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +26,25 @@ class Settings(BaseSettings):
     # extraction function's timeout.
     extraction_lease_seconds: int = Field(default=180, validation_alias="EXTRACTION_LEASE_SECONDS")
     extraction_max_attempts: int = Field(default=3, validation_alias="EXTRACTION_MAX_ATTEMPTS")
+    # Read the e-invoice (Factur-X / ZUGFeRD / XRechnung XML) a PDF carries as an embedded file, instead of
+    # its printed layout.
+    einvoice_enabled: bool = Field(default=True, validation_alias="EINVOICE_ENABLED")
+    # Which engine reads documents (the ExtractionEngine template parameter): the built-in offline engine,
+    # Amazon Textract AnalyzeExpense, or a Bedrock model (BEDROCK_MODEL_ID) through the Converse API.
+    extraction_engine: Literal["builtin", "textract", "bedrock"] = Field(
+        default="builtin", validation_alias="EXTRACTION_ENGINE"
+    )
+    bedrock_model_id: str = Field(default="", validation_alias="BEDROCK_MODEL_ID")
+    # Document webhooks. The retry schedule is the wait, in seconds, before each retry after the first
+    # attempt (the Standard Webhooks schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h); then the dead-letter queue.
+    webhook_retry_schedule: str = Field(
+        default="5,300,1800,7200,18000,36000,36000", validation_alias="WEBHOOK_RETRY_SCHEDULE"
+    )
+    webhook_timeout_seconds: float = Field(default=15.0, validation_alias="WEBHOOK_TIMEOUT_SECONDS")
+    # Loopback receivers are for local development only; every other private range is always refused.
+    webhook_allow_loopback: bool = Field(default=False, validation_alias="WEBHOOK_ALLOW_LOOPBACK")
+    webhook_retry_queue_url: str = Field(default="", validation_alias="WEBHOOK_RETRY_QUEUE_URL")
+    webhook_dead_letter_queue_url: str = Field(default="", validation_alias="WEBHOOK_DEAD_LETTER_QUEUE_URL")
 
 
 @lru_cache(maxsize=1)

@@ -6,12 +6,15 @@ API's dependencies (api/dependencies.py) call these factories, and tests can ove
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 from .builtin_profiles import BUILTIN_PROFILES
 from .catalog import ContactCatalog, FolderCatalog, ProfileCatalog
 from .documents import DocumentService
 from .pipeline import ExtractionPipeline
+from .rules.service import RuleService
+from .rules.store import RuleStore
 from .settings import get_settings
 from .storage import keys
 from .storage.blobs import BlobStore
@@ -19,6 +22,9 @@ from .storage.documents import DocumentStore
 from .storage.entities import EntityStore
 from .storage.table import Table
 from .tokens import TokenStore
+from .webhooks.delivery import Dispatcher, RetryQueue, parse_schedule
+from .webhooks.service import WebhookService
+from .webhooks.store import WebhookStore
 
 
 @lru_cache(maxsize=1)
@@ -65,11 +71,48 @@ def document_service() -> DocumentService:
 
 @lru_cache(maxsize=1)
 def extraction_pipeline() -> ExtractionPipeline:
+    settings = get_settings()
+    if settings.extraction_engine != "builtin":
+        # Textract or Bedrock (the ExtractionEngine parameter): imported only where they are used.
+        from .extraction.engines import build_extractor
+
+        return replace(_extraction_pipeline(), extractor=build_extractor(settings))
+    return _extraction_pipeline()
+
+
+def _extraction_pipeline() -> ExtractionPipeline:
     return ExtractionPipeline(
-        settings=get_settings(), documents=document_store(), blobs=blob_store(), profiles=profile_catalog()
+        settings=get_settings(),
+        documents=document_store(),
+        blobs=blob_store(),
+        profiles=profile_catalog(),
+        rules=rule_service(),
     )
+
+
+@lru_cache(maxsize=1)
+def rule_service() -> RuleService:
+    return RuleService(RuleStore(table()), folder_catalog(), document_store())
 
 
 @lru_cache(maxsize=1)
 def token_store() -> TokenStore:
     return TokenStore(get_settings().table_name, table().client)
+
+
+@lru_cache(maxsize=1)
+def webhook_dispatcher() -> Dispatcher:
+    settings = get_settings()
+    return Dispatcher(
+        store=WebhookStore(table()),
+        queue=RetryQueue(settings.webhook_retry_queue_url, settings.webhook_dead_letter_queue_url),
+        schedule=parse_schedule(settings.webhook_retry_schedule),
+        timeout_seconds=settings.webhook_timeout_seconds,
+        allow_loopback=settings.webhook_allow_loopback,
+    )
+
+
+@lru_cache(maxsize=1)
+def webhook_service() -> WebhookService:
+    dispatcher = webhook_dispatcher()
+    return WebhookService(dispatcher.store, dispatcher, allow_loopback=get_settings().webhook_allow_loopback)

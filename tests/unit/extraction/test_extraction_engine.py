@@ -7,7 +7,7 @@ import io
 import pytest
 
 from recordengine.builtin_profiles import INVOICE_PROFILE
-from recordengine.extraction import UnreadableDocument, extract_document, text
+from recordengine.extraction import UnreadableDocument, extract_document, ocr, text
 from recordengine.media import JPEG, PDF, PNG, TIFF
 from recordengine.models import FieldDefinition, Profile
 from tests.unit.extraction.pdf_fixtures import (
@@ -222,11 +222,19 @@ def reason(content: bytes, media_type: str = PDF) -> str:
     return str(caught.value)
 
 
+@pytest.fixture
+def no_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tesseract forced undetected, whether or not this machine has it."""
+    monkeypatch.setattr(ocr, "find_tesseract", lambda: None)
+
+
 @pytest.mark.parametrize("media_type", [PNG, JPEG, TIFF])
+@pytest.mark.usefixtures("no_ocr")
 def test_images_need_ocr(media_type: str) -> None:
     assert "OCR is not available" in reason(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, media_type)
 
 
+@pytest.mark.usefixtures("no_ocr")
 def test_pdf_without_text_layer_is_a_scan() -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas

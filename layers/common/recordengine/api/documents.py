@@ -92,6 +92,7 @@ def list_documents(
     status: str | None = None,
     created_from: str | None = None,
     created_to: str | None = None,
+    external_ref: str | None = None,
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
 ) -> DocumentPage:
@@ -101,6 +102,7 @@ def list_documents(
         status=status,
         created_from=created_from,
         created_to=created_to,
+        external_ref=external_ref,
         limit=limit,
         offset=offset,
     )

@@ -1,4 +1,5 @@
-"""The built-in extraction engine: fields, line items and confidence from a document's text layer.
+"""The built-in extraction engine: fields, line items and confidence from a document's embedded e-invoice,
+its text layer, or OCR (Tesseract, when installed).
 
 ``extract_document(content, media_type, profile)`` returns an ``ExtractionResult`` or raises
 ``UnreadableDocument`` with a reason fit to show to users.

@@ -785,6 +785,9 @@ def extract_vendor(reader: Reader) -> Candidate[str] | None:
             break
         for segment in segments:
             name = _TITLE_STRIP.sub("", _clean_name(segment.text)).strip(" ,;:-")
+            if _BUYER_LABELS.search(name):
+                # "Factuuradres", "Bill to": the heading of the customer's block, not a name.
+                continue
             if usable(name) and not reader.dates(name):
                 return Candidate(name, 45, index, 3, (index, segment.start))
     return None

@@ -31,7 +31,7 @@ _COLUMN_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "amount",
             r"\b(?:amount|total|line\s+total|betrag|nettobetrag|gesamt|summe|montant|bedrag|importe|importo|entgelt|"
-            r"gross\s+value|net\s+value)\b|total\s*ht",
+            r"gross\s+value|net\s+value|(?:netto|brutto|gesamt|positions|waren)wert)\b|total\s*ht",
         ),
         (
             "description",
@@ -42,7 +42,8 @@ _COLUMN_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 _STOP = re.compile(
-    r"^(?:sub\s*-?\s*total|total|totaal|subtotaal|summe|gesamt|zwischensumme|netto|brutto|rechnungssumme|"
+    # "Bruttopreis: 1,50" under an item is a detail of that item, not the gross total.
+    r"^(?!\w*(?:preis|price|prijs|prix)\b)(?:sub\s*-?\s*total|total|totaal|subtotaal|summe|gesamt|zwischensumme|netto|brutto|rechnungssumme|"
     r"positionssumme|positionen\s+netto|exclusief|excl|tax\b|vat\b|btw\b|tva\b|mwst|ust\b|zzgl|zuzügl|"
     r"sales\s+tax|gst\b|hst\b|shipping|"
     r"amount\s+due|balance|grand|payments?\b|invoice\s+total|belegsummen|umsatzsteuer|endsumme|versandkosten|"
@@ -87,6 +88,10 @@ def _heading_cells(layout: Layout, index: int) -> list[Column] | None:
     return [Column(_classify(cell.group(0)) or "other", cell.start(), cell.end()) for cell in cells]
 
 
+def column_text(layout: Layout, line: int, column: Column) -> str:
+    return layout.lines[line][column.start : column.end]
+
+
 def _merge(columns: list[Column]) -> list[Column]:
     merged: list[Column] = []
     for column in sorted(columns, key=lambda item: item.start):
@@ -113,7 +118,9 @@ def _header(layout: Layout, index: int) -> tuple[list[Column], int] | None:
             if not 0 <= neighbour < len(layout.lines) or not layout.segments[neighbour]:
                 break
             extra = _heading_cells(layout, neighbour)
-            if extra is None:
+            if extra is None or any(re.search(r"\d", column_text(layout, neighbour, cell)) for cell in extra):
+                # Headings wrapped over lines are words; a line with figures (opening hours, an
+                # address) above or below the heading row is something else.
                 break
             cells += extra
             last = max(last, neighbour)
@@ -160,7 +167,74 @@ def extract_line_items(layout: Layout, *, dayfirst: bool = True) -> list[dict[st
         if items:
             return items
         index = last + 1
+    return _headerless(layout, dayfirst)
+
+
+def _headerless(layout: Layout, dayfirst: bool) -> list[dict[str, Any]]:
+    """Items of a table printed without a heading row: lines of wording and an amount, right-aligned,
+    right above a total line whose amount they add up to (the sum is what makes them items)."""
+    for index, segments in enumerate(layout.segments):
+        if not any(_STOP.match(segment.text) or _TOTAL_WORD.search(segment.text) for segment in segments):
+            continue
+        target = _last_money(layout.lines[index], dayfirst)
+        if target is None or target.value == 0:
+            continue
+        rows: list[tuple[dict[str, Any], int]] = []
+        above = index - 1
+        blanks = 0
+        while above >= 0 and layout.page_of_line[above] == layout.page_of_line[index] and len(rows) < MAX_ITEMS:
+            if not layout.segments[above]:
+                blanks += 1
+                if blanks > 1:
+                    break
+                above -= 1
+                continue
+            blanks = 0
+            row = _plain_row(layout, above, dayfirst)
+            if row is None:
+                break
+            rows.append(row)
+            above -= 1
+        if not rows:
+            continue
+        ends = [end for _, end in rows]
+        total = sum((Decimal(str(item["amount"])) for item, _ in rows), Decimal(0))
+        if max(ends) - min(ends) <= 3 and abs(total - target.value) <= Decimal("0.011") * len(rows):
+            return [item for item, _ in reversed(rows)]
     return []
+
+
+# Money lines that are about paying, not about what was bought ("Amount paid", "Cash", "Change").
+_NOT_AN_ITEM = re.compile(
+    r"\b(?:paid|payments?|balance|due|deposit|change|cash|tendered|rounding|credit|bezahlt|anzahlung|"
+    r"skonto|acompte|pay[ée]|betaald|aanbetaling)\b",
+    re.IGNORECASE,
+)
+
+
+def _last_money(line: str, dayfirst: bool) -> Amount | None:
+    masked = [(found.start, found.end) for found in find_dates(line, dayfirst=dayfirst)]
+    found = [amount for amount in find_amounts(line, masked=masked) if _money(line, amount)]
+    return found[-1] if found else None
+
+
+def _plain_row(layout: Layout, index: int, dayfirst: bool) -> tuple[dict[str, Any], int] | None:
+    """Wording, then an amount at the end of the line; and where the amount ends."""
+    line = layout.lines[index]
+    segments = layout.segments[index]
+    if _NOT_AN_ITEM.search(line) or any(
+        _STOP.match(segment.text) or _TOTAL_WORD.search(segment.text) for segment in segments
+    ):
+        return None
+    amount = _last_money(line, dayfirst)
+    if amount is None or line[amount.end :].strip(" €$£¥%*") or _DETAIL_LABEL.search(line):
+        return None
+    wording = [segment for segment in segments if segment.end <= amount.start and _WORDING.search(segment.text)]
+    if not wording:
+        return None
+    description = re.sub(r"\s{2,}", " ", wording[0].text).strip()[:200]
+    item = {"description": description, "quantity": None, "unit_price": None, "amount": float(amount.value)}
+    return item, amount.end
 
 
 def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) -> list[dict[str, Any]]:
@@ -168,33 +242,104 @@ def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) ->
     kinds = {column.kind for column in columns}
     gap = 0
     page = layout.page_of_line[header]
-    for index in range(header + 1, len(layout.lines)):
+    index = header
+    while index + 1 < len(layout.lines):
+        index += 1
         if layout.page_of_line[index] != page or len(items) >= MAX_ITEMS or gap > MAX_GAP:
             break
         segments = layout.segments[index]
         if not segments:
             continue
+        if not items and _more_heading(layout, index):
+            # A heading wrapped over more lines than the header took in ("USt." under "Positions-").
+            continue
         if any(_STOP.match(segment.text) or _TOTAL_WORD.search(segment.text) for segment in segments):
             break
-        item = _row(layout.lines[index], segments, columns, kinds, dayfirst)
-        if item is None:
+        row = _row(layout.lines[index], segments, columns, kinds, dayfirst)
+        if row is None:
             gap += 1
             continue
+        item, start = row
+        if item["description"] is None:
+            # Figures without wording: the description is printed on the next line (two-line rows
+            # under two-line headings, "Art-Nr / Artikelbezeichnung").
+            below = _description_below(layout, index)
+            if below is None:
+                gap += 1
+                continue
+            item["description"], start, index = below
+        extra, index = _continuation(layout, index, start)
+        if extra:
+            item["description"] = f"{item['description']} {extra}"[:200]
         gap = 0
         items.append(item)
     return items
 
 
+def _more_heading(layout: Layout, index: int) -> bool:
+    cells = _heading_cells(layout, index)
+    return cells is not None and not re.search(r"\d", layout.lines[index])
+
+
+_DETAIL_LABEL = re.compile(r"[^\W\d_]{2,}\.?\s?:(?=\s|$)")
+_WORDING = re.compile(r"[^\W\d_]{3,}")
+# Continuation lines of a wrapped description: at most this many, each of at most this many words.
+MAX_CONTINUATION_LINES = 2
+MAX_CONTINUATION_WORDS = 6
+
+
+def _description_below(layout: Layout, index: int) -> tuple[str, int, int] | None:
+    """The wording on the one or two lines right under a row of figures, with its column and line."""
+    for below in layout.lines_below(index, 2):
+        if below > index + 2:
+            break
+        line = layout.lines[below]
+        if any(amount.explicit for amount in find_amounts(line)) or _DETAIL_LABEL.search(line):
+            return None
+        for segment in layout.segments[below]:
+            if _WORDING.search(segment.text):
+                return segment.text.strip()[:200], segment.start, below
+    return None
+
+
+def _continuation(layout: Layout, index: int, start: int) -> tuple[str, int]:
+    """Wrapped description lines right under an item, in its description's column; and the last line."""
+    parts: list[str] = []
+    last = index
+    for _ in range(MAX_CONTINUATION_LINES):
+        following = last + 1
+        if following >= len(layout.lines) or layout.page_of_line[following] != layout.page_of_line[index]:
+            break
+        segments = layout.segments[following]
+        if len(segments) != 1:
+            break
+        text = segments[0].text
+        if (
+            abs(segments[0].start - start) > 2
+            or re.search(r"[\d:=*]", text)
+            or len(text.split()) > MAX_CONTINUATION_WORDS
+            or not _WORDING.search(text)
+            or _STOP.match(text)
+        ):
+            break
+        parts.append(text)
+        last = following
+    return " ".join(parts), last
+
+
 def _row(
     line: str, segments: list[Segment], columns: list[Column], kinds: set[str], dayfirst: bool
-) -> dict[str, Any] | None:
+) -> tuple[dict[str, Any], int] | None:
+    """An item read from a row, and where its description starts; the description is None when the row
+    has figures but no wording."""
     masked = [(found.start, found.end) for found in find_dates(line, dayfirst=dayfirst)]
     numbers = find_amounts(line, masked=masked)
     if not any(number.explicit for number in numbers):
         return None
-    description, description_end = _description(segments, columns)
-    if not description:
+    if len(_DETAIL_LABEL.findall(line)) >= 2:
+        # "Basis: 75,00 €   Rabatt: -0,03 €": details of the item above, not an item.
         return None
+    description, description_start, description_end = _description(segments, columns)
 
     values: dict[str, list[Amount]] = {"quantity": [], "unit_price": [], "amount": []}
     numeric_columns = [column.kind for column in columns if column.kind in values]
@@ -210,7 +355,7 @@ def _row(
             if column.kind in values and number.start >= description_end:
                 values[column.kind].append(number)
 
-    money = {kind: [amount for amount in found if amount.explicit] for kind, found in values.items()}
+    money = {kind: [amount for amount in found if _money(line, amount)] for kind, found in values.items()}
     amount_value: Decimal | None = None
     if money["amount"]:
         amount_value = money["amount"][-1].value
@@ -220,19 +365,27 @@ def _row(
         return None
     quantity = values["quantity"][0].value if values["quantity"] else None
     unit_price = money["unit_price"][0].value if money["unit_price"] else None
-    return {
-        "description": description,
+    item = {
+        "description": description or None,
         "quantity": to_number(quantity) if quantity is not None else None,
         "unit_price": float(unit_price) if unit_price is not None else None,
         "amount": float(amount_value),
     }
+    return item, description_start
 
 
-def _description(segments: list[Segment], columns: list[Column]) -> tuple[str, int]:
-    """The item's wording, and where it ends on the line (the numbers come after it)."""
+def _money(line: str, amount: Amount) -> bool:
+    """Printed as money: with a currency marker, or with two (or four) decimals; "7,0" is a rate."""
+    if amount.currency is not None:
+        return True
+    return amount.explicit and not re.search(r"[.,]\d$", line[amount.start : amount.end])
+
+
+def _description(segments: list[Segment], columns: list[Column]) -> tuple[str, int, int]:
+    """The item's wording, and where it starts and ends on the line (the numbers come after it)."""
     has_description_column = any(column.kind == "description" for column in columns)
     parts: list[str] = []
-    end = 0
+    start = end = 0
     for segment in segments:
         if not re.search(r"[^\W\d_]{3,}", segment.text):
             continue
@@ -241,10 +394,12 @@ def _description(segments: list[Segment], columns: list[Column]) -> tuple[str, i
             continue
         if not has_description_column and kind in {"quantity", "unit_price", "amount"}:
             continue
+        if not parts:
+            start = segment.start
         parts.append(segment.text)
         end = segment.end
         if not has_description_column:
             break
     text = " ".join(parts)
     text = re.sub(r"^\d{1,3}\.?\s+", "", text) if _POSITION.match(text.split(" ")[0] if text else "") else text
-    return re.sub(r"\s{2,}", " ", text).strip()[:200], end
+    return re.sub(r"\s{2,}", " ", text).strip()[:200], start, end

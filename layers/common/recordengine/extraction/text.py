@@ -6,12 +6,17 @@ import io
 import logging
 import re
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .errors import UnreadableDocument
 
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader
+
+    from .einvoice import EInvoice
 
 # A document with more pages than this is read only in part: invoices keep their header and totals on
 # the first pages, and a hostile PDF with a million pages must not tie up the function.
@@ -21,9 +26,34 @@ TIME_BUDGET_SECONDS = 20.0
 # Bounds the regex work downstream, whatever the page count.
 MAX_CHARS = 400_000
 
+# pypdf's resource limits, lowered from its defaults (75 MB per stream, 100,000 page tree entries): an
+# invoice's content streams are kilobytes, and a few hundred pages at most. A FlateDecode stream that
+# inflates past the cap (a decompression bomb) stops pypdf with LimitReachedError, as does a page tree
+# with more entries than the cap; both are reported as TOO_LARGE.
+MAX_STREAM_BYTES = 20_000_000
+MAX_PAGE_TREE_ENTRIES = 5_000
+PDF_LIMITS: dict[str, Any] = {
+    "maximum_declared_stream_length": MAX_STREAM_BYTES,
+    "array_based_stream_maximum_output_length": MAX_STREAM_BYTES,
+    "jbig2_maximum_output_length": MAX_STREAM_BYTES,
+    "lzw_maximum_output_length": MAX_STREAM_BYTES,
+    "run_length_maximum_output_length": MAX_STREAM_BYTES,
+    "zlib_maximum_output_length": MAX_STREAM_BYTES,
+    "brotli_maximum_output_length": MAX_STREAM_BYTES,
+    "image_maximum_buffer_size": MAX_STREAM_BYTES,
+    "stream_decoding_work_maximum_length": 3 * MAX_STREAM_BYTES,
+    "page_tree_maximum_entries": MAX_PAGE_TREE_ENTRIES,
+    "page_tree_maximum_page_entries": 4 * MAX_PAGE_TREE_ENTRIES,
+    "xform_maximum_invocations_per_extraction": 500,
+}
+
 NOT_A_PDF = "The file is not a valid PDF (truncated or corrupt)."
 ENCRYPTED = "The PDF is encrypted and cannot be read."
 NO_TEXT = "This is a scanned image; OCR is not available in this deployment."
+TOO_LARGE = (
+    "The PDF exceeds the reading limits (a part expands beyond "
+    f"{MAX_STREAM_BYTES // 1_000_000} MB, or it has more than {MAX_PAGE_TREE_ENTRIES:,} pages)."
+)
 
 # Lone UTF-16 surrogates come out of some fonts' ToUnicode maps; they cannot be encoded as UTF-8 later.
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -72,8 +102,49 @@ def _looks_truncated(content: bytes) -> bool:
     return b"%%EOF" not in content.rstrip(b"\x00\r\n\t\f ")[-1024:]
 
 
+@dataclass
+class PdfContent:
+    pages: list[str]
+    page_count: int
+    einvoice: EInvoice | None = None
+    # For PDFs without usable text (scans): the most pixels any image on the first pages declares.
+    largest_image_pixels: int = 0
+
+
+@contextmanager
+def pdf_limits() -> Iterator[None]:
+    """pypdf's lowered resource limits, for the current thread (pypdf keeps them in a ContextVar)."""
+    from pypdf import apply_configuration
+
+    with apply_configuration(**PDF_LIMITS):
+        yield
+
+
+def _is_limit(exc: BaseException) -> bool:
+    from pypdf.errors import LimitReachedError
+
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return False
+        if isinstance(seen, (LimitReachedError, RecursionError, MemoryError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def read_pdf_pages(content: bytes) -> list[str]:
     """The normalized text of the first pages, in layout mode so that columns stay apart."""
+    return read_pdf(content).pages
+
+
+def read_pdf(content: bytes, *, einvoice: bool = False) -> PdfContent:
+    """The PDF's text layer, and with ``einvoice`` the e-invoice it carries as an embedded file."""
+    with pdf_limits():
+        return _read_pdf(content, einvoice)
+
+
+def _read_pdf(content: bytes, einvoice: bool) -> PdfContent:
     if b"%PDF-" not in content[:1024]:
         raise UnreadableDocument(NOT_A_PDF)
     if _looks_truncated(content):
@@ -91,23 +162,32 @@ def read_pdf_pages(content: bytes) -> list[str]:
     except UnreadableDocument:
         raise
     except Exception as exc:  # pypdf raises many types (and plain ValueError/KeyError) on bad input
-        raise UnreadableDocument(NOT_A_PDF) from exc
+        raise UnreadableDocument(TOO_LARGE if _is_limit(exc) else NOT_A_PDF) from exc
     if page_count == 0:
         raise UnreadableDocument(NOT_A_PDF)
+
+    embedded = None
+    if einvoice:
+        from .einvoice import read_embedded_einvoice
+
+        embedded = read_embedded_einvoice(reader)
 
     deadline = time.monotonic() + TIME_BUDGET_SECONDS
     pages: list[str] = []
     total = 0
     failures = 0
+    over_limit = False
     for index in range(min(page_count, MAX_PAGES)):
         if pages and time.monotonic() > deadline:
             break
         try:
             page = reader.pages[index]
-        except Exception:
+        except Exception as exc:
+            over_limit = over_limit or _is_limit(exc)
             failures += 1
             continue
-        text = _page_text(page)
+        text, limited = _page_text(page)
+        over_limit = over_limit or limited
         if text is None:
             failures += 1
             continue
@@ -116,9 +196,39 @@ def read_pdf_pages(content: bytes) -> list[str]:
         pages.append(text)
         if total >= MAX_CHARS:
             break
-    if failures and not any(page.strip() for page in pages):
-        raise UnreadableDocument(NOT_A_PDF)
-    return pages
+    if embedded is None and not any(page.strip() for page in pages):
+        if over_limit:
+            raise UnreadableDocument(TOO_LARGE)
+        if failures:
+            raise UnreadableDocument(NOT_A_PDF)
+    largest = 0
+    if embedded is None and not has_usable_text(pages):
+        from .ocr import MAX_OCR_PAGES
+
+        largest = _largest_image(reader, min(page_count, MAX_OCR_PAGES))
+    return PdfContent(pages, page_count, embedded, largest)
+
+
+def _largest_image(reader: PdfReader, pages: int) -> int:
+    """The largest Width x Height declared by an image XObject on the first ``pages`` pages, undecoded."""
+    from pypdf.generic import DictionaryObject
+
+    def resolved(value: object) -> DictionaryObject | None:
+        value = value.get_object() if hasattr(value, "get_object") else value
+        return value if isinstance(value, DictionaryObject) else None
+
+    largest = 0
+    for index in range(pages):
+        try:
+            resources = resolved(reader.pages[index].get("/Resources"))
+            objects = resolved(resources.get("/XObject")) if resources is not None else None
+            for reference in list(objects.values())[:50] if objects is not None else []:
+                image = resolved(reference)
+                if image is not None and image.get("/Subtype") == "/Image":
+                    largest = max(largest, int(image.get("/Width", 0)) * int(image.get("/Height", 0)))
+        except Exception:  # noqa: S112 - a malformed resource dictionary hides no image worth checking
+            continue
+    return largest
 
 
 def _decrypt(reader: PdfReader) -> None:
@@ -134,11 +244,16 @@ def _decrypt(reader: PdfReader) -> None:
         raise UnreadableDocument(ENCRYPTED)
 
 
-def _page_text(page: PageObject) -> str | None:
+def _page_text(page: PageObject) -> tuple[str | None, bool]:
+    """The page's text (None when unreadable), and whether a resource limit stopped the reading."""
+    limited = False
     for mode in ("layout", "plain"):
         # Layout mode is stricter about content streams than plain mode; plain text beats nothing.
         try:
-            return page.extract_text(extraction_mode=mode)
-        except Exception:  # noqa: S112 - a broken page is skipped, the others may still be readable
+            return page.extract_text(extraction_mode=mode), limited
+        except Exception as exc:
+            if _is_limit(exc):
+                # A bomb fails the same way in plain mode: do not inflate it twice.
+                return None, True
             continue
-    return None
+    return None, limited

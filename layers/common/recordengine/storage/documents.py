@@ -11,12 +11,14 @@ from datetime import timedelta
 from typing import Any
 
 from recordengine.clock import format_timestamp, now_timestamp, utc_now
-from recordengine.errors import NotFound
+from recordengine.errors import NotFound, StorageUnavailable
 from recordengine.models import ExtractionResult, Status
 
 from . import keys
-from .dynamo import from_item, serialize
+from .dynamo import from_item, serialize, to_item
 from .table import Page, Table
+
+_STATUS_WRITE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,17 @@ class DocumentFilters:
     status: Status | None = None
     created_from: str | None = None
     created_to: str | None = None
+
+
+def _matches(document: dict[str, Any], filters: DocumentFilters) -> bool:
+    created = str(document.get("created_at", ""))
+    return (
+        (filters.contact_id is None or document.get("contact_id") == filters.contact_id)
+        and (filters.folder_id is None or document.get("folder_id") == filters.folder_id)
+        and (filters.status is None or document.get("status") == filters.status.value)
+        and (filters.created_from is None or created >= filters.created_from)
+        and (filters.created_to is None or created <= filters.created_to)
+    )
 
 
 @dataclass(frozen=True)
@@ -42,21 +55,103 @@ class DocumentStore:
         return self.table.next_id(keys.DOCUMENT)
 
     def create(self, document: dict[str, Any]) -> None:
-        """Stores a new document record (which has `id`, `contact_id`, `folder_id`, `status`, `created_at`)."""
+        """Stores a new document record (which has `id`, `contact_id`, `folder_id`, `status`, `created_at`).
+
+        With its external references, the document and one reference item per (system, record id) are
+        written in one transaction, so the reference index never names a document that was not stored.
+        """
         entity_id = document["id"]
-        self.table.put_new(
-            keys.DOCUMENT,
-            entity_id,
+        created_sk = keys.created_sort_key(document["created_at"], entity_id)
+        attributes = {
+            **document,
+            "kind": keys.DOCUMENT,
+            "created_sk": created_sk,
+            **keys.document_filter_keys(document["contact_id"], document["folder_id"], document["status"]),
+        }
+        references = keys.external_ref_pairs(document.get("external_refs"))
+        if not references:
+            self.table.put_new(keys.DOCUMENT, entity_id, attributes)
+            return
+        items: list[Any] = [
             {
-                **document,
-                "kind": keys.DOCUMENT,
-                "created_sk": keys.created_sort_key(document["created_at"], entity_id),
-                **keys.document_filter_keys(document["contact_id"], document["folder_id"], document["status"]),
-            },
-        )
+                "Put": {
+                    "TableName": self.table.name,
+                    "Item": {**to_item(attributes), **keys.item_key(keys.DOCUMENT, entity_id)},
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+        ]
+        for system, record_id in references:
+            reference = {"document_id": entity_id, "system": system, "record_id": record_id}
+            items.append(
+                {
+                    "Put": {
+                        "TableName": self.table.name,
+                        "Item": {
+                            **to_item(reference),
+                            "pk": {"S": keys.external_ref_key(system, record_id)},
+                            "sk": {"S": created_sk},
+                        },
+                    }
+                }
+            )
+        self.table.client.transact_write_items(TransactItems=items)
 
     def delete(self, document_id: int) -> None:
+        document = self.get(document_id)
+        if document is not None:
+            created_sk = keys.created_sort_key(document["created_at"], document_id)
+            for system, record_id in keys.external_ref_pairs(document.get("external_refs")):
+                self.table.client.delete_item(
+                    TableName=self.table.name,
+                    Key={"pk": {"S": keys.external_ref_key(system, record_id)}, "sk": {"S": created_sk}},
+                )
         self.table.delete(keys.DOCUMENT, document_id)
+
+    def page_by_external_ref(
+        self, system: str, record_id: str, filters: DocumentFilters, limit: int, offset: int
+    ) -> Page:
+        """The documents carrying one external reference (a Query of its reference items, newest first),
+        narrowed by the other filters: the matched set is small, so they filter it after the read."""
+        client = self.table.client
+        document_ids: list[int] = []
+        read = 0
+        start: Any = None
+        while True:
+            request: dict[str, Any] = {
+                "TableName": self.table.name,
+                "KeyConditionExpression": "pk = :pk",
+                "ExpressionAttributeValues": {":pk": {"S": keys.external_ref_key(system, record_id)}},
+                "ScanIndexForward": False,
+            }
+            if start is not None:
+                request["ExclusiveStartKey"] = start
+            response = client.query(**request)
+            read += response["ScannedCount"]
+            document_ids.extend(int(from_item(item)["document_id"]) for item in response.get("Items", []))
+            start = response.get("LastEvaluatedKey")
+            if not start:
+                break
+        documents = self._get_many(document_ids)
+        read += len(documents)
+        matched = [documents[i] for i in document_ids if i in documents and _matches(documents[i], filters)]
+        return Page(total=len(matched), items=matched[offset : offset + limit], items_read=read)
+
+    def _get_many(self, document_ids: list[int]) -> dict[int, dict[str, Any]]:
+        client = self.table.client
+        found: dict[int, dict[str, Any]] = {}
+        unique = list(dict.fromkeys(document_ids))
+        for start in range(0, len(unique), 100):
+            pending: Any = {
+                self.table.name: {"Keys": [keys.item_key(keys.DOCUMENT, i) for i in unique[start : start + 100]]}
+            }
+            while pending:
+                response = client.batch_get_item(RequestItems=pending)
+                for item in response.get("Responses", {}).get(self.table.name, []):
+                    document = from_item(item)
+                    found[int(document["id"])] = document
+                pending = response.get("UnprocessedKeys") or None
+        return found
 
     def get(self, document_id: int) -> dict[str, Any] | None:
         return self.table.get(keys.DOCUMENT, document_id)
@@ -115,14 +210,21 @@ class DocumentStore:
 
     def set_status(self, document_id: int, status: Status) -> dict[str, Any]:
         """Sets the review status; NotFound when there is no such document."""
-        current = self.get(document_id)
-        if current is None:
-            raise NotFound(f"Document {document_id} not found.")
-        # contact and folder are fixed at upload, so the index keys derived from them cannot go stale.
-        updated = self._update(document_id, self._status_values(current, status, now_timestamp()))
-        if updated is None:
-            raise NotFound(f"Document {document_id} not found.")
-        return updated
+        # The index keys derive from the contact (fixed at upload) and the folder, which a rule's move_to_folder
+        # may change as extraction ends: the write holds only while the folder is the one read, else it is redone.
+        for _ in range(_STATUS_WRITE_ATTEMPTS):
+            current = self.get(document_id)
+            if current is None:
+                raise NotFound(f"Document {document_id} not found.")
+            updated = self._update(
+                document_id,
+                self._status_values(current, status, now_timestamp()),
+                condition="folder_id = :folder",
+                condition_values={":folder": current["folder_id"]},
+            )
+            if updated is not None:
+                return updated
+        raise StorageUnavailable(f"Document {document_id} kept changing; retry the request.")
 
     def claim_extraction(self, document_id: int, s3_key: str, lease_seconds: int) -> ExtractionClaim | None:
         """Moves a document to Processing for one extraction run, or None when another run owns it.
@@ -164,14 +266,23 @@ class DocumentStore:
         )
 
     def finish_extraction(
-        self, document: dict[str, Any], result: ExtractionResult, status: Status, facts: dict[str, Any]
+        self,
+        document: dict[str, Any],
+        result: ExtractionResult,
+        status: Status,
+        facts: dict[str, Any],
+        changes: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        """Stores the result and the status; `changes` are the rules' other effects (folder, notes, rules_applied),
+        written in the same update, with the index keys derived from the folder they leave."""
+        changes = changes or {}
         values = {
             **facts,
             **result.model_dump(mode="json"),
             "confidence_label": result.confidence_label.value,
             "error": None,
-            **self._status_values(document, status, now_timestamp()),
+            **changes,
+            **self._status_values({**document, **changes}, status, now_timestamp()),
         }
         return self._finish(document["id"], values)
 

@@ -9,6 +9,7 @@ with its own index, so a filtered list reads only the documents that match it, w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 DOCUMENT = "DOCUMENT"
 CONTACT = "CONTACT"
@@ -16,6 +17,7 @@ FOLDER = "FOLDER"
 PROFILE = "PROFILE"
 TOKEN = "TOKEN"
 COUNTER = "COUNTER"
+RULE = "RULE"
 
 BY_KIND_INDEX = "by_kind"
 
@@ -66,3 +68,32 @@ def document_filter_index(contact_id: int | None, folder_id: int | None, status:
         return FilterIndex(BY_KIND_INDEX, "kind", DOCUMENT)
     name, attribute = _index_for(present)
     return FilterIndex(name, attribute, "#".join(str(values[n]) for n in present))
+
+
+# CRM correlation: one small item per (system, record id) a document carries in `external_refs`,
+# `pk = EXTREF#<system>#<record id>` (both percent-encoded, so '#' in either cannot blur the two) and
+# `sk = <the document's created_sk>`, so the documents carrying a reference are one Query, newest first.
+EXTERNAL_REF = "EXTREF"
+# At most this many references of one document are indexed (TransactWriteItems takes 100 items).
+MAX_INDEXED_EXTERNAL_REFS = 25
+
+
+def external_ref_key(system: str, record_id: str) -> str:
+    return f"{EXTERNAL_REF}#{quote(system, safe='')}#{quote(record_id, safe='')}"
+
+
+def external_ref_pairs(external_refs: object) -> list[tuple[str, str]]:
+    """(system, record id) of every `{"<system>": {"record_id": ...}}` entry of a document's external_refs."""
+    pairs: list[tuple[str, str]] = []
+    if not isinstance(external_refs, dict):
+        return pairs
+    for system, reference in external_refs.items():
+        if not isinstance(reference, dict):
+            continue
+        record_id = reference.get("record_id")
+        if isinstance(record_id, bool) or not isinstance(record_id, str | int):
+            continue
+        text = str(record_id).strip()
+        if text and str(system).strip() and (str(system), text) not in pairs:
+            pairs.append((str(system), text))
+    return pairs[:MAX_INDEXED_EXTERNAL_REFS]

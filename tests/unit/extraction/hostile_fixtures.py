@@ -1,0 +1,133 @@
+"""Hostile files for the robustness tests, generated here: PDFs written object by object, bad images."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Sequence
+
+
+def raw_pdf(objects: Sequence[bytes], root: int = 1) -> bytes:
+    """A PDF of ``objects`` (object ``n`` is ``objects[n - 1]``) with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref)
+    return bytes(out)
+
+
+def stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+def _one_page(content: bytes, resources: bytes = b"<< >>") -> list[bytes]:
+    return [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources " + resources + b" >>",
+        content,
+    ]
+
+
+def decompression_bomb(inflated_bytes: int = 1 << 30) -> bytes:
+    """One page whose FlateDecode content stream inflates to ``inflated_bytes`` (a gigabyte) of spaces."""
+    compressor = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    # A full flush resets the compressor, so every megabyte after the first compresses to the same bytes:
+    # compress two, repeat the second (the trailing checksum is then wrong, as befits a bomb).
+    first = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    again = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    data = first + again * (inflated_bytes // len(chunk) - 1) + compressor.flush()
+    return raw_pdf(_one_page(stream(data, b"/Filter /FlateDecode")))
+
+
+def page_tree_loop() -> bytes:
+    """A page tree whose node lists itself as its own kid."""
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            stream(b"BT /F1 12 Tf 72 720 Td (Invoice) Tj ET"),
+        ]
+    )
+
+
+def form_xobject_loop() -> bytes:
+    """A page drawing a form XObject that draws itself."""
+    form = stream(
+        b"/X0 Do",
+        b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /XObject << /X0 5 0 R >> >>",
+    )
+    return raw_pdf([*_one_page(stream(b"/X0 Do"), b"<< /XObject << /X0 5 0 R >> >>"), form])
+
+
+def huge_page_count(branches: int = 200, leaves: int = 1_000) -> bytes:
+    """A page tree of ``branches`` x ``leaves`` pages (200,000), every leaf the same page object."""
+    page = 2 + branches + 1
+    kids = b" ".join(b"%d 0 R" % (3 + index) for index in range(branches))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % (branches * leaves),
+    ]
+    leaf_refs = b" ".join([b"%d 0 R" % page] * leaves)
+    objects += [b"<< /Type /Pages /Parent 2 0 R /Kids [" + leaf_refs + b"] /Count %d >>" % leaves] * branches
+    objects.append(b"<< /Type /Page /Parent 3 0 R /MediaBox [0 0 595 842] /Contents %d 0 R >>" % (page + 1))
+    objects.append(stream(b"BT /F1 12 Tf 72 720 Td (Invoice) Tj ET"))
+    return raw_pdf(objects)
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that declares ``width`` x ``height`` pixels (its image data is a token, never decoded)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def jpeg_header(width: int, height: int) -> bytes:
+    """A JPEG whose frame header declares ``width`` x ``height`` pixels."""
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + app0 + sof + b"\xff\xd9"
+
+
+def pdf_with_huge_image(width: int = 100_000, height: int = 100_000) -> bytes:
+    """A page showing an image that declares ``width`` x ``height`` pixels: no text, so a scan to OCR."""
+    image = stream(
+        zlib.compress(b"\x00" * 1024),
+        b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        b"/Filter /FlateDecode" % (width, height),
+    )
+    page = _one_page(stream(b"q 500 0 0 700 40 60 cm /Im0 Do Q"), b"<< /XObject << /Im0 5 0 R >> >>")
+    return raw_pdf([*page, image])
+
+
+def attachment_tree_loop() -> bytes:
+    """A readable one-page invoice whose embedded-files name tree lists itself among its kids."""
+    font = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
+    words = b"BT /F1 12 Tf 72 720 Td (Invoice No: 12345 from Acme Ltd, Total 10.00 EUR, thank you) Tj ET"
+    page = _one_page(stream(words), font)
+    page[0] = b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 5 0 R >> >>"
+    return raw_pdf(
+        [
+            *page,
+            b"<< /Kids [5 0 R 6 0 R] >>",
+            b"<< /Names [(factur-x.xml) 7 0 R] /Kids [5 0 R] >>",
+            b"<< /Type /Filespec /F (factur-x.xml) /EF << /F 8 0 R >> >>",
+            stream(b"<Invoice/>"),
+        ]
+    )
