@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS := .venv-tools
 SHARED := ../shared
-CONFORMANCE_FILES ?= test_documents_api.py test_extraction.py
+CONFORMANCE_FILES ?= test_documents_api.py test_extraction.py test_webhooks_rules.py
 
 .PHONY: run test test-fast test-e2e lint build bench eval token clean tools
 
