@@ -179,3 +179,41 @@ class WorkerPool:
         busy = [t.name for t in self._threads if t.is_alive()]
         if busy:
             log.info("not waiting for handlers still running on %s", ", ".join(busy))
+
+
+class PollingThread:
+    """A daemon thread that calls `poll_once` until `stop` is set (event source mappings: SQS, streams).
+
+    A failed poll is logged and retried after `failure_seconds`; after a poll that found nothing the thread
+    waits `idle_seconds`.
+    """
+
+    name: str
+    stop: threading.Event
+    idle_seconds: float = 1.0
+    failure_seconds: float = 1.0
+    _thread: threading.Thread | None = None
+
+    def poll_once(self) -> Any:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name=f"poll-{self.name}", daemon=True)
+        self._thread.start()
+
+    def join(self, timeout: float) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                busy = bool(self.poll_once())
+            except Exception:
+                if self.stop.is_set():
+                    return
+                log.exception("%s: polling failed", self.name)
+                self.stop.wait(self.failure_seconds)
+                continue
+            if not busy and self.idle_seconds:
+                self.stop.wait(self.idle_seconds)

@@ -17,7 +17,7 @@ from typing import Any
 
 from .event_filter import matches_any
 from .model import SqsTrigger
-from .runtime import LambdaFunction, WorkerPool
+from .runtime import LambdaFunction, PollingThread, WorkerPool
 
 log = logging.getLogger("local.sqs")
 
@@ -64,7 +64,7 @@ def filterable(record: dict[str, Any]) -> dict[str, Any]:
     return {**record, "body": body}
 
 
-class SqsPoller:
+class SqsPoller(PollingThread):
     def __init__(
         self,
         trigger: SqsTrigger,
@@ -85,29 +85,9 @@ class SqsPoller:
         self.pool = pool
         self.stop = stop
         self.region = region
-        self._thread: threading.Thread | None = None
-
-    @property
-    def name(self) -> str:
-        return f"{self.trigger.function}.{self.trigger.event_name}"
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name=f"sqs-{self.name}", daemon=True)
-        self._thread.start()
-
-    def join(self, timeout: float) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self.stop.is_set():
-            try:
-                self.poll_once()
-            except Exception:
-                if self.stop.is_set():
-                    return
-                log.exception("%s: polling the queue failed", self.name)
-                self.stop.wait(1.0)
+        # The receive call long-polls already: no pause between polls (one second after a failure).
+        self.idle_seconds = 0.0
+        self.name = f"{trigger.function}.{trigger.event_name}"
 
     def poll_once(self) -> int:
         """Receives and handles one batch; returns how many messages it received."""

@@ -20,7 +20,7 @@ from typing import Any
 
 from .event_filter import matches_any
 from .model import StreamTrigger
-from .runtime import LambdaFunction, WorkerPool
+from .runtime import LambdaFunction, PollingThread, WorkerPool
 
 log = logging.getLogger("local.streams")
 
@@ -88,7 +88,7 @@ class BatchOutcome:
         return self.failed_from is None
 
 
-class StreamReader:
+class StreamReader(PollingThread):
     def __init__(
         self,
         trigger: StreamTrigger,
@@ -111,14 +111,10 @@ class StreamReader:
         self.stop = stop
         self.region = region
         self.retry_delays = retry_delays
-        self.poll_interval = poll_interval
         self._sleep = sleep or stop.wait
         self._iterators: dict[str, str] = {}
-        self._thread: threading.Thread | None = None
-
-    @property
-    def name(self) -> str:
-        return f"{self.trigger.function}.{self.trigger.event_name}"
+        self.name = f"{trigger.function}.{trigger.event_name}"
+        self.idle_seconds = self.failure_seconds = poll_interval
 
     def prime(self) -> None:
         """Takes the shard iterators now, so that LATEST means "from the stack's start" (before any request)."""
@@ -135,24 +131,7 @@ class StreamReader:
     def start(self) -> None:
         if not self._iterators:
             self.prime()
-        self._thread = threading.Thread(target=self._run, name=f"stream-{self.name}", daemon=True)
-        self._thread.start()
-
-    def join(self, timeout: float) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self.stop.is_set():
-            try:
-                busy = self.poll_once()
-            except Exception:
-                if self.stop.is_set():
-                    return
-                log.exception("%s: reading the stream failed", self.name)
-                busy = False
-            if not busy:
-                self.stop.wait(self.poll_interval)
+        super().start()
 
     def poll_once(self) -> bool:
         """Reads each shard once and delivers what passes the filters; True when there were records."""
