@@ -57,17 +57,25 @@ class Samples:
 
 
 def targets() -> list[Target]:
-    """The reference, then every function with an HttpApi event, each with its first sample event."""
+    """The reference, then every function with an HttpApi event, each with one of its sample events.
+
+    Events without path parameters come first: they need no rows beyond what the seed creates (contact 1,
+    folder 1, document 1), whereas e.g. a rule's or a webhook's own id would name nothing.
+    """
     found = [Target(REFERENCE, "reference_handler", BENCH_DIR / "reference_handler.py", (str(BENCH_DIR),),
                     REFERENCE_EVENT)]
     for code_uri in api_functions(load_template()).values():
         code_dir = ROOT / code_uri
         name = code_dir.name
-        events = sorted((EVENTS_DIR / name).glob("*.json"))
+        events = sorted((EVENTS_DIR / name).glob("*.json"), key=lambda p: (_has_path_parameters(p), p.name))
         if not events:
             raise FileNotFoundError(f"no sample event in events/{name}/")
         found.append(Target(name, "app", code_dir / "app.py", (str(code_dir), str(LAYER_DIR)), events[0]))
     return found
+
+
+def _has_path_parameters(event_path: Path) -> bool:
+    return bool(json.loads(event_path.read_text(encoding="utf-8")).get("pathParameters"))
 
 
 def event_token(event_path: Path) -> str | None:
