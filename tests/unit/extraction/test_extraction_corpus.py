@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from recordengine.builtin_profiles import INVOICE_PROFILE
 from recordengine.extraction import extract_document
 from recordengine.media import PDF
+from tests.support.corpus import CORPUS as SHARED_CORPUS
 
-CORPUS = Path("/work/shared/corpus/documents")
+CORPUS = SHARED_CORPUS / "documents"
 
 
 def extract(relative: str) -> dict[str, object]:
