@@ -8,21 +8,19 @@ Layout text from the text layer and from OCR goes through the same layout-aware 
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from recordengine.media import JPEG, PDF, PNG, SUPPORTED_MEDIA_TYPES, TIFF, sniff_media_type
 from recordengine.models import ExtractionResult, Profile
 
 from . import ocr
-from .confidence import assess
 from .einvoice import EInvoice
 from .errors import UnreadableDocument
-from .fields import Found, detect_doc_type, extract_invoice_fields
+from .fields import detect_doc_type, extract_invoice_fields
 from .generic import fields_for_profile
 from .labels import Reader
 from .layout import Layout
 from .line_items import extract_line_items
-from .summary import summarize
+from .result import build_result
 from .text import NO_TEXT, NOT_A_PDF, has_usable_text, normalize, read_pdf
 
 IMAGE_NO_OCR = ocr.OCR_NOT_AVAILABLE
@@ -105,7 +103,7 @@ def _from_pages(pages: list[str], profile: Profile) -> ExtractionResult:
     invoice = extract_invoice_fields(reader)
     values = fields_for_profile(profile, reader, invoice)
     line_items = extract_line_items(layout, dayfirst=reader.dayfirst) if profile.line_items else []
-    return _result(profile, invoice, values, line_items, detect_doc_type(layout))
+    return build_result(profile, values, invoice, line_items, detect_doc_type(layout))
 
 
 def _from_einvoice(found: EInvoice, pages: list[str], profile: Profile) -> ExtractionResult:
@@ -113,31 +111,11 @@ def _from_einvoice(found: EInvoice, pages: list[str], profile: Profile) -> Extra
     reader = Reader(Layout(pages))
     values = fields_for_profile(profile, reader, found.fields)
     line_items = found.line_items if profile.line_items else []
-    return _result(profile, found.fields, values, line_items, found.doc_type, source=found.syntax)
-
-
-def _result(
-    profile: Profile,
-    invoice: dict[str, Found | None],
-    values: dict[str, Found | None],
-    line_items: list[dict[str, Any]],
-    doc_type: str,
-    source: str | None = None,
-) -> ExtractionResult:
-    assessment = assess(profile, values, line_items)
-    issued = invoice.get("invoice_date")
-    reasoning = assessment.reasoning
-    if source is not None:
-        reasoning = f"{reasoning} Read from the embedded {source} e-invoice."
-    return ExtractionResult(
-        doc_type=doc_type,
-        doc_date=issued.value if issued is not None else None,
-        extracted_fields={name: (found.value if found is not None else None) for name, found in values.items()},
-        line_items=line_items,
-        ai_summary=summarize(doc_type, invoice),
-        confidence_score=assessment.score,
-        confidence_reasoning=reasoning,
-        field_confidence=assessment.field_confidence,
-        missing_fields=assessment.missing_fields,
-        validation=assessment.validation,
+    return build_result(
+        profile,
+        values,
+        found.fields,
+        line_items,
+        found.doc_type,
+        note=f"Read from the embedded {found.syntax} e-invoice.",
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,19 +18,15 @@ from typing import Any, Protocol, runtime_checkable
 from botocore.exceptions import BotoCoreError, ClientError
 
 from recordengine.extraction.amounts import ISO_4217, currencies_in, format_amount, parse_amount, to_number
-from recordengine.extraction.confidence import assess
 from recordengine.extraction.dates import parse_date
 from recordengine.extraction.errors import UnreadableDocument
 from recordengine.extraction.fields import Found
 from recordengine.extraction.generic import _ALIASES, _ROLE_TYPES
-from recordengine.extraction.summary import summarize
 from recordengine.models import ExtractionResult, FieldDefinition, Profile
 
 logger = logging.getLogger(__name__)
 
 Extractor = Callable[[bytes, str, Profile], ExtractionResult]
-
-DOC_TYPES = ("Invoice", "Receipt", "Credit Note", "Purchase Order", "Quote", "Statement", "Other")
 
 
 @dataclass(frozen=True)
@@ -161,40 +157,3 @@ def line_item(description: str, quantity: Any, unit_price: Any, amount: Any) -> 
         "unit_price": float(price) if price is not None else None,
         "amount": float(total) if total is not None else None,
     }
-
-
-# ---------------------------------------------------------------------------------------------------
-# The result
-
-
-def build_result(
-    profile: Profile,
-    values: Mapping[str, Found | None],
-    roles: Mapping[str, Found | None],
-    line_items: list[dict[str, Any]],
-    doc_type: str,
-    *,
-    summary: str | None = None,
-    note: str | None = None,
-) -> ExtractionResult:
-    """The ExtractionResult, scored exactly as the built-in engine scores its own readings.
-
-    ``values``: the profile's fields; ``roles``: the invoice concepts (vendor, invoice_date…) for
-    ``doc_date`` and the summary."""
-    fields = {field.name: values.get(field.name) for field in profile.fields}
-    items = line_items if profile.line_items else []
-    assessment = assess(profile, fields, items)
-    issued = roles.get("invoice_date")
-    reasoning = assessment.reasoning if note is None else f"{assessment.reasoning} {note}"
-    return ExtractionResult(
-        doc_type=doc_type if doc_type in DOC_TYPES else "Other",
-        doc_date=issued.value if issued is not None and isinstance(issued.raw, date) else None,
-        extracted_fields={name: (found.value if found is not None else None) for name, found in fields.items()},
-        line_items=items,
-        ai_summary=summary or summarize(doc_type, dict(roles)),
-        confidence_score=assessment.score,
-        confidence_reasoning=reasoning,
-        field_confidence=assessment.field_confidence,
-        missing_fields=assessment.missing_fields,
-        validation=assessment.validation,
-    )

@@ -29,15 +29,14 @@ from typing import TYPE_CHECKING, Any
 from recordengine.extraction.amounts import currencies_in, find_amounts
 from recordengine.extraction.dates import find_dates
 from recordengine.extraction.fields import Found
+from recordengine.extraction.result import DOC_TYPES, build_result
 from recordengine.media import JPEG, PDF, PNG
 from recordengine.models import ExtractionResult, FieldDefinition, Profile
 
 from .base import (
-    DOC_TYPES,
     SERVICE_ERRORS,
     Extractor,
     ServiceRefused,
-    build_result,
     describe_failure,
     fall_back,
     found_value,

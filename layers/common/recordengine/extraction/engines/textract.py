@@ -29,6 +29,7 @@ from recordengine.extraction.amounts import currencies_in
 from recordengine.extraction.dates import infer_dayfirst
 from recordengine.extraction.fields import Found, detect_doc_type
 from recordengine.extraction.layout import Layout
+from recordengine.extraction.result import build_result
 from recordengine.media import PDF
 from recordengine.models import ExtractionResult, Profile
 
@@ -37,7 +38,6 @@ from .base import (
     Extractor,
     ServiceRefused,
     StoredObject,
-    build_result,
     describe_failure,
     fall_back,
     found_value,
