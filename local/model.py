@@ -242,16 +242,20 @@ def _filter_patterns(resolved: dict[str, Any], where: str) -> list[dict[str, Any
     return patterns
 
 
-def _sqs_trigger(template: Template, logical_id: str, event_name: str, props: dict[str, Any]) -> SqsTrigger:
-    queue = props.get("Queue")
-    queue_id: str | None = None
-    if isinstance(queue, dict) and "Fn::GetAtt" in queue:
-        target = queue["Fn::GetAtt"]
+def _source_resource(template: Template, node: Any, attribute: str, resource_type: str, where: str, noun: str) -> str:
+    """The logical id behind an event source written as `!GetAtt <resource>.<attribute>`."""
+    if isinstance(node, dict) and "Fn::GetAtt" in node:
+        target = node["Fn::GetAtt"]
         parts = target.split(".", 1) if isinstance(target, str) else target
-        if len(parts) == 2 and parts[1] == "Arn":
-            queue_id = str(parts[0])
-    if queue_id is None or template.resource_type(queue_id) != "AWS::SQS::Queue":
-        raise TemplateError(f"{logical_id}.{event_name}: Queue must be !GetAtt <queue of the template>.Arn")
+        if len(parts) == 2 and parts[1] == attribute and template.resource_type(str(parts[0])) == resource_type:
+            return str(parts[0])
+    raise TemplateError(f"{where} must be !GetAtt <{noun} of the template>.{attribute}")
+
+
+def _sqs_trigger(template: Template, logical_id: str, event_name: str, props: dict[str, Any]) -> SqsTrigger:
+    queue_id = _source_resource(
+        template, props.get("Queue"), "Arn", "AWS::SQS::Queue", f"{logical_id}.{event_name}: Queue", "queue"
+    )
     resolved = template.resolve({k: v for k, v in props.items() if k != "Queue"})
     return SqsTrigger(
         function=logical_id,
@@ -265,15 +269,14 @@ def _sqs_trigger(template: Template, logical_id: str, event_name: str, props: di
 
 
 def _stream_trigger(template: Template, logical_id: str, event_name: str, props: dict[str, Any]) -> StreamTrigger:
-    stream = props.get("Stream")
-    table_id: str | None = None
-    if isinstance(stream, dict) and "Fn::GetAtt" in stream:
-        target = stream["Fn::GetAtt"]
-        parts = target.split(".", 1) if isinstance(target, str) else target
-        if len(parts) == 2 and parts[1] == "StreamArn":
-            table_id = str(parts[0])
-    if table_id is None or template.resource_type(table_id) != "AWS::DynamoDB::Table":
-        raise TemplateError(f"{logical_id}.{event_name}: Stream must be !GetAtt <table of the template>.StreamArn")
+    table_id = _source_resource(
+        template,
+        props.get("Stream"),
+        "StreamArn",
+        "AWS::DynamoDB::Table",
+        f"{logical_id}.{event_name}: Stream",
+        "table",
+    )
     resolved = template.resolve({k: v for k, v in props.items() if k != "Stream"})
     patterns = _filter_patterns(resolved, f"{logical_id}.{event_name}")
     starting = str(resolved.get("StartingPosition", "LATEST"))
