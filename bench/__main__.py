@@ -1,8 +1,8 @@
-"""`python -m bench [coldstart|size|reads ...]`: run the sections (all by default) and print the report.
+"""`python -m bench [coldstart|extraction-coldstart|size|reads ...]`: run the sections (all by default).
 
 Every number is a ratio to a reference measured in the same run; nothing passes or fails on an absolute
 threshold. Environment: BENCH_SAMPLES (cold-start samples per target, default 5), BENCH_BUILD=1 (build the
-layer with scripts/sam_build.sh instead of reading .aws-sam/build).
+layers with scripts/sam_build.sh instead of reading .aws-sam/build).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from . import coldstart, reads, size
+from . import coldstart, extraction_coldstart, reads, size
 
 DEFAULT_SAMPLES = 5
 
@@ -31,6 +31,7 @@ def _samples() -> int:
 
 SECTIONS: dict[str, Callable[[], list[str]]] = {
     "coldstart": lambda: coldstart.report(_samples()),
+    "extraction-coldstart": lambda: extraction_coldstart.report(_samples()),
     "size": size.report,
     "reads": reads.report,
 }

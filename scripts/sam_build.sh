@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `sam build` without Docker. SAM needs a python matching the runtime (python3.12) on PATH, and the
-# CommonLayer's Makefile runs python3.12 too. The pyenv shim is not enough, so when pyenv is there its
-# newest 3.12.x bin directory goes first on PATH (or set PYTHON312_BIN_DIR). Extra arguments go to
-# `sam build` (samconfig.toml adds --cached --parallel). Output: .aws-sam/build/.
+# layers' Makefiles (CommonLayer, ExtractionLayer) run python3.12 too. The pyenv shim is not enough, so
+# when pyenv is there its newest 3.12.x bin directory goes first on PATH (or set PYTHON312_BIN_DIR). Extra
+# arguments go to `sam build` (samconfig.toml adds --cached --parallel). Output: .aws-sam/build/.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

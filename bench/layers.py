@@ -1,0 +1,104 @@
+"""Layers built by their own Makefiles outside `sam build`: with other requirements, or for this machine.
+
+`make bench` measures what `sam build` ships, and builds its references the same way: the layer's Makefile
+(pip install --target, the clean-up, compileall to unchecked-hash .pyc) with REQUIREMENTS or PIP_LAMBDA_FLAGS
+overridden. An empty PIP_LAMBDA_FLAGS installs wheels for this machine instead of Lambda's arm64, so that a
+local CPython 3.12 can import the layer as Lambda imports the real one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from .stack import ROOT
+
+LAYER_SOURCES = {"CommonLayer": ROOT / "layers" / "common", "ExtractionLayer": ROOT / "layers" / "extraction"}
+BUILD_TIMEOUT_SECONDS = 900
+# Variables that would change what a child python imports or where it writes .pyc.
+PYTHON_ENV_DROPPED = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONPYCACHEPREFIX", "PYTHONDONTWRITEBYTECODE",
+                      "PYTHONPROFILEIMPORTTIME", "PYTHONNOUSERSITE", "PYTHONSAFEPATH")
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    for name in PYTHON_ENV_DROPPED:
+        env.pop(name, None)
+    return env
+
+
+def failure_tail(process: subprocess.CompletedProcess[str]) -> str:
+    """The lines that say why a command failed: its error lines if it printed any, else its last two."""
+    lines = (process.stderr or process.stdout).strip().splitlines()
+    errors = [line for line in lines if "error" in line.lower()]
+    return " | ".join((errors or lines)[-2:])
+
+
+def _is_python312(path: Path) -> bool:
+    try:
+        process = subprocess.run(  # noqa: S603 - a python interpreter, asked its version
+            [str(path), "-c", "import sys; sys.exit(sys.version_info[:2] != (3, 12))"],
+            capture_output=True, timeout=30, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return process.returncode == 0
+
+
+def _version_key(path: Path) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", path.parent.parent.name))
+
+
+def find_python312() -> Path | None:
+    """CPython 3.12 as scripts/sam_build.sh finds it: $PYTHON312_BIN_DIR, pyenv's newest 3.12.x, then PATH."""
+    candidates: list[Path] = []
+    if os.environ.get("PYTHON312_BIN_DIR"):
+        candidates.append(Path(os.environ["PYTHON312_BIN_DIR"]) / "python3.12")
+    pyenv = shutil.which("pyenv")
+    if pyenv is not None:
+        try:
+            root = subprocess.run(  # noqa: S603 - `pyenv root` prints a directory
+                [pyenv, "root"], capture_output=True, text=True, timeout=30, check=False
+            ).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            root = ""
+        if root:
+            versions = Path(root, "versions").glob("3.12.*/bin/python3.12")
+            candidates.extend(sorted(versions, key=_version_key, reverse=True))
+    on_path = shutil.which("python3.12")
+    if on_path is not None:
+        candidates.append(Path(on_path))
+    return next((path for path in candidates if path.is_file() and _is_python312(path)), None)
+
+
+def build_with_makefile(
+    logical_id: str,
+    artifacts_dir: Path,
+    python: Path,
+    *,
+    requirements: Path | None = None,
+    for_lambda: bool = True,
+) -> tuple[Path | None, str]:
+    """Runs `make build-<logical_id>` of the layer's Makefile; (the layer's python/ directory, "") or (None, why)."""
+    make = shutil.which("make")
+    if make is None:
+        return None, "make is not on PATH"
+    command = [make, "--no-print-directory", "-C", str(LAYER_SOURCES[logical_id]), f"build-{logical_id}",
+               f"ARTIFACTS_DIR={artifacts_dir}", f"LAYER_PYTHON={python}"]
+    if requirements is not None:
+        command.append(f"REQUIREMENTS={requirements}")
+    if not for_lambda:
+        command.append("PIP_LAMBDA_FLAGS=")
+    try:
+        process = subprocess.run(  # noqa: S603 - the layer's own Makefile
+            command, capture_output=True, text=True, timeout=BUILD_TIMEOUT_SECONDS, check=False, env=child_env(),
+        )
+    except subprocess.TimeoutExpired:
+        return None, f"make build-{logical_id} took over {BUILD_TIMEOUT_SECONDS} s"
+    if process.returncode != 0:
+        return None, f"make build-{logical_id} failed: {failure_tail(process)}"
+    site = artifacts_dir / "python"
+    return (site, "") if site.is_dir() else (None, f"make build-{logical_id} made no python/ directory")
