@@ -35,6 +35,9 @@ class Settings(BaseSettings):
         default="builtin", validation_alias="EXTRACTION_ENGINE"
     )
     bedrock_model_id: str = Field(default="", validation_alias="BEDROCK_MODEL_ID")
+    # Where Tesseract's trained data is, when not where pip put it (share/tessdata under the environment or
+    # a layer's python/ directory, which is looked at by default).
+    tessdata_prefix: str | None = Field(default=None, validation_alias="TESSDATA_PREFIX")
     # Document webhooks. The retry schedule is the wait, in seconds, before each retry after the first
     # attempt (the Standard Webhooks schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h); then the dead-letter queue.
     webhook_retry_schedule: str = Field(

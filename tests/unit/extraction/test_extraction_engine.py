@@ -7,7 +7,7 @@ import io
 import pytest
 
 from recordengine.builtin_profiles import INVOICE_PROFILE
-from recordengine.extraction import UnreadableDocument, extract_document, ocr, text
+from recordengine.extraction import UnreadableDocument, extract_document, ocr, raster, text
 from recordengine.media import JPEG, PDF, PNG, TIFF
 from recordengine.models import FieldDefinition, Profile
 from tests.unit.extraction.pdf_fixtures import (
@@ -224,18 +224,17 @@ def reason(content: bytes, media_type: str = PDF) -> str:
 
 @pytest.fixture
 def no_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tesseract forced undetected, whether or not this machine has it."""
-    monkeypatch.setattr(ocr, "find_tesseract", lambda: None)
+    """A deployment without the OCR library or its trained data."""
+    monkeypatch.setattr(ocr, "ocr_available", lambda: False)
 
 
 @pytest.mark.parametrize("media_type", [PNG, JPEG, TIFF])
 @pytest.mark.usefixtures("no_ocr")
 def test_images_need_ocr(media_type: str) -> None:
-    assert "OCR is not available" in reason(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, media_type)
+    assert reason(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, media_type) == ocr.OCR_NOT_AVAILABLE
 
 
-@pytest.mark.usefixtures("no_ocr")
-def test_pdf_without_text_layer_is_a_scan() -> None:
+def blank_scan() -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -243,7 +242,27 @@ def test_pdf_without_text_layer_is_a_scan() -> None:
     page = canvas.Canvas(buffer, pagesize=A4)
     page.rect(50, 50, 400, 600, fill=1)
     page.save()
-    assert reason(buffer.getvalue()) == "This is a scanned image; OCR is not available in this deployment."
+    return buffer.getvalue()
+
+
+@pytest.mark.usefixtures("no_ocr")
+def test_pdf_without_text_layer_is_a_scan() -> None:
+    assert (
+        reason(blank_scan())
+        == "This is a scanned PDF; OCR (tesserocr and its trained data) is not installed in this deployment."
+    )
+
+
+def test_a_scan_without_a_renderer_says_that_the_renderer_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(raster, "renderer_available", lambda: False)
+    assert (
+        reason(blank_scan())
+        == "This is a scanned PDF; the PDF renderer (pypdfium2) is not installed in this deployment."
+    )
+
+
+def test_a_scan_with_no_text_says_so() -> None:
+    assert reason(blank_scan()) == "No text could be recognised in the image."
 
 
 def test_truncated_pdf() -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 
 from recordengine.builtin_profiles import INVOICE_PROFILE
-from recordengine.extraction import UnreadableDocument, extract_document, ocr, text
+from recordengine.extraction import UnreadableDocument, extract_document, images, ocr, raster, text
 from recordengine.media import JPEG, PDF, PNG, TIFF
 from tests.unit.extraction import hostile_fixtures as hostile
 from tests.unit.extraction.pdf_fixtures import ENGLISH_INVOICE, make_pdf
@@ -45,18 +45,17 @@ def reason_within_bounds(content: bytes, media_type: str = PDF) -> str:
 
 @pytest.fixture
 def no_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ocr, "find_tesseract", lambda: None)
+    monkeypatch.setattr(ocr, "ocr_available", lambda: False)
 
 
 @pytest.fixture
-def fake_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tesseract "installed" but never run: the checks before it must refuse the file."""
-    monkeypatch.setattr(ocr, "find_tesseract", lambda: "/nonexistent/tesseract")
+def refuse_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """OCR installed but never reached: the checks before it must refuse the file."""
 
-    def refuse(*_: object, **__: object) -> list[ocr.Word]:
+    def refuse(*_: object, **__: object) -> ocr.OcrPage:
         raise AssertionError("a hostile image reached OCR")
 
-    monkeypatch.setattr(ocr, "ocr_words", refuse)
+    monkeypatch.setattr(ocr, "read_page", refuse)
 
 
 def test_a_decompression_bomb_is_stopped_at_the_cap() -> None:
@@ -74,9 +73,13 @@ def test_a_page_tree_that_contains_itself() -> None:
 
 
 @pytest.mark.usefixtures("no_ocr")
-def test_a_form_that_draws_itself() -> None:
+def test_a_form_that_draws_itself_without_ocr() -> None:
     # The page has no text once the loop is cut: read as a scan, for which OCR is off here.
-    assert reason_within_bounds(hostile.form_xobject_loop()) in {text.NOT_A_PDF, text.NO_TEXT}
+    assert reason_within_bounds(hostile.form_xobject_loop()) in {text.NOT_A_PDF, ocr.SCAN_NOT_AVAILABLE}
+
+
+def test_a_form_that_draws_itself_is_rendered_and_read_as_a_blank_scan() -> None:
+    assert reason_within_bounds(hostile.form_xobject_loop()) in {text.NOT_A_PDF, ocr.NO_TEXT_FOUND}
 
 
 @pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9, 0.99])
@@ -92,7 +95,7 @@ def test_an_encrypted_pdf() -> None:
     assert reason_within_bounds(content) == text.ENCRYPTED
 
 
-@pytest.mark.usefixtures("fake_ocr")
+@pytest.mark.usefixtures("refuse_ocr")
 @pytest.mark.parametrize(
     ("make", "media_type"),
     [
@@ -106,24 +109,23 @@ def test_images_with_absurd_dimensions_are_refused_before_decoding(make: Callabl
     assert reason_within_bounds(make(), media_type).startswith("The image is too large to read")
 
 
-@pytest.mark.usefixtures("fake_ocr")
+@pytest.mark.usefixtures("refuse_ocr")
 def test_a_scan_with_an_absurd_image_is_refused_before_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*_: object) -> list[bytes]:
-        raise AssertionError("a hostile scan reached the rasteriser")
+    def refuse(*_: object) -> list[object]:
+        raise AssertionError("a hostile scan reached the renderer")
 
-    monkeypatch.setattr(ocr, "find_pdftoppm", lambda: "/nonexistent/pdftoppm")
-    monkeypatch.setattr(ocr, "rasterise_pdf", refuse)
-    assert reason_within_bounds(hostile.pdf_with_huge_image()) == ocr.IMAGE_TOO_LARGE_IN_PDF
+    monkeypatch.setattr(raster, "render_pages", refuse)
+    assert reason_within_bounds(hostile.pdf_with_huge_image()) == images.IMAGE_TOO_LARGE_IN_PDF
 
 
-@pytest.mark.usefixtures("fake_ocr")
+@pytest.mark.usefixtures("refuse_ocr")
 @pytest.mark.parametrize(
     "content",
     [b"\x89PNG\r\n\x1a\n" + b"\x00" * 4, b"\xff\xd8\xff\xe0\x00", b"II*\x00\xff\xff\xff\xff"],
     ids=["png", "jpeg", "tiff"],
 )
 def test_images_with_broken_headers(content: bytes) -> None:
-    assert reason_within_bounds(content, PNG) == ocr.IMAGE_CORRUPT
+    assert reason_within_bounds(content, PNG) == images.IMAGE_CORRUPT
 
 
 @pytest.mark.parametrize(
@@ -131,8 +133,8 @@ def test_images_with_broken_headers(content: bytes) -> None:
     [
         (b"PK\x03\x04" + b"\x00" * 100, PDF, text.NOT_A_PDF),
         (b"<html><body>invoice</body></html>", PDF, text.NOT_A_PDF),
-        (b"<html><body>invoice</body></html>", PNG, ocr.IMAGE_CORRUPT),
-        (b"GIF89a" + b"\x00" * 100, JPEG, ocr.IMAGE_CORRUPT),
+        (b"<html><body>invoice</body></html>", PNG, images.IMAGE_CORRUPT),
+        (b"GIF89a" + b"\x00" * 100, JPEG, images.IMAGE_CORRUPT),
         (b"MZ\x90\x00" + b"\x00" * 100, "application/octet-stream", "This file type is not supported."),
     ],
     ids=["zip-as-pdf", "html-as-pdf", "html-as-png", "gif-as-jpeg", "exe-as-binary"],

@@ -1,18 +1,19 @@
 """The built-in extraction engine: offline and deterministic.
 
 Text comes from, in order of trust: an e-invoice embedded in the PDF (Factur-X / ZUGFeRD / XRechnung,
-read as structured data), the PDF's text layer, or OCR (Tesseract, when installed) for scans and images.
+read as structured data), the PDF's text layer, or OCR (Tesseract through tesserocr) for scans and images.
 Layout text from the text layer and from OCR goes through the same layout-aware field heuristics.
 """
 
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from recordengine.media import JPEG, PDF, PNG, SUPPORTED_MEDIA_TYPES, TIFF, sniff_media_type
 from recordengine.models import ExtractionResult, Profile
 
-from . import ocr
+from . import images, ocr, raster
 from .einvoice import EInvoice
 from .errors import UnreadableDocument
 from .fields import detect_doc_type, extract_invoice_fields
@@ -21,13 +22,15 @@ from .labels import Reader
 from .layout import Layout
 from .line_items import extract_line_items
 from .result import build_result
-from .text import NO_TEXT, NOT_A_PDF, has_usable_text, normalize, read_pdf
+from .text import NOT_A_PDF, has_usable_text, normalize, read_pdf
 
-IMAGE_NO_OCR = ocr.OCR_NOT_AVAILABLE
 UNSUPPORTED = "This file type is not supported."
 # All OCR work for one document (rasterising and recognising every page) stays within this.
 OCR_BUDGET_SECONDS = 60.0
 _IMAGES = (PNG, JPEG, TIFF)
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 
 def _einvoice_default() -> bool:
@@ -50,51 +53,45 @@ def extract_document(
         if media_type == PDF:
             raise UnreadableDocument(NOT_A_PDF)
         if media_type in _IMAGES:
-            raise UnreadableDocument(ocr.IMAGE_CORRUPT)
+            raise UnreadableDocument(images.IMAGE_CORRUPT)
         raise UnreadableDocument(UNSUPPORTED)
     if actual not in SUPPORTED_MEDIA_TYPES:  # pragma: no cover - sniffing only knows supported types
         raise UnreadableDocument(UNSUPPORTED)
 
     if actual in _IMAGES:
-        return _from_pages([_ocr_image(content)], profile)
+        if not ocr.ocr_available():
+            raise UnreadableDocument(ocr.OCR_NOT_AVAILABLE)
+        deadline = time.monotonic() + OCR_BUDGET_SECONDS
+        return _from_pages(_read_scans(images.decode_pages(content), deadline), profile)
 
     pdf = read_pdf(content, einvoice=_einvoice_default() if einvoice is None else einvoice)
     if pdf.einvoice is not None:
         return _from_einvoice(pdf.einvoice, pdf.pages if has_usable_text(pdf.pages) else [], profile)
     if has_usable_text(pdf.pages):
         return _from_pages(pdf.pages, profile)
-    # No usable text layer: a scan.
-    if not ocr.ocr_available() or ocr.find_pdftoppm() is None:
-        raise UnreadableDocument(NO_TEXT)
-    if pdf.largest_image_pixels > ocr.MAX_IMAGE_PIXELS:
-        # Rendering would decode it, however small the page is drawn.
-        raise UnreadableDocument(ocr.IMAGE_TOO_LARGE_IN_PDF)
-    return _from_pages(_ocr_pdf(content, pdf.page_count), profile)
-
-
-def _ocr_image(content: bytes) -> str:
+    # No usable text layer: a scan, rendered page by page and read by OCR.
     if not ocr.ocr_available():
-        raise UnreadableDocument(IMAGE_NO_OCR)
-    ocr.check_image(content)
-    text = normalize(ocr.words_to_text(ocr.ocr_words(content)))
-    if not has_usable_text([text]):
-        raise UnreadableDocument(ocr.NO_TEXT_FOUND)
-    return text
-
-
-def _ocr_pdf(content: bytes, page_count: int) -> list[str]:
+        raise UnreadableDocument(ocr.SCAN_NOT_AVAILABLE)
+    if not raster.renderer_available():
+        raise UnreadableDocument(raster.RENDERER_MISSING)
+    if pdf.largest_image_pixels > images.MAX_IMAGE_PIXELS:
+        # Rendering would decode it, however small the page is drawn.
+        raise UnreadableDocument(images.IMAGE_TOO_LARGE_IN_PDF)
     deadline = time.monotonic() + OCR_BUDGET_SECONDS
-    images = ocr.rasterise_pdf(content, min(page_count, ocr.MAX_OCR_PAGES), deadline)
-    pages: list[str] = []
-    for image in images:
-        remaining = deadline - time.monotonic()
-        if pages and remaining <= 1:
+    rendered = raster.render_pages(content, min(pdf.page_count, images.MAX_PAGES), deadline)
+    return _from_pages(_read_scans(rendered, deadline), profile)
+
+
+def _read_scans(pages: list[Image], deadline: float) -> list[str]:
+    """The pages' text as OCR reads it, within the deadline (at least the first page is read)."""
+    texts: list[str] = []
+    for page in pages:
+        if texts and time.monotonic() >= deadline:
             break
-        words = ocr.ocr_words(image, timeout=max(1.0, min(ocr.OCR_TIMEOUT_SECONDS, remaining)))
-        pages.append(normalize(ocr.words_to_text(words)))
-    if not has_usable_text(pages):
+        texts.append(normalize(ocr.read_page(page, deadline).text))
+    if not has_usable_text(texts):
         raise UnreadableDocument(ocr.NO_TEXT_FOUND)
-    return pages
+    return texts
 
 
 def _from_pages(pages: list[str], profile: Profile) -> ExtractionResult:

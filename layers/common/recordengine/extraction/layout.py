@@ -59,6 +59,17 @@ class Layout:
                 return segment
         return None
 
+    def starts_cell(self, hit: Hit) -> bool:
+        """Whether the label opens its cell: "Seller:" does, "Art-Nr-Lieferant" (a column heading) does not."""
+        segment = self.segment_at(hit.line, hit.start)
+        return segment is None or not self.lines[hit.line][segment.start : hit.start].strip()
+
+    def cell_prefix(self, hit: Hit) -> str:
+        """The text before the label in its own cell."""
+        segment = self.segment_at(hit.line, hit.start)
+        start = segment.start if segment else 0
+        return self.lines[hit.line][start : hit.start]
+
     def inline_after(self, hit: Hit) -> str:
         """The rest of the cell the label ends in: ``Invoice No: 123`` → ``": 123"``."""
         segment = self.segment_at(hit.line, max(hit.end - 1, hit.start))

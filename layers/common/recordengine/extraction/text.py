@@ -49,7 +49,6 @@ PDF_LIMITS: dict[str, Any] = {
 
 NOT_A_PDF = "The file is not a valid PDF (truncated or corrupt)."
 ENCRYPTED = "The PDF is encrypted and cannot be read."
-NO_TEXT = "This is a scanned image; OCR is not available in this deployment."
 TOO_LARGE = (
     "The PDF exceeds the reading limits (a part expands beyond "
     f"{MAX_STREAM_BYTES // 1_000_000} MB, or it has more than {MAX_PAGE_TREE_ENTRIES:,} pages)."
@@ -203,9 +202,9 @@ def _read_pdf(content: bytes, einvoice: bool) -> PdfContent:
             raise UnreadableDocument(NOT_A_PDF)
     largest = 0
     if embedded is None and not has_usable_text(pages):
-        from .ocr import MAX_OCR_PAGES
+        from .images import MAX_PAGES as MAX_SCANNED_PAGES
 
-        largest = _largest_image(reader, min(page_count, MAX_OCR_PAGES))
+        largest = _largest_image(reader, min(page_count, MAX_SCANNED_PAGES))
     return PdfContent(pages, page_count, embedded, largest)
 
 

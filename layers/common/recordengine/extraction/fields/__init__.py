@@ -1,0 +1,80 @@
+"""Heuristics for the built-in Invoice profile's fields, multilingual and vendor-agnostic.
+
+Each field is looked for by its labels, most explicit first (``Invoice number`` before a bare ``#``), and
+read from beside or under the label. Amounts are then cross-checked: when some subtotal, tax and total
+candidates add up, that combination wins over the individually likeliest ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from recordengine.extraction.amounts import format_amount
+from recordengine.extraction.labels import Candidate, Reader
+
+from .amounts import extract_amounts
+from .currency import extract_currency
+from .dates import extract_dates
+from .doc_type import detect_doc_type
+from .identifiers import extract_invoice_number
+from .vendor import extract_vendor
+
+INVOICE_FIELDS = (
+    "vendor",
+    "invoice_number",
+    "invoice_date",
+    "due_date",
+    "currency",
+    "subtotal",
+    "tax_amount",
+    "total_amount",
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """One field's value as the API shows it, with how sure we are and the parsed value for checks."""
+
+    value: str
+    confidence: int
+    raw: object = None
+    line: int | None = None
+
+
+def extract_invoice_fields(reader: Reader) -> dict[str, Found | None]:
+    number = extract_invoice_number(reader)
+    issue, due = extract_dates(reader, number.line if number else None)
+    amounts = extract_amounts(reader)
+    currency = extract_currency(reader, amounts.total)
+    vendor = extract_vendor(reader)
+
+    def text_field(candidate: Candidate[str] | None) -> Found | None:
+        if candidate is None:
+            return None
+        return Found(candidate.value, candidate.confidence, candidate.value, candidate.line)
+
+    def date_field(candidate: Candidate[date] | None) -> Found | None:
+        if candidate is None:
+            return None
+        return Found(candidate.value.isoformat(), candidate.confidence, candidate.value, candidate.line)
+
+    def amount_field(candidate: Candidate[Decimal] | None) -> Found | None:
+        if candidate is None:
+            return None
+        return Found(format_amount(candidate.value), candidate.confidence, candidate.value, candidate.line)
+
+    return {
+        "vendor": text_field(vendor),
+        "invoice_number": text_field(number),
+        "invoice_date": date_field(issue),
+        "due_date": date_field(due),
+        "currency": text_field(currency),
+        "subtotal": amount_field(amounts.subtotal),
+        "tax_amount": amount_field(amounts.tax),
+        "total_amount": amount_field(amounts.total),
+    }
+
+
+__all__ = ["INVOICE_FIELDS", "Found", "detect_doc_type", "extract_invoice_fields"]

@@ -1,0 +1,121 @@
+"""The date of issue and the due date, by their labels in the languages invoices are written in."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from recordengine.extraction.labels import Candidate, Reader, labels
+from recordengine.extraction.layout import Hit, Layout
+
+_ISSUE_DATE_LABELS = labels(
+    1,
+    r"\binvoice\s+date\b",
+    r"\bdate\s+of\s+(?:the\s+)?invoice\b",
+    r"\binvoice\s+dated\b",
+    r"\bdate\s+of\s+issue\b",
+    r"\bissue\s+date\b",
+    r"\bissued\s+on\b",
+    r"\bdate\s+issued\b",
+    r"\bbilling\s+date\b",
+    r"\bbill\s+date\b",
+    r"\breceipt\s+date\b",
+    r"\brechnungs\s*-?\s*datum\b",
+    r"\bbelegdatum\b",
+    r"\bausstellungsdatum\b",
+    r"\bdate\s+de\s+(?:la\s+)?factur(?:e|ation)\b(?!\s+associ)",
+    r"\bdate\s+d[’']?[ée]mission\b",
+    r"\bfactuur\s*datum\b",
+    r"\bfecha\s+de\s+(?:la\s+)?factura\b",
+    r"\bdata\s+(?:della\s+)?fattura\b",
+)
+_GENERIC_DATE_LABELS = labels(2, r"(?<![\w\-])(?:date|datum|dated|fecha|data|den)(?![\w\-])")
+# Dates that are not the date of issue, whatever "date" label they carry.
+_OTHER_DATE_BEFORE = re.compile(
+    r"(?:due|delivery|order|ship\w*|service|payment|sale|start|end|expiry|expiration|valid|birth|"
+    r"performance|next\s+billing|vervaldatum|lever|zahlungs|paid)\W*$",
+    re.IGNORECASE,
+)
+_OTHER_DATE_AFTER = re.compile(
+    r"^\W*(?:due\b|of\s+(?:sale|delivery|order|service|supply|payment|birth)|"
+    r"de\s+(?:livraison|d[ée]but|fin|commande|paiement|prestation|facture\s+associ)|d[’']?[ée]ch[ée]ance)",
+    re.IGNORECASE,
+)
+_DUE_DATE_LABELS = labels(
+    1,
+    r"\bdue\s+date\b",
+    r"\bdate\s+due\b",
+    r"\bpayment\s+due(?:\s+date)?\b",
+    r"\bdue\s+(?:on|by)\b",
+    r"\bpay(?:able)?\s+by\b",
+    r"\bf[äa]llig(?:keit(?:sdatum|stag|stermin)?|\s+am|\s+bis)?\b",
+    r"\bzahlbar\s+bis\b",
+    r"\bzahlungsziel\b",
+    r"\bdate\s+d[’']?[ée]ch[ée]ance\b",
+    r"\b[ée]ch[ée]ance\b",
+    r"\bvervaldatum\b",
+    r"\bvervaldag\b",
+    r"\buiterste\s+betaaldatum\b",
+    r"\bfecha\s+de\s+vencimiento\b",
+    r"\bscadenza\b",
+)
+_DUE_DATE_WEAK_LABELS = labels(
+    2,
+    r"\bdue\b",
+    r"\bzahlbar\b[^\n]{0,50}?\bbis(?:\s+zum)?\b",
+    r"\b(?:überweisen|zahlen|begleichen)\b[^\n]{0,40}?\bbis(?:\s+zum)?\b",
+    r"\bbetalen\s+voor\b",
+    r"\b(?:remit|pay(?:ment)?|payable)\s+(?:until|by|before|no\s+later\s+than)\b",
+    r"\b(?:r[ée]gler|payer)\s+avant\b",
+)
+
+
+_DATE_SLACK = 16
+
+
+def _issue_date_context(layout: Layout, hit: Hit) -> bool:
+    line = layout.lines[hit.line]
+    return not _OTHER_DATE_BEFORE.search(line[max(0, hit.start - 25) : hit.start]) and not _OTHER_DATE_AFTER.search(
+        line[hit.end : hit.end + 30]
+    )
+
+
+def extract_dates(reader: Reader, number_line: int | None) -> tuple[Candidate[date] | None, Candidate[date] | None]:
+    def parse(text: str) -> date | None:
+        return reader.leading_date(text)
+
+    layout = reader.layout
+    issue = reader.search(_ISSUE_DATE_LABELS, parse, slack=_DATE_SLACK)
+    if not issue:
+        issue = reader.search(
+            _GENERIC_DATE_LABELS, parse, slack=_DATE_SLACK, accept=lambda hit: _issue_date_context(layout, hit)
+        )
+    issue_date = issue[0] if issue else None
+    if issue_date is None:
+        issue_date = _fallback_issue_date(reader, number_line)
+
+    # Dates under a heading are often printed well off its column (a date is wider than "Due"), and
+    # only a date is accepted there, so the column match can be loose.
+    due = reader.search(_DUE_DATE_LABELS, parse, slack=_DATE_SLACK, lone=True) or reader.search(
+        _DUE_DATE_WEAK_LABELS, parse, below=0
+    )
+    return issue_date, (due[0] if due else None)
+
+
+def _fallback_issue_date(reader: Reader, number_line: int | None) -> Candidate[date] | None:
+    layout = reader.layout
+    # The document number's line often carries the date ("Rechnung Nr. 123 vom 19.05.2014"), or the
+    # next line does ("Invoice 103767" / "February 17, 2026").
+    if number_line is not None:
+        for index in (number_line, *layout.lines_below(number_line, 2)):
+            found = reader.dates(layout.lines[index])
+            if found:
+                return Candidate(found[0], 65, index, 3, (index, 0))
+    # Otherwise the first date on the first page: letters put their date at the top.
+    for index, line in enumerate(layout.lines):
+        if layout.page_of_line[index] > 0:
+            break
+        found = reader.dates(line)
+        if found:
+            return Candidate(found[0], 45, index, 3, (index, 0))
+    return None

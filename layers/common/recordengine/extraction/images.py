@@ -1,0 +1,190 @@
+"""Scans and photos as images ready for OCR: checked before decoding, turned upright, and normalised.
+
+Pillow (in the extraction function's layer) decodes PNG, JPEG and TIFF. An image's pixel buffer, not its
+file size, is what exhausts memory, so dimensions are read from the header and checked before anything is
+decoded. Photos from phones carry their rotation in EXIF and are turned upright by it; each page is then
+made grayscale, its contrast stretched, and scaled so that receipt-sized text reaches the height Tesseract
+reads best while a 600 dpi A4 scan is brought down to a size that reads in bounded time. Binarisation is
+left to Tesseract's adaptive (Sauvola) thresholding, which copes with shadows across a photo where one
+global threshold loses half the page.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from typing import TYPE_CHECKING
+
+from .errors import UnreadableDocument
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+# A photo of a receipt is a few megapixels; A4 at 600 dpi is 35. Anything over this is refused before it
+# is decoded.
+MAX_IMAGE_PIXELS = 60_000_000
+MAX_IMAGE_SIDE = 30_000
+# Pages of a multi-page TIFF (a fax, a scanner's output) or a scanned PDF that are read.
+MAX_PAGES = 5
+# Narrow receipts are printed about 40 characters wide: below this width their text is too small for
+# Tesseract (it reads best at a cap height of 20 to 40 pixels), so the image is enlarged.
+MIN_SHORT_SIDE = 1000
+MAX_UPSCALE = 3.0
+# Larger pages are brought down: OCR time grows with the pixels, and 300 dpi is all text needs.
+MAX_LONG_SIDE = 4200
+# Share of the darkest and lightest pixels ignored when stretching the contrast (specks, glare).
+CONTRAST_CUTOFF_PERCENT = 1
+
+IMAGE_TOO_LARGE = "The image is too large to read ({width} x {height} pixels)."
+IMAGE_TOO_LARGE_IN_PDF = "The PDF contains an image too large to read."
+IMAGE_CORRUPT = "The image file is corrupt or truncated."
+IMAGE_LIBRARY_MISSING = "This is an image; the image library (Pillow) is not installed in this deployment."
+
+
+# ---------------------------------------------------------------------------------------------------
+# Image headers: dimensions without decoding
+
+
+def image_size(content: bytes) -> tuple[int, int] | None:
+    """Width and height from a PNG, JPEG or TIFF header; None when the header cannot be read."""
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        if len(content) < 24 or content[12:16] != b"IHDR":
+            return None
+        width, height = struct.unpack(">II", content[16:24])
+        return width, height
+    if content.startswith(b"\xff\xd8"):
+        return _jpeg_size(content)
+    if content[:4] in (b"II*\x00", b"MM\x00*"):
+        return _tiff_size(content)
+    return None
+
+
+def _jpeg_size(content: bytes) -> tuple[int, int] | None:
+    index = 2
+    # Markers with a frame header (SOF0..SOF15 but DHT, JPG and DAC) carry the dimensions.
+    frames = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+    while index + 4 <= len(content):
+        if content[index] != 0xFF:
+            return None
+        marker = content[index + 1]
+        if marker == 0xFF:
+            index += 1
+            continue
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            index += 2
+            continue
+        (length,) = struct.unpack(">H", content[index + 2 : index + 4])
+        if marker in frames:
+            if index + 9 > len(content):
+                return None
+            height, width = struct.unpack(">HH", content[index + 5 : index + 9])
+            return width, height
+        if marker == 0xDA or length < 2:
+            return None
+        index += 2 + length
+    return None
+
+
+def _tiff_size(content: bytes) -> tuple[int, int] | None:
+    order = "<" if content[:2] == b"II" else ">"
+    try:
+        (offset,) = struct.unpack(order + "I", content[4:8])
+        (count,) = struct.unpack(order + "H", content[offset : offset + 2])
+        width = height = None
+        for entry in range(min(count, 200)):
+            start = offset + 2 + 12 * entry
+            tag, kind = struct.unpack(order + "HH", content[start : start + 4])
+            if kind == 3:
+                (value,) = struct.unpack(order + "H", content[start + 8 : start + 10])
+            else:
+                (value,) = struct.unpack(order + "I", content[start + 8 : start + 12])
+            if tag == 256:
+                width = value
+            elif tag == 257:
+                height = value
+        return (width, height) if width and height else None
+    except struct.error:
+        return None
+
+
+def check_image(content: bytes) -> None:
+    """Refuse images whose header is unreadable or whose pixel count would exhaust memory when decoded."""
+    size = image_size(content)
+    if size is None:
+        raise UnreadableDocument(IMAGE_CORRUPT)
+    check_dimensions(*size)
+
+
+def check_dimensions(width: int, height: int) -> None:
+    if width <= 0 or height <= 0:
+        raise UnreadableDocument(IMAGE_CORRUPT)
+    if width * height > MAX_IMAGE_PIXELS or max(width, height) > MAX_IMAGE_SIDE:
+        raise UnreadableDocument(IMAGE_TOO_LARGE.format(width=width, height=height))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Decoding
+
+
+def decode_pages(content: bytes, max_pages: int = MAX_PAGES) -> list[Image]:
+    """The image's pages (one, or a multi-page TIFF's first ``max_pages``), decoded and turned upright by EXIF."""
+    check_image(content)
+    try:
+        from PIL import Image as PILImage
+        from PIL import ImageOps
+    except ImportError as exc:
+        raise UnreadableDocument(IMAGE_LIBRARY_MISSING) from exc
+
+    pages: list[Image] = []
+    try:
+        with PILImage.open(io.BytesIO(content)) as opened:
+            # Pillow's own guard against decompression bombs, at the same limit as the header check (it
+            # also covers the later frames of a TIFF, whose sizes the header check does not read).
+            PILImage.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+            for index in range(min(max_pages, getattr(opened, "n_frames", 1))):
+                opened.seek(index)
+                check_dimensions(*opened.size)
+                frame = opened.copy()
+                frame.load()
+                pages.append(ImageOps.exif_transpose(frame) or frame)
+    except UnreadableDocument:
+        raise
+    except (OSError, ValueError, SyntaxError, EOFError, struct.error, PILImage.DecompressionBombError) as exc:
+        # Pillow raises these (and DecompressionBombError, a subclass of Exception) for truncated, corrupt
+        # or mislabelled files.
+        raise UnreadableDocument(IMAGE_CORRUPT) from exc
+    if not pages:
+        raise UnreadableDocument(IMAGE_CORRUPT)
+    return pages
+
+
+def prepare_for_ocr(image: Image) -> Image:
+    """Grayscale, contrast stretched, and scaled to a size Tesseract reads well and in bounded time."""
+    from PIL import Image as PILImage
+    from PIL import ImageOps
+
+    gray = _grayscale(image)
+    width, height = gray.size
+    scale = 1.0
+    if min(width, height) < MIN_SHORT_SIDE:
+        scale = min(MAX_UPSCALE, MIN_SHORT_SIDE / max(1, min(width, height)))
+    if max(width, height) * scale > MAX_LONG_SIDE:
+        scale = MAX_LONG_SIDE / max(width, height)
+    if abs(scale - 1.0) > 0.05:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        gray = gray.resize(size, PILImage.Resampling.LANCZOS)
+    return ImageOps.autocontrast(gray, cutoff=CONTRAST_CUTOFF_PERCENT)
+
+
+def _grayscale(image: Image) -> Image:
+    from PIL import Image as PILImage
+
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        # A transparent background is white paper, not black.
+        background = PILImage.new("RGBA", image.size, (255, 255, 255, 255))
+        background.alpha_composite(image.convert("RGBA"))
+        image = background
+    if image.mode.startswith("I"):
+        # 16- and 32-bit grayscale: converting straight to 8 bits would clip everything above 255 to white.
+        image = image.convert("I").point(lambda value: value * (1 / 256))
+    return image.convert("L")
