@@ -52,19 +52,25 @@ SYMBOL_CODES = dict(_SYMBOLS)
 
 _CODE_ALT = "|".join(sorted(DETECTABLE_CODES))
 _SYMBOL_ALT = "|".join(re.escape(symbol) for symbol, _ in _SYMBOLS)
-# A currency marker right next to a number: a symbol, an ISO code, or the Indian "Rs".
-CURRENCY_MARKER = re.compile(rf"(?:{_SYMBOL_ALT})|\b(?:{_CODE_ALT}|Rs\.?|INR)(?![A-Za-z])")
-_MARKER_BEFORE = re.compile(rf"(?:(?:{_SYMBOL_ALT})|\b(?:{_CODE_ALT}|Rs\.?))\s?\(?\s*$")
+# Written-out symbols that are words, so matched as whole words: the Indian rupee, the Malaysian ringgit.
+_WORD_SYMBOLS = {"Rs": "INR", "RM": "MYR"}
+# A currency marker right next to a number: a symbol, an ISO code, or a symbol written as letters.
+CURRENCY_MARKER = re.compile(rf"(?:{_SYMBOL_ALT})|\b(?:{_CODE_ALT}|Rs\.?|RM)(?![A-Za-z])")
+_MARKER_BEFORE = re.compile(rf"(?:(?:{_SYMBOL_ALT})|\b(?:{_CODE_ALT}|Rs\.?|RM))\s?\(?\s*$")
 _MARKER_AFTER = re.compile(rf"^\s?\)?\s?(?:(?:{_SYMBOL_ALT})|(?:{_CODE_ALT})(?![A-Za-z]))")
+# Tills print the currency glued to the amount ("RM7.70", "EUR13.75"): a letter may precede a number there.
+_GLUED_MARKER = "|".join(
+    [rf"(?<=\b{code})" for code in sorted(DETECTABLE_CODES)] + [rf"(?<=\b{word})" for word in _WORD_SYMBOLS]
+)
 
 _NUMBER = re.compile(
-    r"""
-    (?<![\w.,/:\-−'’])
+    rf"""
+    (?:(?<![\w.,/:\-−'’])|{_GLUED_MARKER})
     (?P<neg>[-−–]\s?)?
     (?P<body>
-        \d{1,3}(?P<sep>[.,'’])\d{3}(?:(?P=sep)\d{3})*(?:[.,]\d{1,4})?   # grouped thousands
-      | \d{1,3}(?:\ \d{3})+,\d{2}                                       # French: 1 234,56
-      | \d+(?:[.,]\d{1,4})?                                             # plain
+        \d{{1,3}}(?P<sep>[.,'’])\d{{3}}(?:(?P=sep)\d{{3}})*(?:[.,]\d{{1,4}})?   # grouped thousands
+      | \d{{1,3}}(?:\ \d{{3}})+,\d{{2}}                                       # French: 1 234,56
+      | \d+(?:[.,]\d{{1,4}})?                                             # plain
     )
     (?P<trail>-(?![\w]))?
     (?![\w/:%]|[.,'’]\d|\s?%|[-−]\w)
@@ -106,9 +112,9 @@ def _number_value(body: str) -> Decimal | None:
 
 
 def _marker_code(marker: str) -> str | None:
-    marker = marker.strip(" ()")
-    if marker.startswith("Rs"):
-        return "INR"
+    marker = marker.strip(" ()").rstrip(".")
+    if marker in _WORD_SYMBOLS:
+        return _WORD_SYMBOLS[marker]
     if marker in SYMBOL_CODES:
         return SYMBOL_CODES[marker]
     return marker if marker in DETECTABLE_CODES else None

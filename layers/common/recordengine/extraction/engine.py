@@ -19,10 +19,10 @@ from .errors import UnreadableDocument
 from .fields import detect_doc_type, extract_invoice_fields
 from .generic import fields_for_profile
 from .labels import Reader
-from .layout import Layout
+from .layout import Layout, Span
 from .line_items import extract_line_items
 from .result import build_result
-from .text import NOT_A_PDF, has_usable_text, normalize, read_pdf
+from .text import NOT_A_PDF, has_usable_text, read_pdf
 
 UNSUPPORTED = "This file type is not supported."
 # All OCR work for one document (rasterising and recognising every page) stays within this.
@@ -62,13 +62,13 @@ def extract_document(
         if not ocr.ocr_available():
             raise UnreadableDocument(ocr.OCR_NOT_AVAILABLE)
         deadline = time.monotonic() + OCR_BUDGET_SECONDS
-        return _from_pages(_read_scans(images.decode_pages(content), deadline), profile)
+        return _from_layout(_read_scans(images.decode_pages(content), deadline), profile)
 
     pdf = read_pdf(content, einvoice=_einvoice_default() if einvoice is None else einvoice)
     if pdf.einvoice is not None:
         return _from_einvoice(pdf.einvoice, pdf.pages if has_usable_text(pdf.pages) else [], profile)
     if has_usable_text(pdf.pages):
-        return _from_pages(pdf.pages, profile)
+        return _from_layout(Layout(pdf.pages), profile)
     # No usable text layer: a scan, rendered page by page and read by OCR.
     if not ocr.ocr_available():
         raise UnreadableDocument(ocr.SCAN_NOT_AVAILABLE)
@@ -79,23 +79,25 @@ def extract_document(
         raise UnreadableDocument(images.IMAGE_TOO_LARGE_IN_PDF)
     deadline = time.monotonic() + OCR_BUDGET_SECONDS
     rendered = raster.render_pages(content, min(pdf.page_count, images.MAX_PAGES), deadline)
-    return _from_pages(_read_scans(rendered, deadline), profile)
+    return _from_layout(_read_scans(rendered, deadline), profile)
 
 
-def _read_scans(pages: list[Image], deadline: float) -> list[str]:
-    """The pages' text as OCR reads it, within the deadline (at least the first page is read)."""
+def _read_scans(pages: list[Image], deadline: float) -> Layout:
+    """The pages as OCR reads them, within the deadline (at least the first page is read)."""
     texts: list[str] = []
+    spans: list[list[list[Span]]] = []
     for page in pages:
         if texts and time.monotonic() >= deadline:
             break
-        texts.append(normalize(ocr.read_page(page, deadline).text))
+        text, page_spans = ocr.read_page(page, deadline).laid_out()
+        texts.append(text)
+        spans.append(page_spans)
     if not has_usable_text(texts):
         raise UnreadableDocument(ocr.NO_TEXT_FOUND)
-    return texts
+    return Layout(texts, spans)
 
 
-def _from_pages(pages: list[str], profile: Profile) -> ExtractionResult:
-    layout = Layout(pages)
+def _from_layout(layout: Layout, profile: Profile) -> ExtractionResult:
     reader = Reader(layout)
     invoice = extract_invoice_fields(reader)
     values = fields_for_profile(profile, reader, invoice)

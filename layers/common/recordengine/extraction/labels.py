@@ -46,6 +46,12 @@ class Candidate(Generic[V]):
     tier: int
     # Position of the label: document order breaks ties between equally good labels.
     order: tuple[int, int]
+    # The line the value is printed on, when not the label's own (a value under its heading).
+    value_line: int | None = None
+
+    @property
+    def printed_on(self) -> int:
+        return self.line if self.value_line is None else self.value_line
 
 
 class Reader:
@@ -59,6 +65,11 @@ class Reader:
             dollars = "$" in layout.text and "€" not in layout.text
             inferred = not dollars
         self.dayfirst = inferred
+
+    @property
+    def misreadable(self) -> bool:
+        """The text was read by OCR: a digit may be misread, and the figures' agreement decides between readings."""
+        return self.layout.ocr
 
     def dates(self, text: str) -> list[date]:
         return [found.value for found in find_dates(text, dayfirst=self.dayfirst)]
@@ -108,12 +119,12 @@ class Reader:
                 if near is None:
                     near = self._value_near(hit, parse, 0 if row else right, below, stop_on_text, slack, lone)
                 if near is not None:
-                    value, from_below = near
-                    confidence = TIER_CONFIDENCE[label.tier] - (BELOW_PENALTY if from_below else 0)
-                    found.append(Candidate(value, confidence, hit.line, label.tier, (hit.line, hit.start)))
+                    value, line = near
+                    confidence = TIER_CONFIDENCE[label.tier] - (BELOW_PENALTY if line != hit.line else 0)
+                    found.append(Candidate(value, confidence, hit.line, label.tier, (hit.line, hit.start), line))
         return found
 
-    def _row_value(self, hit: Hit, parse: Callable[[str], V | None]) -> tuple[V, bool] | None:
+    def _row_value(self, hit: Hit, parse: Callable[[str], V | None]) -> tuple[V, int] | None:
         """The value read from the label's whole row, up to the next cell of words (another label)."""
         parts = [_LEADING_SEPARATORS.sub("", self.layout.inline_after(hit))]
         for segment in self.layout.right_of(hit, 12):
@@ -121,7 +132,7 @@ class Reader:
                 break
             parts.append(segment.text)
         value = parse("   ".join(parts))
-        return None if value is None else (value, False)
+        return None if value is None else (value, hit.line)
 
     def _value_near(
         self,
@@ -132,25 +143,25 @@ class Reader:
         stop_on_text: bool,
         slack: int,
         lone: bool,
-    ) -> tuple[V, bool] | None:
-        """The value after the label in its cell, else in the next cells, else under it; and whether under."""
+    ) -> tuple[V, int] | None:
+        """The value after the label in its cell, else in the next cells, else under it; and its line."""
         inline = _LEADING_SEPARATORS.sub("", self.layout.inline_after(hit))
         if inline:
             value = parse(inline)
             if value is not None:
-                return value, False
+                return value, hit.line
             if stop_on_text and _LETTERS.search(inline):
                 return None
         for segment in self.layout.right_of(hit, right):
             text = _LEADING_SEPARATORS.sub("", segment.text)
             value = parse(text)
             if value is not None:
-                return value, False
+                return value, hit.line
             if _LETTERS.search(text):
                 # Another cell of words: the next heading of a header row, whose values are below.
                 break
         for segment in self.layout.below(hit, below, slack, lone):
             value = parse(_LEADING_SEPARATORS.sub("", segment.text))
             if value is not None:
-                return value, True
+                return value, segment.line
         return None

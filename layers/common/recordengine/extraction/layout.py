@@ -34,19 +34,37 @@ class Hit:
     end: int
 
 
+# Where OCR put a word on its line, and how sure it was of it: (start, end, confidence 0-100).
+Span = tuple[int, int, float]
+
+
 class Layout:
-    def __init__(self, pages: list[str]) -> None:
+    """The pages' lines and their column segments; for OCR'd pages also each word's OCR confidence."""
+
+    def __init__(self, pages: list[str], spans: list[list[list[Span]]] | None = None) -> None:
         self.lines: list[str] = []
         self.page_of_line: list[int] = []
+        self.spans: list[list[Span]] = []
         for number, page in enumerate(pages):
-            for line in page.split("\n"):
+            page_spans = spans[number] if spans is not None and number < len(spans) else []
+            for index, line in enumerate(page.split("\n")):
                 self.lines.append(line.rstrip())
                 self.page_of_line.append(number)
+                self.spans.append(page_spans[index] if index < len(page_spans) else [])
+        self.ocr = spans is not None
         self.segments: list[list[Segment]] = [
             [Segment(index, m.start(), m.end(), m.group(0)) for m in _SEGMENT.finditer(line)]
             for index, line in enumerate(self.lines)
         ]
         self.text = "\n".join(self.lines)
+
+    def ocr_confidence(self, line: int, start: int = 0, end: int | None = None) -> float | None:
+        """How sure OCR was of the text at ``line[start:end]`` (its least sure word); None for a text layer."""
+        if not self.ocr:
+            return None
+        stop = len(self.lines[line]) if end is None else end
+        overlapping = [confidence for left, right, confidence in self.spans[line] if left < stop and start < right]
+        return min(overlapping) if overlapping else None
 
     def find(self, pattern: re.Pattern[str]) -> Iterator[Hit]:
         for index, line in enumerate(self.lines):

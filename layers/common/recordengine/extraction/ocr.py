@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import sys
 import threading
 import time
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import UnreadableDocument
 from .images import prepare_for_ocr
+from .text import normalize
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -58,6 +60,10 @@ OCR_FAILED = "The image could not be read by OCR."
 OCR_TIMED_OUT = "OCR took too long on this document."
 OCR_BUSY = "OCR could not start in the time available: the function is busy with other documents."
 NO_TEXT_FOUND = "No text could be recognised in the image."
+
+
+# Where a word landed in the laid-out text, and how sure OCR was of it: (start, end, confidence).
+Span = tuple[int, int, float]
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,9 @@ class OcrPage:
     @property
     def text(self) -> str:
         return words_to_text(self.words)
+
+    def laid_out(self) -> tuple[str, list[list[Span]]]:
+        return lay_out(self.words)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -293,7 +302,7 @@ def _recognise(api: Any, image: Image, deadline: float, rotation: int = 0) -> Oc
         if position.IsAtBeginningOf(RIL.TEXTLINE):
             line += 1
         try:
-            text = (position.GetUTF8Text(RIL.WORD) or "").strip()
+            text = normalize(position.GetUTF8Text(RIL.WORD) or "").strip()
             box = position.BoundingBox(RIL.WORD)
             confidence = position.Confidence(RIL.WORD)
         except RuntimeError:  # a position with no text (an empty block on a blank page)
@@ -310,10 +319,16 @@ def _recognise(api: Any, image: Image, deadline: float, rotation: int = 0) -> Oc
 
 
 def words_to_text(words: list[Word]) -> str:
-    """The words as lines of text with their horizontal positions kept: a gap of more than about two
-    characters between words becomes at least three spaces, which the layout reads as a new cell."""
+    return lay_out(words)[0]
+
+
+def lay_out(words: list[Word]) -> tuple[str, list[list[Span]]]:
+    """The words as lines of text with their horizontal positions kept, and each line's word spans.
+
+    A gap of more than about two characters between words becomes at least three spaces, which the layout
+    reads as a new cell; an amount that OCR split at its decimal point is joined again."""
     if not words:
-        return ""
+        return "", []
     char_width = _median([word.width / max(1, len(word.text)) for word in words]) or 10.0
     slope = _skew(words)
 
@@ -325,15 +340,16 @@ def words_to_text(words: list[Word]) -> str:
     rows: list[list[Word]] = []
     for word in sorted(words, key=lambda item: (centre(item), item.left)):
         if rows:
-            last = rows[-1]
-            row_centre = _median([centre(item) for item in last])
-            row_height = _median([item.height for item in last])
+            current = rows[-1]
+            row_centre = _median([centre(item) for item in current])
+            row_height = _median([item.height for item in current])
             if abs(centre(word) - row_centre) <= 0.5 * max(row_height, word.height):
-                last.append(word)
+                current.append(word)
                 continue
         rows.append([word])
 
     lines: list[str] = []
+    spans: list[list[Span]] = []
     previous_bottom: float | None = None
     for row in rows:
         row.sort(key=lambda item: item.left)
@@ -341,21 +357,40 @@ def words_to_text(words: list[Word]) -> str:
         height = _median([item.height for item in row])
         if previous_bottom is not None and top - previous_bottom > 1.5 * height:
             lines.append("")
+            spans.append([])
         previous_bottom = max(item.top + item.height for item in row)
         line = ""
-        last_right: int | None = None
+        line_spans: list[Span] = []
+        last: Word | None = None
         for word in row:
             column = int(word.left / char_width)
-            if last_right is None:
+            if last is None:
                 line = " " * column
             else:
-                gap = word.left - last_right
-                spaces = 1 if gap < 1.8 * char_width else max(3, column - len(line))
-                line += " " * spaces
+                gap = word.left - (last.left + last.width)
+                if gap < 1.8 * char_width:
+                    line += "" if _splits_a_number(last.text, word.text) else " "
+                else:
+                    line += " " * max(3, column - len(line))
+            line_spans.append((len(line), len(line) + len(word.text), word.confidence))
             line += word.text
-            last_right = word.left + word.width
+            last = word
         lines.append(line.rstrip())
-    return "\n".join(lines)
+        spans.append(line_spans)
+    return "\n".join(lines), spans
+
+
+_NUMBER_HEAD = re.compile(r"^\D{0,3}\d+[.,]?$")
+_NUMBER_TAIL = re.compile(r"^[.,]?\d{2}\D?$")
+
+
+def _splits_a_number(left: str, right: str) -> bool:
+    """Whether two words are one amount that OCR split at its decimal point ("27." "30", "295" ".00")."""
+    return (
+        _NUMBER_HEAD.match(left) is not None
+        and _NUMBER_TAIL.match(right) is not None
+        and (left.endswith((".", ",")) != right.startswith((".", ",")))
+    )
 
 
 def _skew(words: list[Word]) -> float:

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
-from recordengine.extraction.labels import Candidate, Reader, labels
+from recordengine.extraction.labels import Reader, labels
 from recordengine.extraction.layout import Hit, Layout
 
+from .receipts import TILL_SUBTOTAL_LABELS, TILL_TAX_LABELS, TILL_TOTAL_LABELS, read_ledger
+from .reconcile import Amounts, reconcile
+
 _TOTAL_LABELS = [
+    *TILL_TOTAL_LABELS,
     *labels(
         1,
         r"\bgrand\s*total\b",
         r"\binvoice\s+total\b",
         r"\btotal\s+(?:amount|invoice|payable|to\s+pay|for\s+this\s+invoice)\b",
         r"\btotal\s*\(?\s*(?:incl|inkl|including|with\s+(?:tax|vat))",
-        r"\btotal\s+(?:\S{1,3}\s+)?incl",
+        r"\btotal\s+(?:\S{1,3}\s+)?incl(?!udes)",
         r"\bamount\s+(?:payable|to\s+pay)\b",
         r"\binvoice\s+amount\b",
         r"\btotal\s+t\.?t\.?c\b\.?",
@@ -88,6 +91,7 @@ _SUBTOTAL_LABELS = [
         r"\bimponibile\b",
     ),
     *labels(2, r"\bpositionssumme\b", r"\bpositionen\s+netto\b", r"\bsumme\s+positionen\b", r"\bnetto\b"),
+    *TILL_SUBTOTAL_LABELS,
 ]
 _TAX_LABELS = [
     *labels(
@@ -101,6 +105,7 @@ _TAX_LABELS = [
         r"\btotaal\s+btw\b",
         r"\bsales\s+tax\b",
     ),
+    *TILL_TAX_LABELS,
     *labels(2, r"(?<![\w\-])(?:tax|taxes|vat|gst|hst|pst|mwst|ust|tva|btw|iva)\b\.?", r"\b\w+steuer\b"),
 ]
 # A tax word that names something else: an identifier, a rate, or part of another amount's label.
@@ -118,13 +123,6 @@ _NOT_TAX_BEFORE = re.compile(
 _NOT_TAX_CELL = re.compile(r"netto|brutto|sub\s*-?\s*total|summe|total|totaal|gesamt", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Amounts:
-    subtotal: Candidate[Decimal] | None
-    tax: Candidate[Decimal] | None
-    total: Candidate[Decimal] | None
-
-
 def _amount_parser(reader: Reader, *, last: bool) -> Callable[[str], Decimal | None]:
     def parse(text: str) -> Decimal | None:
         found = reader.amounts(text)
@@ -140,6 +138,13 @@ _NOT_TOTAL_BEFORE = re.compile(
     r"(?:net|netto|sub|vat|tax|tva|btw|mwst|ust|gst|line|item|position|zwischen|discount|rabatt)[\s\-]*$",
     re.IGNORECASE,
 )
+# "Total sales (excluding GST)", "Total includes 6% GST": a subtotal or a tax, not the total.
+_NOT_TOTAL_AFTER = re.compile(r"^[^\d:]{0,30}?\b(?:excl(?:\.|uding|usive)?|includes|before\s+tax)\b", re.IGNORECASE)
+
+
+def _total_context(layout: Layout, hit: Hit) -> bool:
+    after = layout.lines[hit.line][hit.end :]
+    return not _NOT_TOTAL_BEFORE.search(layout.cell_prefix(hit)) and not _NOT_TOTAL_AFTER.search(after)
 
 
 def _tax_context(layout: Layout, hit: Hit) -> bool:
@@ -153,13 +158,14 @@ def _tax_context(layout: Layout, hit: Hit) -> bool:
 
 
 def extract_amounts(reader: Reader) -> Amounts:
+    """The subtotal, tax and total, each found by its labels and then chosen so that they agree."""
     layout = reader.layout
     totals = reader.search(
         _TOTAL_LABELS,
         _amount_parser(reader, last=False),
         right=3,
         stop_on_text=False,
-        accept=lambda hit: not _NOT_TOTAL_BEFORE.search(layout.cell_prefix(hit)),
+        accept=lambda hit: _total_context(layout, hit),
     )
     subtotals = reader.search(_SUBTOTAL_LABELS, _amount_parser(reader, last=False), right=3, stop_on_text=False)
     # Tax rows often print the base before the tax ("USt. 7%  275,00  19,25"): read the whole row and
@@ -181,64 +187,14 @@ def extract_amounts(reader: Reader) -> Amounts:
         )
         if candidate.line not in explicit_lines
     ]
-    return _resolve(subtotals, taxes, totals)
+    ledger = read_ledger(reader)
+    return reconcile(subtotals, taxes, totals, ledger, _printed(reader), misreadable=reader.misreadable)
 
 
-_TOLERANCE = Decimal("0.011")
-
-
-def _best(candidates: list[Candidate[Decimal]], *, prefer_max: bool) -> Candidate[Decimal] | None:
-    if not candidates:
-        return None
-    tier = min(candidate.tier for candidate in candidates)
-    best_tier = [candidate for candidate in candidates if candidate.tier == tier]
-    if prefer_max:
-        return max(best_tier, key=lambda candidate: (candidate.value, -candidate.order[0]))
-    return min(best_tier, key=lambda candidate: (-candidate.confidence, candidate.order))
-
-
-def _boost(candidate: Candidate[Decimal]) -> Candidate[Decimal]:
-    """More confidence for an amount that adds up with the others."""
-    return Candidate(
-        candidate.value, min(98, candidate.confidence + 6), candidate.line, candidate.tier, candidate.order
-    )
-
-
-def _resolve(
-    subtotals: list[Candidate[Decimal]], taxes: list[Candidate[Decimal]], totals: list[Candidate[Decimal]]
-) -> Amounts:
-    best_total = _best(totals, prefer_max=True)
-    # Prefer a combination that adds up; rank by the total's tier first, as the total matters most.
-    best: tuple[tuple[int, int], Candidate[Decimal], Candidate[Decimal], Candidate[Decimal]] | None = None
-    for total in totals[:12]:
-        for subtotal in subtotals[:12]:
-            for tax in taxes[:12]:
-                if total.value == 0 or abs(subtotal.value + tax.value - total.value) > _TOLERANCE:
-                    continue
-                if subtotal.value == total.value and tax.value != 0:
-                    continue
-                rank = (total.tier, -(total.confidence + subtotal.confidence + tax.confidence))
-                if best is None or rank < best[0]:
-                    best = (rank, subtotal, tax, total)
-    if best is not None and best_total is not None and best[3].tier <= best_total.tier + 1:
-        _, subtotal, tax, total = best
-        return Amounts(_boost(subtotal), _boost(tax), _boost(total))
-
-    subtotal_choice = _best(subtotals, prefer_max=False)
-    tax_choice = _best(taxes, prefer_max=False)
-    if best_total is not None and subtotal_choice is not None:
-        difference = best_total.value - subtotal_choice.value
-        if abs(difference) <= _TOLERANCE and (tax_choice is None or tax_choice.value != 0):
-            # Subtotal equals total: no tax was charged, whatever a tax-rate line may suggest.
-            tax_choice = (
-                None if tax_choice is None else Candidate(Decimal("0.00"), 70, tax_choice.line, 3, tax_choice.order)
-            )
-        elif difference > 0:
-            # Several tax rows (one per rate) that together make up the difference.
-            per_line: dict[int, Decimal] = {}
-            for tax in taxes:
-                per_line.setdefault(tax.line, tax.value)
-            if len(per_line) > 1 and abs(sum(per_line.values()) - difference) <= _TOLERANCE:
-                tax_choice = Candidate(difference, 85, min(per_line), 2, (min(per_line), 0))
-                return Amounts(_boost(subtotal_choice), tax_choice, _boost(best_total))
-    return Amounts(subtotal_choice, tax_choice, best_total)
+def _printed(reader: Reader) -> dict[Decimal, set[int]]:
+    """Every money amount on the page, with the lines it is printed on."""
+    printed: dict[Decimal, set[int]] = {}
+    for index, line in enumerate(reader.layout.lines):
+        for amount in reader.amounts(line):
+            printed.setdefault(amount.value, set()).add(index)
+    return printed

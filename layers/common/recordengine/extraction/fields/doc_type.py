@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+from recordengine.extraction.labels import Reader
 from recordengine.extraction.layout import Layout
+
+from .receipts import looks_like_receipt
 
 _DOC_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
@@ -40,8 +43,17 @@ _TITLE_WORDS = 6
 
 
 def detect_doc_type(layout: Layout) -> str:
-    """The kind of document, from its title: the first keyword in a short cell near the top, else in a
-    short cell anywhere, else anywhere at all ("payable on receipt" in a sentence is no title)."""
+    """The kind of document, from its title; a till receipt is a receipt whatever its title says (many are
+    headed "Tax invoice", which the law of their country asks for)."""
+    titled = _titled_type(layout)
+    if titled in ("Invoice", "Other") and looks_like_receipt(Reader(layout), untitled=titled == "Other"):
+        return "Receipt"
+    return titled
+
+
+def _titled_type(layout: Layout) -> str:
+    """The first keyword in a short cell near the top, else in a short cell anywhere, else anywhere at all
+    ("payable on receipt" in a sentence is no title)."""
     non_blank = [index for index, segments in enumerate(layout.segments) if segments]
     passes = ((non_blank[:_TITLE_LINES], True), (non_blank, True), (non_blank, False))
     for window, short_cells_only in passes:
