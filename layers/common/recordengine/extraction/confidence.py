@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from recordengine.models import Profile, ValidationCheck
 
 from .amounts import ISO_4217, format_amount
+from .dates import EARLIEST_PLAUSIBLE, PLAUSIBLE_AHEAD, plausible
 from .fields import Found
 
-EARLIEST_PLAUSIBLE = date(1990, 1, 1)
 # Any failed check means some figure on the document was misread (or the document is wrong): either
 # way a person should look, so the score stays out of "Good" and "Excellent".
 FAILED_CHECK_CAP = 70
@@ -88,11 +88,11 @@ def run_checks(
             detail = f"{found.value} is {'an' if passed else 'not an'} ISO 4217 code"
             checks.append(ValidationCheck(check=CHECK_CURRENCY, passed=passed, detail=detail))
 
-    latest = today + timedelta(days=366)
+    latest = today + PLAUSIBLE_AHEAD
     dated = [(field.name, _date(values.get(field.name))) for field in profile.fields if field.type == "date"]
     present = [(name, value) for name, value in dated if value is not None]
     if present:
-        wrong = [f"{name} {value.isoformat()}" for name, value in present if not EARLIEST_PLAUSIBLE <= value <= latest]
+        wrong = [f"{name} {value.isoformat()}" for name, value in present if not plausible(value, today)]
         detail = (
             f"outside {EARLIEST_PLAUSIBLE.year}..{latest.isoformat()}: {', '.join(wrong)}"
             if wrong

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 _MONTHS: dict[int, tuple[str, ...]] = {
     1: ("january", "jan", "januar", "jänner", "janvier", "janv", "januari", "enero", "ene", "gennaio", "genn"),
@@ -37,6 +37,13 @@ _DAY_FIRST = re.compile(
 
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
+# The dates a document issued today could carry: none before 1990, none more than a year ahead.
+EARLIEST_PLAUSIBLE = date(1990, 1, 1)
+PLAUSIBLE_AHEAD = timedelta(days=366)
+
+
+def plausible(value: date, today: date | None = None) -> bool:
+    return EARLIEST_PLAUSIBLE <= value <= (today or date.today()) + PLAUSIBLE_AHEAD
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from .amounts import Amount, find_amounts
+from .country import MONTH_FIRST, guess_country
 from .dates import find_dates, infer_dayfirst
 from .layout import COLUMN_SLACK, Hit, Layout
 
@@ -59,9 +60,13 @@ class Reader:
 
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
+        self.country = guess_country(layout.text)
         inferred = infer_dayfirst(layout.text)
+        if inferred is None and self.country is not None:
+            inferred = self.country not in MONTH_FIRST
         if inferred is None:
-            # No unambiguous slash date to go by: US documents (dollars, no euro) write month first.
+            # No unambiguous slash date and no country to go by: documents in dollars (and not euros) are
+            # most often American, which write month first.
             dollars = "$" in layout.text and "€" not in layout.text
             inferred = not dollars
         self.dayfirst = inferred

@@ -19,6 +19,7 @@ from .currency import extract_currency
 from .dates import extract_dates
 from .doc_type import detect_doc_type
 from .identifiers import extract_invoice_number
+from .receipts import looks_like_receipt
 from .vendor import extract_vendor
 
 INVOICE_FIELDS = (
@@ -48,7 +49,7 @@ def extract_invoice_fields(reader: Reader) -> dict[str, Found | None]:
     issue, due = extract_dates(reader, number.line if number else None)
     amounts = extract_amounts(reader)
     currency = extract_currency(reader, amounts.total)
-    vendor = extract_vendor(reader)
+    vendor = extract_vendor(reader, receipt=looks_like_receipt(reader, untitled=True))
 
     def text_field(candidate: Candidate[str] | None) -> Found | None:
         if candidate is None:

@@ -6,6 +6,7 @@ from collections import Counter
 from decimal import Decimal
 
 from recordengine.extraction.amounts import currencies_in
+from recordengine.extraction.country import CURRENCY
 from recordengine.extraction.labels import Candidate, Reader, labels
 
 _CURRENCY_LABELS = [
@@ -20,6 +21,10 @@ _CURRENCY_LABELS = [
 
 
 def extract_currency(reader: Reader, total: Candidate[Decimal] | None) -> Candidate[str] | None:
+    """The currency labelled as such, else the one on the total's line, else the one the text mentions
+    most; a bare "$" is the dollar of the country the document comes from, and a document with no currency
+    mark at all is in its country's currency."""
+
     def parse(text: str) -> str | None:
         found = currencies_in(text)
         return found[0] if found else None
@@ -28,16 +33,40 @@ def extract_currency(reader: Reader, total: Candidate[Decimal] | None) -> Candid
     if labelled:
         return labelled[0]
     layout = reader.layout
+    dollar = _bare_dollar(reader)
     if total is not None:
         on_total_line = currencies_in(layout.lines[total.line])
         if on_total_line:
-            return Candidate(on_total_line[0], 90, total.line, 1, (total.line, 0))
+            code = on_total_line[0]
+            if code == "USD" and dollar is not None:
+                return Candidate(dollar, 80, total.line, 2, (total.line, 0))
+            return Candidate(code, 90, total.line, 1, (total.line, 0))
     counts = Counter(currencies_in(layout.text))
     if not counts:
+        if reader.country in CURRENCY:
+            return Candidate(CURRENCY[reader.country], _COUNTRY_ONLY_CONFIDENCE, 0, 3, (0, 0))
         return None
     code = counts.most_common(1)[0][0]
     confidence = 85 if len(counts) == 1 else 70
-    if code == "USD" and "USD" not in layout.text and "dollar" not in layout.text.lower():
+    if code == "USD" and dollar is not None:
+        return Candidate(dollar, confidence - 5, 0, 2, (0, 0))
+    if code == "USD" and _only_the_symbol(layout.text):
         # A bare "$" is also the Canadian, Australian, Mexican... dollar.
         confidence -= 10
     return Candidate(code, confidence, 0, 2, (0, 0))
+
+
+# A currency inferred from the country alone, with no mark on the document.
+_COUNTRY_ONLY_CONFIDENCE = 60
+_DOLLAR_COUNTRIES = frozenset({"CA", "AU", "NZ", "SG"})
+
+
+def _only_the_symbol(text: str) -> bool:
+    return "USD" not in text and "US$" not in text and "dollar" not in text.lower()
+
+
+def _bare_dollar(reader: Reader) -> str | None:
+    """The dollar a bare "$" means on this document, when its country has a dollar of its own."""
+    if reader.country in _DOLLAR_COUNTRIES and _only_the_symbol(reader.layout.text):
+        return CURRENCY[reader.country]
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from recordengine.extraction.dates import find_dates, plausible
 from recordengine.extraction.labels import Candidate, Reader, labels
 from recordengine.extraction.layout import Hit, Layout
 
@@ -93,6 +94,8 @@ def extract_dates(reader: Reader, number_line: int | None) -> tuple[Candidate[da
     issue_date = issue[0] if issue else None
     if issue_date is None:
         issue_date = _fallback_issue_date(reader, number_line)
+    if issue_date is not None and reader.misreadable:
+        issue_date = _surer_reading(reader, issue_date)
 
     # Dates under a heading are often printed well off its column (a date is wider than "Due"), and
     # only a date is accepted there, so the column match can be loose.
@@ -100,6 +103,43 @@ def extract_dates(reader: Reader, number_line: int | None) -> tuple[Candidate[da
         _DUE_DATE_WEAK_LABELS, parse, below=0
     )
     return issue_date, (due[0] if due else None)
+
+
+# How much surer OCR must be of another reading of the same date for it to be taken instead.
+_SURER_BY = 10.0
+
+
+def _surer_reading(reader: Reader, chosen: Candidate[date]) -> Candidate[date]:
+    """The date as read where OCR was surest of it. Receipts print their date more than once (the head, a
+    card slip, a footer); where two readings agree on all but one part (day, month or year), one of them
+    has a misread digit, and the reading OCR was surer of wins, or the one that is a plausible date."""
+    layout = reader.layout
+    readings: list[tuple[date, int, float]] = []
+    for index, text in enumerate(layout.lines):
+        for found in find_dates(text, dayfirst=reader.dayfirst):
+            confidence = layout.ocr_confidence(index, found.start, found.end)
+            readings.append((found.value, index, confidence if confidence is not None else 0.0))
+    own = [
+        confidence
+        for value, line, confidence in readings
+        if value == chosen.value and line in {chosen.line, chosen.printed_on}
+    ]
+    mine = max(own, default=0.0)
+    rivals = [
+        reading for reading in readings if reading[0] != chosen.value and _differ_in_one_part(reading[0], chosen.value)
+    ]
+    if not rivals:
+        return chosen
+    value, line, confidence = max(rivals, key=lambda reading: reading[2])
+    implausible = not plausible(chosen.value) and plausible(value)
+    if confidence >= mine + _SURER_BY or implausible:
+        return Candidate(value, min(chosen.confidence, 70), line, chosen.tier, chosen.order)
+    return chosen
+
+
+def _differ_in_one_part(first: date, second: date) -> bool:
+    same = (first.year == second.year) + (first.month == second.month) + (first.day == second.day)
+    return same == 2
 
 
 def _fallback_issue_date(reader: Reader, number_line: int | None) -> Candidate[date] | None:

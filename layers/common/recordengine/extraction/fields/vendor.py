@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 
 from recordengine.extraction.labels import Candidate, Reader, labels
 from recordengine.extraction.layout import Hit, Layout, Segment
 
 from .doc_type import TITLE_WORD
+from .merchant import merchant
 
 _SELLER_LABELS = labels(
     1,
@@ -155,8 +157,13 @@ def _clean_name(text: str) -> str:
     return re.sub(r"\s{2,}", " ", text).strip(" ,;:-")
 
 
-def extract_vendor(reader: Reader) -> Candidate[str] | None:
+def extract_vendor(reader: Reader, *, receipt: bool = False) -> Candidate[str] | None:
     layout = reader.layout
+    if receipt:
+        # A till receipt names its merchant in its head, and has no seller label or letterhead.
+        head = merchant(reader)
+        if head is not None:
+            return head
     buyers = _buyer_keys(layout)
 
     def usable(name: str) -> bool:
@@ -196,6 +203,12 @@ def extract_vendor(reader: Reader) -> Candidate[str] | None:
         key = max(scores, key=lambda k: (scores[k][0] + 8 * min(counts[k] - 1, 3), -scores[k][1]))
         base, index, name = scores[key]
         return Candidate(name, min(85, base + 8 * min(counts[key] - 1, 3)), index, 2, (index, 0))
+
+    if layout.ocr:
+        # A scan's letterhead reads as the head of a receipt does, logo noise and all.
+        head = merchant(reader)
+        if head is not None:
+            return replace(head, confidence=min(head.confidence, 60))
 
     # Last resort: the first name-like text at the top of the page, where letterheads are.
     seen = 0
