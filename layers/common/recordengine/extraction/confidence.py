@@ -120,8 +120,17 @@ def _line_items_check(amounts: list[Any], subtotal: Decimal | None, total: Decim
     return [ValidationCheck(check=CHECK_LINE_ITEMS, passed=False, detail=detail)]
 
 
+# Fields a till receipt does not print, whatever the profile requires of an invoice: missing on a receipt
+# they count as missing optional fields.
+RECEIPT_ABSENT = frozenset({"invoice_number", "due_date"})
+
+
 def assess(
-    profile: Profile, values: dict[str, Found | None], line_items: list[dict[str, Any]], today: date | None = None
+    profile: Profile,
+    values: dict[str, Found | None],
+    line_items: list[dict[str, Any]],
+    today: date | None = None,
+    doc_type: str | None = None,
 ) -> Assessment:
     checks = run_checks(profile, values, line_items, today or date.today())
     failed = [check for check in checks if not check.passed]
@@ -144,13 +153,18 @@ def assess(
                 confidence[field.name] = min(confidence[field.name], 30)
 
     missing = [field.name for field in profile.fields if values.get(field.name) is None]
-    missing_required = [field.name for field in profile.fields if field.required and field.name in missing]
+    required = {
+        field.name
+        for field in profile.fields
+        if field.required and not (doc_type == "Receipt" and field.name in RECEIPT_ABSENT)
+    }
+    missing_required = [name for name in missing if name in required]
 
     weighted = total_weight = 0.0
     for field in profile.fields:
         # Required fields count double; a missing optional field counts for little, since many
         # invoices simply have no due date or tax line.
-        if field.required:
+        if field.name in required:
             weight = 2.0
         elif field.name in missing:
             weight = 0.5

@@ -30,7 +30,7 @@ def build_result(
     ``doc_date`` and the summary."""
     fields = {field.name: values.get(field.name) for field in profile.fields}
     items = line_items if profile.line_items else []
-    assessment = assess(profile, fields, items)
+    assessment = assess(profile, fields, items, doc_type=doc_type)
     issued = roles.get("invoice_date")
     reasoning = assessment.reasoning if note is None else f"{assessment.reasoning} {note}"
     return ExtractionResult(

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from recordengine.extraction.amounts import format_amount
-from recordengine.extraction.labels import Candidate, Reader
+from recordengine.extraction.labels import Candidate, Reader, V
 
 from .amounts import extract_amounts
 from .currency import extract_currency
@@ -54,17 +54,17 @@ def extract_invoice_fields(reader: Reader) -> dict[str, Found | None]:
     def text_field(candidate: Candidate[str] | None) -> Found | None:
         if candidate is None:
             return None
-        return Found(candidate.value, candidate.confidence, candidate.value, candidate.line)
+        return Found(candidate.value, _as_read(reader, candidate), candidate.value, candidate.line)
 
     def date_field(candidate: Candidate[date] | None) -> Found | None:
         if candidate is None:
             return None
-        return Found(candidate.value.isoformat(), candidate.confidence, candidate.value, candidate.line)
+        return Found(candidate.value.isoformat(), _as_read(reader, candidate), candidate.value, candidate.line)
 
     def amount_field(candidate: Candidate[Decimal] | None) -> Found | None:
         if candidate is None:
             return None
-        return Found(format_amount(candidate.value), candidate.confidence, candidate.value, candidate.line)
+        return Found(format_amount(candidate.value), _as_read(reader, candidate), candidate.value, candidate.line)
 
     return {
         "vendor": text_field(vendor),
@@ -76,6 +76,27 @@ def extract_invoice_fields(reader: Reader) -> dict[str, Found | None]:
         "tax_amount": amount_field(amounts.tax),
         "total_amount": amount_field(amounts.total),
     }
+
+
+# A value OCR was unsure of is no surer than OCR was: the field's confidence is at most this far above the
+# confidence of the least sure word printed on the value's line that carries its characters.
+_OCR_MARGIN = 5
+
+
+def _as_read(reader: Reader, candidate: Candidate[V]) -> int:
+    """The candidate's confidence, no higher than OCR's confidence in the words the value was read from."""
+    layout = reader.layout
+    line = candidate.printed_on
+    if not layout.ocr or not 0 <= line < len(layout.lines):
+        return candidate.confidence
+    text = layout.lines[line]
+    wanted = str.isdigit if isinstance(candidate.value, (Decimal, date)) else str.isalpha
+    sure = [
+        confidence for start, end, confidence in layout.spans[line] if any(wanted(char) for char in text[start:end])
+    ]
+    if not sure:
+        return candidate.confidence
+    return min(candidate.confidence, round(min(sure)) + _OCR_MARGIN)
 
 
 __all__ = ["INVOICE_FIELDS", "Found", "detect_doc_type", "extract_invoice_fields"]

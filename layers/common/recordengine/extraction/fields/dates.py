@@ -151,11 +151,16 @@ def _fallback_issue_date(reader: Reader, number_line: int | None) -> Candidate[d
             found = reader.dates(layout.lines[index])
             if found:
                 return Candidate(found[0], 65, index, 3, (index, 0))
-    # Otherwise the first date on the first page: letters put their date at the top.
+    # Otherwise the first date on the first page: letters put their date at the top, and a till prints
+    # the moment of the sale, a date with its time.
     for index, line in enumerate(layout.lines):
         if layout.page_of_line[index] > 0:
             break
-        found = reader.dates(line)
-        if found:
-            return Candidate(found[0], 45, index, 3, (index, 0))
+        first = next(iter(find_dates(line, dayfirst=reader.dayfirst)), None)
+        if first is not None:
+            stamped = _TIME_AFTER.match(line[first.end :]) is not None
+            return Candidate(first.value, 70 if stamped else 45, index, 3, (index, 0))
     return None
+
+
+_TIME_AFTER = re.compile(r"\s*(?:[,|]\s*)?(?:\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)(?!\d)", re.IGNORECASE)

@@ -8,27 +8,31 @@ from recordengine.extraction.labels import Candidate, Reader, labels
 from recordengine.extraction.layout import Hit, Layout
 
 from .doc_type import TITLE_WORD
+from .receipts import TILL_NUMBER_LABELS
 
-_NUMBER_LABELS = labels(
-    1,
-    r"\binvoice\s*(?:number|num\b\.?|no\b\.?|nr\b\.?|#|id\b)",
-    r"\b(?:number|no\.?)\s+of\s+(?:the\s+)?invoice\b",
-    r"\brechnungs\s*-?\s*(?:nummer|nr\b\.?|no\b\.?)",
-    r"\brechnung\s*(?:#|nr\b\.?|no\b\.?|nummer)",
-    r"\bbeleg\s*-?\s*(?:nummer|nr\b\.?)",
-    r"\bfacture\s*(?:n\s*[°º]|no\b\.?|num[ée]ro|#)",
-    r"\bnum[ée]ro\s+de\s+(?:la\s+)?facture\b",
-    r"\bn\s*[°º]\s*(?:de\s+)?facture\b(?!\s+associ)",
-    r"\bfactuur\s*-?\s*(?:nummer|nr\b\.?|no\b\.?)",
-    r"\bbill\s*(?:number|no\b\.?|#)",
-    r"\breceipt\s*(?:number|no\b\.?|#)",
-    r"\bcredit\s*note\s*(?:number|no\b\.?|#)",
-    r"\bgutschrift\w*\s*-?\s*(?:nummer|nr\b\.?)",
-    r"\bavoir\s*n\s*[°º]",
-    r"\bdocument\s*(?:number|no\b\.?)",
-    r"\bdokumentnummer\b",
-    r"\bn[uú]mero\s+de\s+factura\b",
-    r"\bnumero\s+fattura\b",
+_NUMBER_LABELS = (
+    labels(
+        1,
+        r"\binvoice\s*(?:number|num\b\.?|no\b\.?|nr\b\.?|#|id\b)",
+        r"\b(?:number|no\.?)\s+of\s+(?:the\s+)?invoice\b",
+        r"\brechnungs\s*-?\s*(?:nummer|nr\b\.?|no\b\.?)",
+        r"\brechnung\s*(?:#|nr\b\.?|no\b\.?|nummer)",
+        r"\bbeleg\s*-?\s*(?:nummer|nr\b\.?)",
+        r"\bfacture\s*(?:n\s*[°º]|no\b\.?|num[ée]ro|#)",
+        r"\bnum[ée]ro\s+de\s+(?:la\s+)?facture\b",
+        r"\bn\s*[°º]\s*(?:de\s+)?facture\b(?!\s+associ)",
+        r"\bfactuur\s*-?\s*(?:nummer|nr\b\.?|no\b\.?)",
+        r"\bbill\s*(?:number|no\b\.?|#)",
+        r"\breceipt\s*(?:number|no\b\.?|#)",
+        r"\bcredit\s*note\s*(?:number|no\b\.?|#)",
+        r"\bgutschrift\w*\s*-?\s*(?:nummer|nr\b\.?)",
+        r"\bavoir\s*n\s*[°º]",
+        r"\bdocument\s*(?:number|no\b\.?)",
+        r"\bdokumentnummer\b",
+        r"\bn[uú]mero\s+de\s+factura\b",
+        r"\bnumero\s+fattura\b",
+    )
+    + TILL_NUMBER_LABELS
 )
 _NUMBER_TITLE_LABELS = labels(
     2,
@@ -42,7 +46,7 @@ _DECIMAL_ONLY = re.compile(r"^-?\d{1,3}(?:[.,]\d{3})*[.,]\d{2}$")
 
 
 def parse_identifier(reader: Reader, text: str) -> str | None:
-    text = _ID_PREFIX.sub("", text.strip(" :#.-—–")).strip(" :#")
+    text = _ID_PREFIX.sub("", text.strip(" :;#.-—–")).strip(" :;#")
     tokens = text.split()
     if not tokens:
         return None

@@ -76,6 +76,12 @@ _SLIP_WORDS = re.compile(
     re.IGNORECASE,
 )
 _SLIP_LINES = 4
+# A till's own document numbers: the bill, the transaction, the "invoice" of a simplified tax invoice.
+TILL_NUMBER_LABELS = labels(
+    2,
+    r"\b(?:inv|doc(?:ument)?|bill|cash\s+inv(?:oice)?|trans(?:action)?|ticket|check|cheque|receipt)\s*"
+    r"(?:no\b\.?|nr\b\.?|#|number|num\b\.?)",
+)
 # How far below a payment its change is printed.
 _CHANGE_LINES = 4
 # Words only a till prints, and how many different ones make a receipt even when its payment was not read.
