@@ -8,7 +8,6 @@ Layout text from the text layer and from OCR goes through the same layout-aware 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
 
 from recordengine.media import JPEG, PDF, PNG, SUPPORTED_MEDIA_TYPES, TIFF, sniff_media_type
 from recordengine.models import ExtractionResult, Profile
@@ -16,11 +15,10 @@ from recordengine.models import ExtractionResult, Profile
 from . import images, ocr, raster
 from .einvoice import EInvoice
 from .errors import UnreadableDocument
-from .fields import detect_doc_type, extract_invoice_fields
 from .generic import fields_for_profile
 from .labels import Reader
-from .layout import Layout, Span
-from .line_items import extract_line_items
+from .layout import Layout
+from .readings import Reading, read_layout, read_scans
 from .result import build_result
 from .text import NOT_A_PDF, has_usable_text, read_pdf
 
@@ -28,9 +26,6 @@ UNSUPPORTED = "This file type is not supported."
 # All OCR work for one document (rasterising and recognising every page) stays within this.
 OCR_BUDGET_SECONDS = 60.0
 _IMAGES = (PNG, JPEG, TIFF)
-
-if TYPE_CHECKING:
-    from PIL.Image import Image
 
 
 def _einvoice_default() -> bool:
@@ -62,13 +57,13 @@ def extract_document(
         if not ocr.ocr_available():
             raise UnreadableDocument(ocr.OCR_NOT_AVAILABLE)
         deadline = time.monotonic() + OCR_BUDGET_SECONDS
-        return _from_layout(_read_scans(images.decode_pages(content), deadline), profile)
+        return _result(read_scans(images.decode_pages(content), profile, deadline), profile)
 
     pdf = read_pdf(content, einvoice=_einvoice_default() if einvoice is None else einvoice)
     if pdf.einvoice is not None:
         return _from_einvoice(pdf.einvoice, pdf.pages if has_usable_text(pdf.pages) else [], profile)
     if has_usable_text(pdf.pages):
-        return _from_layout(Layout(pdf.pages), profile)
+        return _result(read_layout(Layout(pdf.pages), profile), profile)
     # No usable text layer: a scan, rendered page by page and read by OCR.
     if not ocr.ocr_available():
         raise UnreadableDocument(ocr.SCAN_NOT_AVAILABLE)
@@ -79,30 +74,11 @@ def extract_document(
         raise UnreadableDocument(images.IMAGE_TOO_LARGE_IN_PDF)
     deadline = time.monotonic() + OCR_BUDGET_SECONDS
     rendered = raster.render_pages(content, min(pdf.page_count, images.MAX_PAGES), deadline)
-    return _from_layout(_read_scans(rendered, deadline), profile)
+    return _result(read_scans(rendered, profile, deadline), profile)
 
 
-def _read_scans(pages: list[Image], deadline: float) -> Layout:
-    """The pages as OCR reads them, within the deadline (at least the first page is read)."""
-    texts: list[str] = []
-    spans: list[list[list[Span]]] = []
-    for page in pages:
-        if texts and time.monotonic() >= deadline:
-            break
-        text, page_spans = ocr.read_page(page, deadline).laid_out()
-        texts.append(text)
-        spans.append(page_spans)
-    if not has_usable_text(texts):
-        raise UnreadableDocument(ocr.NO_TEXT_FOUND)
-    return Layout(texts, spans)
-
-
-def _from_layout(layout: Layout, profile: Profile) -> ExtractionResult:
-    reader = Reader(layout)
-    invoice = extract_invoice_fields(reader)
-    values = fields_for_profile(profile, reader, invoice)
-    line_items = extract_line_items(layout, dayfirst=reader.dayfirst) if profile.line_items else []
-    return build_result(profile, values, invoice, line_items, detect_doc_type(layout))
+def _result(reading: Reading, profile: Profile) -> ExtractionResult:
+    return build_result(profile, reading.values, reading.roles, reading.line_items, reading.doc_type)
 
 
 def _from_einvoice(found: EInvoice, pages: list[str], profile: Profile) -> ExtractionResult:

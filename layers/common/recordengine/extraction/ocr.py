@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import UnreadableDocument
-from .images import prepare_for_ocr
+from .images import PREPARATIONS, Preparation, prepare_for_ocr
 from .text import normalize
 
 if TYPE_CHECKING:
@@ -51,7 +51,9 @@ ORIENTATION_MIN_CONFIDENCE = 1.0
 PREFERRED_LANGUAGES = ("eng", "deu", "fra", "nld")
 # Tesseract variables: Sauvola's adaptive thresholding (2) instead of one global Otsu threshold, which
 # loses the part of a photo in a shadow; Tesseract's own messages go nowhere.
-_VARIABLES = {"thresholding_method": "2", "debug_file": os.devnull}
+_SAUVOLA = "2"
+_OTSU = "0"
+_VARIABLES = {"thresholding_method": _SAUVOLA, "debug_file": os.devnull}
 _LEPTONICA_SEVERITY_NONE = 6
 
 OCR_NOT_AVAILABLE = "This is an image; OCR (tesserocr and its trained data) is not installed in this deployment."
@@ -233,15 +235,21 @@ def _pools() -> tuple[_EnginePool, _EnginePool | None]:
 # Reading a page
 
 
-def read_page(image: Image, deadline: float) -> OcrPage:
-    """The page's words, read upright: prepared for OCR, recognised, and turned when it reads as noise."""
+def read_page(
+    image: Image, deadline: float, preparation: Preparation = PREPARATIONS[0], rotation: int | None = None
+) -> OcrPage:
+    """The page's words, read upright: prepared for OCR, recognised, and turned when it reads as noise.
+
+    ``rotation``: the turn an earlier reading of the page found (its orientation is not looked for again)."""
     if not ocr_available():
         raise UnreadableDocument(OCR_NOT_AVAILABLE)
-    prepared = prepare_for_ocr(image)
+    prepared = prepare_for_ocr(image, preparation)
+    if rotation:
+        prepared = prepared.rotate(rotation, expand=True)
     readers, detectors = _pools()
     with readers.engine(deadline) as api:
-        best = _recognise(api, prepared, deadline)
-    if _reads_upright(best):
+        best = _recognise(api, prepared, deadline, preparation, rotation or 0)
+    if rotation is not None or _reads_upright(best):
         return best
     # Sideways or upside-down text reads as confident-looking noise, and orientation detection is often
     # wrong on receipts (it cannot tell upright from upside down at low confidence): its answer is tried
@@ -255,7 +263,7 @@ def read_page(image: Image, deadline: float) -> OcrPage:
         if time.monotonic() >= deadline:
             break
         with readers.engine(deadline) as api:
-            reading = _recognise(api, prepared.rotate(turn, expand=True), deadline, turn)
+            reading = _recognise(api, prepared.rotate(turn, expand=True), deadline, preparation, turn)
         if reading.evidence > best.evidence:
             best = reading
         if _reads_upright(best):
@@ -280,13 +288,14 @@ def _orientation(detector: Any, image: Image) -> int:
     return int(found.get("orient_deg", 0)) % 360
 
 
-def _recognise(api: Any, image: Image, deadline: float, rotation: int = 0) -> OcrPage:
+def _recognise(api: Any, image: Image, deadline: float, preparation: Preparation, rotation: int = 0) -> OcrPage:
     from tesserocr import RIL, iterate_level
 
     remaining = min(OCR_TIMEOUT_SECONDS, deadline - time.monotonic())
     if remaining <= 0:
         raise UnreadableDocument(OCR_TIMED_OUT)
     try:
+        api.SetVariable("thresholding_method", _SAUVOLA if preparation.adaptive_threshold else _OTSU)
         api.SetImage(image)
         finished = api.Recognize(timeout=max(1, int(remaining * 1000)))
     except RuntimeError as exc:

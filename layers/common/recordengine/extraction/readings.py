@@ -1,0 +1,144 @@
+"""A document's layout read into fields, and several OCR readings of one scan reconciled into one.
+
+Every page of a scan is read once. When the fields that matter do not settle (no plausible date, no total
+or one that no other figure confirms, no vendor), the pages are read again prepared another way (see
+images.PREPARATIONS), as long as time allows, and the readings are reconciled field by field: a value two
+readings agree on wins and is surer for it; otherwise the surer reading wins, and a plausible date wins
+over an implausible one. Subtotal, tax and total come from one reading, since they were chosen together.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from . import ocr
+from .dates import plausible
+from .errors import UnreadableDocument
+from .fields import INVOICE_FIELDS, Found, detect_doc_type, extract_invoice_fields
+from .generic import fields_for_profile
+from .images import PREPARATIONS, Preparation
+from .labels import Reader
+from .layout import Layout
+from .line_items import extract_line_items
+from .text import has_usable_text
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+    from recordengine.models import Profile
+
+# A reading settles a field when it is at least this sure of it.
+SETTLED_CONFIDENCE = 70
+# Another reading is started only with at least this much of the time left.
+SECONDS_FOR_ANOTHER_READING = 5.0
+# Each further reading that agrees on a value makes it this much surer.
+AGREEMENT_POINTS = 6
+_AMOUNTS = ("subtotal", "tax_amount", "total_amount")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one layout says: the invoice concepts, the profile's fields, line items and the document type."""
+
+    roles: dict[str, Found | None]
+    values: dict[str, Found | None]
+    line_items: list[dict[str, Any]]
+    doc_type: str
+    reader: Reader
+
+
+def read_layout(layout: Layout, profile: Profile) -> Reading:
+    reader = Reader(layout)
+    roles = extract_invoice_fields(reader)
+    values = fields_for_profile(profile, reader, roles)
+    line_items = extract_line_items(layout, dayfirst=reader.dayfirst) if profile.line_items else []
+    return Reading(roles, values, line_items, detect_doc_type(layout), reader)
+
+
+def read_scans(pages: list[Image], profile: Profile, deadline: float) -> Reading:
+    """The scan's fields, from one reading of its pages or, when that does not settle, from several."""
+    first = _read_pages(pages, deadline)
+    layout = _layout(first)
+    if not has_usable_text([text for text, _ in (page.laid_out() for page in first)]):
+        raise UnreadableDocument(ocr.NO_TEXT_FOUND)
+    readings = [read_layout(layout, profile)]
+    for preparation in PREPARATIONS[1:]:
+        if _settled(readings) or deadline - time.monotonic() < SECONDS_FOR_ANOTHER_READING:
+            break
+        turned = [page.rotation for page in first]
+        again = _read_pages(pages[: len(first)], deadline, preparation, turned)
+        readings.append(read_layout(_layout(again), profile))
+    return reconcile_readings(readings, profile)
+
+
+def _read_pages(
+    pages: list[Image],
+    deadline: float,
+    preparation: Preparation = PREPARATIONS[0],
+    rotations: list[int] | None = None,
+) -> list[ocr.OcrPage]:
+    """Each page read by OCR within the deadline (at least the first page is read)."""
+    read: list[ocr.OcrPage] = []
+    for index, page in enumerate(pages):
+        if read and time.monotonic() >= deadline:
+            break
+        rotation = rotations[index] if rotations is not None else None
+        read.append(ocr.read_page(page, deadline, preparation, rotation))
+    return read
+
+
+def _layout(pages: list[ocr.OcrPage]) -> Layout:
+    laid_out = [page.laid_out() for page in pages]
+    return Layout([text for text, _ in laid_out], [spans for _, spans in laid_out])
+
+
+def _settled(readings: list[Reading]) -> bool:
+    roles = reconcile_readings(readings, None).roles if len(readings) > 1 else readings[0].roles
+    issued, total, vendor = roles.get("invoice_date"), roles.get("total_amount"), roles.get("vendor")
+    return (
+        issued is not None
+        and isinstance(issued.raw, date)
+        and plausible(issued.raw)
+        and total is not None
+        and total.confidence >= SETTLED_CONFIDENCE
+        and vendor is not None
+    )
+
+
+def reconcile_readings(readings: list[Reading], profile: Profile | None) -> Reading:
+    """One reading made of several: each field by vote, the amounts from the reading whose total won."""
+    if len(readings) == 1:
+        return readings[0]
+    total, source = _vote([reading.roles.get("total_amount") for reading in readings])
+    base = readings[source if total is not None else 0]
+    roles: dict[str, Found | None] = {}
+    for name in INVOICE_FIELDS:
+        if name in _AMOUNTS:
+            roles[name] = total if name == "total_amount" else base.roles.get(name)
+        else:
+            roles[name] = _vote([reading.roles.get(name) for reading in readings])[0]
+    first = readings[0]
+    values = fields_for_profile(profile, first.reader, roles) if profile is not None else dict(roles)
+    return Reading(roles, values, base.line_items, first.doc_type, first.reader)
+
+
+def _vote(founds: list[Found | None]) -> tuple[Found | None, int]:
+    """The value most readings agree on (then the surest), made surer by each reading that agrees; and the
+    index of the reading it was taken from. A plausible date beats an implausible one."""
+    present = [(index, found) for index, found in enumerate(founds) if found is not None]
+    dated = [(index, found) for index, found in present if isinstance(found.raw, date)]
+    if dated and len(dated) == len(present):
+        credible = [(index, found) for index, found in dated if isinstance(found.raw, date) and plausible(found.raw)]
+        present = credible or present
+    if not present:
+        return None, 0
+    groups: dict[str, list[tuple[int, Found]]] = {}
+    for index, found in present:
+        groups.setdefault(found.value, []).append((index, found))
+    agreeing = max(groups.values(), key=lambda group: (len(group), max(found.confidence for _, found in group)))
+    index, found = max(agreeing, key=lambda item: item[1].confidence)
+    surer = min(98, found.confidence + AGREEMENT_POINTS * (len(agreeing) - 1))
+    return replace(found, confidence=surer), index
