@@ -59,7 +59,9 @@ _CONTACT = re.compile(
 _CHATTER = re.compile(r"\b(?:thank|thanks|welcome|please|visit|survey|member|download|join|follow)\b", re.I)
 # A question or an exclamation in a sentence is a slogan or an advertisement, not a name.
 _SLOGAN = re.compile(r"\w+\s+\w+\s+\w+.*[?!]")
-_EDGE_JUNK = re.compile(r"^[\W_]+|[\s|‘’'\"“”;,.\-_—~]+$")
+_EDGE_JUNK = re.compile(r"^[\W_]+|[\s|‘’'\"“”;,\-_—~]+$")
+# A full stop ending a name belongs to it only after an abbreviated legal form ("CO.", "Inc.", "BHD.").
+_ABBREVIATION = re.compile(r"\b(?:co|inc|ltd|bhd|sdn|corp|pty|pte|pvt|llc|plc|[a-z])\.$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _NAME_PUNCTUATION = frozenset(".,()&'’-/")
 # Words OCR reads at least this sure of are print; a logo or a smudge reads lower.
@@ -147,6 +149,8 @@ def _name_in(text: str) -> str | None:
     while tokens and _speck(tokens[-1]):
         tokens.pop()
     text = _EDGE_JUNK.sub("", " ".join(tokens))
+    while text.endswith(".") and not _ABBREVIATION.search(text):
+        text = text[:-1].rstrip()
     if not text or text.endswith(":") or _TITLE.match(text) or _CHATTER.search(text) or _CONTACT.search(text):
         return None
     if _SLOGAN.search(text):

@@ -155,28 +155,29 @@ def _confirmed_total(
     def repeats(candidate: Amount) -> int:
         return len(printed.get(candidate.value, set()) - {candidate.line, candidate.printed_on})
 
-    def score(candidate: Amount, *, misread: bool = False) -> tuple[int, int]:
+    def score(candidate: Amount, *, misread: bool = False) -> tuple[int, bool]:
+        """Points, then whether the amount is as printed: on a tie, what OCR read beats a guessed misread."""
         points = _LABEL_POINTS[candidate.tier] + _REPEAT_POINTS * min(_MAX_REPEATS, repeats(candidate))
         points += confirmations(candidate.value, candidate.line, misread=misread)
-        return points - (_MISREAD_POINTS if misread else 0), candidate.tier
+        return points - (_MISREAD_POINTS if misread else 0), not misread
+
+    def backed(candidate: Amount) -> bool:
+        """Whether a figure read as printed confirms the amount, or it is printed again elsewhere."""
+        return bool(confirmations(candidate.value, candidate.line, misread=True)) or bool(repeats(candidate))
 
     scored = [(score(candidate), candidate) for candidate in totals if candidate.value > 0]
     if misreadable:
-        # Only a total that nothing backs up (no figure agrees, printed nowhere else) may be a misread.
-        unsupported = [
-            candidate
-            for candidate in totals
-            if not confirmations(candidate.value, candidate.line) and not repeats(candidate)
-        ]
+        # Only a total that nothing read as printed backs up may itself be the misread.
         scored += [
             (score(variant, misread=True), variant)
-            for candidate in unsupported
+            for candidate in totals
+            if not backed(candidate)
             for variant in _misreadings(candidate)
             if confirmations(variant.value, variant.line, misread=True)
         ]
     if scored:
-        top = max(points for (points, _), _ in scored)
-        leaders = [candidate for (points, _), candidate in scored if points == top]
+        top = max(key for key, _ in scored)
+        leaders = [candidate for key, candidate in scored if key == top]
         chosen = best(leaders, prefer_max=True)
         assert chosen is not None
         if confirmations(chosen.value, chosen.line):
