@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from recordengine.builtin_profiles import INVOICE_PROFILE
 from recordengine.extraction.layout import Layout, Span
 from recordengine.extraction.readings import Reading, read_layout
-from recordengine.builtin_profiles import INVOICE_PROFILE
 
 WIDTH = 48
 
