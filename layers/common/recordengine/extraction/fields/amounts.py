@@ -10,6 +10,8 @@ from decimal import Decimal
 from recordengine.extraction.labels import Candidate, Reader, labels
 from recordengine.extraction.layout import Hit, Layout
 
+from .amount_table import read_totals_tables
+
 _TOTAL_LABELS = [
     *labels(
         1,
@@ -21,7 +23,8 @@ _TOTAL_LABELS = [
         r"\bamount\s+(?:payable|to\s+pay)\b",
         r"\binvoice\s+amount\b",
         r"\btotal\s+t\.?t\.?c\b\.?",
-        r"\bmontant\s+(?:total|t\.?t\.?c\b\.?)",
+        # Not across a column gap: "Montant" heads the tax table next to "Total HT".
+        r"\bmontant\s{1,2}(?:total|t\.?t\.?c\b\.?)",
         r"\btotal\s+[àa]\s+payer\b",
         r"\bgesamtbetrag\b(?!\s+der\s+(?:zu|ab)schl)",
         r"\bgesamtsumme\b",
@@ -154,21 +157,31 @@ def _tax_context(layout: Layout, hit: Hit) -> bool:
 
 def extract_amounts(reader: Reader) -> Amounts:
     layout = reader.layout
-    totals = reader.search(
+    # Figures of a totals table are read by their column; its labels are not read again one by one.
+    table = read_totals_tables(reader)
+
+    def outside_table(hit: Hit) -> bool:
+        return not table.covers(hit)
+
+    totals = table.totals + reader.search(
         _TOTAL_LABELS,
         _amount_parser(reader, last=False),
         right=3,
         stop_on_text=False,
-        accept=lambda hit: not _NOT_TOTAL_BEFORE.search(layout.cell_prefix(hit)),
+        accept=lambda hit: outside_table(hit) and not _NOT_TOTAL_BEFORE.search(layout.cell_prefix(hit)),
     )
-    subtotals = reader.search(_SUBTOTAL_LABELS, _amount_parser(reader, last=False), right=3, stop_on_text=False)
+    subtotals = table.subtotals + reader.search(
+        _SUBTOTAL_LABELS, _amount_parser(reader, last=False), right=3, stop_on_text=False, accept=outside_table
+    )
     # Tax rows often print the base before the tax ("USt. 7%  275,00  19,25"): read the whole row and
     # take its last amount.
-    taxes = reader.search(
+    taxes = table.taxes + reader.search(
         [label for label in _TAX_LABELS if label.tier == 1],
         _amount_parser(reader, last=True),
         row=True,
-        accept=lambda hit: not _NOT_TAX_AFTER.search(layout.lines[hit.line][hit.end : hit.end + 20]),
+        accept=lambda hit: (
+            outside_table(hit) and not _NOT_TAX_AFTER.search(layout.lines[hit.line][hit.end : hit.end + 20])
+        ),
     )
     explicit_lines = {candidate.line for candidate in taxes}
     taxes += [
@@ -177,7 +190,7 @@ def extract_amounts(reader: Reader) -> Amounts:
             [label for label in _TAX_LABELS if label.tier > 1],
             _amount_parser(reader, last=True),
             row=True,
-            accept=lambda hit: _tax_context(layout, hit),
+            accept=lambda hit: outside_table(hit) and _tax_context(layout, hit),
         )
         if candidate.line not in explicit_lines
     ]
