@@ -89,13 +89,14 @@ _SUBTOTAL_LABELS = [
         r"\bexcl\.?\s+btw\b",
         r"\bbase\s+imponible\b",
         r"\bimponibile\b",
+        r"\bvalor\s+l[íi]quido\b",
     ),
     *labels(2, r"\bpositionssumme\b", r"\bpositionen\s+netto\b", r"\bsumme\s+positionen\b", r"\bnetto\b"),
 ]
 _TAX_LABELS = [
     *labels(
         1,
-        r"\btotal\s+(?:tax|taxes|vat|tva|gst|mwst|ust)\b",
+        r"\btotal\s+(?:tax|taxes|vat|tva|gst|mwst|ust|(?:de\s+)?iva)\b",
         r"\b(?:tax|vat|gst|tva|btw|iva|mwst|ust)\.?\s*-?\s*(?:amount|total|bedrag|betrag)\b",
         r"\bmontant\s+(?:de\s+la\s+)?tva\b",
         r"\bsteuerbetrag\b",
@@ -106,15 +107,17 @@ _TAX_LABELS = [
     ),
     *labels(2, r"(?<![\w\-])(?:tax|taxes|vat|gst|hst|pst|mwst|ust|tva|btw|iva)\b\.?", r"\b\w+steuer\b"),
 ]
-# A tax word that names something else: an identifier, a rate, or part of another amount's label.
+# A tax word that names something else: an identifier, a rate, or part of another amount's label. A column
+# heading "VAT excl." or "Preis exkl. MwSt." names prices without tax; "TVA : FR12345678901" a VAT identifier.
 _NOT_TAX_AFTER = re.compile(
     r"^[\s.\-]*(?:id\b|-?id|nr\b|no\b|n°|number|num\b|reg|ident|nummer|rate|%|satz|clause|code|exempt|invoice|"
-    r"point|period|#|registration|identifier)",
+    r"point|period|#|registration|identifier|excl|exkl|exclusive|excluding|:?\s*[a-z]{2}\s?\d[\d ]{7,})",
     re.IGNORECASE,
 )
 _NOT_TAX_BEFORE = re.compile(
-    r"(?:incl|inkl|including|inclusive|inclusief|excl|exclusief|excluding|ohne|ex|hors|sans|before|avant|"
-    r"prijzen|prices|preise|n\s*[°º])\.?\s*(?:\(?\s*\d+(?:[.,]\d+)?\s*%\s*)?\(?\s*$",
+    r"(?:incl|inkl|including|inclusive|inklusive|inclusief|excl|exkl|exclusive|exklusive|exclusief|excluding|"
+    r"ohne|ex|hors|sans|before|avant|without|w/o|sin|senza|sem|prijzen|prices|preise|n\s*[°º])"
+    r"\.?\s*(?:of\s+)?(?:\(?\s*\d+(?:[.,]\d+)?\s*%\s*)?\(?\s*$",
     re.IGNORECASE,
 )
 # Words earlier in the cell that make it a net or gross amount's label ("Nettobetrag (zzgl. 19% MwSt.)").
