@@ -10,6 +10,7 @@ from decimal import Decimal
 from recordengine.extraction.labels import Candidate, Reader, labels
 from recordengine.extraction.layout import Hit, Layout
 
+from .amount_sums import credit_note_taxes, net_totals, summed_rows, tax_between
 from .amount_table import read_totals_tables
 
 _TOTAL_LABELS = [
@@ -197,7 +198,49 @@ def extract_amounts(reader: Reader) -> Amounts:
         )
         if candidate.line not in explicit_lines
     ]
-    return _resolve(subtotals, taxes, totals)
+    subtotals += net_totals(totals, taxes)
+    taxes += credit_note_taxes(taxes, totals)
+    return _sign_unsure(_added_up(reader, subtotals, taxes, totals))
+
+
+def _added_up(
+    reader: Reader,
+    subtotals: list[Candidate[Decimal]],
+    taxes: list[Candidate[Decimal]],
+    totals: list[Candidate[Decimal]],
+) -> Amounts:
+    """The labelled amounts that add up; failing that, net or tax rows that add up to the total."""
+    resolved = _resolve(subtotals, taxes, totals)
+    if _consistent(resolved):
+        return resolved
+    summed = summed_rows(subtotals, taxes, resolved.total) or tax_between(reader, taxes)
+    if summed is None or (resolved.total is not None and summed[2].value != resolved.total.value):
+        return resolved
+    return Amounts(*summed)
+
+
+# A credit note prints its amounts negative, yet many books record it with positive amounts and the
+# document type as the sign: a negative total is read as printed, for a person to confirm.
+NEGATIVE_TOTAL_CONFIDENCE = 75
+
+
+def _sign_unsure(amounts: Amounts) -> Amounts:
+    if amounts.total is None or amounts.total.value >= 0:
+        return amounts
+
+    def capped(candidate: Candidate[Decimal] | None) -> Candidate[Decimal] | None:
+        if candidate is None:
+            return None
+        confidence = min(candidate.confidence, NEGATIVE_TOTAL_CONFIDENCE)
+        return Candidate(candidate.value, confidence, candidate.line, candidate.tier, candidate.order)
+
+    return Amounts(capped(amounts.subtotal), capped(amounts.tax), capped(amounts.total))
+
+
+def _consistent(amounts: Amounts) -> bool:
+    if amounts.subtotal is None or amounts.tax is None or amounts.total is None:
+        return False
+    return abs(amounts.subtotal.value + amounts.tax.value - amounts.total.value) <= _TOLERANCE
 
 
 _TOLERANCE = Decimal("0.011")
