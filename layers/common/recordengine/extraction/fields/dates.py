@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from recordengine.extraction.dates import find_dates
 from recordengine.extraction.labels import Candidate, Reader, labels
 from recordengine.extraction.layout import Hit, Layout
 
@@ -108,14 +109,35 @@ def _fallback_issue_date(reader: Reader, number_line: int | None) -> Candidate[d
     # next line does ("Invoice 103767" / "February 17, 2026").
     if number_line is not None:
         for index in (number_line, *layout.lines_below(number_line, 2)):
-            found = reader.dates(layout.lines[index])
+            found = _dates_of_issue(reader, layout.lines[index])
             if found:
                 return Candidate(found[0], 65, index, 3, (index, 0))
     # Otherwise the first date on the first page: letters put their date at the top.
     for index, line in enumerate(layout.lines):
         if layout.page_of_line[index] > 0:
             break
-        found = reader.dates(line)
+        found = _dates_of_issue(reader, line)
         if found:
             return Candidate(found[0], 45, index, 3, (index, 0))
     return None
+
+
+# A period's dates: "Service period: 1 Feb 2024 - 29 Feb 2024", "du 01/06/2024 au 30/06/2024".
+_RANGE_WORD = r"(?:[-–]|to\b|bis\b|au\b|tot\b|until\b)"
+_PERIOD_BEFORE = re.compile(
+    rf"(?:(?:period|zeitraum|p[ée]riode|periode|from|between|start\w*|beginn\w*)\W*|\d\W*{_RANGE_WORD}\s*)$",
+    re.IGNORECASE,
+)
+_PERIOD_AFTER = re.compile(rf"^\s*{_RANGE_WORD}\s*\w*\s*\d", re.IGNORECASE)
+
+
+def _dates_of_issue(reader: Reader, line: str) -> list[date]:
+    """The dates on a line that are not the bounds of a period (a service period's start is no date of
+    issue), nor dates that another label claims (due, delivery, order...)."""
+    return [
+        found.value
+        for found in find_dates(line, dayfirst=reader.dayfirst)
+        if not _PERIOD_BEFORE.search(line[max(0, found.start - 25) : found.start])
+        and not _PERIOD_AFTER.search(line[found.end :])
+        and not _OTHER_DATE_BEFORE.search(line[max(0, found.start - 25) : found.start])
+    ]
