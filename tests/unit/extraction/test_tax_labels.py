@@ -1,4 +1,4 @@
-"""Words that look like a tax label but are not one, and tax labels in more languages, on generated PDFs."""
+"""Words that look like an amount's label but are not one, and labels in more languages, on generated PDFs."""
 
 from __future__ import annotations
 
@@ -55,3 +55,19 @@ def test_portuguese_net_and_vat_totals() -> None:
         ]
     )
     assert found == ("40.00", "9.20", "49.20")
+
+
+def test_the_total_of_the_lines_is_not_the_invoice_total() -> None:
+    found = amounts(
+        [
+            "Northwind Traders Ltd",
+            [(330, "Invoice No:"), (440, "NW-2024-88")],
+            "",
+            [(300, "Total amount of lines:"), (480, "520,00 EUR")],
+            [(300, "Allowances amount:"), (480, "20,00 EUR")],
+            [(300, "Total amount without VAT:"), (480, "500,00 EUR")],
+            [(300, "Total VAT amount:"), (480, "100,00 EUR")],
+            [(300, "Total gross amount:"), (480, "600,00 EUR")],
+        ]
+    )
+    assert found == ("500.00", "100.00", "600.00")

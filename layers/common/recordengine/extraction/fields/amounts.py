@@ -18,7 +18,11 @@ _TOTAL_LABELS = [
         1,
         r"\bgrand\s*total\b",
         r"\binvoice\s+total\b",
-        r"\btotal\s+(?:amount|invoice|payable|to\s+pay|for\s+this\s+invoice)\b",
+        # "Total amount of lines" sums the items; "Total amount without VAT" is the net amount.
+        r"\btotal\s+(?:amount|invoice|payable|to\s+pay|for\s+this\s+invoice)\b"
+        r"(?!\s+(?:of\s+(?:the\s+)?(?:lines|items|positions)|without|w/o|excl|excluding|before|net)\b)",
+        r"\btotal\s+gross(?:\s+amount)?\b",
+        r"\bgross\s+(?:amount|total)\b",
         r"\btotal\s*\(?\s*(?:incl|inkl|including|with\s+(?:tax|vat))",
         r"\btotal\s+(?:\S{1,3}\s+)?incl",
         r"\bamount\s+(?:payable|to\s+pay)\b",
@@ -71,7 +75,7 @@ _SUBTOTAL_LABELS = [
         r"\bnet\s+total\b",
         r"\btotal\s+net\b",
         r"\bnet\s+amount\b",
-        r"\btotal\s+(?:excl|excluding|before|ex\b|w/o|without)",
+        r"\btotal\s+(?:amount\s+)?(?:excl|excluding|before|ex\b|w/o|without)",
         r"\bamount\s+before\s+tax\b",
         r"\btotal\s+h\.?t\b\.?",
         r"\bmontant\s+h\.?t\b\.?",
