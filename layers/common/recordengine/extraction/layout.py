@@ -47,9 +47,11 @@ class Layout:
             for index, line in enumerate(self.lines)
         ]
         self.text = "\n".join(self.lines)
+        # Layout mode pads pages with blank lines, over half of them: no label is found there.
+        self._printed = [(index, line) for index, line in enumerate(self.lines) if line]
 
     def find(self, pattern: re.Pattern[str]) -> Iterator[Hit]:
-        for index, line in enumerate(self.lines):
+        for index, line in self._printed:
             for match in pattern.finditer(line):
                 yield Hit(index, match.start(), match.end())
 

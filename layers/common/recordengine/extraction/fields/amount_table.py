@@ -74,8 +74,7 @@ class Column:
 
 @dataclass
 class TotalsTable:
-    """Candidates read from totals tables and total rows, and the lines they cover (whose labels they
-    have read already)."""
+    """Candidates read from totals tables and total rows, and where those are (their labels are read)."""
 
     subtotals: list[Candidate[Decimal]] = field(default_factory=list)
     taxes: list[Candidate[Decimal]] = field(default_factory=list)
@@ -111,7 +110,7 @@ def read_totals_tables(reader: Reader) -> TotalsTable:
     found = TotalsTable()
     layout = reader.layout
     for index, line in enumerate(layout.lines):
-        if len(_ROLE_WORD.findall(line)) < 2:
+        if not line or len(_ROLE_WORD.findall(line)) < 2:
             continue
         columns = _heading(reader, index)
         if columns is not None:
@@ -124,15 +123,14 @@ def read_totals_tables(reader: Reader) -> TotalsTable:
 
 def _heading(reader: Reader, index: int) -> list[Column] | None:
     line = reader.layout.lines[index]
-    if reader.amounts(line):
-        return None
     columns: list[Column] = []
     for cell in _CELL.finditer(line):
         if _ITEM_HEADING.search(cell.group(0)):
             return None
         columns.append(Column(heading_role(cell.group(0)), cell.start(), cell.end()))
     roles = {column.role for column in columns} - {None, RATE}
-    return columns if len(roles) >= 2 else None
+    # Headings carry no figures: a line with amounts is a row.
+    return columns if len(roles) >= 2 and not reader.amounts(line) else None
 
 
 def _read_table(reader: Reader, heading: int, columns: list[Column], found: TotalsTable) -> None:
@@ -157,10 +155,10 @@ def _read_table(reader: Reader, heading: int, columns: list[Column], found: Tota
         return
     named = [column for column in columns if column.role is not None]
     found.regions.append(({heading, *rows}, named[0].start, named[-1].end))
-    item_rows = {index for index in rows if not _SUM_ROW.match(layout.lines[index])}
+    summed_rows = {index for index in rows if not _SUM_ROW.match(layout.lines[index])}
     for role, position in _role_columns(columns).items():
         column = figures.get(position, [])
-        if item_rows - {line for _, line in column}:
+        if summed_rows - {line for _, line in column}:
             # Blank in a row that has other figures: the column was not read reliably.
             continue
         candidate = _column_figure(column, columns[position].start)
