@@ -123,3 +123,16 @@ def test_a_customer_returned_as_vendor_is_not_trusted() -> None:
     assert result.extracted_fields["vendor"] == "Harbour Logistics Ltd"
     assert result.field_confidence["vendor"] <= 60
     assert result.confidence_score < 90
+
+
+def test_a_customer_block_with_the_customers_email_is_not_trusted() -> None:
+    result = extract(
+        [
+            [(50, "Harbour Logistics")],
+            [(50, "2 Dock Road, Liverpool L3 4AA")],
+            [(50, "accounts@harbourlogistics.com")],
+            *DETAILS,
+        ]
+    )
+    assert result.field_confidence["vendor"] <= 60
+    assert result.confidence_score < 90

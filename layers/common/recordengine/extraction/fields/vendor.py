@@ -332,7 +332,11 @@ def _domain_name(layout: Layout, usable: Callable[[str], bool]) -> Candidate[str
     if len(chosen) != 1:
         return None
     name, index, _ = chosen[0]
-    return Candidate(name, 80, index, 2, (index, 0))
+    # A customer's address block may carry the customer's e-mail address too: the seller's own is printed
+    # in the footer, or its name again elsewhere.
+    footer = web_domains("\n".join(layout.lines[line] for rows in _footer_rows(layout) for line in rows))
+    sure = names_domain(name, footer) or recurs(layout, name, index)
+    return Candidate(name, 80 if sure else 60, index, 2, (index, 0))
 
 
 # The company's legal details, printed in the footer by the seller: register, directors, VAT number, bank.
@@ -349,12 +353,7 @@ def _legal_footer_names(layout: Layout) -> dict[str, tuple[int, str]]:
     """Names that stand in a page's last lines next to the company's legal details: those with a legal
     form, and the first part of a line of legal details ("ACME Analytics · Registered in England ...")."""
     names: dict[str, tuple[int, str]] = {}
-    rows_by_page: dict[int, list[int]] = {}
-    for index, segments in enumerate(layout.segments):
-        if segments:
-            rows_by_page.setdefault(layout.page_of_line[index], []).append(index)
-    for rows in rows_by_page.values():
-        footer = rows[-FOOTER_LINES:]
+    for footer in _footer_rows(layout):
         for position, index in enumerate(footer):
             near = footer[max(0, position - 2) : position + 3]
             if not any(_LEGAL_DETAILS.search(layout.lines[line]) for line in near):
@@ -367,3 +366,12 @@ def _legal_footer_names(layout: Layout) -> dict[str, tuple[int, str]]:
             for name in found:
                 names.setdefault(_key(name), (index, _clean_name(name)))
     return names
+
+
+def _footer_rows(layout: Layout) -> list[list[int]]:
+    """Each page's last printed lines, in the lower half of what the page prints."""
+    rows_by_page: dict[int, list[int]] = {}
+    for index, segments in enumerate(layout.segments):
+        if segments:
+            rows_by_page.setdefault(layout.page_of_line[index], []).append(index)
+    return [rows[-min(FOOTER_LINES, len(rows) // 2) :] for rows in rows_by_page.values()]
