@@ -29,6 +29,10 @@ from recordengine.extraction.amounts import currencies_in, find_amounts, format_
         ("(144.00)", "-144.00"),
         ("€ -9,32", "-9.32"),
         ("9,9000", "9.9000"),
+        # OCR'd text layers put a space before the decimals.
+        ("1 234 ,56 €", "1234.56"),
+        ("12 .50", "12.50"),
+        ("123.45-", "-123.45"),
     ],
 )
 def test_parse_amount_reads_both_conventions(text: str, expected: str) -> None:

@@ -116,3 +116,33 @@ def test_a_rate_is_not_an_amount() -> None:
         ]
     )
     assert descriptions(found) == ["Bierbrau Pils"]
+
+
+def test_an_item_table_goes_on_over_the_page_break() -> None:
+    heading: Line = [(50, "Pos"), (80, "Description"), (300, "Qty"), (370, "Unit Price"), (480, "Amount")]
+    first_page: list[Line] = [
+        "Northwind Traders Ltd",
+        "Invoice No: NW-1002",
+        "",
+        heading,
+        [(50, "1"), (80, "Annual maintenance contract"), (300, "1"), (370, "900.00"), (480, "900.00")],
+        [(50, "2"), (80, "Replacement batteries for the"), (300, "4"), (370, "25.00"), (480, "100.00")],
+    ]
+    second_page: list[Line] = [
+        [(80, "warehouse scanners")],
+        [(50, "3"), (80, "Site visit"), (300, "1"), (370, "150.00"), (480, "150.00")],
+        "",
+        [(370, "Total"), (480, "1,150.00")],
+    ]
+    found = extract_document(make_pdf(pages=[first_page, second_page]), PDF, INVOICE_PROFILE).line_items
+    assert descriptions(found) == [
+        "Annual maintenance contract",
+        "Replacement batteries for the warehouse scanners",
+        "Site visit",
+    ]
+    assert [item["amount"] for item in found] == [900.0, 100.0, 150.0]
+
+    # Printed again at the top of the next page, the heading row is no item.
+    second_page.insert(1, heading)
+    found = extract_document(make_pdf(pages=[first_page, second_page]), PDF, INVOICE_PROFILE).line_items
+    assert [item["amount"] for item in found] == [900.0, 100.0, 150.0]

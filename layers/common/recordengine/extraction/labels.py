@@ -20,7 +20,8 @@ V = TypeVar("V")
 TIER_CONFIDENCE = {1: 92, 2: 84, 3: 72}
 BELOW_PENALTY = 6
 
-_LEADING_SEPARATORS = re.compile(r"^[\s:#.\-—–=|*>]*")
+# A dash right before a digit is a minus sign ("Total HT  -120,00 €"), not a separator.
+_LEADING_SEPARATORS = re.compile(r"^(?:[\s:#.=|*>]|[\-—–](?!\d))*")
 _LETTERS = re.compile(r"[^\W\d_]{3,}")
 _DATE_OPENING = re.compile(
     r"^[\s:#.\-—–=|*(]*(?:(?:on|am|le|vom|den|du|of|dated|the|at|til|until|zum|bis|by)\b[\s:.,]*)*",
@@ -35,8 +36,18 @@ class Label:
     tier: int
 
 
+# Some text layers glue a label to its value ("Invoice dateMarch 5, 2024"): a label's closing word
+# boundary also holds where a lower-case letter meets a capital or a digit.
+_WORD_END = r"\b"
+_GLUED_WORD_END = r"(?:\b|(?-i:(?<=[a-zà-ÿ])(?=[A-Z\d])))"
+
+
 def labels(tier: int, *patterns: str) -> list[Label]:
-    return [Label(re.compile(pattern, re.IGNORECASE), tier) for pattern in patterns]
+    return [Label(re.compile(_glued_end(pattern), re.IGNORECASE), tier) for pattern in patterns]
+
+
+def _glued_end(pattern: str) -> str:
+    return pattern[: -len(_WORD_END)] + _GLUED_WORD_END if pattern.endswith(_WORD_END) else pattern
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,8 @@ class Layout:
             for index, line in enumerate(self.lines)
         ]
         self.text = "\n".join(self.lines)
+        # Layout mode pads pages with blank lines, over half of them: no label is found there.
+        self._printed = [(index, line) for index, line in enumerate(self.lines) if line]
 
     def ocr_confidence(self, line: int, start: int = 0, end: int | None = None) -> float | None:
         """How sure OCR was of the text at ``line[start:end]`` (its least sure word); None for a text layer."""
@@ -67,7 +69,7 @@ class Layout:
         return min(overlapping) if overlapping else None
 
     def find(self, pattern: re.Pattern[str]) -> Iterator[Hit]:
-        for index, line in enumerate(self.lines):
+        for index, line in self._printed:
             for match in pattern.finditer(line):
                 yield Hit(index, match.start(), match.end())
 

@@ -245,10 +245,20 @@ def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) ->
     index = header
     while index + 1 < len(layout.lines):
         index += 1
-        if layout.page_of_line[index] != page or len(items) >= MAX_ITEMS or gap > MAX_GAP:
+        if len(items) >= MAX_ITEMS or gap > MAX_GAP:
             break
+        if layout.page_of_line[index] != page:
+            # The table goes on over the page, often under its heading printed again.
+            if not items:
+                break
+            page = layout.page_of_line[index]
+            gap = 0
+            repeated = _next_heading(layout, index, columns)
+            if repeated is not None:
+                index = repeated
+                continue
         segments = layout.segments[index]
-        if not segments:
+        if not segments or _CARRIED.match(segments[0].text):
             continue
         if not items and _more_heading(layout, index):
             # A heading wrapped over more lines than the header took in ("USt." under "Positions-").
@@ -274,6 +284,27 @@ def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) ->
         gap = 0
         items.append(item)
     return items
+
+
+# "Übertrag 1.234,56": the running sum carried from one page to the next, not an item.
+_CARRIED = re.compile(
+    r"(?:übertrag|uebertrag|carried\s+forward|brought\s+forward|carry\s+forward|[àa]\s+reporter|report\b|"
+    r"transport\b)",
+    re.IGNORECASE,
+)
+
+
+def _next_heading(layout: Layout, index: int, columns: list[Column]) -> int | None:
+    """The last line of the table's heading row when the page at ``index`` prints it again at its top."""
+    for line in (index, *layout.lines_below(index, 8)):
+        header = _header(layout, line)
+        if header is not None:
+            found, last = header
+            same = {column.kind for column in found} == {column.kind for column in columns}
+            return last if same else None
+        if any(amount.explicit for amount in find_amounts(layout.lines[line])):
+            return None
+    return None
 
 
 def _more_heading(layout: Layout, index: int) -> bool:
@@ -307,8 +338,8 @@ def _continuation(layout: Layout, index: int, start: int) -> tuple[str, int]:
     parts: list[str] = []
     last = index
     for _ in range(MAX_CONTINUATION_LINES):
-        following = last + 1
-        if following >= len(layout.lines) or layout.page_of_line[following] != layout.page_of_line[index]:
+        following = _next_row(layout, last)
+        if following is None:
             break
         segments = layout.segments[following]
         if len(segments) != 1:
@@ -325,6 +356,31 @@ def _continuation(layout: Layout, index: int, start: int) -> tuple[str, int]:
         parts.append(text)
         last = following
     return " ".join(parts), last
+
+
+def _next_row(layout: Layout, index: int) -> int | None:
+    """The line right after ``index``; at the foot of a page, the first line of the next page, where a
+    row cut by the page break goes on."""
+    following = index + 1
+    if following >= len(layout.lines):
+        return None
+    if layout.page_of_line[following] == layout.page_of_line[index]:
+        if layout.segments[following] or not _rest_of_page_blank(layout, following):
+            return following
+        while following < len(layout.lines) and layout.page_of_line[following] == layout.page_of_line[index]:
+            following += 1
+    if following >= len(layout.lines) or layout.page_of_line[following] != layout.page_of_line[index] + 1:
+        return None
+    while following < len(layout.lines) and not layout.segments[following]:
+        following += 1
+    return following if following < len(layout.lines) else None
+
+
+def _rest_of_page_blank(layout: Layout, index: int) -> bool:
+    page = layout.page_of_line[index]
+    return all(
+        not layout.segments[line] for line in range(index, len(layout.lines)) if layout.page_of_line[line] == page
+    )
 
 
 def _row(

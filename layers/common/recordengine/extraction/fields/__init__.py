@@ -21,6 +21,7 @@ from .doc_type import detect_doc_type
 from .identifiers import extract_invoice_number
 from .receipts import looks_like_receipt
 from .vendor import extract_vendor
+from .vendor_cues import without_owner_name
 
 INVOICE_FIELDS = (
     "vendor",
@@ -49,7 +50,9 @@ def extract_invoice_fields(reader: Reader) -> dict[str, Found | None]:
     issue, due = extract_dates(reader, number.line if number else None)
     amounts = extract_amounts(reader)
     currency = extract_currency(reader, amounts.total)
-    vendor = extract_vendor(reader, receipt=looks_like_receipt(reader, untitled=True))
+    vendor = without_owner_name(
+        extract_vendor(reader, receipt=looks_like_receipt(reader, untitled=True)), reader.layout
+    )
 
     def text_field(candidate: Candidate[str] | None) -> Found | None:
         if candidate is None:

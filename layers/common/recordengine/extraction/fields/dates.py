@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from recordengine.extraction.dates import find_dates, plausible
+from recordengine.extraction.dates import FoundDate, find_dates, plausible
 from recordengine.extraction.labels import Candidate, Reader, labels
 from recordengine.extraction.layout import Hit, Layout
 
@@ -148,19 +148,41 @@ def _fallback_issue_date(reader: Reader, number_line: int | None) -> Candidate[d
     # next line does ("Invoice 103767" / "February 17, 2026").
     if number_line is not None:
         for index in (number_line, *layout.lines_below(number_line, 2)):
-            found = reader.dates(layout.lines[index])
+            found = _dates_of_issue(reader, layout.lines[index])
             if found:
-                return Candidate(found[0], 65, index, 3, (index, 0))
+                return Candidate(found[0].value, 65, index, 3, (index, 0))
     # Otherwise the first date on the first page: letters put their date at the top, and a till prints
     # the moment of the sale, a date with its time.
     for index, line in enumerate(layout.lines):
         if layout.page_of_line[index] > 0:
             break
-        first = next(iter(find_dates(line, dayfirst=reader.dayfirst)), None)
+        first = next(iter(_dates_of_issue(reader, line)), None)
         if first is not None:
             stamped = _TIME_AFTER.match(line[first.end :]) is not None
             return Candidate(first.value, 70 if stamped else 45, index, 3, (index, 0))
     return None
 
 
+# A till prints the moment of the sale: a date followed by its time.
 _TIME_AFTER = re.compile(r"\s*(?:[,|]\s*)?(?:\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)(?!\d)", re.IGNORECASE)
+# A period's dates: "Service period: 1 Feb 2024 - 29 Feb 2024", "du 01/06/2024 au 30/06/2024".
+_RANGE_WORD = r"(?:[-–]|to\b|bis\b|au\b|tot\b|until\b)"
+# The date that opens a range ends in a year: "2024 - ", "01/06/24 au " (not "REG #19- ").
+_PERIOD_BEFORE = re.compile(
+    rf"(?:(?:period|zeitraum|p[ée]riode|periode|from|between|start\w*|beginn\w*)\W*|"
+    rf"(?:\d{{4}}|[./\-]\d{{2}})\W*{_RANGE_WORD}\s*)$",
+    re.IGNORECASE,
+)
+_PERIOD_AFTER = re.compile(rf"^\s*{_RANGE_WORD}\s*\w*\s*\d", re.IGNORECASE)
+
+
+def _dates_of_issue(reader: Reader, line: str) -> list[FoundDate]:
+    """The dates on a line that are not the bounds of a period (a service period's start is no date of
+    issue), nor dates that another label claims (due, delivery, order...)."""
+    return [
+        found
+        for found in find_dates(line, dayfirst=reader.dayfirst)
+        if not _PERIOD_BEFORE.search(line[max(0, found.start - 25) : found.start])
+        and not _PERIOD_AFTER.search(line[found.end :])
+        and not _OTHER_DATE_BEFORE.search(line[max(0, found.start - 25) : found.start])
+    ]

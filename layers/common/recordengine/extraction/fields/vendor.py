@@ -13,14 +13,25 @@ from recordengine.extraction.layout import Hit, Layout, Segment
 
 from .doc_type import TITLE_WORD
 from .merchant import merchant
+from .vendor_cues import names_domain, recurs, web_domains
 
 _SELLER_LABELS = labels(
     1,
     r"\b(?:seller|vendor|supplier|service\s+provider|bill(?:ed)?\s+from|verk[äa]ufer|lieferant|rechnungs\s*-?\s*"
     r"(?:steller|ersteller)|leistungserbringer|absender|fournisseur|vendeur|[ée]metteur|prestataire|leverancier|"
-    r"verkoper|proveedor|emisor|fornitore)(?=\s*[:/]|\s*$|\s{3})",
+    r"verkoper|proveedor|emisor|fornitore|from|(?:sold|issued|provided|billed)\s+by)(?=\s*[:/]|\s*$|\s{3})",
 )
-_SELLER_INLINE_LABELS = labels(1, r"\b(?:sold|issued|provided|billed)\s+by\b", r"\bpurchased\s+.{1,40}?\bthrough\b")
+_SELLER_INLINE_LABELS = labels(
+    1,
+    r"\b(?:sold|issued|provided|billed|payments?\s+received)\s+by\b",
+    r"\bpurchased\s+.{1,40}?\bthrough\b",
+)
+# Who is paid: the seller, or its owner by name (so these come after the company names).
+_PAYEE_LABELS = labels(
+    1,
+    r"\b(?:b[ée]n[ée]ficiaire|beneficiary|account\s+(?:holder|name)|kontoinhaber(?:in)?|zahlungsempf[äa]nger|"
+    r"titulaire(?:\s+du\s+compte)?|payee|begunstigde|ten\s+name\s+van|in\s+favou?r\s+of|payable\s+to)\b",
+)
 _BUYER_LABELS = re.compile(
     r"\b(?:bill(?:ed)?\s+to|invoice\s+to|sold\s+to|ship(?:ped)?\s+to|deliver(?:y|ed)?\s+to|"
     r"customer(?!\s*(?:id|no|number|nr|ref|code|service|account))|client(?!\s*(?:id|no|number|nr|ref))|buyer|"
@@ -98,11 +109,17 @@ def company_names(line: str) -> list[str]:
     return names
 
 
+# A British or Irish postcode ("E1 7AW", "D02 X285") opening a line of an address.
+_OPENS_WITH_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z\d]{2,3}\b")
+
+
 def _plausible_name(text: str) -> bool:
     text = text.strip(" ,;:")
     if not 2 <= len(text) <= 80 or "@" in text or "www." in text.lower() or "http" in text.lower():
         return False
     if text.endswith(":") or text.startswith("(") or _NOT_A_NAME.match(text) or _STREET.search(text):
+        return False
+    if _OPENS_WITH_POSTCODE.match(text):
         return False
     compact = text.replace(" ", "")
     letters = sum(char.isalpha() for char in compact)
@@ -170,9 +187,14 @@ def extract_vendor(reader: Reader, *, receipt: bool = False) -> Candidate[str] |
         return _plausible_name(name) and _key(name) not in buyers
 
     for hit in [hit for label in _SELLER_INLINE_LABELS for hit in layout.find(label.pattern)]:
-        for name in company_names(layout.inline_after(hit)):
+        after = layout.inline_after(hit)
+        for name in company_names(after):
             if usable(name):
                 return Candidate(name, 85, hit.line, 1, (hit.line, hit.start))
+        # A name without a legal form ("Payment received by ACME") counts when it is printed again.
+        bare = _clean_name(after)
+        if usable(bare) and recurs(layout, bare, hit.line):
+            return Candidate(bare, 80, hit.line, 1, (hit.line, hit.start))
 
     for label in _SELLER_LABELS:
         for hit in layout.find(label.pattern):
@@ -186,23 +208,18 @@ def extract_vendor(reader: Reader, *, receipt: bool = False) -> Candidate[str] |
     if sender is not None:
         return sender
 
-    # Company names with a legal form, the recipient's excluded; a vendor's name tends to recur (letter
-    # head, footer, payment details) and to sit near the top.
-    scores: dict[str, tuple[int, int, str]] = {}
-    counts: Counter[str] = Counter()
-    for index, line in enumerate(layout.lines):
-        for name in company_names(line):
-            if not usable(name):
-                continue
-            key = _key(name)
-            counts[key] += 1
-            if key not in scores:
-                top = layout.page_of_line[index] == 0 and index < 20
-                scores[key] = (60 + (10 if top else 0), index, _clean_name(name))
-    if scores:
-        key = max(scores, key=lambda k: (scores[k][0] + 8 * min(counts[k] - 1, 3), -scores[k][1]))
-        base, index, name = scores[key]
-        return Candidate(name, min(85, base + 8 * min(counts[key] - 1, 3)), index, 2, (index, 0))
+    spelt = _domain_name(layout, usable)
+    if spelt is not None:
+        return spelt
+
+    scored = _company_name_by_score(layout, usable)
+    if scored is not None:
+        return scored
+
+    for hit in [hit for label in _PAYEE_LABELS for hit in layout.find(label.pattern)]:
+        payee = _seller_block_name(layout, hit, usable)
+        if payee:
+            return Candidate(payee, 70, hit.line, 2, (hit.line, hit.start))
 
     if layout.ocr:
         # A scan's letterhead reads as the head of a receipt does, logo noise and all.
@@ -257,9 +274,12 @@ def _seller_block_name(layout: Layout, hit: Hit, usable: Callable[[str], bool]) 
         name = _clean_name(inline)
         return name if usable(name) else None
     named: list[str] = []
-    plain: list[str] = []
+    # "From   Acme Ltd": the name beside the heading, on its own line, comes before the block under it.
+    plain: list[str] = [cell.text for cell in layout.right_of(hit, 1) if _row_label([cell]) is None]
     for cells in layout.block(hit):
-        if _BUYER_LABELS.search(cells[0].text) or _SELLER_LABELS[0].pattern.search(cells[0].text):
+        # Another party's heading ends the block; in a "Name: value" row only the label could be one.
+        heading = _row_label(cells) or cells[0].text
+        if _BUYER_LABELS.search(heading) or _SELLER_LABELS[0].pattern.search(heading):
             break
         label = _row_label(cells)
         if label is not None:
@@ -277,3 +297,101 @@ def _seller_block_name(layout: Layout, hit: Hit, usable: Callable[[str], bool]) 
         if usable(name):
             return name
     return None
+
+
+def _company_name_by_score(layout: Layout, usable: Callable[[str], bool]) -> Candidate[str] | None:
+    """Company names with a legal form, the recipient's excluded. A vendor's name tends to recur (letter
+    head, footer, payment details) and to head the legal footer; printed once at the top, it may as well be
+    the recipient's address in the envelope window, which is too unsure for a high confidence."""
+    first_seen: dict[str, tuple[int, str]] = {}
+    counts: Counter[str] = Counter()
+    for index, line in enumerate(layout.lines):
+        for name in company_names(line):
+            if usable(name):
+                counts[_key(name)] += 1
+                first_seen.setdefault(_key(name), (index, _clean_name(name)))
+    footers = _legal_footer_names(layout)
+    for key, (index, name) in footers.items():
+        # A seller named without a legal form, at the head of its legal footer.
+        if key not in first_seen and usable(name):
+            lines = [line for line, text in enumerate(layout.lines) if name in text]
+            first_seen[key] = (lines[0] if lines else index, name)
+            counts[key] = max(1, len(lines))
+
+    def score(key: str) -> int:
+        index = first_seen[key][0]
+        repeats = min(counts[key] - 1, 3)
+        top = layout.page_of_line[index] == 0 and index < 20
+        return 60 + (10 if top and repeats else 0) + (15 if key in footers else 0) + 8 * repeats
+
+    if not first_seen:
+        return None
+    key = max(first_seen, key=lambda k: (score(k), -first_seen[k][0]))
+    index, name = first_seen[key]
+    return Candidate(name, min(85, score(key)), index, 2, (index, 0))
+
+
+def _domain_name(layout: Layout, usable: Callable[[str], bool]) -> Candidate[str] | None:
+    """The name on the page that the document's own web or e-mail address spells ("NORTHWIND UK" with
+    billing@northwind.co.uk), when it is not the customer's: a seller whose block carries no label. Of several,
+    the one with a legal form ("Northwind Traders Ltd" over "Northwind", with northwind.com)."""
+    domains = web_domains(layout.text)
+    if not domains:
+        return None
+    found: dict[str, tuple[str, int, bool]] = {}
+    for index, segments in enumerate(layout.segments):
+        for segment in segments:
+            if "@" in segment.text or "www." in segment.text.lower():
+                continue
+            legal = company_names(segment.text)
+            for name in legal or [_clean_name(segment.text)]:
+                if usable(name) and names_domain(name, domains):
+                    found.setdefault(_key(name), (name, index, bool(legal)))
+    legal_names = [value for value in found.values() if value[2]]
+    chosen = legal_names if legal_names else list(found.values())
+    if len(chosen) != 1:
+        return None
+    name, index, _ = chosen[0]
+    # A customer's address block may carry the customer's e-mail address too: the seller's own is printed
+    # in the footer, or its name again elsewhere.
+    footer = web_domains("\n".join(layout.lines[line] for rows in _footer_rows(layout) for line in rows))
+    sure = names_domain(name, footer) or recurs(layout, name, index)
+    return Candidate(name, 80 if sure else 60, index, 2, (index, 0))
+
+
+# The company's legal details, printed in the footer by the seller: register, directors, VAT number, bank.
+_LEGAL_DETAILS = re.compile(
+    r"\b(?:HRB|HRA|amtsgericht|handelsregister|registergericht|gesch[äa]ftsf[üu]hr\w*|managing\s+director|"
+    r"registered\s+(?:office|in|number)|company\s+(?:no|number|registration)|r\.?c\.?s|sire[nt]|kvk|"
+    r"ust-?id\w*|vat\s+(?:reg\w*|no|number|id)|iban|bic|sitz\s+der\s+gesellschaft|capital\s+(?:social|de))\b",
+    re.IGNORECASE,
+)
+FOOTER_LINES = 12
+
+
+def _legal_footer_names(layout: Layout) -> dict[str, tuple[int, str]]:
+    """Names that stand in a page's last lines next to the company's legal details: those with a legal
+    form, and the first part of a line of legal details ("ACME Analytics · Registered in England ...")."""
+    names: dict[str, tuple[int, str]] = {}
+    for footer in _footer_rows(layout):
+        for position, index in enumerate(footer):
+            near = footer[max(0, position - 2) : position + 3]
+            if not any(_LEGAL_DETAILS.search(layout.lines[line]) for line in near):
+                continue
+            found = company_names(layout.lines[index])
+            if _LEGAL_DETAILS.search(layout.lines[index]):
+                lead = _clean_name(_SENDER_SEPARATOR.split(layout.segments[index][0].text)[0])
+                if lead and not _LEGAL_DETAILS.search(lead) and _plausible_name(lead):
+                    found.append(lead)
+            for name in found:
+                names.setdefault(_key(name), (index, _clean_name(name)))
+    return names
+
+
+def _footer_rows(layout: Layout) -> list[list[int]]:
+    """Each page's last printed lines, in the lower half of what the page prints."""
+    rows_by_page: dict[int, list[int]] = {}
+    for index, segments in enumerate(layout.segments):
+        if segments:
+            rows_by_page.setdefault(layout.page_of_line[index], []).append(index)
+    return [rows[-min(FOOTER_LINES, len(rows) // 2) :] for rows in rows_by_page.values()]

@@ -1,0 +1,112 @@
+"""Subtotal, tax and total that only show themselves by adding up: a net "Total" that the tax takes to
+the amount to pay, a credit note's tax printed without its minus, net amounts split over several rows,
+and unlabelled net and gross rows around a tax row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from recordengine.extraction.labels import TIER_CONFIDENCE, Candidate, Reader
+
+_TOLERANCE = Decimal("0.011")
+# Rows of a run (net amounts per kind of goods, tax per rate) follow each other within this many lines.
+_RUN_GAP = 2
+Triple = tuple[Candidate[Decimal], Candidate[Decimal], Candidate[Decimal]]
+
+
+def _adds_up(net: Decimal, tax: Decimal, gross: Decimal, parts: int = 2) -> bool:
+    return abs(net + tax - gross) <= _TOLERANCE * max(1, parts - 1)
+
+
+def net_totals(totals: list[Candidate[Decimal]], taxes: list[Candidate[Decimal]]) -> list[Candidate[Decimal]]:
+    """Bare "Total" figures that are net: the tax takes them to another, more explicit total ("Total
+    1.000,00 / VAT 200,00 / Amount to pay 1.200,00"). They may stand for the subtotal."""
+    found: list[Candidate[Decimal]] = []
+    for total in totals:
+        if total.tier != 2:
+            continue
+        if any(
+            tax.value != 0 and other.tier != 2 and _adds_up(total.value, tax.value, other.value)
+            for tax in taxes
+            for other in totals
+        ):
+            found.append(total)
+    return found
+
+
+def credit_note_taxes(taxes: list[Candidate[Decimal]], totals: list[Candidate[Decimal]]) -> list[Candidate[Decimal]]:
+    """On a credit note whose totals are negative, the tax may be printed without its minus sign."""
+    if not any(total.value < 0 for total in totals):
+        return []
+    return [Candidate(-tax.value, tax.confidence, tax.line, tax.tier, tax.order) for tax in taxes if tax.value > 0]
+
+
+def summed_rows(
+    subtotals: list[Candidate[Decimal]], taxes: list[Candidate[Decimal]], total: Candidate[Decimal] | None
+) -> Triple | None:
+    """Net amounts on consecutive rows ("goods, net", "shipping, net") and their tax rows that
+    together make up the total."""
+    if total is None:
+        return None
+    for nets in _runs(subtotals):
+        for tax_rows in _runs(taxes, shortest=1):
+            net = sum((candidate.value for candidate in nets), Decimal(0))
+            tax = sum((candidate.value for candidate in tax_rows), Decimal(0))
+            if tax != 0 and _adds_up(net, tax, total.value, len(nets) + len(tax_rows)):
+                return _derived(net, nets[0]), _derived(tax, tax_rows[0]), total
+    return None
+
+
+def _runs(candidates: list[Candidate[Decimal]], shortest: int = 2) -> Iterator[list[Candidate[Decimal]]]:
+    """Runs of candidates on nearby rows, one per row, in document order."""
+    by_line: dict[int, Candidate[Decimal]] = {}
+    for candidate in candidates:
+        by_line.setdefault(candidate.line, candidate)
+    ordered = [by_line[line] for line in sorted(by_line)]
+    run: list[Candidate[Decimal]] = []
+    for candidate in ordered:
+        if run and candidate.line - run[-1].line > _RUN_GAP:
+            if len(run) >= shortest:
+                yield run
+            run = []
+        run.append(candidate)
+    if len(run) >= shortest:
+        yield run
+
+
+def tax_between(reader: Reader, taxes: list[Candidate[Decimal]]) -> Triple | None:
+    """A tax row between the net row above it and the gross row below it, whatever those are called
+    ("Annual premium / Insurance premium tax / Premium for the year")."""
+    layout = reader.layout
+    for tax in taxes:
+        if tax.value == 0:
+            continue
+        above = _previous_line(reader, tax.line)
+        below = next(layout.lines_below(tax.line, 1), None)
+        if above is None or below is None:
+            continue
+        net, gross = _single_amount(reader, above), _single_amount(reader, below)
+        if net is not None and gross is not None and _adds_up(net, tax.value, gross):
+            return _derived(net, tax, above), tax, _derived(gross, tax, below)
+    return None
+
+
+def _previous_line(reader: Reader, line: int) -> int | None:
+    layout = reader.layout
+    for index in range(line - 1, max(-1, line - 4), -1):
+        if layout.page_of_line[index] != layout.page_of_line[line]:
+            return None
+        if layout.segments[index]:
+            return index
+    return None
+
+
+def _single_amount(reader: Reader, line: int) -> Decimal | None:
+    found = reader.amounts(reader.layout.lines[line])
+    return found[0].value if len(found) == 1 else None
+
+
+def _derived(value: Decimal, source: Candidate[Decimal], line: int | None = None) -> Candidate[Decimal]:
+    at = source.line if line is None else line
+    return Candidate(value, TIER_CONFIDENCE[2], at, 2, (at, 0))

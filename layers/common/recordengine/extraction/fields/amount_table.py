@@ -1,0 +1,256 @@
+"""Totals printed as a table: a heading row names the net, tax and gross columns ("Netto | MwSt. | Brutto",
+"HT | TVA | TTC") and the figures stand under it, one row per tax rate and often a sum row last; or a
+total row of three figures without headings, where the first two add up to the third.
+
+Reading such a row by its label alone takes its first figure, the net amount, for the total; reading a
+tax row to its end takes the gross amount for the tax. Here each figure is read by its column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from recordengine.extraction.amounts import ISO_4217, Amount
+from recordengine.extraction.labels import TIER_CONFIDENCE, Candidate, Reader
+from recordengine.extraction.layout import COLUMN_SLACK, Hit
+
+NET, TAX, GROSS, RATE = "net", "tax", "gross", "rate"
+# How many lines under its heading a totals table may run (rules and blank lines aside).
+MAX_TABLE_LINES = 8
+
+_FIGURE_WORDS = r"(?:[\s\-]*(?:amount|betrag|bedrag|value|wert|summe|total|montant))?"
+_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (role, re.compile(pattern, re.IGNORECASE))
+    for role, pattern in (
+        (
+            TAX,
+            r"(?:total\s+(?:de\s+)?|summe\s+|montant\s+(?:de\s+la\s+|du\s+)?|valor\s+(?:do\s+|de\s+)?)?"
+            rf"(?:tax|taxes|vat|tva|mwst|ust|u\.st|gst|btw|iva|steuer)\.?{_FIGURE_WORDS}"
+            r"|steuerbetrag|umsatzsteuer(?:betrag)?",
+        ),
+        (
+            NET,
+            rf"(?:total\s+|summe\s+|montant\s+)?(?:net|netto|h\.?t\.?){_FIGURE_WORDS}"
+            r"|nettobetrag|nettowert|nettosumme|warenwert|sub\s*-?\s*total|subtotaal|zwischensumme|"
+            r"(?:tax(?:able)?\s+)?base(?:\s+(?:tva|ht|imponible|amount))?|taxable(?:\s+(?:amount|value))?|"
+            r"(?:steuer)?basis(?:betrag)?|grondslag|incid[êe]ncias?|imponibile|valor\s+l[íi]quido|"
+            r"(?:total|amount|betrag)\s+(?:excl|exkl|ohne|without|before|hors)\b.*",
+        ),
+        (
+            GROSS,
+            rf"(?:total\s+|summe\s+|montant\s+)?(?:brutto|gross|t\.?t\.?c\.?){_FIGURE_WORDS}"
+            r"|bruttobetrag|bruttosumme|bruttowert|endbetrag|endsumme|gesamt(?:betrag|summe)?|totaal|totale|"
+            r"total(?:\s+(?:amount|t\.?t\.?c\.?))?|(?:total|amount|betrag)\s+(?:incl|inkl|including|with)\b.*|"
+            r"rechnungsbetrag|zahlbetrag|amount\s+due",
+        ),
+        (RATE, r".*(?:%|\b(?:rate|satz|taux|tarifa?)\b).*"),
+    )
+)
+# A heading's currency or unit is not part of its name: "Netto EUR", "Total TTC (€)".
+_HEADING_NOISE = re.compile(r"\(\s*(?:[A-Z]{3}|in\s+\w+|[€$£])\s*\)|[€$£:*]|\b[A-Z]{3}\b")
+# Headings of an item table: its rows are items, not totals.
+_ITEM_HEADING = re.compile(
+    r"\b(?:qty|quantity|quantit[ée]|qt[ée]|menge|anzahl|aantal|hoeveelheid|cantidad|description|beschreibung|"
+    r"bezeichnung|artikel\w*|article|items?|d[ée]signation|omschrijving|descripci[óo]n|unit\s*price|"
+    r"einzelpreis|prix\s+unitaire|p\.\s*u|st[üu]ckpreis|product|produkt|pos)\b",
+    re.IGNORECASE,
+)
+_ROLE_WORD = re.compile(r"net|tax|vat|tva|mwst|ust|btw|iva|steuer|brutto|gross|ttc|total|betrag|wert|summe", re.I)
+# Cells of a heading row are often only two spaces apart ("MwSt-Betrag  MwSt-%").
+_CELL = re.compile(r"\S+(?: \S+)*")
+_SUM_ROW = re.compile(r"^\s*(?:total[es]?|totaal|summe|gesamt|sum|somme|σ)\b", re.IGNORECASE)
+_TOLERANCE = Decimal("0.011")
+
+
+@dataclass(frozen=True)
+class Column:
+    role: str | None
+    start: int
+    end: int
+
+
+@dataclass
+class TotalsTable:
+    """Candidates read from totals tables and total rows, and where those are (their labels are read)."""
+
+    subtotals: list[Candidate[Decimal]] = field(default_factory=list)
+    taxes: list[Candidate[Decimal]] = field(default_factory=list)
+    totals: list[Candidate[Decimal]] = field(default_factory=list)
+    # Each table's lines and the columns it spans: another label may stand beside it on the same line.
+    regions: list[tuple[set[int], int, int]] = field(default_factory=list)
+
+    def add(self, role: str, candidate: Candidate[Decimal]) -> None:
+        {NET: self.subtotals, TAX: self.taxes, GROSS: self.totals}[role].append(candidate)
+
+    def covers(self, hit: Hit) -> bool:
+        return any(
+            hit.line in lines and hit.start < end + COLUMN_SLACK and start - COLUMN_SLACK < hit.end
+            for lines, start, end in self.regions
+        )
+
+
+def heading_role(text: str) -> str | None:
+    """Whether a table heading names the net, tax or gross amount column (or a tax rate's)."""
+    bare = _HEADING_NOISE.sub(lambda noise: " " if _is_noise(noise.group(0)) else noise.group(0), text)
+    bare = re.sub(r"\s+", " ", bare).strip(" .")
+    for role, pattern in _ROLES:
+        if pattern.fullmatch(bare):
+            return role
+    return None
+
+
+def _is_noise(text: str) -> bool:
+    return not text.isalpha() or text in ISO_4217
+
+
+def read_totals_tables(reader: Reader) -> TotalsTable:
+    found = TotalsTable()
+    layout = reader.layout
+    for index, line in enumerate(layout.lines):
+        if not line or len(_ROLE_WORD.findall(line)) < 2:
+            continue
+        columns = _heading(reader, index)
+        if columns is not None:
+            _read_table(reader, index, columns, found)
+    for index, line in enumerate(layout.lines):
+        if _SUM_ROW.match(line) and not found.covers(Hit(index, 0, len(line))):
+            _read_total_row(reader, index, found)
+    return found
+
+
+def _heading(reader: Reader, index: int) -> list[Column] | None:
+    line = reader.layout.lines[index]
+    columns: list[Column] = []
+    for cell in _CELL.finditer(line):
+        if _ITEM_HEADING.search(cell.group(0)):
+            return None
+        columns.append(Column(heading_role(cell.group(0)), cell.start(), cell.end()))
+    roles = {column.role for column in columns} - {None, RATE}
+    # Headings carry no figures: a line with amounts is a row.
+    return columns if len(roles) >= 2 and not reader.amounts(line) else None
+
+
+def _read_table(reader: Reader, heading: int, columns: list[Column], found: TotalsTable) -> None:
+    layout = reader.layout
+    figures: dict[int, list[tuple[Decimal, int]]] = {}
+    rows: list[int] = []
+    for index in layout.lines_below(heading, MAX_TABLE_LINES):
+        line = layout.lines[index]
+        if not re.search(r"[^\W_]", line):
+            continue  # a rule: "-----", "====="
+        placed = _place(columns, line, reader.amounts(line))
+        if not placed:
+            if rows:
+                break
+            continue
+        rows.append(index)
+        for position, amount in placed.items():
+            figures.setdefault(position, []).append((amount.value, index))
+        if _SUM_ROW.match(line):
+            break
+    if not rows:
+        return
+    named = [column for column in columns if column.role is not None]
+    found.regions.append(({heading, *rows}, named[0].start, named[-1].end))
+    summed_rows = {index for index in rows if not _SUM_ROW.match(layout.lines[index])}
+    for role, position in _role_columns(columns).items():
+        column = figures.get(position, [])
+        if summed_rows - {line for _, line in column}:
+            # Blank in a row that has other figures: the column was not read reliably.
+            continue
+        candidate = _column_figure(column, columns[position].start)
+        if candidate is not None:
+            found.add(role, candidate)
+
+
+def _role_columns(columns: list[Column]) -> dict[str, int]:
+    """The column of each role: the tax amount, the gross amount furthest right, and the net amount
+    nearest before the tax ("Warenwert ... Nettobetrag | MwSt-Betrag": after discounts)."""
+    chosen: dict[str, int] = {}
+    for position, column in enumerate(columns):
+        if column.role == TAX and TAX not in chosen:
+            chosen[TAX] = position
+        elif column.role == GROSS:
+            chosen[GROSS] = position
+    nets = [position for position, column in enumerate(columns) if column.role == NET]
+    if nets:
+        before_tax = [position for position in nets if TAX not in chosen or position < chosen[TAX]]
+        chosen[NET] = before_tax[-1] if before_tax else nets[0]
+    return chosen
+
+
+def _column_figure(figures: list[tuple[Decimal, int]], start: int) -> Candidate[Decimal] | None:
+    """The column's total: its only figure, or its last one when that sums up (or repeats) the others;
+    else the sum of its rows (one per tax rate), which is less sure."""
+    if not figures:
+        return None
+    values = [value for value, _ in figures]
+    last, line = figures[-1]
+    earlier = values[:-1]
+    if not earlier or abs(sum(earlier) - last) <= _TOLERANCE * len(figures) or all(v == last for v in earlier):
+        return Candidate(last, TIER_CONFIDENCE[1], line, 1, (line, start))
+    return Candidate(sum(values, Decimal(0)), TIER_CONFIDENCE[2], line, 2, (line, start))
+
+
+def _place(columns: list[Column], line: str, amounts: list[Amount]) -> dict[int, Amount]:
+    """The row's figures by heading column: right under the headings, or cell for cell from the right
+    (layout mode can shift a whole row off its headings), whichever places more net, tax and gross
+    figures that make sense together; under the headings when both do as well."""
+    cells = list(_CELL.finditer(line))
+    by_cell: dict[int, Amount] = {}
+    for position, cell in zip(reversed(range(len(columns))), reversed(cells), strict=False):
+        inside = [amount for amount in amounts if cell.start() <= amount.start and amount.end <= cell.end()]
+        if len(inside) == 1:
+            by_cell[position] = inside[0]
+    options = [_under_headings(columns, amounts), by_cell]
+    plausible = [option for option in options if _plausible(columns, option)]
+    return max(plausible, key=lambda option: len(_role_figures(columns, option)), default={})
+
+
+def _under_headings(columns: list[Column], amounts: list[Amount]) -> dict[int, Amount]:
+    placed: dict[int, Amount] = {}
+    for amount in amounts:
+        nearest = min(range(len(columns)), key=lambda position: _gap(columns[position], amount))
+        if _gap(columns[nearest], amount) <= COLUMN_SLACK and nearest not in placed:
+            placed[nearest] = amount
+    return placed
+
+
+def _role_figures(columns: list[Column], placed: dict[int, Amount]) -> dict[str, Decimal]:
+    return {role: placed[position].value for role, position in _role_columns(columns).items() if position in placed}
+
+
+def _plausible(columns: list[Column], placed: dict[int, Amount]) -> bool:
+    """Rates are percentages, the tax is smaller than the net and gross amounts, and net plus tax is gross."""
+    if any(columns[position].role == RATE and abs(amount.value) > 100 for position, amount in placed.items()):
+        return False
+    figures = _role_figures(columns, placed)
+    tax = abs(figures.get(TAX, Decimal(0)))
+    if any(role in figures and abs(figures[role]) < tax for role in (NET, GROSS)):
+        return False
+    if len(figures) == 3:
+        return abs(figures[NET] + figures[TAX] - figures[GROSS]) <= _TOLERANCE
+    return True
+
+
+def _gap(column: Column, amount: Amount) -> int:
+    return max(0, column.start - amount.end, amount.start - column.end)
+
+
+def _read_total_row(reader: Reader, index: int, found: TotalsTable) -> None:
+    """ "Total  1.000,00  190,00  1.190,00": net, tax and gross when the first two add up to the third."""
+    amounts = reader.amounts(reader.layout.lines[index])
+    for net, tax, gross in _triples(amounts):
+        if tax.value != 0 and abs(net.value + tax.value - gross.value) <= _TOLERANCE:
+            for role, amount in ((NET, net), (TAX, tax), (GROSS, gross)):
+                found.add(role, Candidate(amount.value, TIER_CONFIDENCE[1], index, 1, (index, amount.start)))
+            found.regions.append(({index}, 0, len(reader.layout.lines[index])))
+            return
+
+
+def _triples(amounts: list[Amount]) -> Iterator[tuple[Amount, Amount, Amount]]:
+    for end in range(len(amounts), 2, -1):
+        yield amounts[end - 3], amounts[end - 2], amounts[end - 1]

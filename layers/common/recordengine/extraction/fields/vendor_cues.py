@@ -1,0 +1,134 @@
+"""What ties a name to the seller beyond its label: the seller's own web and e-mail domain, and its name
+printed again elsewhere on the page."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from recordengine.extraction.labels import Candidate
+from recordengine.extraction.layout import Layout
+
+_HOST = re.compile(r"[\w.+\-]+@([\w\-]+(?:\.[\w\-]+)+)|\b(?:https?://|www\.)([\w\-]+(?:\.[\w\-]+)+)", re.IGNORECASE)
+# Mail providers and hosts that say nothing about who sent the document.
+_GENERIC_HOSTS = frozenset(
+    [
+        "gmail",
+        "googlemail",
+        "outlook",
+        "hotmail",
+        "live",
+        "yahoo",
+        "icloud",
+        "me",
+        "aol",
+        "gmx",
+        "web",
+        "t-online",
+        "protonmail",
+        "proton",
+        "mail",
+        "email",
+        "example",
+        "localhost",
+        "fake",
+        "test",
+    ]
+)
+# Second-level domains under which the name is the third label: example.co.uk, example.com.au.
+_SECOND_LEVEL = frozenset(["co", "com", "net", "org", "gov", "ac", "or", "ne"])
+_LEGAL_FORMS = frozenset(
+    [
+        "inc",
+        "incorporated",
+        "llc",
+        "ltd",
+        "limited",
+        "plc",
+        "gmbh",
+        "mbh",
+        "corp",
+        "corporation",
+        "co",
+        "sarl",
+        "sas",
+        "sa",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "ag",
+        "kg",
+        "ohg",
+        "ug",
+        "gbr",
+        "se",
+        "ab",
+        "as",
+        "aps",
+        "oy",
+        "pty",
+        "pvt",
+        "llp",
+        "kft",
+        "sl",
+        "lda",
+    ]
+)
+# A personal name after a trading name: two or three capitalised words ("Brightline Studio Anna Maria Kowalczyk").
+_PERSON_WORD = re.compile(r"^[A-ZÀ-Þ][a-zß-ÿ]+$")
+
+
+def web_domains(text: str) -> set[str]:
+    """The names in the document's web and e-mail addresses: ``billing@northwind.co.uk`` → ``northwind``."""
+    found: set[str] = set()
+    for match in _HOST.finditer(text):
+        labels = [label for label in (match.group(1) or match.group(2)).lower().split(".") if label != "www"]
+        if len(labels) < 2:
+            continue
+        name = labels[-3] if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL else labels[-2]
+        if name not in _GENERIC_HOSTS and len(name) >= 3:
+            found.add(name)
+    return found
+
+
+def _tokens(name: str) -> list[str]:
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    folded = "".join(char for char in folded if not unicodedata.combining(char)).replace("&", " ")
+    folded = re.sub(r"\b(\w)\.(?=\w\b)", r"\1", folded)
+    return [token for token in re.findall(r"[^\W_]+", folded) if token not in _LEGAL_FORMS]
+
+
+def names_domain(name: str, domains: set[str]) -> bool:
+    """Whether ``name`` starts with what one of ``domains`` spells: "Le Petit Four SARL" ↔ lepetitfour,
+    "NORTHWIND UK" ↔ northwind, "Northwind Traders Ltd" ↔ northwind."""
+    tokens = _tokens(name)
+    return any("".join(tokens[:count]) in domains for count in range(1, len(tokens) + 1))
+
+
+def recurs(layout: Layout, name: str, line: int) -> bool:
+    """Whether ``name`` is printed on another line too."""
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    return any(index != line and pattern.search(text) for index, text in enumerate(layout.lines))
+
+
+def without_owner_name(candidate: Candidate[str] | None, layout: Layout) -> Candidate[str] | None:
+    """A sole trader's trading name without the owner's name after it: "Brightline Studio Anna Maria
+    Kowalczyk", signed "Maria Kowalczyk", sending from brightlinestudio.pl, trades as "Brightline Studio"."""
+    if candidate is None:
+        return None
+    words = candidate.value.split()
+    domains = web_domains(layout.text)
+    for count in range(1, len(words) - 1):
+        trading, owner = words[:count], words[count:]
+        key = "".join(_tokens(" ".join(trading)))
+        if (
+            len(key) >= 5
+            and 2 <= len(owner) <= 3
+            and all(_PERSON_WORD.match(word) and word.lower() not in _LEGAL_FORMS for word in owner)
+            and any(domain.startswith(key) for domain in domains)
+            and recurs(layout, " ".join(owner[-2:]), candidate.line)
+        ):
+            value = " ".join(trading)
+            return Candidate(value, candidate.confidence, candidate.line, candidate.tier, candidate.order)
+    return candidate
