@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 SETTLED_CONFIDENCE = 70
 # Another reading is started only with at least this much of the time left.
 SECONDS_FOR_ANOTHER_READING = 5.0
-# Each further reading that agrees on a value makes it this much surer.
-AGREEMENT_POINTS = 6
+# Each further reading that agrees on a value makes it this much surer, up to the ceiling.
+AGREEMENT_POINTS = 4
+AGREED_CEILING = 88
 _AMOUNTS = ("subtotal", "tax_amount", "total_amount")
 
 
@@ -140,5 +141,7 @@ def _vote(founds: list[Found | None]) -> tuple[Found | None, int]:
         groups.setdefault(found.value, []).append((index, found))
     agreeing = max(groups.values(), key=lambda group: (len(group), max(found.confidence for _, found in group)))
     index, found = max(agreeing, key=lambda item: item[1].confidence)
-    surer = min(98, found.confidence + AGREEMENT_POINTS * (len(agreeing) - 1))
+    # Readings that agree show OCR read the value steadily, not that it is the right field: agreement
+    # makes a value surer, never "Excellent" on its own.
+    surer = max(found.confidence, min(AGREED_CEILING, found.confidence + AGREEMENT_POINTS * (len(agreeing) - 1)))
     return replace(found, confidence=surer), index
