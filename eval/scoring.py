@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
+from fractions import Fraction
+from statistics import median
 from typing import Any
 
 # Ground-truth name → the Invoice profile's field name.
@@ -38,6 +40,19 @@ TARGETS: dict[str, float] = {
     "tax": 0.75,
 }
 LINE_ITEMS_F1_TARGET = 0.75
+# The issue's targets. Receipts and scans (images and image-only PDFs): the fields a receipt has
+# (currency where it is labelled), and no receipt may end in Exception.
+SCAN_TARGETS: dict[str, float] = {"vendor_name": 0.80, "invoice_date": 0.90, "total": 0.85, "currency": 0.85}
+# Text PDFs read from their printed layout (e-invoice reading off): every field, and line items by F1.
+LAYOUT_TARGETS: dict[str, float] = {**dict.fromkeys(FIELDS, 0.90), "vendor_name": 0.92, "total": 0.95}
+LAYOUT_LINE_ITEMS_F1_TARGET = 0.92
+# Calibration: among documents scored at least HIGH_SCORE, this share of their scorable fields is right,
+# and none has a wrong vendor or total.
+HIGH_SCORE = 90
+HIGH_SCORE_FIELDS_TARGET = 0.97
+CONFIDENT_FIELDS = ("vendor_name", "total")
+# Time per page: at most this many times what the bare library takes on the same input.
+SPEED_TARGET = 2.0
 BANDS: tuple[tuple[str, int, int], ...] = (("90-100", 90, 100), ("75-89", 75, 89), ("50-74", 50, 74), ("0-49", 0, 49))
 CENT = Decimal("0.01")
 
@@ -128,6 +143,30 @@ def scorable_fields(row: Mapping[str, Any]) -> list[str]:
     return [name for name in FIELDS if name in listed]
 
 
+def wrong_fields(row: Mapping[str, Any], extracted: Mapping[str, Any]) -> list[str]:
+    """The scorable fields of ``row`` (ground-truth names) whose extracted value (profile names) is wrong."""
+    return [name for name in scorable_fields(row) if not field_correct(name, extracted.get(FIELDS[name]), row)]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Verdicts
+
+
+def reaches(correct: int, total: int, target: float) -> bool | None:
+    """Whether ``correct`` of ``total`` is at least ``target`` (a share), compared exactly, so that 57 of 60
+    meets 95% and 91.96% does not meet 92%; None when nothing was scored."""
+    if total <= 0:
+        return None
+    return Fraction(correct, total) >= Fraction(str(target))
+
+
+def verdict(met: bool | None) -> str:
+    """The verdict as shown: "met", "MISSED", or "–" when there was nothing to judge."""
+    if met is None:
+        return "–"
+    return "met" if met else "MISSED"
+
+
 # ---------------------------------------------------------------------------------------------------
 # Line items
 
@@ -216,6 +255,10 @@ class LineItemScore:
         total = self.precision + self.recall
         return 2 * self.precision * self.recall / total if total else 0.0
 
+    def f1_reaches(self, target: float) -> bool | None:
+        """Whether F1 is at least ``target``, exactly (F1 = 2 × matched ÷ (found + labelled)); None without items."""
+        return reaches(2 * self.matched, self.predicted + self.truth, target)
+
 
 # ---------------------------------------------------------------------------------------------------
 # Fields and calibration
@@ -265,3 +308,32 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     low = int(position)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Time
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Seconds per page over documents (each document's seconds ÷ the pages read): median and p95."""
+
+    median: float
+    p95: float
+    documents: int
+
+    @classmethod
+    def of(cls, per_page: Sequence[float]) -> Timing:
+        return cls(median(per_page) if per_page else 0.0, percentile(per_page, 0.95), len(per_page))
+
+
+def ratio(engine: Timing, baseline: Timing) -> float | None:
+    """The engine's median time per page over the baseline's; None without a baseline."""
+    if not engine.documents or not baseline.documents or baseline.median <= 0:
+        return None
+    return engine.median / baseline.median
+
+
+def fast_enough(found: float | None, target: float = SPEED_TARGET) -> bool | None:
+    """Whether a ratio of medians is within ``target`` (at most so many times the baseline)."""
+    return None if found is None else found <= target

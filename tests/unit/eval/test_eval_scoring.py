@@ -17,6 +17,7 @@ from eval.scoring import (
     real_items,
     scorable_fields,
     vendor_matches,
+    wrong_fields,
 )
 from recordengine.models import ExtractionResult
 
@@ -79,6 +80,13 @@ def test_dates_are_exact_and_identifiers_ignore_case_and_spaces() -> None:
 def test_only_scorable_fields_are_scored() -> None:
     row = {"fields_scorable": ["vendor_name", "total", "line_items"], "due_date": None}
     assert scorable_fields(row) == ["vendor_name", "total"]
+
+
+def test_wrong_fields_are_the_scorable_ones_extracted_wrong_or_not_at_all() -> None:
+    row = {"fields_scorable": ["vendor_name", "total", "invoice_date"], "vendor_name": "Northwind", "total": 5.0}
+    row["invoice_date"] = "2025-01-02"
+    extracted = {"vendor": "Northwind Ltd", "total_amount": "5.50", "due_date": "2025-01-01"}
+    assert wrong_fields(row, extracted) == ["invoice_date", "total"]
 
 
 def test_line_items_match_by_wording_and_amount() -> None:
