@@ -1,15 +1,21 @@
-"""Runs the built-in engine over a corpus folder and scores it (``ground_truth.jsonl`` next to the files)."""
+"""Runs the built-in engine over a corpus folder, next to the bare libraries it builds on, and scores it.
+
+The corpus is ``ground_truth.jsonl`` next to the files. Text PDFs are read by the engine with e-invoice
+reading off (their printed layout) and on (the default), each right after pypdf alone extracts the same
+pages' text; receipts and scans (images, and PDFs without a usable text layer) right after Tesseract alone
+reads the same pages, so that the engine and its baseline see the same machine load.
+"""
 
 from __future__ import annotations
 
-import inspect
 import io
 import json
 import logging
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,10 +25,28 @@ from recordengine.extraction import UnreadableDocument, extract_document
 from recordengine.media import PDF, sniff_media_type
 from recordengine.models import ExtractionResult
 
-from .scoring import FIELDS, Calibration, FieldScore, LineItemScore, field_correct, scorable_fields
+from .scoring import (
+    CONFIDENT_FIELDS,
+    FIELDS,
+    HIGH_SCORE,
+    LAYOUT_LINE_ITEMS_F1_TARGET,
+    LAYOUT_TARGETS,
+    SCAN_TARGETS,
+    Calibration,
+    FieldScore,
+    LineItemScore,
+    Timing,
+    field_correct,
+    scorable_fields,
+    wrong_fields,
+)
 
-# The engine reads at most this many pages of a PDF (extraction/text.py); the baseline reads the same.
+# The engine reads at most this many pages of a PDF's text layer (extraction/text.py) and OCRs at most
+# this many pages of a scan (extraction/images.py); the baselines read the same.
 MAX_PAGES = 50
+MAX_SCAN_PAGES = 5
+# Rendering a scanned PDF's pages for the OCR baseline (not timed) stops after this.
+RENDER_SECONDS = 60.0
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 logging.getLogger("pypdf").setLevel(logging.CRITICAL)
@@ -34,8 +58,17 @@ class Document:
     content: bytes
     media_type: str | None
     kind: str  # "text" (a PDF with a usable text layer) or "scan" (an image, or a PDF without one)
-    pages: int
-    pypdf_seconds: dict[str, float] = field(default_factory=dict)  # per extraction mode, whole document
+    pages: int  # the pages the engine reads
+    # Whole-document seconds of the bare libraries: "pypdf_plain", "pypdf_layout" (text PDFs), "tesseract" (scans).
+    baseline_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return str(self.row.get("document") or self.row.get("id") or "?")
+
+    def baseline_per_page(self, name: str) -> float | None:
+        seconds = self.baseline_seconds.get(name)
+        return None if seconds is None else seconds / max(1, self.pages)
 
 
 @dataclass
@@ -49,6 +82,42 @@ class Outcome:
     def seconds_per_page(self) -> float:
         return self.seconds / max(1, self.document.pages)
 
+    @property
+    def score(self) -> int | None:
+        return None if self.result is None else self.result.confidence_score
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One scorable field an extraction got wrong."""
+
+    document: str
+    field: str  # the ground-truth name
+    got: Any
+    want: Any
+    field_confidence: int | None
+    score: int  # the document's confidence score
+
+
+def mistakes(outcome: Outcome) -> list[Mistake]:
+    """Every scorable field the extraction got wrong (none for a document that ended in Exception: it has
+    no values and no score; see ``Section.exceptions``)."""
+    result = outcome.result
+    if result is None:
+        return []
+    row = outcome.document.row
+    return [
+        Mistake(
+            outcome.document.path,
+            name,
+            result.extracted_fields.get(FIELDS[name]),
+            row.get(name),
+            result.field_confidence.get(FIELDS[name]),
+            result.confidence_score,
+        )
+        for name in wrong_fields(row, result.extracted_fields)
+    ]
+
 
 @dataclass
 class Section:
@@ -60,10 +129,67 @@ class Section:
     line_items: LineItemScore
     calibration: Calibration
     errors: Counter[str]
+    # The issue's targets for this section (ground-truth field name → share), and line items' F1.
+    targets: Mapping[str, float] = field(default_factory=dict)
+    line_items_target: float | None = None
 
     @property
     def extracted(self) -> int:
         return sum(1 for outcome in self.outcomes if outcome.result is not None)
+
+    def exceptions(self) -> list[tuple[str, str]]:
+        """(document, reason) for every document that ended in Exception."""
+        return [(o.document.path, o.error or "unknown") for o in self.outcomes if o.result is None]
+
+    def high_score_fields(self, threshold: int = HIGH_SCORE) -> FieldScore:
+        """Scorable fields, and how many are right, over the documents scored ``threshold`` or more."""
+        found = FieldScore()
+        for outcome in self.outcomes:
+            if outcome.result is None or outcome.result.confidence_score < threshold:
+                continue
+            scorable = scorable_fields(outcome.document.row)
+            found.scored += len(scorable)
+            found.correct += len(scorable) - len(wrong_fields(outcome.document.row, outcome.result.extracted_fields))
+        return found
+
+    def high_scored(self, threshold: int = HIGH_SCORE) -> int:
+        return sum(1 for outcome in self.outcomes if (outcome.score or 0) >= threshold)
+
+    def confident_mistakes(
+        self, threshold: int = HIGH_SCORE, names: tuple[str, ...] = CONFIDENT_FIELDS
+    ) -> list[Mistake]:
+        """A wrong vendor or total (``names``) on a document scored ``threshold`` or more: each one."""
+        return [
+            mistake
+            for outcome in self.outcomes
+            if (outcome.score or 0) >= threshold
+            for mistake in mistakes(outcome)
+            if mistake.field in names
+        ]
+
+    def mistakes(self) -> list[Mistake]:
+        return [mistake for outcome in self.outcomes for mistake in mistakes(outcome)]
+
+    def timing(self) -> Timing:
+        return Timing.of([outcome.seconds_per_page for outcome in self.outcomes])
+
+    def baseline_timing(self, name: str) -> Timing:
+        """The bare library's time per page on this section's documents (those it could read)."""
+        per_page = [outcome.document.baseline_per_page(name) for outcome in self.outcomes]
+        return Timing.of([seconds for seconds in per_page if seconds is not None])
+
+
+@dataclass
+class Evaluation:
+    """Every section of the report, measured in one run."""
+
+    corpus: Path
+    sections: dict[str, Section]  # keys: "scans", "text_off", "text_on", "corpus" (those that ran)
+    texts: list[Document]
+    scans: list[Document]
+    ocr: str
+    seconds: float
+    only: str | None = None  # "text" or "scans" when one part ran
 
 
 def load_rows(corpus: Path) -> list[dict[str, Any]]:
@@ -101,30 +227,88 @@ def pypdf_text(content: bytes, mode: str) -> tuple[str, int, float]:
     return text, count, time.perf_counter() - started
 
 
+def image_pages(content: bytes) -> int:
+    """The pages of an image the engine reads (a multi-page TIFF's first few, otherwise one)."""
+    try:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(content)) as image:
+            return max(1, min(MAX_SCAN_PAGES, getattr(image, "n_frames", 1)))
+    except Exception:  # the engine reports what is wrong with it
+        return 1
+
+
 def prepare(row: Mapping[str, Any], corpus: Path) -> Document:
     content = (corpus / row["document"]).read_bytes()
     media_type = sniff_media_type(content[:1024])
     if media_type != PDF:
-        return Document(dict(row), content, media_type, "scan", 1)
-    text, pages, plain = pypdf_text(content, "plain")
-    kind = "text" if usable_text(text) else "scan"
-    return Document(dict(row), content, media_type, kind, max(1, pages), {"plain": plain})
-
-
-def einvoice_switch() -> bool:
-    """Whether the engine takes ``einvoice=`` (reading of embedded e-invoices on or off)."""
-    return "einvoice" in inspect.signature(extract_document).parameters
+        return Document(dict(row), content, media_type, "scan", image_pages(content))
+    text, pages, _ = pypdf_text(content, "plain")
+    if usable_text(text):
+        return Document(dict(row), content, media_type, "text", max(1, pages))
+    return Document(dict(row), content, media_type, "scan", max(1, min(MAX_SCAN_PAGES, pages)))
 
 
 def ocr_status() -> str:
-    """Whether scans can be read here (the engine's OCR, Tesseract, is detected at run time)."""
+    """Which OCR the engine has here: Tesseract's version, tesserocr's, and the trained data installed."""
     try:
-        from recordengine.extraction import ocr
+        import tesserocr
 
-        available = bool(ocr.ocr_available())
-    except (ImportError, AttributeError):
-        return "unknown (the engine has no OCR module)"
-    return "Tesseract available" if available else "not available (scans end in Exception)"
+        from recordengine.extraction import ocr
+    except ImportError:
+        return "not available (tesserocr is not installed: scans end in Exception)"
+    path = ocr.tessdata_dir()
+    if path is None:
+        return "not available (no Tesseract trained data found: scans end in Exception)"
+    version = tesserocr.tesseract_version().split()[1]
+    data = ", ".join(sorted(entry.stem for entry in Path(path).glob("*.traineddata")))
+    return f"Tesseract {version} through tesserocr {tesserocr.__version__}; trained data: {data}"
+
+
+@contextmanager
+def bare_tesseract() -> Iterator[Any]:
+    """The OCR baseline's engine, created once before anything is timed (as the engine pools its own);
+    None when OCR is not available here."""
+    try:
+        from tesserocr import PyTessBaseAPI
+
+        from recordengine.extraction import ocr
+    except ImportError:
+        yield None
+        return
+    path = ocr.tessdata_dir()
+    if path is None:
+        yield None
+        return
+    with PyTessBaseAPI(path=path, lang="eng") as api:
+        yield api
+
+
+def tesseract_seconds(api: Any, document: Document) -> float | None:
+    """Seconds Tesseract alone takes to read the pages the engine reads: an image decoded and read page by
+    page (decoding timed), a scanned PDF's pages as ``raster.render_pages`` renders them (rendering not
+    timed). None when it cannot read them."""
+    from PIL import Image
+
+    try:
+        if document.media_type == PDF:
+            from recordengine.extraction import raster
+
+            rendered = raster.render_pages(document.content, document.pages, time.monotonic() + RENDER_SECONDS)
+            started = time.perf_counter()
+            for page in rendered:
+                api.SetImage(page)
+                api.GetUTF8Text()
+            return time.perf_counter() - started
+        started = time.perf_counter()
+        image = Image.open(io.BytesIO(document.content))
+        for index in range(document.pages):
+            image.seek(index)
+            api.SetImage(image)
+            api.GetUTF8Text()
+        return time.perf_counter() - started
+    except Exception:  # a file only the engine's checks and preparation can read: no baseline for it
+        return None
 
 
 def extract(document: Document, einvoice: bool | None) -> Outcome:
@@ -140,7 +324,12 @@ def extract(document: Document, einvoice: bool | None) -> Outcome:
     return Outcome(document, result, error, time.perf_counter() - started)
 
 
-def score(title: str, outcomes: list[Outcome]) -> Section:
+def score(
+    title: str,
+    outcomes: list[Outcome],
+    targets: Mapping[str, float] | None = None,
+    line_items_target: float | None = None,
+) -> Section:
     fields = {name: FieldScore() for name in FIELDS}
     line_items = LineItemScore()
     calibration = Calibration()
@@ -162,46 +351,69 @@ def score(title: str, outcomes: list[Outcome]) -> Section:
             calibration.add(result.confidence_score, scored, correct)
         else:
             errors[outcome.error or "unknown"] += 1
-    return Section(title, outcomes, fields, line_items, calibration, errors)
+    return Section(title, outcomes, fields, line_items, calibration, errors, dict(targets or {}), line_items_target)
 
 
-def run(corpus: Path, progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
-    """Every section of the report, measured in this run."""
-    started = time.perf_counter()
-    documents = [prepare(row, corpus) for row in load_rows(corpus)]
-    texts = [document for document in documents if document.kind == "text"]
-    scans = [document for document in documents if document.kind == "scan"]
-    switch = einvoice_switch()
-    progress(f"{len(documents)} documents: {len(texts)} text-layer PDFs, {len(scans)} scans/images")
-
-    if texts:  # imports, compiled patterns and caches are warmed up before anything is timed
-        extract(texts[0], False if switch else None)
-        pypdf_text(texts[0].content, "layout")
+def run_texts(texts: list[Document]) -> tuple[list[Outcome], list[Outcome]]:
+    """Text PDFs with e-invoice reading off and on, each document right after pypdf's two extractions."""
+    if not texts:
+        return [], []
+    # Imports, compiled patterns and caches are warmed up before anything is timed.
+    extract(texts[0], False)
+    extract(texts[0], True)
+    pypdf_text(texts[0].content, "layout")
     off: list[Outcome] = []
     on: list[Outcome] = []
     for document in texts:
-        # Interleaved, so that the baseline and the engine see the same machine load.
+        # Interleaved, so that the baselines and the engine see the same machine load.
         _, _, plain = pypdf_text(document.content, "plain")
         _, _, layout = pypdf_text(document.content, "layout")
-        document.pypdf_seconds = {"plain": plain, "layout": layout}
-        off.append(extract(document, False if switch else None))
-        if switch:
-            on.append(extract(document, True))
-    progress(f"text-layer PDFs done ({time.perf_counter() - started:.0f} s)")
-    scanned = [extract(document, None) for document in scans]
-    progress(f"scans done ({time.perf_counter() - started:.0f} s)")
+        document.baseline_seconds.update(pypdf_plain=plain, pypdf_layout=layout)
+        off.append(extract(document, False))
+        on.append(extract(document, True))
+    return off, on
 
-    sections = {"text_off": score("Text-layer PDFs, e-invoice reading off", off)}
-    if switch:
-        sections["text_on"] = score("Text-layer PDFs, e-invoice reading on", on)
-    sections["scans"] = score("Scans and images", scanned)
-    default_text = on if switch else off
-    sections["corpus"] = score("Whole corpus, default settings", default_text + scanned)
-    return {
-        "ocr": ocr_status(),
-        "corpus": corpus,
-        "sections": sections,
-        "einvoice_switch": switch,
-        "texts": texts,
-        "seconds": time.perf_counter() - started,
-    }
+
+def run_scans(scans: list[Document]) -> list[Outcome]:
+    """Receipts and scans with default settings, each document right after Tesseract alone reads it."""
+    if not scans:
+        return []
+    with bare_tesseract() as api:
+        # The engine's pooled OCR engines and the baseline's are created and warmed up before timing.
+        extract(scans[0], None)
+        if api is not None:
+            tesseract_seconds(api, scans[0])
+        outcomes: list[Outcome] = []
+        for document in scans:
+            if api is not None and (seconds := tesseract_seconds(api, document)) is not None:
+                document.baseline_seconds["tesseract"] = seconds
+            outcomes.append(extract(document, None))
+    return outcomes
+
+
+def run(corpus: Path, only: str | None = None, progress: Callable[[str], None] = lambda _: None) -> Evaluation:
+    """Every section of the report, measured in this run (``only``: "text" or "scans" for one part)."""
+    started = time.perf_counter()
+    documents = [prepare(row, corpus) for row in load_rows(corpus)]
+    texts = [document for document in documents if document.kind == "text"] if only != "scans" else []
+    scans = [document for document in documents if document.kind == "scan"] if only != "text" else []
+    progress(f"{len(documents)} documents: {len(texts)} text PDFs and {len(scans)} receipts and scans to read")
+
+    off, on = run_texts(texts)
+    if texts:
+        progress(f"text PDFs done ({time.perf_counter() - started:.0f} s)")
+    scanned = run_scans(scans)
+    if scans:
+        progress(f"receipts and scans done ({time.perf_counter() - started:.0f} s)")
+
+    sections: dict[str, Section] = {}
+    if scans:
+        sections["scans"] = score("Receipts and scans", scanned, SCAN_TARGETS)
+    if texts:
+        sections["text_off"] = score(
+            "Layout-read text PDFs (e-invoice reading off)", off, LAYOUT_TARGETS, LAYOUT_LINE_ITEMS_F1_TARGET
+        )
+        sections["text_on"] = score("Text PDFs, e-invoice reading on", on)
+    if only is None:
+        sections["corpus"] = score("Whole corpus, default settings", on + scanned)
+    return Evaluation(corpus, sections, texts, scans, ocr_status(), time.perf_counter() - started, only)

@@ -28,18 +28,6 @@ FIELDS: dict[str, str] = {
     "total": "total_amount",
 }
 AMOUNT_FIELDS = frozenset({"subtotal", "tax", "total"})
-# The floors (text-layer PDFs, e-invoice reading off); line items: F1.
-TARGETS: dict[str, float] = {
-    "invoice_date": 0.90,
-    "total": 0.90,
-    "currency": 0.90,
-    "vendor_name": 0.85,
-    "invoice_number": 0.85,
-    "due_date": 0.75,
-    "subtotal": 0.75,
-    "tax": 0.75,
-}
-LINE_ITEMS_F1_TARGET = 0.75
 # The targets. Receipts and scans (images and image-only PDFs): the fields a receipt has
 # (currency where it is labelled), and no receipt may end in Exception.
 SCAN_TARGETS: dict[str, float] = {"vendor_name": 0.80, "invoice_date": 0.90, "total": 0.85, "currency": 0.85}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eval.report import calibration_verdict, markdown
-from eval.run import Document, Outcome, score, usable_text
+from eval.run import Document, usable_text
 from eval.scoring import (
     Calibration,
     LineItemScore,
@@ -19,7 +18,6 @@ from eval.scoring import (
     vendor_matches,
     wrong_fields,
 )
-from recordengine.models import ExtractionResult
 
 
 @pytest.mark.parametrize(
@@ -156,56 +154,8 @@ def test_scans_have_no_usable_text() -> None:
     assert usable_text("Invoice number 42 issued by Northwind Traders for consulting services rendered")
 
 
-def test_a_section_is_scored_and_reported() -> None:
-    row = {
-        "id": "a",
-        "fields_scorable": ["vendor_name", "total", "invoice_date", "line_items"],
-        "vendor_name": "Northwind Traders Ltd",
-        "total": 18500.0,
-        "invoice_date": "2025-11-15",
-        "line_items": [{"description": "Consulting services", "amount": 15000.0}],
-    }
-    result = ExtractionResult(
-        extracted_fields={"vendor": "Northwind Traders", "total_amount": "18500.00", "invoice_date": "2025-11-16"},
-        line_items=[{"description": "Consulting services", "amount": 15000.0}],
-        confidence_score=92,
-        confidence_reasoning="All fields extracted successfully.",
-    )
-    document = Document(row, b"", "application/pdf", "text", 2, {"plain": 0.02, "layout": 0.04})
-    failed = Document({**row, "id": "b"}, b"", "image/png", "scan", 1)
-    section = score("Text-layer PDFs", [Outcome(document, result, None, 0.1)])
-    assert section.fields["vendor_name"].correct == 1 and section.fields["invoice_date"].correct == 0
-    assert section.calibration.share("90-100") == pytest.approx(2 / 3)
-    assert section.line_items.f1 == 1.0
-    assert "MISSES" in calibration_verdict(section)
-    scans = score("Scans", [Outcome(failed, None, "OCR is not available.", 0.01)])
-    assert scans.errors == {"OCR is not available.": 1}
-    assert scans.fields["total"].scored == 1 and scans.fields["total"].correct == 0
-    report = markdown(
-        {
-            "corpus": "documents",
-            "sections": {"text_off": section, "scans": scans, "corpus": section},
-            "einvoice_switch": False,
-            "texts": [document],
-            "seconds": 1.0,
-        }
-    )
-    assert "| vendor | 100.0% (1/1) |" in report
-    assert "| OCR is not available. | 1 |" in report
-    # 0.1 s over 2 pages against pypdf's 0.02 s (plain) and 0.04 s (layout) for the same pages.
-    assert "| 50.0 ms | 50.0 ms | 10.0 ms | **5.00×** | 20.0 ms | 2.50× |" in report
-    assert "5.00× pypdf's text extraction: MISSES the ≤ 3× target" in report
-
-
-def test_the_chart_is_a_png(tmp_path) -> None:
-    from eval.report import chart
-
-    row = {"id": "a", "fields_scorable": ["vendor_name", "total"], "vendor_name": "Northwind", "total": 1.0}
-    result = ExtractionResult(
-        extracted_fields={"vendor": "Northwind", "total_amount": "1.00"}, confidence_score=95, confidence_reasoning="."
-    )
-    document = Document(row, b"", "application/pdf", "text", 1, {"plain": 0.01, "layout": 0.02})
-    section = score("Text-layer PDFs", [Outcome(document, result, None, 0.02)])
-    path = tmp_path / "chart.png"
-    chart({"sections": {"text_off": section, "scans": section, "corpus": section}, "texts": [document]}, path)
-    assert path.read_bytes().startswith(b"\x89PNG")
+def test_a_document_knows_its_baselines_per_page() -> None:
+    document = Document({"document": "a/b.pdf"}, b"", "application/pdf", "text", 4, {"pypdf_layout": 0.2})
+    assert document.path == "a/b.pdf"
+    assert document.baseline_per_page("pypdf_layout") == pytest.approx(0.05)
+    assert document.baseline_per_page("tesseract") is None
