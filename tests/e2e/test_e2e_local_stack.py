@@ -10,6 +10,8 @@ import requests
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from tests.support import scans
+
 from .stack import Stack
 
 TIMEOUT = 30
@@ -98,3 +100,49 @@ def test_an_upload_goes_through_extraction(stack: Stack, client: requests.Sessio
             break
         time.sleep(0.5)
     assert document.get("status") in ("Needs Review", "Exception"), f"still {document.get('status')} after 30 s"
+
+
+def wait_for_review(stack: Stack, client: requests.Session, document_id: int, seconds: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    document: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        response = client.get(stack.api(f"/api/documents/{document_id}"), timeout=TIMEOUT)
+        assert response.status_code == 200, response.text
+        document = response.json()
+        if document["status"] not in ("New", "Processing"):
+            return document
+        time.sleep(0.5)
+    raise AssertionError(f"document {document_id} still {document.get('status')} after {seconds:.0f} s")
+
+
+def test_receipt_photos_and_scans_are_read_by_ocr_with_nothing_installed(
+    stack: Stack, client: requests.Session
+) -> None:
+    """OCR comes from the project's pip requirements: a photo and a scanned PDF, uploaded together, are read."""
+    contact = client.post(stack.api("/api/contacts"), json={"name": "Expenses"}, timeout=TIMEOUT).json()
+    folder = client.post(stack.api("/api/folders"), json={"name": "Receipts"}, timeout=TIMEOUT).json()
+    uploads = {
+        "receipt.jpg": (scans.jpeg(scans.receipt_page(scans.RECEIPT_LINES)), "image/jpeg"),
+        "scan.pdf": (scans.scanned_pdf(scans.invoice_page()), "application/pdf"),
+    }
+    created = {}
+    for name, (content, media_type) in uploads.items():
+        response = client.post(
+            stack.api("/api/documents/upload"),
+            files={"file": (name, content, media_type)},
+            data={"contact_id": str(contact["id"]), "folder_id": str(folder["id"])},
+            timeout=TIMEOUT,
+        )
+        assert response.status_code == 201, response.text
+        created[name] = response.json()["id"]
+
+    receipt = wait_for_review(stack, client, created["receipt.jpg"])
+    assert receipt["status"] == "Needs Review", receipt.get("error")
+    assert receipt["doc_type"] == "Receipt"
+    assert receipt["extracted_fields"]["total_amount"] == "13.75"
+    assert receipt["extracted_fields"]["vendor"] == "HARBOUR GROCERS LTD"
+
+    scan = wait_for_review(stack, client, created["scan.pdf"])
+    assert scan["status"] == "Needs Review", scan.get("error")
+    assert scan["extracted_fields"]["invoice_number"] == "LP-30917"
+    assert scan["extracted_fields"]["total_amount"] == "240.00"

@@ -16,7 +16,7 @@ from PIL import Image
 from recordengine.builtin_profiles import INVOICE_PROFILE
 from recordengine.extraction import UnreadableDocument, extract_document, images, ocr
 from recordengine.media import JPEG, PDF, PNG, TIFF
-from tests.unit.extraction import scan_fixtures as scans
+from tests.support import scans
 
 
 def test_ocr_is_installed_with_the_project() -> None:
