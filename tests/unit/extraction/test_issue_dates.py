@@ -55,3 +55,28 @@ def test_a_date_range_without_a_label_is_not_the_date_of_issue() -> None:
         ]
     )
     assert found == "2024-03-05"
+
+
+def test_a_browsers_print_header_is_not_the_date_of_issue() -> None:
+    # A web invoice printed from a browser: the moment of printing heads the page, the address ends it.
+    found = issue_date(
+        [
+            [(40, "23.06.23, 11:09"), (300, "Invoice | Planner Cloud")],
+            "",
+            "11/5/23",
+            "Invoice ID #4hrb48vz",
+            [(40, "Managers   2 @ $24.00"), (450, "$48.00")],
+            [(40, "Total"), (450, "$48.00")],
+            "Planner Cloud, 1810 York Road, Timonium, MD 21093",
+            [(40, "https://app.example.com/admin/invoices/4hrb48vz"), (500, "1/1")],
+        ]
+    )
+    # The printed-from locale writes dates day first (23.06.23), whatever the seller's address.
+    assert found == "2023-05-11"
+
+
+def test_dotted_dates_tell_a_day_first_locale() -> None:
+    found = issue_date(
+        ["Planner Cloud", "Printed 23.06.2023", "Invoice date: 04/05/2023", [(40, "Total"), (450, "$48.00")]]
+    )
+    assert found == "2023-05-04"

@@ -71,10 +71,12 @@ def _full_year(year: str) -> int:
 
 
 def infer_dayfirst(text: str) -> bool | None:
-    """Whether ambiguous slash dates in ``text`` are day-first, judging by its unambiguous ones."""
-    day_first = month_first = 0
+    """Whether ambiguous slash dates in ``text`` are day-first, judging by its unambiguous ones; failing
+    those, by its dotted dates (23.06.23), which only day-first locales print."""
+    day_first = month_first = dotted = 0
     for match in _NUMERIC.finditer(text):
         if match.group(2) != "/":
+            dotted += match.group(2) == "."
             continue
         first, second = int(match.group(1)), int(match.group(3))
         if first > 12 >= second:
@@ -83,7 +85,7 @@ def infer_dayfirst(text: str) -> bool | None:
             month_first += 1
     if day_first != month_first:
         return day_first > month_first
-    return None
+    return True if dotted else None
 
 
 def find_dates(text: str, *, dayfirst: bool = True, compact: bool = False) -> list[FoundDate]:

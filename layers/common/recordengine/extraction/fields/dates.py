@@ -152,15 +152,35 @@ def _fallback_issue_date(reader: Reader, number_line: int | None) -> Candidate[d
             if found:
                 return Candidate(found[0].value, 65, index, 3, (index, 0))
     # Otherwise the first date on the first page: letters put their date at the top, and a till prints
-    # the moment of the sale, a date with its time.
+    # the moment of the sale, a date with its time. A browser's print header is not the document's.
+    margins = _browser_print_margins(layout)
     for index, line in enumerate(layout.lines):
         if layout.page_of_line[index] > 0:
             break
+        if index in margins:
+            continue
         first = next(iter(_dates_of_issue(reader, line)), None)
         if first is not None:
             stamped = _TIME_AFTER.match(line[first.end :]) is not None
             return Candidate(first.value, 70 if stamped else 45, index, 3, (index, 0))
     return None
+
+
+# A web page printed from a browser: a header line with the moment of printing and the page's title, a
+# footer line with the page's address and the page count.
+_PRINT_HEADER = re.compile(r"^\s*\S+,?\s+\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?\s{3,}\S", re.IGNORECASE)
+_PRINT_FOOTER = re.compile(r"https?://\S+.*\s\d+\s*/\s*\d+\s*$|^\s*\d+\s*/\s*\d+\s{3,}https?://", re.IGNORECASE)
+
+
+def _browser_print_margins(layout: Layout) -> set[int]:
+    """The header and footer lines a browser adds when a web page is printed, when the page has both."""
+    written = [index for index, segments in enumerate(layout.segments) if segments]
+    if len(written) < 3:
+        return set()
+    first, last = written[0], written[-1]
+    if _PRINT_HEADER.search(layout.lines[first]) and _PRINT_FOOTER.search(layout.lines[last]):
+        return {first, last}
+    return set()
 
 
 # A till prints the moment of the sale: a date followed by its time.
