@@ -58,20 +58,20 @@ _WORD_SYMBOLS = {"Rs": "INR", "RM": "MYR"}
 CURRENCY_MARKER = re.compile(rf"(?:{_SYMBOL_ALT})|\b(?:{_CODE_ALT}|Rs\.?|RM)(?![A-Za-z])")
 _MARKER_BEFORE = re.compile(rf"(?:(?:{_SYMBOL_ALT})|\b(?:{_CODE_ALT}|Rs\.?|RM))\s?\(?\s*$")
 _MARKER_AFTER = re.compile(rf"^\s?\)?\s?(?:(?:{_SYMBOL_ALT})|(?:{_CODE_ALT})(?![A-Za-z]))")
-# Tills print the currency glued to the amount ("RM7.70", "EUR13.75"): a letter may precede a number there.
-_GLUED_MARKER = "|".join(
-    [rf"(?<=\b{code})" for code in sorted(DETECTABLE_CODES)] + [rf"(?<=\b{word})" for word in _WORD_SYMBOLS]
-)
+# Tills print the currency glued to the amount ("RM7.70", "EUR13.75"): a number may follow a letter when the
+# word it ends is a currency (checked in find_amounts; a lookbehind per currency would slow every search).
+_GLUED_MARKERS = DETECTABLE_CODES | frozenset(_WORD_SYMBOLS)
+_WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 
 _NUMBER = re.compile(
-    rf"""
-    (?:(?<![\w.,/:\-−'’])|{_GLUED_MARKER})
+    r"""
+    (?:(?<![\w.,/:\-−'’])|(?<=[A-Za-z]))
     (?P<neg>[-−–]\s?)?
     (?P<body>
-        \d{{1,3}}(?P<sep>[.,'’])\d{{3}}(?:(?P=sep)\d{{3}})*(?:[.,]\d{{1,4}})?   # grouped thousands
-      | \d{{1,3}}(?:\ \d{{3}})+,\d{{2}}                                       # French: 1 234,56
-      | \d{{1,3}}(?:\ \d{{3}})*\ [.,]\d{{2}}(?!\d)                            # OCR'd: 1 234 ,56 / 12 .50
-      | \d+(?:[.,]\d{{1,4}})?                                             # plain
+        \d{1,3}(?P<sep>[.,'’])\d{3}(?:(?P=sep)\d{3})*(?:[.,]\d{1,4})?   # grouped thousands
+      | \d{1,3}(?:\ \d{3})+,\d{2}                                       # French: 1 234,56
+      | \d{1,3}(?:\ \d{3})*\ [.,]\d{2}(?!\d)                            # OCR'd: 1 234 ,56 / 12 .50
+      | \d+(?:[.,]\d{1,4})?                                             # plain
     )
     (?P<trail>-(?![\w]))?
     (?![\w/:%]|[.,'’]\d|\s?%|[-−]\w)
@@ -126,6 +126,10 @@ def find_amounts(text: str, *, masked: list[tuple[int, int]] | None = None) -> l
     found: list[Amount] = []
     for match in _NUMBER.finditer(text):
         start, end = match.span()
+        if start and text[start - 1].isalpha():
+            glued = _WORD_BEFORE.search(text[max(0, start - 4) : start])
+            if glued is None or glued.group(0) not in _GLUED_MARKERS:
+                continue
         if masked and any(start < m_end and m_start < end for m_start, m_end in masked):
             continue
         value = _number_value(match.group("body"))

@@ -6,11 +6,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Generic, TypeVar
 
 from .amounts import Amount, find_amounts
 from .country import MONTH_FIRST, guess_country
-from .dates import find_dates, infer_dayfirst
+from .dates import FoundDate, find_dates, infer_dayfirst
 from .layout import COLUMN_SLACK, Hit, Layout
 
 V = TypeVar("V")
@@ -71,16 +72,33 @@ class Reader:
 
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
-        self.country = guess_country(layout.text)
-        inferred = infer_dayfirst(layout.text)
+        # Label searches parse the same lines again and again.
+        self._amounts: dict[str, list[Amount]] = {}
+        self._dates: dict[str, list[FoundDate]] = {}
+        # What field heuristics work out once per document (a receipt's payments, whether it is one).
+        self.memo: dict[str, object] = {}
+
+    @cached_property
+    def country(self) -> str | None:
+        return guess_country(self.layout.searchable)
+
+    @cached_property
+    def dayfirst(self) -> bool:
+        inferred = infer_dayfirst(self.layout.searchable)
         if inferred is None and self.country is not None:
             inferred = self.country not in MONTH_FIRST
         if inferred is None:
             # No unambiguous slash date and no country to go by: documents in dollars (and not euros) are
             # most often American, which write month first.
-            dollars = "$" in layout.text and "€" not in layout.text
+            dollars = "$" in self.layout.text and "€" not in self.layout.text
             inferred = not dollars
-        self.dayfirst = inferred
+        return inferred
+
+    def found_dates(self, text: str) -> list[FoundDate]:
+        found = self._dates.get(text)
+        if found is None:
+            found = self._dates[text] = find_dates(text, dayfirst=self.dayfirst)
+        return found
 
     @property
     def misreadable(self) -> bool:
@@ -88,19 +106,23 @@ class Reader:
         return self.layout.ocr
 
     def dates(self, text: str) -> list[date]:
-        return [found.value for found in find_dates(text, dayfirst=self.dayfirst)]
+        return [found.value for found in self.found_dates(text)]
 
     def leading_date(self, text: str) -> date | None:
         """A date that opens ``text`` (after words like "on" or "vom"), not one further along in a sentence."""
         opening = _DATE_OPENING.match(text)
         start = opening.end() if opening else 0
-        found = find_dates(text, dayfirst=self.dayfirst)
+        found = self.found_dates(text)
         return found[0].value if found and found[0].start <= start + 1 else None
 
     def amounts(self, text: str) -> list[Amount]:
         """The money amounts in ``text``; numbers that are part of a date are not amounts."""
-        masked = [(found.start, found.end) for found in find_dates(text, dayfirst=self.dayfirst)]
-        return [amount for amount in find_amounts(text, masked=masked) if amount.explicit]
+        found = self._amounts.get(text)
+        if found is None:
+            masked = [(date_found.start, date_found.end) for date_found in self.found_dates(text)]
+            found = [amount for amount in find_amounts(text, masked=masked) if amount.explicit]
+            self._amounts[text] = found
+        return found
 
     def search(
         self,

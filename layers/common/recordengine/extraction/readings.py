@@ -56,7 +56,7 @@ def read_layout(layout: Layout, profile: Profile) -> Reading:
     roles = extract_invoice_fields(reader)
     values = fields_for_profile(profile, reader, roles)
     line_items = extract_line_items(layout, dayfirst=reader.dayfirst) if profile.line_items else []
-    return Reading(roles, values, line_items, detect_doc_type(layout), reader)
+    return Reading(roles, values, line_items, detect_doc_type(layout, reader), reader)
 
 
 def read_scans(pages: list[Image], profile: Profile, deadline: float) -> Reading:

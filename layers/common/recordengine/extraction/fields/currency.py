@@ -41,7 +41,7 @@ def extract_currency(reader: Reader, total: Candidate[Decimal] | None) -> Candid
             if code == "USD" and dollar is not None:
                 return Candidate(dollar, 80, total.line, 2, (total.line, 0))
             return Candidate(code, 90, total.line, 1, (total.line, 0))
-    counts = Counter(currencies_in(layout.text))
+    counts = Counter(currencies_in(layout.searchable))
     if not counts:
         if reader.country in CURRENCY:
             return Candidate(CURRENCY[reader.country], _COUNTRY_ONLY_CONFIDENCE, 0, 3, (0, 0))

@@ -42,11 +42,11 @@ _TITLE_LINES = 15
 _TITLE_WORDS = 6
 
 
-def detect_doc_type(layout: Layout) -> str:
+def detect_doc_type(layout: Layout, reader: Reader | None = None) -> str:
     """The kind of document, from its title; a till receipt is a receipt whatever its title says (many are
     headed "Tax invoice", which the law of their country asks for)."""
     titled = _titled_type(layout)
-    if titled in ("Invoice", "Other") and looks_like_receipt(Reader(layout), untitled=titled == "Other"):
+    if titled in ("Invoice", "Other") and looks_like_receipt(reader or Reader(layout), untitled=titled == "Other"):
         return "Receipt"
     return titled
 

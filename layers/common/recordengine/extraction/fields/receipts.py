@@ -141,6 +141,16 @@ class Ledger:
 
 
 def read_ledger(reader: Reader) -> Ledger:
+    """The payments, change, rounding, discounts and surcharges the document prints (read once per reader)."""
+    known = reader.memo.get("ledger")
+    if isinstance(known, Ledger):
+        return known
+    ledger = _read_ledger(reader)
+    reader.memo["ledger"] = ledger
+    return ledger
+
+
+def _read_ledger(reader: Reader) -> Ledger:
     layout = reader.layout
 
     def parse(text: str) -> Decimal | None:
@@ -178,7 +188,16 @@ def looks_like_receipt(reader: Reader, *, untitled: bool = False) -> bool:
     """A till receipt rather than an invoice: it says how it was paid (cash and change, a card), or uses a
     till's words, and has none of an invoice's billing details (bill-to block, due date, bank details).
     A photo or scan with no title needs only one of a till's words."""
-    text = reader.layout.text
+    key = f"receipt untitled={untitled}"
+    known = reader.memo.get(key)
+    if isinstance(known, bool):
+        return known
+    reader.memo[key] = receipt = _looks_like_receipt(reader, untitled)
+    return receipt
+
+
+def _looks_like_receipt(reader: Reader, untitled: bool) -> bool:
+    text = reader.layout.searchable
     if _BILLING_WORDS.search(text):
         return False
     ledger = read_ledger(reader)

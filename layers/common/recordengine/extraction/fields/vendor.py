@@ -335,7 +335,7 @@ def _domain_name(layout: Layout, usable: Callable[[str], bool]) -> Candidate[str
     """The name on the page that the document's own web or e-mail address spells ("NORTHWIND UK" with
     billing@northwind.co.uk), when it is not the customer's: a seller whose block carries no label. Of several,
     the one with a legal form ("Northwind Traders Ltd" over "Northwind", with northwind.com)."""
-    domains = web_domains(layout.text)
+    domains = web_domains(layout.searchable)
     if not domains:
         return None
     found: dict[str, tuple[str, int, bool]] = {}

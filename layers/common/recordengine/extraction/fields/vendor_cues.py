@@ -118,7 +118,7 @@ def without_owner_name(candidate: Candidate[str] | None, layout: Layout) -> Cand
     if candidate is None:
         return None
     words = candidate.value.split()
-    domains = web_domains(layout.text)
+    domains = web_domains(layout.searchable)
     for count in range(1, len(words) - 1):
         trading, owner = words[:count], words[count:]
         key = "".join(_tokens(" ".join(trading)))
