@@ -35,7 +35,8 @@ _LEGAL_FORM = re.compile(
 _OWNER = re.compile(r"\b(?:owned|operated|managed|franchised)\s+by\b|\blicensee\s+of\b", re.IGNORECASE)
 # A registration number in parentheses, or labelled as one: "(867388-U)", "(CO.REG :860671-D)", "Roc: 1026984-X".
 _REGISTRATION = re.compile(
-    r"\(\s*(?:co(?:mpany)?\.?\s*(?:reg(?:istration)?\.?)?\s*(?:no\.?)?\s*[:.]?\s*)?(?=[^)]*\d{4})[\dA-Z][\dA-Z\- :]{4,}\)|"
+    r"\(\s*(?:co(?:mpany)?\.?\s*(?:reg(?:istration)?\.?)?\s*(?:no\.?)?\s*[:.]?\s*)?"
+    r"(?=[^)]*\d{4})[\dA-Z][\dA-Z\- :]{4,}\)|"
     r"\b(?:co(?:mpany)?\.?\s*reg(?:istration)?\.?\s*(?:no\.?)?|company\s+no|roc|reg\.?\s*no)\s*[:.;]?\s*\d{4,}|"
     r"\(\s*\d{5,}[\dA-Z\- ]*$",
     re.IGNORECASE,
