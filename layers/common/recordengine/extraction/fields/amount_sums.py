@@ -9,14 +9,15 @@ from decimal import Decimal
 
 from recordengine.extraction.labels import TIER_CONFIDENCE, Candidate, Reader
 
-_TOLERANCE = Decimal("0.011")
+from .reconcile import TOLERANCE
+
 # Rows of a run (net amounts per kind of goods, tax per rate) follow each other within this many lines.
 _RUN_GAP = 2
 Triple = tuple[Candidate[Decimal], Candidate[Decimal], Candidate[Decimal]]
 
 
 def _adds_up(net: Decimal, tax: Decimal, gross: Decimal, parts: int = 2) -> bool:
-    return abs(net + tax - gross) <= _TOLERANCE * max(1, parts - 1)
+    return abs(net + tax - gross) <= TOLERANCE * max(1, parts - 1)
 
 
 def net_totals(totals: list[Candidate[Decimal]], taxes: list[Candidate[Decimal]]) -> list[Candidate[Decimal]]:

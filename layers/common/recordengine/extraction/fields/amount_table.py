@@ -17,6 +17,8 @@ from recordengine.extraction.amounts import ISO_4217, Amount
 from recordengine.extraction.labels import TIER_CONFIDENCE, Candidate, Reader
 from recordengine.extraction.layout import COLUMN_SLACK, Hit
 
+from .reconcile import TOLERANCE
+
 NET, TAX, GROSS, RATE = "net", "tax", "gross", "rate"
 # How many lines under its heading a totals table may run (rules and blank lines aside).
 MAX_TABLE_LINES = 8
@@ -62,7 +64,6 @@ _ROLE_WORD = re.compile(r"net|tax|vat|tva|mwst|ust|btw|iva|steuer|brutto|gross|t
 # Cells of a heading row are often only two spaces apart ("MwSt-Betrag  MwSt-%").
 _CELL = re.compile(r"\S+(?: \S+)*")
 _SUM_ROW = re.compile(r"^\s*(?:total[es]?|totaal|summe|gesamt|sum|somme|σ)\b", re.IGNORECASE)
-_TOLERANCE = Decimal("0.011")
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,7 @@ def _column_figure(figures: list[tuple[Decimal, int]], start: int) -> Candidate[
     values = [value for value, _ in figures]
     last, line = figures[-1]
     earlier = values[:-1]
-    if not earlier or abs(sum(earlier) - last) <= _TOLERANCE * len(figures) or all(v == last for v in earlier):
+    if not earlier or abs(sum(earlier) - last) <= TOLERANCE * len(figures) or all(v == last for v in earlier):
         return Candidate(last, TIER_CONFIDENCE[1], line, 1, (line, start))
     return Candidate(sum(values, Decimal(0)), TIER_CONFIDENCE[2], line, 2, (line, start))
 
@@ -232,7 +233,7 @@ def _plausible(columns: list[Column], placed: dict[int, Amount]) -> bool:
     if any(role in figures and abs(figures[role]) < tax for role in (NET, GROSS)):
         return False
     if len(figures) == 3:
-        return abs(figures[NET] + figures[TAX] - figures[GROSS]) <= _TOLERANCE
+        return abs(figures[NET] + figures[TAX] - figures[GROSS]) <= TOLERANCE
     return True
 
 
@@ -244,7 +245,7 @@ def _read_total_row(reader: Reader, index: int, found: TotalsTable) -> None:
     """ "Total  1.000,00  190,00  1.190,00": net, tax and gross when the first two add up to the third."""
     amounts = reader.amounts(reader.layout.lines[index])
     for net, tax, gross in _triples(amounts):
-        if tax.value != 0 and abs(net.value + tax.value - gross.value) <= _TOLERANCE:
+        if tax.value != 0 and abs(net.value + tax.value - gross.value) <= TOLERANCE:
             for role, amount in ((NET, net), (TAX, tax), (GROSS, gross)):
                 found.add(role, Candidate(amount.value, TIER_CONFIDENCE[1], index, 1, (index, amount.start)))
             found.regions.append(({index}, 0, len(reader.layout.lines[index])))
