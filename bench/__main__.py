@@ -44,8 +44,11 @@ def main(argv: list[str]) -> int:
         print(f"usage: python -m bench [{'|'.join(SECTIONS)} ...]; unknown: {', '.join(unknown)}", file=sys.stderr)
         return 2
     started = time.monotonic()
-    print(f"RecordEngine bench: {', '.join(chosen)} | Python {platform.python_version()} | "
-          f"{os.cpu_count()} cores | ratios to references measured in this run", flush=True)
+    print(
+        f"RecordEngine bench: {', '.join(chosen)} | Python {platform.python_version()} | "
+        f"{os.cpu_count()} cores | ratios to references measured in this run",
+        flush=True,
+    )
     failed = False
     for name in chosen:
         try:

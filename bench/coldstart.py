@@ -42,8 +42,9 @@ class Target:
 
 
 @dataclass
-class Samples:
-    target: Target
+class Runs:
+    """A target's samples: one dict of figures per fresh process."""
+
     runs: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
 
@@ -53,7 +54,13 @@ class Samples:
     def spread(self, key: str) -> float:
         """(max - min) / median, in percent: how noisy this target's samples were."""
         values = [float(run[key]) for run in self.runs]
-        return (max(values) - min(values)) / statistics.median(values) * 100
+        middle = statistics.median(values)
+        return (max(values) - min(values)) / middle * 100 if middle else 0.0
+
+
+@dataclass
+class Samples(Runs):
+    target: Target = field(kw_only=True)
 
 
 def targets() -> list[Target]:
@@ -62,8 +69,9 @@ def targets() -> list[Target]:
     Events without path parameters come first: they need no rows beyond what the seed creates (contact 1,
     folder 1, document 1), whereas e.g. a rule's or a webhook's own id would name nothing.
     """
-    found = [Target(REFERENCE, "reference_handler", BENCH_DIR / "reference_handler.py", (str(BENCH_DIR),),
-                    REFERENCE_EVENT)]
+    found = [
+        Target(REFERENCE, "reference_handler", BENCH_DIR / "reference_handler.py", (str(BENCH_DIR),), REFERENCE_EVENT)
+    ]
     for code_uri in api_functions(load_template()).values():
         code_dir = ROOT / code_uri
         name = code_dir.name
@@ -96,7 +104,12 @@ def _run_worker(args: list[str], env: dict[str, str]) -> subprocess.CompletedPro
     try:
         return subprocess.run(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "bench.coldstart_worker", *args],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=WORKER_TIMEOUT_SECONDS, check=False,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=WORKER_TIMEOUT_SECONDS,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         raise RuntimeError(f"a worker process ran over {WORKER_TIMEOUT_SECONDS} s") from None
@@ -124,17 +137,21 @@ class Runner:
     def warm(self, found: list[Target]) -> dict[str, str]:
         """One untimed process that imports and invokes every target; the targets that did not answer 2xx."""
         config = self.workdir / "warm-config.json"
-        config.write_text(json.dumps({
-            "spec": self.spec.to_json(),
-            "seed_path": str(self.seed_path),
-            "sys_path": [str(LAYER_DIR)],
-            "targets": [{"name": t.name, "path": str(t.path), "event_path": str(t.event)} for t in found],
-        }))
+        config.write_text(
+            json.dumps(
+                {
+                    "spec": self.spec.to_json(),
+                    "seed_path": str(self.seed_path),
+                    "sys_path": [str(LAYER_DIR)],
+                    "targets": [{"name": t.name, "path": str(t.path), "event_path": str(t.event)} for t in found],
+                }
+            )
+        )
         process = _run_worker(["--warm", str(config)], self.env)
         lines = [line for line in process.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
         if process.returncode != 0 or not lines:
             raise RuntimeError(f"the warm-up run failed: {_failure(process)}")
-        statuses: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX):])
+        statuses: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX) :])
         return {
             name: f"status {status} in the warm-up run"
             for name, status in statuses.items()
@@ -145,18 +162,22 @@ class Runner:
         """One fresh process; raises RuntimeError unless the handler answered 2xx."""
         config = self.workdir / f"config-{target.name}.json"
         if not config.exists():
-            config.write_text(json.dumps({
-                "spec": self.spec.to_json(),
-                "seed_path": str(self.seed_path),
-                "event_path": str(target.event),
-                "module": target.module,
-                "sys_path": list(target.sys_path),
-            }))
+            config.write_text(
+                json.dumps(
+                    {
+                        "spec": self.spec.to_json(),
+                        "seed_path": str(self.seed_path),
+                        "event_path": str(target.event),
+                        "module": target.module,
+                        "sys_path": list(target.sys_path),
+                    }
+                )
+            )
         process = _run_worker([str(config)], self.env)
         lines = [line for line in process.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
         if process.returncode != 0 or not lines:
             raise RuntimeError(_failure(process))
-        result: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX):])
+        result: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX) :])
         status = result.get("status")
         if not isinstance(status, int) or not 200 <= status < 300:
             raise RuntimeError(f"status {status}: {result.get('body')}")
@@ -182,7 +203,7 @@ def measure(samples: int) -> Measurement:
     with tempfile.TemporaryDirectory(prefix="bench-coldstart-") as tmp:
         runner = Runner(Path(tmp), stack_spec())
         runner.seed(sorted({token for t in found if (token := event_token(t.event))}))
-        results = [Samples(target) for target in found]
+        results = [Samples(target=target) for target in found]
         # Untimed: writes the .pyc every later process reads (and checks each target answers 2xx).
         failures = runner.warm(found)
         for result in results:

@@ -183,8 +183,10 @@ def main(argv: list[str]) -> int:
         with open(argv[0], encoding="utf-8") as config_file:
             result = measure(json.load(config_file))
     else:
-        print("usage: python -m bench.coldstart_worker CONFIG.json | --warm CONFIG.json | --seed CONFIG.json OUT.json",
-              file=sys.stderr)
+        print(
+            "usage: python -m bench.coldstart_worker CONFIG.json | --warm CONFIG.json | --seed CONFIG.json OUT.json",
+            file=sys.stderr,
+        )
         return 2
     sys.stdout.write(RESULT_PREFIX + json.dumps(result) + "\n")
     sys.stdout.flush()

@@ -24,7 +24,6 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
-import statistics
 import subprocess
 import tempfile
 import time
@@ -32,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .coldstart import Runs
 from .coldstart_worker import RESULT_PREFIX
 from .layers import build_with_makefile, child_env, failure_tail, find_python312
 from .stack import AWS_ENV, AWS_ENV_DROPPED, ROOT, load_template, stack_spec
@@ -84,19 +84,10 @@ def make_receipt(path: Path, width: int = 420, font_size: int = 22) -> str:
 
 
 @dataclass
-class Target:
-    name: str
-    kind: str  # "reference" or "function"
-    sys_path: list[str]
-    runs: list[dict[str, Any]] = field(default_factory=list)
-    error: str | None = None
-
-    def median(self, key: str) -> float:
-        return float(statistics.median(float(run[key]) for run in self.runs))
-
-    def spread(self, key: str) -> float:
-        values = [float(run[key]) for run in self.runs]
-        return (max(values) - min(values)) / statistics.median(values) * 100 if statistics.median(values) else 0.0
+class Target(Runs):
+    name: str = field(kw_only=True)
+    kind: str = field(kw_only=True)  # "reference" or "function"
+    sys_path: list[str] = field(kw_only=True)
 
 
 class Runner:
@@ -104,11 +95,26 @@ class Runner:
         self.python, self.image, self.tessdata, self.env = python, image, tessdata, env
 
     def run(self, target: Target) -> dict[str, Any]:
-        command = [str(self.python), "-B", "-s", "-m", "bench.extraction_worker", target.kind, str(self.image),
-                   MEDIA_TYPE, str(self.tessdata), os.pathsep.join(target.sys_path)]
+        command = [
+            str(self.python),
+            "-B",
+            "-s",
+            "-m",
+            "bench.extraction_worker",
+            target.kind,
+            str(self.image),
+            MEDIA_TYPE,
+            str(self.tessdata),
+            os.pathsep.join(target.sys_path),
+        ]
         try:
             process = subprocess.run(  # noqa: S603 - CPython 3.12 running our own worker module
-                command, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=WORKER_TIMEOUT_SECONDS,
+                command,
+                cwd=ROOT,
+                env=self.env,
+                capture_output=True,
+                text=True,
+                timeout=WORKER_TIMEOUT_SECONDS,
                 check=False,
             )
         except subprocess.TimeoutExpired:
@@ -116,7 +122,7 @@ class Runner:
         lines = [line for line in process.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
         if process.returncode != 0 or not lines:
             raise RuntimeError(f"exit {process.returncode}: {failure_tail(process)}")
-        result: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX):])
+        result: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX) :])
         return result
 
 
@@ -146,14 +152,30 @@ def _install_runtime(python: Path, target: Path) -> tuple[Path | None, str]:
     except importlib.metadata.PackageNotFoundError:
         requirement = "boto3"
     commands = [
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--root-user-action=ignore",
-         "--no-compile", "--target", str(target), requirement],
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--root-user-action=ignore",
+            "--no-compile",
+            "--target",
+            str(target),
+            requirement,
+        ],
         [str(python), "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", str(target)],
     ]
     for command in commands:
         try:
             process = subprocess.run(  # noqa: S603 - pip and compileall of CPython 3.12
-                command, capture_output=True, text=True, timeout=PIP_TIMEOUT_SECONDS, check=False, env=child_env(),
+                command,
+                capture_output=True,
+                text=True,
+                timeout=PIP_TIMEOUT_SECONDS,
+                check=False,
+                env=child_env(),
             )
         except subprocess.TimeoutExpired:
             return None, f"installing {requirement} took over {PIP_TIMEOUT_SECONDS} s"
@@ -189,7 +211,10 @@ def report(samples: int) -> list[str]:
         return [*_header(samples, "3.12"), "   skipped: no CPython 3.12 (PYTHON312_BIN_DIR, pyenv or python3.12)"]
     version = subprocess.run(  # noqa: S603 - the interpreter found above
         [str(python), "-c", "import platform; print(platform.python_version(), platform.machine())"],
-        capture_output=True, text=True, timeout=30, check=False,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
     ).stdout.split()
     lines = _header(samples, version[0] if version else "3.12")
     with tempfile.TemporaryDirectory(prefix="bench-extraction-") as tmp:
@@ -208,8 +233,12 @@ def report(samples: int) -> list[str]:
         tessdata = extraction / "share" / "tessdata"
         code_dir = ROOT / "functions" / "extract_document"
         targets = [
-            Target("(reference) tesserocr", "reference", [str(extraction)]),
-            Target("extract_document", "function", [str(code_dir), str(common), str(extraction), str(runtime)]),
+            Target(name="(reference) tesserocr", kind="reference", sys_path=[str(extraction)]),
+            Target(
+                name="extract_document",
+                kind="function",
+                sys_path=[str(code_dir), str(common), str(extraction), str(runtime)],
+            ),
         ]
         runner = Runner(python, image, tessdata, _function_env(child_env()))
         for target in targets:  # untimed: checks each target runs, and warms the file cache
@@ -229,7 +258,7 @@ def report(samples: int) -> list[str]:
         f"   layers built for {machine} by layers/*/Makefile (PIP_LAMBDA_FLAGS emptied), precompiled as for Lambda;",
         f"   {boto3_requirement} beside them (the Lambda runtime's). First document: a receipt PNG drawn by the bench"
         f" ({drawn}).",
-        "   reference = import tesserocr + PIL, PyTessBaseAPI(path=<layer>/share/tessdata, lang=\"eng\"), SetImage +"
+        '   reference = import tesserocr + PIL, PyTessBaseAPI(path=<layer>/share/tessdata, lang="eng"), SetImage +'
         " GetUTF8Text on the same image",
         f"   {'target':<24}{'import':>8}{'document':>10}{'total':>8}{'wall':>8}{'spread':>8}{'ratio':>7}",
     ]

@@ -90,8 +90,13 @@ def main(argv: list[str]) -> int:
         print(USAGE, file=sys.stderr)
         return 2
     target, image_path, media_type, tessdata, sys_path = argv
-    config = {"target": target, "image_path": image_path, "media_type": media_type, "tessdata": tessdata,
-              "sys_path": [entry for entry in sys_path.split(os.pathsep) if entry]}
+    config = {
+        "target": target,
+        "image_path": image_path,
+        "media_type": media_type,
+        "tessdata": tessdata,
+        "sys_path": [entry for entry in sys_path.split(os.pathsep) if entry],
+    }
     result = measure(config)
     import json
 

@@ -19,8 +19,16 @@ from .stack import ROOT
 LAYER_SOURCES = {"CommonLayer": ROOT / "layers" / "common", "ExtractionLayer": ROOT / "layers" / "extraction"}
 BUILD_TIMEOUT_SECONDS = 900
 # Variables that would change what a child python imports or where it writes .pyc.
-PYTHON_ENV_DROPPED = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONPYCACHEPREFIX", "PYTHONDONTWRITEBYTECODE",
-                      "PYTHONPROFILEIMPORTTIME", "PYTHONNOUSERSITE", "PYTHONSAFEPATH")
+PYTHON_ENV_DROPPED = (
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "PYTHONSTARTUP",
+    "PYTHONPYCACHEPREFIX",
+    "PYTHONDONTWRITEBYTECODE",
+    "PYTHONPROFILEIMPORTTIME",
+    "PYTHONNOUSERSITE",
+    "PYTHONSAFEPATH",
+)
 
 
 def child_env() -> dict[str, str]:
@@ -41,7 +49,9 @@ def _is_python312(path: Path) -> bool:
     try:
         process = subprocess.run(  # noqa: S603 - a python interpreter, asked its version
             [str(path), "-c", "import sys; sys.exit(sys.version_info[:2] != (3, 12))"],
-            capture_output=True, timeout=30, check=False,
+            capture_output=True,
+            timeout=30,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return False
@@ -86,15 +96,27 @@ def build_with_makefile(
     make = shutil.which("make")
     if make is None:
         return None, "make is not on PATH"
-    command = [make, "--no-print-directory", "-C", str(LAYER_SOURCES[logical_id]), f"build-{logical_id}",
-               f"ARTIFACTS_DIR={artifacts_dir}", f"LAYER_PYTHON={python}"]
+    command = [
+        make,
+        "--no-print-directory",
+        "-C",
+        str(LAYER_SOURCES[logical_id]),
+        f"build-{logical_id}",
+        f"ARTIFACTS_DIR={artifacts_dir}",
+        f"LAYER_PYTHON={python}",
+    ]
     if requirements is not None:
         command.append(f"REQUIREMENTS={requirements}")
     if not for_lambda:
         command.append("PIP_LAMBDA_FLAGS=")
     try:
         process = subprocess.run(  # noqa: S603 - the layer's own Makefile
-            command, capture_output=True, text=True, timeout=BUILD_TIMEOUT_SECONDS, check=False, env=child_env(),
+            command,
+            capture_output=True,
+            text=True,
+            timeout=BUILD_TIMEOUT_SECONDS,
+            check=False,
+            env=child_env(),
         )
     except subprocess.TimeoutExpired:
         return None, f"make build-{logical_id} took over {BUILD_TIMEOUT_SECONDS} s"

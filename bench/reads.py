@@ -41,8 +41,11 @@ class Query:
 
 QUERIES = (
     Query("contact_id=1 & status=New", {"contact_id": 1, "status": "New"}, fixed_matches=True),
-    Query("folder_id=1 & created 2025-06-01..30",
-          {"folder_id": 1, "created_from": "2025-06-01", "created_to": "2025-06-30"}, fixed_matches=True),
+    Query(
+        "folder_id=1 & created 2025-06-01..30",
+        {"folder_id": 1, "created_from": "2025-06-01", "created_to": "2025-06-30"},
+        fixed_matches=True,
+    ),
     Query("status=New (no other filter)", {"status": "New"}, fixed_matches=False),
 )
 
@@ -99,14 +102,16 @@ def documents(count: int, statuses: list[str]) -> tuple[list[dict[str, Any]], se
             if folder == 1 and WINDOW_START <= created < window_end:
                 created += timedelta(days=61)
             other += 1
-        records.append({
-            "id": document_id,
-            "filename": f"document-{document_id}.pdf",
-            "status": status,
-            "contact_id": contact,
-            "folder_id": folder,
-            "created_at": _timestamp(created),
-        })
+        records.append(
+            {
+                "id": document_id,
+                "filename": f"document-{document_id}.pdf",
+                "status": status,
+                "contact_id": contact,
+                "folder_id": folder,
+                "created_at": _timestamp(created),
+            }
+        )
     return records, target_ids
 
 

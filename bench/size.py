@@ -139,7 +139,11 @@ def build_layers(workdir: Path) -> tuple[Path | None, str]:
     try:
         process = subprocess.run(  # noqa: S603 - the project's own build script
             [bash, str(BUILD_SCRIPT), "--build-dir", str(build_dir), "--cache-dir", str(workdir / "cache")],
-            cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT_SECONDS, check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=BUILD_TIMEOUT_SECONDS,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         return None, f"sam build took over {BUILD_TIMEOUT_SECONDS} s"
@@ -151,11 +155,27 @@ def build_layers(workdir: Path) -> tuple[Path | None, str]:
 def install_reference(workdir: Path) -> tuple[Path | None, str]:
     target = workdir / "powertools"
     requirement = powertools_requirement()
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
-               *PIP_PLATFORM_FLAGS, "--target", str(target), requirement]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-deps",
+        *PIP_PLATFORM_FLAGS,
+        "--target",
+        str(target),
+        requirement,
+    ]
     try:
         process = subprocess.run(  # noqa: S603 - pip of this interpreter
-            command, capture_output=True, text=True, timeout=PIP_TIMEOUT_SECONDS, check=False, env=child_env(),
+            command,
+            capture_output=True,
+            text=True,
+            timeout=PIP_TIMEOUT_SECONDS,
+            check=False,
+            env=child_env(),
         )
     except subprocess.TimeoutExpired:
         return None, f"pip install {requirement} took over {PIP_TIMEOUT_SECONDS} s"
@@ -204,9 +224,13 @@ def _common_report(layer: Path, source: str, workdir: Path, extraction: Path | N
             ocr.append("share/tessdata")
         shared = sorted(names & top_level_names(extraction / "python")) if extraction is not None else []
         lines.append(
-            "   OCR in the Common layer: " + (", ".join(ocr) if ocr else "none")
-            + ("; packages also in the ExtractionLayer: " + (", ".join(shared) if shared else "none")
-               if extraction is not None else "")
+            "   OCR in the Common layer: "
+            + (", ".join(ocr) if ocr else "none")
+            + (
+                "; packages also in the ExtractionLayer: " + (", ".join(shared) if shared else "none")
+                if extraction is not None
+                else ""
+            )
         )
     reference, why = install_reference(workdir)
     if reference is None:
@@ -219,10 +243,13 @@ def _common_report(layer: Path, source: str, workdir: Path, extraction: Path | N
     ]
 
 
-def _extraction_report(layer: Path | None, why: str, source: str, workdir: Path, common: Path | None,
-                       function: Path | None) -> list[str]:
-    lines = ["== Package size: ExtractionLayer (OCR, the extraction function only) vs the bare OCR library "
-             "(arm64, CPython 3.12)"]
+def _extraction_report(
+    layer: Path | None, why: str, source: str, workdir: Path, common: Path | None, function: Path | None
+) -> list[str]:
+    lines = [
+        "== Package size: ExtractionLayer (OCR, the extraction function only) vs the bare OCR library "
+        "(arm64, CPython 3.12)"
+    ]
     if layer is None:
         return [*lines, f"   skipped: {why}"]
     unzipped, zipped = tree_size(layer), zipped_size(layer, workdir)
@@ -235,8 +262,10 @@ def _extraction_report(layer: Path | None, why: str, source: str, workdir: Path,
     ]
     if common is not None and function is not None:
         total = unzipped + tree_size(common) + tree_size(function)
-        lines.append(f"   extraction function, code + CommonLayer + ExtractionLayer: {_mb(total)} unzipped "
-                     f"({total / LAMBDA_UNZIPPED_LIMIT:.0%} of Lambda's 250 MB)")
+        lines.append(
+            f"   extraction function, code + CommonLayer + ExtractionLayer: {_mb(total)} unzipped "
+            f"({total / LAMBDA_UNZIPPED_LIMIT:.0%} of Lambda's 250 MB)"
+        )
     reference, why = build_ocr_reference(workdir)
     if reference is None:
         return [*lines, f"   reference skipped: {why}"]

@@ -136,8 +136,14 @@ class _Resolver:
 
 def _create_table_kwargs(name: str, properties: dict[str, Any]) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"TableName": name}
-    for key in ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes",
-                "BillingMode", "ProvisionedThroughput"):
+    for key in (
+        "AttributeDefinitions",
+        "KeySchema",
+        "GlobalSecondaryIndexes",
+        "LocalSecondaryIndexes",
+        "BillingMode",
+        "ProvisionedThroughput",
+    ):
         if key in properties:
             kwargs[key] = properties[key]
     if "StreamSpecification" in properties:
@@ -187,8 +193,7 @@ def create_resources(spec: StackSpec, dynamodb: DynamoDBClient, s3: S3Client, on
             continue
         dynamodb.create_table(**kwargs)
         if logical_id in spec.ttl:
-            dynamodb.update_time_to_live(TableName=kwargs["TableName"],
-                                         TimeToLiveSpecification=spec.ttl[logical_id])  # type: ignore[arg-type]
+            dynamodb.update_time_to_live(TableName=kwargs["TableName"], TimeToLiveSpecification=spec.ttl[logical_id])  # type: ignore[arg-type]
     for logical_id, name in spec.buckets.items():
         if only and logical_id not in only:
             continue
