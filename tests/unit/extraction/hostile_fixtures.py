@@ -131,3 +131,17 @@ def attachment_tree_loop() -> bytes:
             stream(b"<Invoice/>"),
         ]
     )
+
+
+def text_operator_flood(operators: int = 200_000) -> bytes:
+    """One page whose small compressed content stream draws ``operators`` pieces of text: kilobytes on disk,
+    minutes of layout work for a reader that lays every piece out."""
+    body = b"BT /F1 9 Tf 40 800 Td " + b"(ab) Tj 3 -0.01 Td " * operators + b"ET"
+    data = zlib.compress(body, 9)
+    font = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
+    return raw_pdf(_one_page(stream(data, b"/Filter /FlateDecode"), font))
+
+
+def with_trailing_bytes(content: bytes, junk: bytes = b"\n%" + b"x" * 4096 + b"\n") -> bytes:
+    """A complete PDF followed by bytes after its %%EOF, as some mail and upload tools leave them."""
+    return content + junk

@@ -159,3 +159,19 @@ def test_an_attachment_tree_that_contains_itself_is_skipped() -> None:
     result = extract_document(hostile.attachment_tree_loop(), PDF, INVOICE_PROFILE, einvoice=True)
     assert time.monotonic() - started < SECONDS
     assert result.extracted_fields["invoice_number"] == "12345"
+
+
+def test_a_page_drawing_hundreds_of_thousands_of_text_pieces_is_refused_quickly() -> None:
+    # 10 KB on disk, 200,000 pieces of text on one page: laid out, minutes of CPU and hundreds of megabytes.
+    assert reason_within_bounds(hostile.text_operator_flood()) == text.TOO_BUSY
+
+
+def test_bytes_after_the_end_of_a_pdf_do_not_make_it_unreadable() -> None:
+    result = extract_document(hostile.with_trailing_bytes(make_pdf(ENGLISH_INVOICE)), PDF, INVOICE_PROFILE)
+    assert result.extracted_fields["invoice_number"] == "BW-2024-0193"
+
+
+def test_an_update_cut_off_after_an_earlier_end_is_still_truncated() -> None:
+    content = make_pdf(ENGLISH_INVOICE)
+    cut_update = content + b"\n12 0 obj\n<< /Type /Page /Contents 13 0 R >>\nendobj\n13 0 obj\n<< /Length 900"
+    assert reason_within_bounds(cut_update) == text.NOT_A_PDF

@@ -47,7 +47,15 @@ PDF_LIMITS: dict[str, Any] = {
     "xform_maximum_invocations_per_extraction": 500,
 }
 
+# An invoice page draws hundreds to a few thousand pieces of text; laying out 200,000 takes minutes and
+# hundreds of megabytes.
+MAX_TEXT_SHOWS_PER_PAGE = 20_000
+
 NOT_A_PDF = "The file is not a valid PDF (truncated or corrupt)."
+TOO_BUSY = (
+    f"A page of the PDF draws more than {MAX_TEXT_SHOWS_PER_PAGE:,} pieces of text, far beyond any document's, "
+    "and is not read."
+)
 ENCRYPTED = "The PDF is encrypted and cannot be read."
 TOO_LARGE = (
     "The PDF exceeds the reading limits (a part expands beyond "
@@ -96,9 +104,18 @@ def has_usable_text(pages: list[str]) -> bool:
 
 
 def _looks_truncated(content: bytes) -> bool:
-    # Every complete PDF ends with %%EOF (incremental updates append another one); pypdf's lenient
-    # parser would otherwise rebuild a partial file and silently return half a document.
-    return b"%%EOF" not in content.rstrip(b"\x00\r\n\t\f ")[-1024:]
+    """Whether the file stops short of its end. Every complete PDF ends with %%EOF (incremental updates append
+    another one); pypdf's lenient parser would otherwise rebuild a partial file and silently return half a
+    document. Bytes some tools leave after the %%EOF (padding, a mail footer) are no truncation, unless they
+    hold the objects of an update that was cut off."""
+    end = content.rfind(b"%%EOF")
+    if end < 0:
+        return True
+    after = content[end + len(b"%%EOF") :]
+    return any(keyword in after for keyword in _PDF_STRUCTURE)
+
+
+_PDF_STRUCTURE = (b" obj", b"endobj", b"xref", b"trailer", b"startxref")
 
 
 @dataclass
@@ -174,7 +191,7 @@ def _read_pdf(content: bytes, einvoice: bool) -> PdfContent:
     deadline = time.monotonic() + TIME_BUDGET_SECONDS
     pages: list[str] = []
     total = 0
-    failures = 0
+    failures = busy = 0
     over_limit = False
     for index in range(min(page_count, MAX_PAGES)):
         if pages and time.monotonic() > deadline:
@@ -183,6 +200,14 @@ def _read_pdf(content: bytes, einvoice: bool) -> PdfContent:
             page = reader.pages[index]
         except Exception as exc:
             over_limit = over_limit or _is_limit(exc)
+            failures += 1
+            continue
+        crowded = _too_busy(page)
+        if crowded is True:
+            busy += 1
+            continue
+        if crowded is False:
+            over_limit = True
             failures += 1
             continue
         text, limited = _page_text(page)
@@ -195,6 +220,9 @@ def _read_pdf(content: bytes, einvoice: bool) -> PdfContent:
         pages.append(text)
         if total >= MAX_CHARS:
             break
+    if embedded is None and busy and not has_usable_text(pages):
+        # A page refused as too busy is not read by OCR either: rendering it is the same work.
+        raise UnreadableDocument(TOO_BUSY)
     if embedded is None and not any(page.strip() for page in pages):
         if over_limit:
             raise UnreadableDocument(TOO_LARGE)
@@ -241,6 +269,36 @@ def _decrypt(reader: PdfReader) -> None:
         raise UnreadableDocument(ENCRYPTED) from exc
     if result == PasswordType.NOT_DECRYPTED:
         raise UnreadableDocument(ENCRYPTED)
+
+
+def _too_busy(page: PageObject) -> bool | None:
+    """Whether the page draws more pieces of text than a document has (its own and its forms', counted in the
+    decoded content streams before anything is laid out): laying out each piece costs time and memory. False
+    when decoding the page hit a resource limit (a decompression bomb); None when the page may be read."""
+    from pypdf.generic import DictionaryObject, StreamObject
+
+    try:
+        contents = page.get_contents()
+        data = contents.get_data() if contents is not None else b""
+        shows = _text_shows(data)
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else None
+        forms = resources.get("/XObject") if isinstance(resources, DictionaryObject) else None
+        forms = forms.get_object() if forms is not None else None
+        busiest_form = 0
+        if isinstance(forms, DictionaryObject):
+            for reference in list(forms.values())[:50]:
+                form = reference.get_object()
+                if isinstance(form, StreamObject) and form.get("/Subtype") == "/Form":
+                    busiest_form = max(busiest_form, _text_shows(form.get_data()))
+        # A form is drawn each time the page says "Do": count it as often as the page draws forms.
+        return True if shows + data.count(b" Do") * busiest_form > MAX_TEXT_SHOWS_PER_PAGE else None
+    except Exception as exc:  # a broken page is reported by the reading that follows
+        return False if _is_limit(exc) else None
+
+
+def _text_shows(data: bytes) -> int:
+    return data.count(b"Tj") + data.count(b"TJ") + data.count(b"'") + data.count(b'"')
 
 
 def _page_text(page: PageObject) -> tuple[str | None, bool]:
