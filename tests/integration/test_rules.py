@@ -314,7 +314,7 @@ def test_a_rule_setting_export_writes_export_in_the_concluding_write(stack, cont
     assert doc["status"] == "Export" and doc["notes"] == "sent"
     # The claim (-> Processing), then one write from Processing straight to Export.
     assert [status for _, status in writes] == ["Processing", "Export"]
-    assert writes[-1][0] == "#status = :processing"
+    assert "#status = :processing" in writes[-1][0], "concluded only from the run's own Processing"
 
 
 def test_a_failing_rule_is_skipped_and_never_leaves_the_document_processing(stack, contact, folder, monkeypatch):

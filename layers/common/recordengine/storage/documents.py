@@ -19,6 +19,10 @@ from .dynamo import from_item, serialize, to_item
 from .table import Page, Table
 
 _STATUS_WRITE_ATTEMPTS = 3
+# The statuses the pipeline itself moves a document through; any other was set by a person (or a rule).
+_PIPELINE_STATUSES = frozenset({Status.NEW.value, Status.PROCESSING.value})
+# A document's extraction run is under way (the claim's lease decides when another run may take it over).
+_CLAIMED = "claimed"
 
 
 @dataclass(frozen=True)
@@ -227,42 +231,69 @@ class DocumentStore:
         raise StorageUnavailable(f"Document {document_id} kept changing; retry the request.")
 
     def claim_extraction(self, document_id: int, s3_key: str, lease_seconds: int) -> ExtractionClaim | None:
-        """Moves a document to Processing for one extraction run, or None when another run owns it.
+        """Claims a document for one extraction run, or None when another run owns it.
 
         A claim is taken once per document: a repeated S3 event finds it taken and does nothing. A claim
-        older than the lease belongs to a run that died (a timeout), so S3's retry may take it over.
+        older than the lease belongs to a run that died (a timeout), so S3's retry may take it over. A
+        document still `New` moves to `Processing`; one whose status a reviewer already set (before the file
+        arrived, or racing the event) keeps it: the run stores its fields and leaves the decision alone.
         """
-        current = self.get(document_id)
-        if current is None:
-            return None
-        now = now_timestamp()
-        expired_before = format_timestamp(utc_now() - timedelta(seconds=lease_seconds))
-        values = {
-            **self._status_values(current, Status.PROCESSING, now),
-            "extraction_claimed_at": now,
-            "extraction_attempts": int(current.get("extraction_attempts") or 0) + 1,
-        }
-        updated = self._update(
-            document_id,
-            values,
-            condition=(
-                "s3_key = :key AND (attribute_not_exists(extraction_claimed_at) OR "
-                "(#status = :processing AND extraction_claimed_at < :expired))"
-            ),
-            condition_values={":processing": Status.PROCESSING.value, ":expired": expired_before, ":key": s3_key},
-        )
-        if updated is None:
-            return None
-        return ExtractionClaim(document=updated, attempt=int(updated["extraction_attempts"]))
+        for _ in range(_STATUS_WRITE_ATTEMPTS):
+            current = self.get(document_id)
+            if current is None:
+                return None
+            now = now_timestamp()
+            expired_before = format_timestamp(utc_now() - timedelta(seconds=lease_seconds))
+            values: dict[str, Any] = {
+                "extraction_claimed_at": now,
+                "extraction_state": _CLAIMED,
+                "extraction_attempts": int(current.get("extraction_attempts") or 0) + 1,
+            }
+            status = current.get("status")
+            if status in _PIPELINE_STATUSES:
+                values.update(self._status_values(current, Status.PROCESSING, now))
+            claimable = (
+                "s3_key = :key AND (attribute_not_exists(extraction_claimed_at) OR ((extraction_state = :claimed"
+                " OR #status = :processing) AND extraction_claimed_at < :expired))"
+            )
+            updated = self._update(
+                document_id,
+                values,
+                # The status read decides whether the run moves it: it must still be the one read.
+                condition=f"{claimable} AND #status = :read_status AND folder_id = :folder",
+                condition_values={
+                    ":processing": Status.PROCESSING.value,
+                    ":claimed": _CLAIMED,
+                    ":expired": expired_before,
+                    ":key": s3_key,
+                    ":read_status": status,
+                    ":folder": current["folder_id"],
+                },
+            )
+            if updated is not None:
+                return ExtractionClaim(document=updated, attempt=int(updated["extraction_attempts"]))
+            if not self._claimable(self.get(document_id), s3_key, expired_before):
+                return None
+        raise StorageUnavailable(f"Document {document_id} kept changing while its extraction was claimed.")
+
+    @staticmethod
+    def _claimable(document: dict[str, Any] | None, s3_key: str, expired_before: str) -> bool:
+        if document is None or document.get("s3_key") != s3_key:
+            return False
+        claimed_at = document.get("extraction_claimed_at")
+        if claimed_at is None:
+            return True
+        in_progress = document.get("extraction_state") == _CLAIMED or document.get("status") == Status.PROCESSING
+        return in_progress and str(claimed_at) < expired_before
 
     def release_extraction(self, document: dict[str, Any]) -> None:
-        """Gives a claim back (status New again) so that S3's retry of the event can run extraction anew."""
-        self._update(
-            document["id"],
-            self._status_values(document, Status.NEW, now_timestamp()),
-            condition="#status = :processing",
-            condition_values={":processing": Status.PROCESSING.value},
-            remove=("extraction_claimed_at",),
+        """Gives a claim back so that S3's retry of the event can run extraction anew: a document the run
+        moved to Processing is New again; a status a reviewer set stays."""
+        self._conclude(
+            document,
+            moved=self._status_values(document, Status.NEW, now_timestamp()),
+            kept={"updated_at": now_timestamp()},
+            remove=("extraction_claimed_at", "extraction_state"),
         )
 
     def finish_extraction(
@@ -274,7 +305,8 @@ class DocumentStore:
         changes: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Stores the result and the status; `changes` are the rules' other effects (folder, notes, rules_applied),
-        written in the same update, with the index keys derived from the folder they leave."""
+        written in the same update, with the index keys derived from the folder they leave. A status a reviewer
+        set before or during the run is kept; the result is stored either way."""
         changes = changes or {}
         values = {
             **facts,
@@ -282,30 +314,56 @@ class DocumentStore:
             "confidence_label": result.confidence_label.value,
             "error": None,
             **changes,
-            **self._status_values({**document, **changes}, status, now_timestamp()),
         }
-        return self._finish(document["id"], values)
+        return self._conclude(
+            document,
+            moved={**values, **self._status_values({**document, **changes}, status, now_timestamp())},
+            kept=values,
+        )
 
     def fail_extraction(self, document: dict[str, Any], reason: str, facts: dict[str, Any]) -> dict[str, Any]:
-        values = {
-            **facts,
-            "error": reason,
-            "confidence_reasoning": reason,
-            **self._status_values(document, Status.EXCEPTION, now_timestamp()),
-        }
-        return self._finish(document["id"], values)
+        values = {**facts, "error": reason, "confidence_reasoning": reason}
+        return self._conclude(
+            document, moved={**values, **self._status_values(document, Status.EXCEPTION, now_timestamp())}, kept=values
+        )
 
-    def _finish(self, document_id: int, values: dict[str, Any]) -> dict[str, Any]:
-        # Only the run that holds the claim may conclude: a status set by a reviewer meanwhile is kept.
+    def _conclude(
+        self,
+        document: dict[str, Any],
+        *,
+        moved: dict[str, Any],
+        kept: dict[str, Any],
+        remove: tuple[str, ...] = ("extraction_state",),
+    ) -> dict[str, Any]:
+        """Ends the run that holds the claim: with `moved` when the document is still in the run's own
+        Processing, else with `kept`, which leaves the status a reviewer set (and its index keys, recomputed
+        for a folder that `kept` may change). A run whose claim was taken over concludes nothing."""
+        document_id = int(document["id"])
+        mine = {":mine": document["extraction_claimed_at"]}
         updated = self._update(
             document_id,
-            values,
-            condition="#status = :processing",
-            condition_values={":processing": Status.PROCESSING.value},
+            moved,
+            condition="extraction_claimed_at = :mine AND #status = :processing",
+            condition_values={**mine, ":processing": Status.PROCESSING.value},
+            remove=remove,
         )
-        if updated is None:
+        if updated is not None:
+            return updated
+        for _ in range(_STATUS_WRITE_ATTEMPTS):
             current = self.get(document_id)
             if current is None:
                 raise NotFound(f"Document {document_id} not found.")
-            return current
-        return updated
+            if current.get("extraction_claimed_at") != document["extraction_claimed_at"]:
+                return current
+            reviewed = Status(current["status"])
+            keys_for = self._status_values({**current, **kept}, reviewed, now_timestamp())
+            updated = self._update(
+                document_id,
+                {**kept, **{name: value for name, value in keys_for.items() if name != "status"}},
+                condition="extraction_claimed_at = :mine AND #status = :reviewed",
+                condition_values={**mine, ":reviewed": reviewed.value},
+                remove=remove,
+            )
+            if updated is not None:
+                return updated
+        raise StorageUnavailable(f"Document {document_id} kept changing while its extraction ended.")
