@@ -28,8 +28,10 @@ SAMPLE_TOKEN = "re_5a3f0c9e1b2d_Jm0s7M1b6yQw8Xr2Kp4Vn9Tz3Lc5Hd7Fg1Ae6Sb0Ui8"  # 
 def reset_cached_services() -> None:
     """Services and clients are cached per Lambda environment; each test builds its own."""
     from recordengine import idempotency, settings, wiring
+    from recordengine.rules.service import forget_enabled_rules
     from recordengine.storage import blobs, dynamo
 
+    forget_enabled_rules()
     for cached in (
         settings.get_settings,
         dynamo.default_dynamodb_client,

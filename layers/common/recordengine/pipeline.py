@@ -40,6 +40,20 @@ class Outcome(StrEnum):
     IGNORED = "ignored"
 
 
+RESULT_TOO_LARGE = (
+    "The extraction result is too large to store (over DynamoDB's 400 KB item limit); read the file itself."
+)
+RESULT_NOT_STORED = "The extraction result could not be stored (the database was unavailable or throttled)."
+
+
+def _is_too_large(error: Exception) -> bool:
+    """DynamoDB refuses an item over 400 KB with a ValidationException ("Item size has exceeded ...")."""
+    if not isinstance(error, ClientError):
+        return False
+    details = error.response.get("Error", {})
+    return details.get("Code") == "ValidationException" and "size" in str(details.get("Message", "")).lower()
+
+
 class RetryLater(Exception):
     """A passing fault (S3 or DynamoDB unavailable): the event is to be delivered again."""
 
@@ -94,7 +108,7 @@ class ExtractionPipeline:
         if profile is None:
             return self._fail(document, f"Extraction profile {document['profile_id']} no longer exists.", facts)
         rules = self._load_rules(document, claim.attempt)
-        return self._extract(document, content, media_type, profile, facts, seconds_available, rules)
+        return self._extract(document, content, media_type, profile, facts, seconds_available, rules, claim.attempt)
 
     def _load_rules(self, document: dict[str, Any], attempt: int) -> list[Rule]:
         """The enabled rules, read once per run (one Query); a passing fault retries the event like S3's do."""
@@ -118,6 +132,7 @@ class ExtractionPipeline:
         facts: dict[str, Any],
         seconds_available: float,
         rules: list[Rule],
+        attempt: int,
     ) -> Outcome:
         from .extraction.engines import StoredObject, StoredObjectExtractor
 
@@ -141,13 +156,19 @@ class ExtractionPipeline:
             return self._fail(document, f"Extraction failed unexpectedly ({type(error).__name__}).", facts)
         finally:
             executor.shutdown(wait=False, cancel_futures=True)
-        self._conclude(document, result, facts, rules)
-        return Outcome.EXTRACTED
+        return self._conclude(document, result, facts, rules, attempt)
 
     def _conclude(
-        self, document: dict[str, Any], result: ExtractionResult, facts: dict[str, Any], rules: list[Rule]
-    ) -> None:
-        """Stores the result with the rules' outcome, in one write: status, folder, notes and rules_applied."""
+        self,
+        document: dict[str, Any],
+        result: ExtractionResult,
+        facts: dict[str, Any],
+        rules: list[Rule],
+        attempt: int,
+    ) -> Outcome:
+        """Stores the result with the rules' outcome, in one write: status, folder, notes and rules_applied. A
+        result that cannot be stored ends the run in Exception (too large) or is retried like a read (a
+        throttle, a service fault), in Exception after the last attempt: never left in Processing."""
         status = Status.NEEDS_REVIEW
         changes: dict[str, Any] = {}
         if self.rules is not None and rules:
@@ -157,7 +178,15 @@ class ExtractionPipeline:
                 status, changes = outcome.status, outcome.changes()
             except Exception:  # rules never keep a result from being stored
                 logger.exception("The rules could not run on document %s; stored without them", document["id"])
-        self.documents.finish_extraction(document, result, status, facts, changes)
+        try:
+            self.documents.finish_extraction(document, result, status, facts, changes)
+        except (ClientError, BotoCoreError) as error:
+            logger.exception("The result of document %s could not be stored", document["id"])
+            if _is_too_large(error):
+                self._fail(document, RESULT_TOO_LARGE, facts)
+                return Outcome.FAILED
+            return self._retry_or_fail(document, attempt, RESULT_NOT_STORED, error, facts)
+        return Outcome.EXTRACTED
 
     def _fail(self, document: dict[str, Any], reason: str, facts: dict[str, Any]) -> Outcome:
         self.documents.fail_extraction(document, reason, facts)

@@ -128,3 +128,16 @@ def test_a_failing_rule_is_skipped_whole(monkeypatch: pytest.MonkeyPatch):
     )
     assert outcome.status is Status.NEEDS_REVIEW, "nothing of the failed rule is kept"
     assert outcome.notes == "fine" and [a.rule_id for a in outcome.applied] == [2]
+
+
+def test_notes_stop_growing_at_their_limit_and_say_so_once() -> None:
+    from recordengine.rules.actions import MAX_NOTES_CHARS, NOTES_FULL, append_note
+
+    notes = None
+    for number in range(30):
+        notes = append_note(notes, f"{number} " + "n" * 990)
+    assert notes is not None
+    assert len(notes) <= MAX_NOTES_CHARS
+    assert notes.endswith(NOTES_FULL)
+    assert notes.count(NOTES_FULL.strip()) == 1
+    assert notes.startswith("0 nnn")

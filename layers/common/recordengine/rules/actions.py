@@ -44,8 +44,20 @@ class RulesOutcome:
         }
 
 
+# A document's notes stay far below DynamoDB's 400 KB item: rules that add notes stop adding past this.
+MAX_NOTES_CHARS = 10_000
+NOTES_FULL = f"\n[notes truncated: limit of {MAX_NOTES_CHARS:,} characters reached]"
+
+
 def append_note(notes: str | None, note: str) -> str:
-    return f"{notes}\n{note}" if notes else note
+    """``notes`` with ``note`` on a line of its own, within the notes' size limit: past it, a marker says
+    that notes were left out, once."""
+    if notes is not None and notes.endswith(NOTES_FULL):
+        return notes
+    combined = f"{notes}\n{note}" if notes else note
+    if len(combined) <= MAX_NOTES_CHARS:
+        return combined
+    return combined[: MAX_NOTES_CHARS - len(NOTES_FULL)] + NOTES_FULL
 
 
 def ordered(rules: Iterable[Rule]) -> list[Rule]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,18 @@ from .store import RuleStore
 
 logger = logging.getLogger(__name__)
 
+# Rules are few by design: past this, creating another is refused (every extraction evaluates them all).
+MAX_RULES = 200
+# The enabled rules are read once per execution environment and kept this long: an extraction does not
+# query them again, and a rule created or changed elsewhere applies within this time (at once here).
+ENABLED_RULES_SECONDS = 30.0
+_enabled: dict[str, tuple[float, list[Rule]]] = {}
+
+
+def forget_enabled_rules() -> None:
+    """Drops every table's cached rules (a new environment, as each test builds)."""
+    _enabled.clear()
+
 
 @dataclass
 class RuleService:
@@ -30,7 +43,11 @@ class RuleService:
 
     def create(self, request: RuleCreate) -> Rule:
         self._check_references(request)
-        return Rule.model_validate(self.store.create(request.model_dump(mode="json")))
+        if len(self.store.all()) >= MAX_RULES:
+            raise InvalidInput(f"There are already {MAX_RULES} rules, the most there can be: delete one first.")
+        created = Rule.model_validate(self.store.create(request.model_dump(mode="json")))
+        self._forget_enabled()
+        return created
 
     def get(self, rule_id: int) -> Rule:
         stored = self.store.get(rule_id)
@@ -41,16 +58,31 @@ class RuleService:
     def replace(self, rule_id: int, request: RuleCreate) -> Rule:
         self.get(rule_id)  # an unknown rule is 404 before its body's references are looked at
         self._check_references(request)
-        return Rule.model_validate(self.store.replace(rule_id, request.model_dump(mode="json")))
+        replaced = Rule.model_validate(self.store.replace(rule_id, request.model_dump(mode="json")))
+        self._forget_enabled()
+        return replaced
 
     def delete(self, rule_id: int) -> None:
         self.store.delete(rule_id)
+        self._forget_enabled()
 
     def all(self) -> list[Rule]:
         """Every rule in the order they run: ascending priority, ties by id."""
         return ordered(Rule.model_validate(item) for item in self.store.all())
 
     def enabled_rules(self) -> list[Rule]:
+        """The enabled rules in the order they run, as read at most ENABLED_RULES_SECONDS ago."""
+        cached = _enabled.get(self.store.table.name)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        rules = self._read_enabled_rules()
+        _enabled[self.store.table.name] = (time.monotonic() + ENABLED_RULES_SECONDS, rules)
+        return rules
+
+    def _forget_enabled(self) -> None:
+        _enabled.pop(self.store.table.name, None)
+
+    def _read_enabled_rules(self) -> list[Rule]:
         """The enabled rules in the order they run; a stored rule that no longer parses is logged and skipped."""
         rules = []
         for item in self.store.all():
