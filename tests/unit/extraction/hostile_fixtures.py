@@ -133,13 +133,33 @@ def attachment_tree_loop() -> bytes:
     )
 
 
+_HELVETICA = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
+
+
+def _crowded_content(operators: int) -> bytes:
+    body = b"BT /F1 9 Tf 40 800 Td " + b"(ab) Tj 3 -0.01 Td " * operators + b"ET"
+    return stream(zlib.compress(body, 9), b"/Filter /FlateDecode")
+
+
 def text_operator_flood(operators: int = 200_000) -> bytes:
     """One page whose small compressed content stream draws ``operators`` pieces of text: kilobytes on disk,
     minutes of layout work for a reader that lays every piece out."""
-    body = b"BT /F1 9 Tf 40 800 Td " + b"(ab) Tj 3 -0.01 Td " * operators + b"ET"
-    data = zlib.compress(body, 9)
-    font = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
-    return raw_pdf(_one_page(stream(data, b"/Filter /FlateDecode"), font))
+    return raw_pdf(_one_page(_crowded_content(operators), _HELVETICA))
+
+
+def crowded_pages(pages: int = 50, operators: int = 19_000) -> bytes:
+    """``pages`` pages that share one content stream drawing ``operators`` pieces of text, each page under
+    the per-page limit: the pieces add up over the document."""
+    kids = b" ".join(b"%d 0 R" % (4 + index) for index in range(pages))
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R /Resources " + _HELVETICA + b" >>"
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+            _crowded_content(operators),
+            *[page] * pages,
+        ]
+    )
 
 
 def with_trailing_bytes(content: bytes, junk: bytes = b"\n%" + b"x" * 4096 + b"\n") -> bytes:

@@ -175,3 +175,11 @@ def test_an_update_cut_off_after_an_earlier_end_is_still_truncated() -> None:
     content = make_pdf(ENGLISH_INVOICE)
     cut_update = content + b"\n12 0 obj\n<< /Type /Page /Contents 13 0 R >>\nendobj\n13 0 obj\n<< /Length 900"
     assert reason_within_bounds(cut_update) == text.NOT_A_PDF
+
+
+def test_pages_whose_pieces_of_text_add_up_are_read_only_until_the_documents_budget() -> None:
+    from recordengine.extraction.text import MAX_TEXT_SHOWS_PER_DOCUMENT, read_pdf
+
+    content = hostile.crowded_pages(pages=50, operators=19_000)
+    read = read_pdf(content).pages
+    assert len(read) <= MAX_TEXT_SHOWS_PER_DOCUMENT // 19_000
