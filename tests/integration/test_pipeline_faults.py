@@ -109,3 +109,18 @@ def test_an_object_over_the_size_limit_is_not_read(stack, uploaded):
     pipeline = extraction_pipeline()
     assert pipeline.process_object(key, pipeline.settings.max_presigned_upload_bytes + 1, 30) is Outcome.FAILED
     assert "over the limit" in stack.document(doc_id)["error"]
+
+
+def test_the_engine_works_to_the_pipelines_deadline_not_beyond(stack, uploaded):
+    from recordengine.extraction.budget import within
+
+    doc_id, key = uploaded
+    seen = []
+
+    def budgeted(content, media_type, profile):
+        seen.append(within(600) - time.monotonic())
+        raise RuntimeError("stop here")
+
+    pipeline_with(extractor=budgeted).process_object(key, 100, 5)
+    assert seen and seen[0] <= 5, "an engine budget of 600 s ends with the pipeline's 5 s"
+    assert stack.document(doc_id)["status"] == "Exception"

@@ -8,6 +8,7 @@ unreadable file, an unexpected error, running out of time) leaves the document o
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -134,17 +135,20 @@ class ExtractionPipeline:
         rules: list[Rule],
         attempt: int,
     ) -> Outcome:
+        from .extraction.budget import bound
         from .extraction.engines import StoredObject, StoredObjectExtractor
 
         # The engine runs in a worker so that a pathological file is cut off before Lambda's own timeout
-        # kills the run, which would leave the document in Processing until the claim's lease ran out.
+        # kills the run, which would leave the document in Processing until the claim's lease ran out; the
+        # deadline goes with it, so that the engine's own work stops then too.
         executor = ThreadPoolExecutor(max_workers=1)
+        ends = time.monotonic() + max(seconds_available, 1.0)
         if isinstance(self.extractor, StoredObjectExtractor):
             # An engine that can read S3 itself (Textract, for large and multi-page documents) gets the location.
             stored = StoredObject(self.settings.bucket_name, str(document["s3_key"]))
-            future = executor.submit(self.extractor.extract_stored, content, media_type, profile, stored)
+            future = executor.submit(bound(ends, self.extractor.extract_stored), content, media_type, profile, stored)
         else:
-            future = executor.submit(self.extractor, content, media_type, profile)
+            future = executor.submit(bound(ends, self.extractor), content, media_type, profile)
         try:
             result = future.result(timeout=max(seconds_available, 1.0))
         except FutureTimeout:

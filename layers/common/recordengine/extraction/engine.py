@@ -7,12 +7,11 @@ Layout text from the text layer and from OCR goes through the same layout-aware 
 
 from __future__ import annotations
 
-import time
-
 from recordengine.media import JPEG, PDF, PNG, SUPPORTED_MEDIA_TYPES, TIFF, sniff_media_type
 from recordengine.models import ExtractionResult, Profile
 
 from . import images, ocr, raster
+from .budget import within
 from .einvoice import EInvoice
 from .errors import UnreadableDocument
 from .generic import fields_for_profile
@@ -56,7 +55,7 @@ def extract_document(
     if actual in _IMAGES:
         if not ocr.ocr_available():
             raise UnreadableDocument(ocr.OCR_NOT_AVAILABLE)
-        deadline = time.monotonic() + OCR_BUDGET_SECONDS
+        deadline = within(OCR_BUDGET_SECONDS)
         return _result(read_scans(images.decode_pages(content), profile, deadline), profile)
 
     pdf = read_pdf(content, einvoice=_einvoice_default() if einvoice is None else einvoice)
@@ -72,7 +71,7 @@ def extract_document(
     if pdf.largest_image_pixels > images.MAX_IMAGE_PIXELS:
         # Rendering would decode it, however small the page is drawn.
         raise UnreadableDocument(images.IMAGE_TOO_LARGE_IN_PDF)
-    deadline = time.monotonic() + OCR_BUDGET_SECONDS
+    deadline = within(OCR_BUDGET_SECONDS)
     rendered = raster.render_pages(content, min(pdf.page_count, images.MAX_PAGES), deadline)
     return _result(read_scans(rendered, profile, deadline), profile)
 

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .budget import within
 from .errors import UnreadableDocument
 
 if TYPE_CHECKING:
@@ -198,7 +199,7 @@ def _read_pdf(content: bytes, einvoice: bool) -> PdfContent:
 
         embedded = read_embedded_einvoice(reader)
 
-    deadline = time.monotonic() + TIME_BUDGET_SECONDS
+    deadline = within(TIME_BUDGET_SECONDS)
     pages: list[str] = []
     total = 0
     failures = busy = shows = 0
