@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +166,50 @@ def test_api_gateway_answers(stack: LocalStack) -> None:
     assert too_large_encoded.status_code == 413
     # The connection stays usable after a 413.
     assert requests.get(f"{stack.url}/api/health", timeout=10).json() == {"status": "ok"}
+
+
+class _OneWriteHandler(BaseHTTPRequestHandler):
+    """The baseline: a keep-alive server that sends each whole response in one write."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        body = b'{"status":"ok"}'
+        head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        self.wfile.write(head.encode() + body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def keep_alive_seconds(port: int, path: str, requests_made: int = 20) -> float:
+    """Time for `requests_made` requests, one after another, on one keep-alive connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path)
+        connection.getresponse().read()  # connected and warm
+        started = time.perf_counter()
+        for _ in range(requests_made):
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200 and not response.will_close
+        return time.perf_counter() - started
+    finally:
+        connection.close()
+
+
+def test_keep_alive_requests_are_answered_without_a_delayed_ack_stall(stack: LocalStack) -> None:
+    baseline_server = ThreadingHTTPServer(("127.0.0.1", 0), _OneWriteHandler)
+    threading.Thread(target=baseline_server.serve_forever, daemon=True).start()
+    try:
+        baseline = keep_alive_seconds(baseline_server.server_address[1], "/")
+    finally:
+        baseline_server.shutdown()
+        baseline_server.server_close()
+    gateway = keep_alive_seconds(int(stack.url.rsplit(":", 1)[1]), "/api/health")
+    # Headers and body in two writes cost a delayed ACK (~40 ms) per request: 0.8 s over 20 requests.
+    assert gateway < baseline + 20 * 0.015, f"20 keep-alive requests took {gateway:.3f} s ({baseline:.3f} s baseline)"
 
 
 def test_s3_events_reach_the_function(stack: LocalStack) -> None:
