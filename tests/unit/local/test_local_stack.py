@@ -333,6 +333,35 @@ def test_the_stream_retries_reported_failures(stack: LocalStack) -> None:
     assert wait_until(lambda: "after-drop" in delivered_pks(stack))
 
 
+def test_the_stream_goes_on_after_a_failed_transaction(stack: LocalStack) -> None:
+    dynamodb = aws(stack, "dynamodb")
+    table = "recordengine-local-ItemsTable"
+    put(stack, "tx-existing", "New")
+    with pytest.raises(dynamodb.exceptions.TransactionCanceledException):
+        dynamodb.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": table,
+                        "Item": {"pk": {"S": "tx-rolled-back"}, "sk": {"S": "DOC"}, "status": {"S": "Export"}},
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": table,
+                        "Item": {"pk": {"S": "tx-existing"}, "sk": {"S": "DOC"}, "status": {"S": "Export"}},
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+            ]
+        )
+    put(stack, "after-tx", "Export")
+    assert wait_until(lambda: "after-tx" in delivered_pks(stack))
+    # The rolled-back write left no record in the stream.
+    assert "tx-rolled-back" not in delivered_pks(stack)
+    assert "Item" not in dynamodb.get_item(TableName=table, Key={"pk": {"S": "tx-rolled-back"}, "sk": {"S": "DOC"}})
+
+
 def test_sqs_messages_reach_the_function_and_failures_go_back_to_the_queue(stack: LocalStack) -> None:
     records = module(stack, "WorkerFunction").RECORDS
     sqs = aws(stack, "sqs")
