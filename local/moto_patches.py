@@ -48,7 +48,9 @@ def _live_shards(backend: Any, transact_items: list[dict[str, Any]]) -> dict[str
     for item in transact_items:
         for operation in item.values() if isinstance(item, dict) else ():
             name = operation.get("TableName") if isinstance(operation, dict) else None
-            table = backend.tables.get(name) if isinstance(name, str) else None
-            if table is not None and table.stream_shard is not None and name not in live:
+            if not isinstance(name, str) or name in live:
+                continue
+            table = backend.tables.get(name)
+            if table is not None and table.stream_shard is not None:
                 live[name] = (table, table.stream_shard, len(table.stream_shard.items))
     return live
