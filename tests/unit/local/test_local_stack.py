@@ -77,6 +77,7 @@ def test_starts_quickly_and_describes_itself(stack: LocalStack) -> None:
         "WorkQueue": "recordengine-local-WorkQueue",
         "WorkDeadLetterQueue": "recordengine-local-WorkDeadLetterQueue",
         "FailureQueue": "recordengine-local-FailureQueue",
+        "OrderedQueue": "recordengine-local-OrderedQueue.fifo",
     }
     assert state["token"] == stack.token
     if stack.token is not None:
@@ -390,3 +391,25 @@ def test_sqs_messages_reach_the_function_and_failures_go_back_to_the_queue(stack
     assert json.loads(moved[0]["Body"])["n"] == 2
     assert sum(json.loads(r["body"]).get("n") == 1 for r in records) == 1
     assert not any(json.loads(r["body"]).get("kind") == "other" for r in records)
+
+
+def test_fifo_message_groups_run_side_by_side_each_in_order(stack: LocalStack) -> None:
+    handled = module(stack, "OrderedWorkerFunction").HANDLED
+    sqs = aws(stack, "sqs")
+    url = sqs.get_queue_url(QueueName="recordengine-local-OrderedQueue.fifo")["QueueUrl"]
+    messages = [("slow", n, 1.5) for n in range(2)] + [("fast", n, 0) for n in range(5)]
+    for group, n, seconds in messages:
+        sqs.send_message(
+            QueueUrl=url,
+            MessageBody=json.dumps({"n": n, "seconds": seconds}),
+            MessageGroupId=group,
+            MessageDeduplicationId=f"{group}-{n}",
+        )
+    assert wait_until(lambda: len(handled) == len(messages), timeout=15)
+    by_group = {group: [h for h in handled if h["group"] == group] for group in ("slow", "fast")}
+    # Each group in the order sent, one message after another ...
+    for group in by_group.values():
+        assert [h["n"] for h in group] == list(range(len(group)))
+        assert all(earlier["ended"] <= later["started"] for earlier, later in zip(group, group[1:], strict=False))
+    # ... while the slow group does not hold up the fast one.
+    assert by_group["fast"][-1]["ended"] < by_group["slow"][0]["ended"]
