@@ -165,7 +165,8 @@ def test_a_long_wait_is_a_chain_of_sqs_hops(stack, contact, folder, monkeypatch)
     configure(monkeypatch, WEBHOOK_RETRY_SCHEDULE="2000")
     sent = []
     monkeypatch.setattr(
-        "recordengine.webhooks.delivery.RetryQueue.schedule", lambda self, message, delay: sent.append((message, delay))
+        "recordengine.webhooks.delivery.DeliveryQueues.schedule",
+        lambda self, message, delay: sent.append((message, delay)),
     )
     receiver = Receiver(lambda n, h, b: 500 if n == 0 else 200)
     try:
@@ -182,7 +183,8 @@ def test_a_long_wait_is_a_chain_of_sqs_hops(stack, contact, folder, monkeypatch)
         assert dispatcher.handle_retry_message(message) == "waiting"
         assert sent[-1] == (message, 1100) and len(receiver.requests) == 1
         dispatcher.clock = lambda: now + 2000
-        assert dispatcher.handle_retry_message(message) == "claimed"
+        assert dispatcher.handle_retry_message(message) == "queued"
+        pump.send_jobs()
         assert [r.answer for r in receiver.requests] == [500, 200]
     finally:
         receiver.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import sys
 import threading
@@ -410,6 +411,6 @@ def test_fifo_message_groups_run_side_by_side_each_in_order(stack: LocalStack) -
     # Each group in the order sent, one message after another ...
     for group in by_group.values():
         assert [h["n"] for h in group] == list(range(len(group)))
-        assert all(earlier["ended"] <= later["started"] for earlier, later in zip(group, group[1:], strict=False))
+        assert all(earlier["ended"] <= later["started"] for earlier, later in itertools.pairwise(group))
     # ... while the slow group does not hold up the fast one.
     assert by_group["fast"][-1]["ended"] < by_group["slow"][0]["ended"]
