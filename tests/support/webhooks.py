@@ -6,6 +6,7 @@ template's BatchSize says; receive the retry queue into retry_webhook_delivery),
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -71,6 +72,39 @@ class Receiver:
         self.server.server_close()
 
 
+class SilentReceiver:
+    """A receiver that accepts connections and never answers; records when each one opened and closed."""
+
+    def __init__(self) -> None:
+        self.connections: list[dict[str, float]] = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/hook"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            record = {"opened": time.monotonic()}
+            self.connections.append(record)
+            threading.Thread(target=self._hold, args=(connection, record), daemon=True).start()
+
+    @staticmethod
+    def _hold(connection: socket.socket, record: dict[str, float]) -> None:
+        with connection:
+            try:
+                while connection.recv(65536):
+                    pass  # the request, read and never answered, until the sender gives up
+            except OSError:
+                pass
+        record["closed"] = time.monotonic()
+
+    def close(self) -> None:
+        self.listener.close()
+
+
 def configure(monkeypatch: Any, **settings: str) -> None:
     """Webhook settings for a test (as the template's parameters would set them), then fresh services."""
     values = {"WEBHOOK_ALLOW_LOOPBACK": "true", "WEBHOOK_RETRY_SCHEDULE": "0,0,0,0,0", "WEBHOOK_TIMEOUT_SECONDS": "2"}
@@ -124,13 +158,18 @@ class Pump:
     def deliver(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Invokes queue_webhook_deliveries in batches, then sends the jobs it queued; returns the
         batchItemFailures of every stream batch."""
+        failures = self.queue_jobs(records)
+        self.send_jobs()
+        return failures
+
+    def queue_jobs(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Invokes queue_webhook_deliveries in batches; returns the batchItemFailures of every batch."""
         failures: list[dict[str, Any]] = []
         for start in range(0, len(records), self.stream_batch):
             batch = {"Records": records[start : start + self.stream_batch]}
             result = self.stack.invoke("queue_webhook_deliveries", batch)
             self.results.append(result)
             failures.extend(result["batchItemFailures"])
-        self.send_jobs()
         return failures
 
     def send_jobs(self, rounds: int = 500) -> None:
