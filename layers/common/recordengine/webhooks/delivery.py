@@ -93,7 +93,7 @@ class DeliveryQueues:
         The deduplication id names the attempt, so a job queued twice within SQS's five minutes is stored
         once (and past them, the task's claim keeps the attempt from being made twice).
         """
-        if not self.jobs_url:
+        if jobs and not self.jobs_url:
             raise RuntimeError("WEBHOOK_DELIVERY_QUEUE_URL is not set: deliveries cannot be queued")
         for start in range(0, len(jobs), SQS_BATCH_LIMIT):
             entries: list[SendMessageBatchRequestEntryTypeDef] = [
