@@ -72,6 +72,7 @@ class SqsTrigger:
     filter_patterns: tuple[dict[str, Any], ...]
     report_batch_item_failures: bool
     enabled: bool
+    maximum_concurrency: int | None = None  # ScalingConfig.MaximumConcurrency
 
 
 @dataclass(frozen=True)
@@ -265,7 +266,18 @@ def _sqs_trigger(template: Template, logical_id: str, event_name: str, props: di
         filter_patterns=tuple(_filter_patterns(resolved, f"{logical_id}.{event_name}")),
         report_batch_item_failures="ReportBatchItemFailures" in (resolved.get("FunctionResponseTypes") or []),
         enabled=resolved.get("Enabled", True) not in (False, "false"),
+        maximum_concurrency=_maximum_concurrency(resolved, f"{logical_id}.{event_name}"),
     )
+
+
+def _maximum_concurrency(resolved: dict[str, Any], where: str) -> int | None:
+    value = (resolved.get("ScalingConfig") or {}).get("MaximumConcurrency")
+    if value is None:
+        return None
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        raise TemplateError(f"{where}: ScalingConfig.MaximumConcurrency must be a number, not {value!r}") from None
 
 
 def _stream_trigger(template: Template, logical_id: str, event_name: str, props: dict[str, Any]) -> StreamTrigger:

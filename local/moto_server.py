@@ -4,7 +4,8 @@ moto's threaded server runs requests concurrently and its DynamoDB backend has n
 concurrent `UpdateItem ADD counter :1` can both read the old value (two documents, one id) and a
 conditional put can pass twice. DynamoDB applies each request atomically, and the application relies on
 that (atomic counters, conditional writes), so DynamoDB requests go through one lock here. Other services
-are left concurrent: an SQS long poll must not hold up everything else.
+are left concurrent: an SQS long poll must not hold up everything else. A failed transaction leaves the
+table's stream readable (local/moto_patches.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
+
+from .moto_patches import keep_stream_shards_across_rollbacks
 
 _SERIALIZED_TARGETS = ("DynamoDB_", "DynamoDBStreams_")
 
@@ -45,6 +48,7 @@ class LocalMotoServer(ThreadedMotoServer):
     """ThreadedMotoServer (same start/stop), serving its app through SerializeDynamoDB."""
 
     def _server_entry(self) -> None:
+        keep_stream_shards_across_rollbacks()
         app = SerializeDynamoDB(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
         self._server_ready_event.set()

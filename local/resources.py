@@ -163,6 +163,8 @@ _QUEUE_ATTRIBUTES = (
     "VisibilityTimeout",
     "FifoQueue",
     "ContentBasedDeduplication",
+    "DeduplicationScope",
+    "FifoThroughputLimit",
     "RedrivePolicy",
     "RedriveAllowPolicy",
 )

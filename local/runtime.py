@@ -2,7 +2,8 @@
 
 Every function's handler file is `app.py`, so each is imported from its file under a module name of its
 own. Handlers run on worker threads that each own an asyncio event loop, because Mangum calls
-`asyncio.get_event_loop()`, which fails on a thread that has none.
+`asyncio.get_event_loop()`, which fails on a thread that has none. Each invocation has Powertools Logger
+keys of its own (local/logging_isolation.py), as each function's process has in Lambda.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
 
+from .logging_isolation import isolate_powertools_logger_keys, run_as_invocation
 from .model import FunctionSpec
 
 log = logging.getLogger("local.runtime")
@@ -103,6 +105,8 @@ class LambdaFunction:
 
     @classmethod
     def load(cls, spec: FunctionSpec, arn: str) -> LambdaFunction:
+        # Every function shares this process: each invocation logs with its own Powertools keys.
+        isolate_powertools_logger_keys()
         module = load_module(spec)
         handler = getattr(module, spec.handler_attribute, None)
         if not callable(handler):
@@ -122,7 +126,7 @@ class LambdaFunction:
         context = context or self.new_context()
         started = time.monotonic()
         try:
-            return self.handler(event, context)
+            return run_as_invocation(lambda: self.handler(event, context))
         finally:
             elapsed = time.monotonic() - started
             log.debug("%s %s took %.0f ms", self.spec.logical_id, context.aws_request_id, elapsed * 1000)

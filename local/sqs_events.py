@@ -4,6 +4,12 @@ A poller receives up to BatchSize messages (10 at most per receive here), drops 
 matches (Lambda deletes them), invokes the function with records shaped as Lambda builds them, and
 deletes the messages that succeeded. Failed messages stay in the queue and come back after the queue's
 visibility timeout, so retries and the redrive to a dead-letter queue are SQS's own (moto's), as in AWS.
+
+Like Lambda, a poller keeps receiving while batches run: up to `CONCURRENT_BATCHES` (or the event's
+ScalingConfig.MaximumConcurrency) batches are in flight at once, so one slow batch does not hold up the
+queue. On a FIFO queue, SQS (moto too) returns no message of a message group while messages of that group
+are in flight: each group has at most one batch in flight, handled in order, and the groups run side by
+side, as Lambda runs them.
 """
 
 from __future__ import annotations
@@ -21,7 +27,12 @@ from .runtime import LambdaFunction, PollingThread, WorkerPool
 
 log = logging.getLogger("local.sqs")
 
-POLL_WAIT_SECONDS = 1
+# Short polls, a tenth of a second apart when the queue is empty: moto's long poll wakes up for a new
+# message but not for a FIFO group that a deletion has just released, so it would add up to a second to
+# every message of a group after the first.
+IDLE_SECONDS = 0.1
+# Lambda starts an SQS event source with five concurrent batches and scales up from there.
+CONCURRENT_BATCHES = 5
 
 
 def _message_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
@@ -85,27 +96,46 @@ class SqsPoller(PollingThread):
         self.pool = pool
         self.stop = stop
         self.region = region
-        # The receive call long-polls already: no pause between polls (one second after a failure).
-        self.idle_seconds = 0.0
+        self.idle_seconds = IDLE_SECONDS
         self.name = f"{trigger.function}.{trigger.event_name}"
+        self._free_slots = threading.Semaphore(trigger.maximum_concurrency or CONCURRENT_BATCHES)
 
     def poll_once(self) -> int:
-        """Receives and handles one batch; returns how many messages it received."""
-        messages = self.sqs.receive_message(
-            QueueUrl=self.queue_url,
-            MaxNumberOfMessages=max(1, min(self.trigger.batch_size, 10)),
-            WaitTimeSeconds=POLL_WAIT_SECONDS,
-            AttributeNames=["All"],
-            MessageAttributeNames=["All"],
-        ).get("Messages", [])
-        if not messages:
-            return 0
-        records = [lambda_record(m, self.queue_arn, self.region) for m in messages]
-        passed = [r for r in records if matches_any(self.trigger.filter_patterns, filterable(r))]
-        self._delete([r for r in records if r not in passed])
-        if passed:
-            self._delete(self.invoke(passed))
-        return len(messages)
+        """Receives one batch and starts handling it; returns how many messages it received."""
+        if not self._free_slots.acquire(timeout=1):
+            return 0  # every slot has a batch in flight
+        handed_over = False
+        try:
+            messages = self.sqs.receive_message(
+                QueueUrl=self.queue_url,
+                MaxNumberOfMessages=max(1, min(self.trigger.batch_size, 10)),
+                WaitTimeSeconds=0,
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
+            if not messages:
+                return 0
+            records = [lambda_record(m, self.queue_arn, self.region) for m in messages]
+            passed = [r for r in records if matches_any(self.trigger.filter_patterns, filterable(r))]
+            self._delete([r for r in records if r not in passed])
+            if passed:
+                threading.Thread(target=self._handle, args=(passed,), name=f"batch-{self.name}", daemon=True).start()
+                handed_over = True
+            return len(messages)
+        finally:
+            if not handed_over:
+                self._free_slots.release()
+
+    def _handle(self, records: list[dict[str, Any]]) -> None:
+        """One batch in flight: the function runs on it, then the messages that succeeded are deleted."""
+        try:
+            self._delete(self.invoke(records))
+        except Exception:
+            log.exception(
+                "%s: deleting the handled messages failed; they return after the visibility timeout", self.name
+            )
+        finally:
+            self._free_slots.release()
 
     def invoke(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Runs the function on a batch; returns the records that succeeded (to be deleted)."""

@@ -57,7 +57,8 @@ class StackConfig:
     # Where the running stack is described for other tools; None: don't write one.
     state_file: Path | None = None
     http_workers: int = 16
-    event_workers: int = 8
+    # Enough for every SQS source to have its batches in flight beside the stream readers and S3 events.
+    event_workers: int = 24
     async_retry_delays: tuple[float, ...] = (1.0, 2.0)
 
 

@@ -1,4 +1,4 @@
-"""Retry queue (SQS, delayed messages) -> the next attempt of a failed webhook delivery."""
+"""Retry queue (SQS, delayed messages) -> a due retry back on the FIFO delivery queue (or one more hop)."""
 
 import json
 from typing import Any, cast

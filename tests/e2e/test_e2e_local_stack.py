@@ -11,6 +11,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from tests.support import scans
+from tests.support.webhooks import Receiver, SilentReceiver
 
 from .stack import Stack
 
@@ -146,3 +147,49 @@ def test_receipt_photos_and_scans_are_read_by_ocr_with_nothing_installed(
     assert scan["status"] == "Needs Review", scan.get("error")
     assert scan["extracted_fields"]["invoice_number"] == "LP-30917"
     assert scan["extracted_fields"]["total_amount"] == "240.00"
+
+
+def test_a_receiver_that_never_answers_holds_up_no_other_endpoint(stack: Stack, client: requests.Session) -> None:
+    """The stack's webhook timeout is 15 s: a healthy endpoint's three events come long before one
+    attempt to a receiver that never answers has even timed out."""
+    silent, healthy = SilentReceiver(), Receiver()
+    hooks = []
+    try:
+        for receiver in (silent, healthy):
+            response = client.post(stack.api("/api/webhooks"), json={"url": receiver.url}, timeout=TIMEOUT)
+            assert response.status_code == 201, response.text
+            hooks.append(response.json()["id"])
+        contact = client.post(stack.api("/api/contacts"), json={"name": "Slow CRM"}, timeout=TIMEOUT).json()
+        folder = client.post(stack.api("/api/folders"), json={"name": "Exports"}, timeout=TIMEOUT).json()
+        ids = []
+        for _ in range(3):
+            upload = client.post(
+                stack.api("/api/documents/upload"),
+                files={"file": ("invoice.pdf", invoice_pdf(), "application/pdf")},
+                data={"contact_id": str(contact["id"]), "folder_id": str(folder["id"])},
+                timeout=TIMEOUT,
+            )
+            assert upload.status_code == 201, upload.text
+            ids.append(upload.json()["id"])
+        for document_id in ids:
+            wait_for_review(stack, client, document_id)
+        started = time.monotonic()
+        for document_id in ids:
+            response = client.patch(
+                stack.api(f"/api/documents/{document_id}/status"), json={"status": "Export"}, timeout=TIMEOUT
+            )
+            assert response.status_code == 200, response.text
+        while len(healthy.requests) < 3 and time.monotonic() - started < 30:
+            time.sleep(0.05)
+        seconds = time.monotonic() - started
+        print(f"\nthe healthy endpoint had its 3 events {seconds:.2f} s after the exports")
+        assert len(healthy.requests) == 3
+        assert seconds < 10, f"the healthy endpoint waited {seconds:.1f} s"
+        # In the order the documents entered Export; the silent endpoint got the first one and no other yet.
+        assert [r.webhook_id.split("_")[1] for r in healthy.requests] == [f"doc{i}" for i in ids]
+        assert len(silent.connections) == 1
+    finally:
+        for hook in hooks:
+            client.delete(stack.api(f"/api/webhooks/{hook}"), timeout=TIMEOUT)
+        silent.close()
+        healthy.close()

@@ -6,6 +6,7 @@ import pytest
 from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
 
+from local.moto_patches import keep_stream_shards_across_rollbacks
 from tests.support.aws_stack import AwsStack, start_stack
 
 _DYNAMODB_LOCK = threading.Lock()
@@ -24,6 +25,8 @@ def _atomic_dynamodb_call(self: BotocoreStubber, event_name: str, request: Any, 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(BotocoreStubber, "__call__", _atomic_dynamodb_call)
+    # As in the local stack: a failed transaction must not orphan the stream the tests read.
+    keep_stream_shards_across_rollbacks()
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",

@@ -8,7 +8,7 @@ import pytest
 from tests.support.aws_stack import EVENTS, SAMPLE_TOKEN, sample_event
 
 # Functions fed by S3, DynamoDB streams and SQS rather than API Gateway.
-EVENT_FUNCTIONS = {"extract_document", "deliver_webhook", "retry_webhook_delivery"}
+EVENT_FUNCTIONS = {"extract_document", "queue_webhook_deliveries", "send_webhook", "retry_webhook_delivery"}
 API_EVENTS = sorted(
     p.relative_to(EVENTS).as_posix() for p in EVENTS.glob("*/*.json") if p.parent.name not in EVENT_FUNCTIONS
 )
@@ -66,9 +66,12 @@ def test_an_object_the_api_did_not_create_is_ignored(seeded):
     assert seeded.invoke("extract_document", event) == {"outcomes": ["ignored"]}
 
 
-def test_stream_and_retry_sample_events_deliver_the_webhook(seeded):
-    """The stream record of document 1 entering Export: a first attempt (failing here), then the retry
-    message of the sample (its attempt 2), which succeeds. No network: the sender is replaced."""
+def test_stream_job_and_retry_sample_events_deliver_the_webhook(seeded):
+    """The stream record of document 1 entering Export queues its job; the job sample makes the first
+    attempt (failing here); the retry message of the sample (its attempt 2 is due) queues that attempt, and
+    the job it queued succeeds. No network: the sender is replaced."""
+    import boto3
+
     from recordengine import wiring
     from recordengine.webhooks.sender import SendResult
 
@@ -80,11 +83,30 @@ def test_stream_and_retry_sample_events_deliver_the_webhook(seeded):
         return answers[len(sent) - 1]
 
     wiring.webhook_dispatcher().sender = sender
-    result = seeded.invoke("deliver_webhook", sample_event("deliver_webhook/dynamodb_stream_export.json"))
-    assert result == {"batchItemFailures": []}
-    result = seeded.invoke("retry_webhook_delivery", sample_event("retry_webhook_delivery/sqs_retry_due.json"))
-    assert result == {"batchItemFailures": []}
+    sqs = boto3.client("sqs")
+    jobs_url = sqs.get_queue_url(QueueName=seeded.resources["WebhookDeliveryQueue"])["QueueUrl"]
+
+    def queued_jobs():
+        messages = sqs.receive_message(QueueUrl=jobs_url, MaxNumberOfMessages=10).get("Messages", [])
+        for message in messages:
+            sqs.delete_message(QueueUrl=jobs_url, ReceiptHandle=message["ReceiptHandle"])
+        return [json.loads(m["Body"]) for m in messages]
+
+    stream_event = sample_event("queue_webhook_deliveries/dynamodb_stream_export.json")
+    assert seeded.invoke("queue_webhook_deliveries", stream_event) == {"batchItemFailures": []}
+    job_event = sample_event("send_webhook/sqs_delivery_job.json")
+    assert queued_jobs() == [json.loads(job_event["Records"][0]["body"])]
+    assert seeded.invoke("send_webhook", job_event) == {"batchItemFailures": []}
+    retry_event = sample_event("retry_webhook_delivery/sqs_retry_due.json")
+    assert seeded.invoke("retry_webhook_delivery", retry_event) == {"batchItemFailures": []}
+    (due,) = queued_jobs()
+    assert due == {"event_id": "msg_doc1_4421584500000000017450439091", "webhook_id": 1, "attempts": 1}
+    job_event["Records"][0]["body"] = json.dumps(due)
+    assert seeded.invoke("send_webhook", job_event) == {"batchItemFailures": []}
     assert [t.address for t, _ in sent] == [SAMPLE_RECEIVER_ADDRESS] * 2
     assert sent[0][1]["webhook-id"] == sent[1][1]["webhook-id"] == "msg_doc1_4421584500000000017450439091"
     deliveries = seeded.request("GET", "/api/webhooks/1/deliveries").json()["deliveries"]
-    assert [(d["attempt"], d["status"]) for d in deliveries] == [(2, "succeeded"), (1, "failed")]
+    assert [(d["attempt"], d["status"], d["trigger"]) for d in deliveries] == [
+        (2, "succeeded", "retry"),
+        (1, "failed", "stream"),
+    ]

@@ -2,16 +2,22 @@
 poison record, repeated stream records and SQS messages, and SSRF attempts (no connection may be made)."""
 
 import copy
+import itertools
 import random
 import socket
+import threading
+import time
 from collections import Counter
 
 import pytest
 from standardwebhooks import Webhook as StandardWebhook
 
+from local.runtime import WorkerPool
+from local.sqs_events import SqsPoller
 from recordengine import wiring
+from recordengine.storage import keys
 from tests.support.documents import invoice_pdf
-from tests.support.webhooks import Pump, Receiver, configure
+from tests.support.webhooks import Pump, Receiver, SilentReceiver, configure
 
 EXPORTS = 40
 
@@ -99,6 +105,77 @@ def test_a_receiver_failing_at_random_still_acknowledges_every_export_once(stack
         receiver.close()
 
 
+def test_a_receiver_that_never_answers_holds_up_no_other_endpoint(stack, contact, folder, monkeypatch):
+    timeout = 2.0
+    configure(monkeypatch, WEBHOOK_TIMEOUT_SECONDS=str(timeout), WEBHOOK_RETRY_SCHEDULE="")
+    silent, healthy = SilentReceiver(), Receiver()
+    stop = threading.Event()
+    pool = WorkerPool("senders", 4)
+    try:
+        for receiver in (silent, healthy):
+            assert stack.request("POST", "/api/webhooks", json_body={"url": receiver.url}).status == 201
+        pump = Pump(stack)
+        for doc_id in new_documents(stack, contact, folder, 3):
+            set_status(stack, doc_id, "Export")
+        assert not pump.queue_jobs(pump.stream_records())
+        # send_webhook's SQS event source, run as Lambda runs it (the local stack's poller).
+        sender = stack.function("send_webhook")
+        poller = SqsPoller(
+            sender.spec.sqs_triggers[0], sender, pump.jobs_url, "arn:aws:sqs:us-east-1:123456789012:jobs.fifo",
+            pump.sqs, pool, stop, region="us-east-1",
+        )  # fmt: skip
+        started = time.monotonic()
+        poller.start()
+        while len(healthy.requests) < 3 and time.monotonic() - started < 10:
+            time.sleep(0.02)
+        healthy_seconds = time.monotonic() - started
+        while len([c for c in silent.connections if "closed" in c]) < 3 and time.monotonic() - started < 20:
+            time.sleep(0.05)
+        print(f"\nthe healthy endpoint had its 3 events {healthy_seconds:.2f} s after the jobs were queued")
+        assert len(healthy.requests) == 3
+        # All three before the first attempt to the silent receiver even timed out.
+        assert healthy_seconds < timeout
+        # The silent endpoint had its attempts one at a time, each cut off at the timeout.
+        assert len(silent.connections) == 3
+        for earlier, later in itertools.pairwise(silent.connections):
+            assert earlier["closed"] <= later["opened"]
+        deliveries = stack.request("GET", "/api/webhooks/1/deliveries").json()["deliveries"]
+        assert sorted(d["error"] for d in deliveries) == [f"timed out after {timeout:g} s"] * 3
+        # Each endpoint had the events in the order the documents entered Export.
+        assert [r.webhook_id for r in healthy.requests] == [d["event_id"] for d in reversed(deliveries)]
+    finally:
+        stop.set()
+        pool.shutdown()
+        silent.close()
+        healthy.close()
+
+
+def test_exports_after_a_failed_transaction_are_still_delivered(stack, contact, folder, monkeypatch):
+    """moto rolls a failed transaction back by swapping in a copy of the table (and of its stream shard)."""
+    configure(monkeypatch)
+    receiver = Receiver()
+    try:
+        stack.request("POST", "/api/webhooks", json_body={"url": receiver.url})
+        pump = Pump(stack)  # reads the stream from before the failure
+        (first, second) = new_documents(stack, contact, folder, 2)
+        set_status(stack, first, "Export")
+        client = wiring.table().client
+        key = keys.item_key(keys.DOCUMENT, first)
+        assert "Item" in client.get_item(TableName=stack.table, Key=key), "the key of a stored document"
+        with pytest.raises(client.exceptions.TransactionCanceledException):
+            client.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": stack.table, "Item": {"pk": {"S": "ROLLED#BACK"}, "sk": {"S": "X"}}}},
+                    {"Put": {"TableName": stack.table, "Item": key, "ConditionExpression": "attribute_not_exists(pk)"}},
+                ]
+            )
+        set_status(stack, second, "Export")
+        pump.run()
+        assert [r.webhook_id.split("_")[1] for r in receiver.requests] == [f"doc{first}", f"doc{second}"]
+    finally:
+        receiver.close()
+
+
 def test_a_poison_record_fails_alone(stack, contact, folder, monkeypatch):
     configure(monkeypatch)
     receiver = Receiver()
@@ -165,7 +242,8 @@ def test_a_long_wait_is_a_chain_of_sqs_hops(stack, contact, folder, monkeypatch)
     configure(monkeypatch, WEBHOOK_RETRY_SCHEDULE="2000")
     sent = []
     monkeypatch.setattr(
-        "recordengine.webhooks.delivery.RetryQueue.schedule", lambda self, message, delay: sent.append((message, delay))
+        "recordengine.webhooks.delivery.DeliveryQueues.schedule",
+        lambda self, message, delay: sent.append((message, delay)),
     )
     receiver = Receiver(lambda n, h, b: 500 if n == 0 else 200)
     try:
@@ -182,7 +260,8 @@ def test_a_long_wait_is_a_chain_of_sqs_hops(stack, contact, folder, monkeypatch)
         assert dispatcher.handle_retry_message(message) == "waiting"
         assert sent[-1] == (message, 1100) and len(receiver.requests) == 1
         dispatcher.clock = lambda: now + 2000
-        assert dispatcher.handle_retry_message(message) == "claimed"
+        assert dispatcher.handle_retry_message(message) == "queued"
+        pump.send_jobs()
         assert [r.answer for r in receiver.requests] == [500, 200]
     finally:
         receiver.close()

@@ -1,10 +1,12 @@
 """Webhook test helpers: a loopback receiver with scripted answers, and a pump that does what Lambda's
 event source mappings do (read the table's stream through the template's FilterCriteria into
-deliver_webhook; receive the retry queue into retry_webhook_delivery), in bounded loops."""
+queue_webhook_deliveries; receive the FIFO delivery queue into send_webhook, one job at a time as the
+template's BatchSize says; receive the retry queue into retry_webhook_delivery), in bounded loops."""
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -70,6 +72,39 @@ class Receiver:
         self.server.server_close()
 
 
+class SilentReceiver:
+    """A receiver that accepts connections and never answers; records when each one opened and closed."""
+
+    def __init__(self) -> None:
+        self.connections: list[dict[str, float]] = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/hook"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            record = {"opened": time.monotonic()}
+            self.connections.append(record)
+            threading.Thread(target=self._hold, args=(connection, record), daemon=True).start()
+
+    @staticmethod
+    def _hold(connection: socket.socket, record: dict[str, float]) -> None:
+        with connection:
+            try:
+                while connection.recv(65536):
+                    pass  # the request, read and never answered, until the sender gives up
+            except OSError:
+                pass
+        record["closed"] = time.monotonic()
+
+    def close(self) -> None:
+        self.listener.close()
+
+
 def configure(monkeypatch: Any, **settings: str) -> None:
     """Webhook settings for a test (as the template's parameters would set them), then fresh services."""
     values = {"WEBHOOK_ALLOW_LOOPBACK": "true", "WEBHOOK_RETRY_SCHEDULE": "0,0,0,0,0", "WEBHOOK_TIMEOUT_SECONDS": "2"}
@@ -99,12 +134,14 @@ class Pump:
             )["ShardIterator"]
             for s in shards
         }
-        spec = self.stack.function("deliver_webhook").spec
+        spec = self.stack.function("queue_webhook_deliveries").spec
         self.filters = spec.stream_triggers[0].filter_patterns
-        self.queue_url = self.sqs.get_queue_url(QueueName=self.stack.resources["WebhookRetryQueue"])["QueueUrl"]
-        self.dead_letter_url = self.sqs.get_queue_url(QueueName=self.stack.resources["WebhookDeadLetterQueue"])[
-            "QueueUrl"
-        ]
+        self.jobs_url = self.url_of("WebhookDeliveryQueue")
+        self.queue_url = self.url_of("WebhookRetryQueue")
+        self.dead_letter_url = self.url_of("WebhookDeadLetterQueue")
+
+    def url_of(self, queue: str) -> str:
+        return str(self.sqs.get_queue_url(QueueName=self.stack.resources[queue])["QueueUrl"])
 
     def stream_records(self) -> list[dict[str, Any]]:
         """New stream records that pass the template's FilterCriteria, shaped as Lambda delivers them."""
@@ -119,17 +156,40 @@ class Pump:
         return records
 
     def deliver(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Invokes deliver_webhook in batches; returns the batchItemFailures of every batch."""
+        """Invokes queue_webhook_deliveries in batches, then sends the jobs it queued; returns the
+        batchItemFailures of every stream batch."""
+        failures = self.queue_jobs(records)
+        self.send_jobs()
+        return failures
+
+    def queue_jobs(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Invokes queue_webhook_deliveries in batches; returns the batchItemFailures of every batch."""
         failures: list[dict[str, Any]] = []
         for start in range(0, len(records), self.stream_batch):
-            result = self.stack.invoke("deliver_webhook", {"Records": records[start : start + self.stream_batch]})
+            batch = {"Records": records[start : start + self.stream_batch]}
+            result = self.stack.invoke("queue_webhook_deliveries", batch)
             self.results.append(result)
             failures.extend(result["batchItemFailures"])
         return failures
 
-    def drain_retries(self, rounds: int = 50) -> None:
-        """Runs the retry consumer until the retry queue is empty (bounded)."""
+    def send_jobs(self, rounds: int = 500) -> None:
+        """Runs send_webhook on every job of the FIFO delivery queue, one job per invocation (bounded)."""
         for _ in range(rounds):
+            messages = self.sqs.receive_message(
+                QueueUrl=self.jobs_url, MaxNumberOfMessages=1, AttributeNames=["All"], WaitTimeSeconds=0
+            ).get("Messages", [])
+            if not messages:
+                return
+            records = [sqs_record(m, "arn:aws:sqs:us-east-1:123456789012:jobs.fifo", "us-east-1") for m in messages]
+            result = self.stack.invoke("send_webhook", {"Records": records})
+            assert not result["batchItemFailures"], f"send_webhook failed on a job: {result}"
+            self.sqs.delete_message(QueueUrl=self.jobs_url, ReceiptHandle=records[0]["receiptHandle"])
+        raise AssertionError(f"the delivery queue did not drain in {rounds} jobs")
+
+    def drain_retries(self, rounds: int = 50) -> None:
+        """Runs the retry consumer, and the sender on the jobs it queues, until both queues are empty (bounded)."""
+        for _ in range(rounds):
+            self.send_jobs()
             messages = self.sqs.receive_message(
                 QueueUrl=self.queue_url, MaxNumberOfMessages=10, AttributeNames=["All"], WaitTimeSeconds=0
             ).get("Messages", [])
@@ -151,11 +211,14 @@ class Pump:
         raise AssertionError(f"the retry queue did not drain in {rounds} rounds")
 
     def _waiting(self) -> bool:
-        attributes = self.sqs.get_queue_attributes(
-            QueueUrl=self.queue_url,
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesDelayed"],
-        )["Attributes"]
-        return any(int(v) for v in attributes.values())
+        for url in (self.queue_url, self.jobs_url):
+            attributes = self.sqs.get_queue_attributes(
+                QueueUrl=url,
+                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesDelayed"],
+            )["Attributes"]
+            if any(int(v) for v in attributes.values()):
+                return True
+        return False
 
     def run(self) -> None:
         """Everything the stream has, then every retry."""

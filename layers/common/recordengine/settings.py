@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(default=15.0, validation_alias="WEBHOOK_TIMEOUT_SECONDS")
     # Loopback receivers are for local development only; every other private range is always refused.
     webhook_allow_loopback: bool = Field(default=False, validation_alias="WEBHOOK_ALLOW_LOOPBACK")
+    # The FIFO queue of delivery jobs (one message group per endpoint), the retry queue, the dead letters.
+    webhook_delivery_queue_url: str = Field(default="", validation_alias="WEBHOOK_DELIVERY_QUEUE_URL")
     webhook_retry_queue_url: str = Field(default="", validation_alias="WEBHOOK_RETRY_QUEUE_URL")
     webhook_dead_letter_queue_url: str = Field(default="", validation_alias="WEBHOOK_DEAD_LETTER_QUEUE_URL")
 

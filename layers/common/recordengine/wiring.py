@@ -22,7 +22,7 @@ from .storage.documents import DocumentStore
 from .storage.entities import EntityStore
 from .storage.table import Table
 from .tokens import TokenStore
-from .webhooks.delivery import Dispatcher, RetryQueue, parse_schedule
+from .webhooks.delivery import DeliveryQueues, Dispatcher, parse_schedule
 from .webhooks.service import WebhookService
 from .webhooks.store import WebhookStore
 
@@ -105,7 +105,11 @@ def webhook_dispatcher() -> Dispatcher:
     settings = get_settings()
     return Dispatcher(
         store=WebhookStore(table()),
-        queue=RetryQueue(settings.webhook_retry_queue_url, settings.webhook_dead_letter_queue_url),
+        queues=DeliveryQueues(
+            settings.webhook_delivery_queue_url,
+            settings.webhook_retry_queue_url,
+            settings.webhook_dead_letter_queue_url,
+        ),
         schedule=parse_schedule(settings.webhook_retry_schedule),
         timeout_seconds=settings.webhook_timeout_seconds,
         allow_loopback=settings.webhook_allow_loopback,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import http.client
+import itertools
 import json
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +78,7 @@ def test_starts_quickly_and_describes_itself(stack: LocalStack) -> None:
         "WorkQueue": "recordengine-local-WorkQueue",
         "WorkDeadLetterQueue": "recordengine-local-WorkDeadLetterQueue",
         "FailureQueue": "recordengine-local-FailureQueue",
+        "OrderedQueue": "recordengine-local-OrderedQueue.fifo",
     }
     assert state["token"] == stack.token
     if stack.token is not None:
@@ -163,6 +168,50 @@ def test_api_gateway_answers(stack: LocalStack) -> None:
     assert too_large_encoded.status_code == 413
     # The connection stays usable after a 413.
     assert requests.get(f"{stack.url}/api/health", timeout=10).json() == {"status": "ok"}
+
+
+class _OneWriteHandler(BaseHTTPRequestHandler):
+    """The baseline: a keep-alive server that sends each whole response in one write."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        body = b'{"status":"ok"}'
+        head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        self.wfile.write(head.encode() + body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def keep_alive_seconds(port: int, path: str, requests_made: int = 20) -> float:
+    """Time for `requests_made` requests, one after another, on one keep-alive connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path)
+        connection.getresponse().read()  # connected and warm
+        started = time.perf_counter()
+        for _ in range(requests_made):
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200 and not response.will_close
+        return time.perf_counter() - started
+    finally:
+        connection.close()
+
+
+def test_keep_alive_requests_are_answered_without_a_delayed_ack_stall(stack: LocalStack) -> None:
+    baseline_server = ThreadingHTTPServer(("127.0.0.1", 0), _OneWriteHandler)
+    threading.Thread(target=baseline_server.serve_forever, daemon=True).start()
+    try:
+        baseline = keep_alive_seconds(baseline_server.server_address[1], "/")
+    finally:
+        baseline_server.shutdown()
+        baseline_server.server_close()
+    gateway = keep_alive_seconds(int(stack.url.rsplit(":", 1)[1]), "/api/health")
+    # Headers and body in two writes cost a delayed ACK (~40 ms) per request: 0.8 s over 20 requests.
+    assert gateway < baseline + 20 * 0.015, f"20 keep-alive requests took {gateway:.3f} s ({baseline:.3f} s baseline)"
 
 
 def test_s3_events_reach_the_function(stack: LocalStack) -> None:
@@ -286,6 +335,35 @@ def test_the_stream_retries_reported_failures(stack: LocalStack) -> None:
     assert wait_until(lambda: "after-drop" in delivered_pks(stack))
 
 
+def test_the_stream_goes_on_after_a_failed_transaction(stack: LocalStack) -> None:
+    dynamodb = aws(stack, "dynamodb")
+    table = "recordengine-local-ItemsTable"
+    put(stack, "tx-existing", "New")
+    with pytest.raises(dynamodb.exceptions.TransactionCanceledException):
+        dynamodb.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": table,
+                        "Item": {"pk": {"S": "tx-rolled-back"}, "sk": {"S": "DOC"}, "status": {"S": "Export"}},
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": table,
+                        "Item": {"pk": {"S": "tx-existing"}, "sk": {"S": "DOC"}, "status": {"S": "Export"}},
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+            ]
+        )
+    put(stack, "after-tx", "Export")
+    assert wait_until(lambda: "after-tx" in delivered_pks(stack))
+    # The rolled-back write left no record in the stream.
+    assert "tx-rolled-back" not in delivered_pks(stack)
+    assert "Item" not in dynamodb.get_item(TableName=table, Key={"pk": {"S": "tx-rolled-back"}, "sk": {"S": "DOC"}})
+
+
 def test_sqs_messages_reach_the_function_and_failures_go_back_to_the_queue(stack: LocalStack) -> None:
     records = module(stack, "WorkerFunction").RECORDS
     sqs = aws(stack, "sqs")
@@ -314,3 +392,25 @@ def test_sqs_messages_reach_the_function_and_failures_go_back_to_the_queue(stack
     assert json.loads(moved[0]["Body"])["n"] == 2
     assert sum(json.loads(r["body"]).get("n") == 1 for r in records) == 1
     assert not any(json.loads(r["body"]).get("kind") == "other" for r in records)
+
+
+def test_fifo_message_groups_run_side_by_side_each_in_order(stack: LocalStack) -> None:
+    handled = module(stack, "OrderedWorkerFunction").HANDLED
+    sqs = aws(stack, "sqs")
+    url = sqs.get_queue_url(QueueName="recordengine-local-OrderedQueue.fifo")["QueueUrl"]
+    messages = [("slow", n, 1.5) for n in range(2)] + [("fast", n, 0) for n in range(5)]
+    for group, n, seconds in messages:
+        sqs.send_message(
+            QueueUrl=url,
+            MessageBody=json.dumps({"n": n, "seconds": seconds}),
+            MessageGroupId=group,
+            MessageDeduplicationId=f"{group}-{n}",
+        )
+    assert wait_until(lambda: len(handled) == len(messages), timeout=15)
+    by_group = {group: [h for h in handled if h["group"] == group] for group in ("slow", "fast")}
+    # Each group in the order sent, one message after another ...
+    for group in by_group.values():
+        assert [h["n"] for h in group] == list(range(len(group)))
+        assert all(earlier["ended"] <= later["started"] for earlier, later in itertools.pairwise(group))
+    # ... while the slow group does not hold up the fast one.
+    assert by_group["fast"][-1]["ended"] < by_group["slow"][0]["ended"]

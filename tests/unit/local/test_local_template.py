@@ -232,7 +232,13 @@ def fixture_template() -> Template:
 
 def test_the_fixture_application(fixture_template: Template) -> None:
     app = load_application(fixture_template)
-    assert set(app.functions) == {"HelloFunction", "OnUploadFunction", "OnChangeFunction", "WorkerFunction"}
+    assert set(app.functions) == {
+        "HelloFunction",
+        "OnUploadFunction",
+        "OnChangeFunction",
+        "WorkerFunction",
+        "OrderedWorkerFunction",
+    }
     hello = app.functions["HelloFunction"]
     assert hello.handler == "app.handler"
     assert hello.handler_file == FIXTURES / "functions" / "hello" / "app.py"

@@ -7,10 +7,14 @@ conditional put. Each (event, endpoint) pair has a task whose attempt numbers ar
 updates, so a repeated stream record or SQS message never makes a second event nor repeats an attempt that
 has been made. Every delivery of one event carries the same `webhook-id`.
 
-The first attempt is made at once; a failed attempt hands the next one to the retry queue with the delay
-of the schedule. SQS delays a message by at most 15 minutes, so a longer wait is a chain of hops (the
-message carries when it is due and is re-sent until then). After the last retry of the schedule the
-message goes to the dead-letter queue.
+The stream handler sends nothing: it creates the event and puts one delivery job per enabled endpoint on
+an SQS FIFO queue whose message group is the endpoint. The sender consumes that queue: each endpoint's
+attempts are made one at a time, in the order the jobs were queued, and endpoints never wait for one
+another, so a receiver that does not answer holds up its own deliveries only. A failed attempt hands the
+next one to the retry queue with the delay of the schedule; when it is due, it goes back on the FIFO queue
+behind the endpoint's other jobs. SQS delays a message by at most 15 minutes, so a longer wait is a chain
+of hops (the message carries when it is due and is re-sent until then). After the last retry of the
+schedule the job goes to the dead-letter queue.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ import json
 import math
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -35,12 +38,13 @@ from .store import Claim, TaskState, WebhookStore
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
 
 EVENT_TYPE = "document.exported"
 MAX_SQS_DELAY_SECONDS = 900
 # How long an attempt may hold its claim before another run may take it over.
 LEASE_MARGIN_SECONDS = 30
-MAX_PARALLEL_SENDS = 8
+SQS_BATCH_LIMIT = 10
 
 
 class DeliveryInProgress(Exception):
@@ -62,11 +66,17 @@ def event_id_for(document_id: int, sequence_number: str) -> str:
     return f"msg_doc{document_id}_{sequence_number}"
 
 
-@dataclass
-class RetryQueue:
-    """The retry queue (delayed messages) and the dead-letter queue of webhook deliveries."""
+def message_group(webhook_id: int) -> str:
+    """The FIFO message group of an endpoint's jobs: its attempts are made in order, one at a time."""
+    return f"webhook-{webhook_id}"
 
-    queue_url: str
+
+@dataclass
+class DeliveryQueues:
+    """The FIFO queue of delivery jobs, the retry queue (delayed messages) and the dead-letter queue."""
+
+    jobs_url: str
+    retry_url: str
     dead_letter_url: str
     client: SQSClient | None = None
 
@@ -77,11 +87,33 @@ class RetryQueue:
             self.client = boto3.client("sqs")
         return self.client
 
+    def enqueue(self, jobs: list[dict[str, Any]]) -> None:
+        """Queues attempts ({event_id, webhook_id, attempts made so far}) in their endpoints' groups.
+
+        The deduplication id names the attempt, so a job queued twice within SQS's five minutes is stored
+        once (and past them, the task's claim keeps the attempt from being made twice).
+        """
+        if jobs and not self.jobs_url:
+            raise RuntimeError("WEBHOOK_DELIVERY_QUEUE_URL is not set: deliveries cannot be queued")
+        for start in range(0, len(jobs), SQS_BATCH_LIMIT):
+            entries: list[SendMessageBatchRequestEntryTypeDef] = [
+                {
+                    "Id": str(index),
+                    "MessageBody": json.dumps(job),
+                    "MessageGroupId": message_group(int(job["webhook_id"])),
+                    "MessageDeduplicationId": f"{job['event_id']}#{job['webhook_id']}#{job['attempts']}",
+                }
+                for index, job in enumerate(jobs[start : start + SQS_BATCH_LIMIT])
+            ]
+            failed = self._sqs().send_message_batch(QueueUrl=self.jobs_url, Entries=entries).get("Failed")
+            if failed:
+                raise RuntimeError(f"SQS did not queue {len(failed)} delivery job(s): {failed[0].get('Message')}")
+
     def schedule(self, message: dict[str, Any], delay_seconds: int) -> None:
-        if not self.queue_url:
+        if not self.retry_url:
             raise RuntimeError("WEBHOOK_RETRY_QUEUE_URL is not set: failed deliveries cannot be retried")
         self._sqs().send_message(
-            QueueUrl=self.queue_url,
+            QueueUrl=self.retry_url,
             MessageBody=json.dumps(message),
             DelaySeconds=max(0, min(MAX_SQS_DELAY_SECONDS, delay_seconds)),
         )
@@ -95,7 +127,7 @@ class RetryQueue:
 @dataclass
 class Dispatcher:
     store: WebhookStore
-    queue: RetryQueue
+    queues: DeliveryQueues
     schedule: tuple[int, ...]
     timeout_seconds: float = 15.0
     allow_loopback: bool = False
@@ -123,12 +155,27 @@ class Dispatcher:
         endpoints = [endpoint for endpoint in self.store.all_endpoints() if endpoint.get("enabled", True)]
         for endpoint in endpoints:
             self.store.create_task(event["event_id"], endpoint["id"], event["created_at"])
-        # The endpoints are sent to side by side: one slow receiver does not hold up the others.
-        with ThreadPoolExecutor(max_workers=max(1, min(MAX_PARALLEL_SENDS, len(endpoints)))) as pool:
-            claims = list(pool.map(lambda endpoint: self.attempt(event, endpoint, made=0, trigger="stream"), endpoints))
-        if Claim.BUSY in claims:
-            raise DeliveryInProgress(f"a delivery of {event['event_id']} is in progress; retry the record later")
-        return "dispatched"
+        self.queues.enqueue(
+            [{"event_id": event["event_id"], "webhook_id": endpoint["id"], "attempts": 0} for endpoint in endpoints]
+        )
+        return f"queued for {len(endpoints)} endpoint(s)"
+
+    # ------------------------------------------------------------------ the FIFO queue of jobs
+    def handle_delivery_job(self, job: dict[str, Any]) -> str:
+        """One job of the delivery queue: {event_id, webhook_id, attempts (made so far)}."""
+        event = self.store.event(job["event_id"])
+        if event is None:
+            return "unknown event"
+        webhook_id = int(job["webhook_id"])
+        endpoint = self.store.endpoint(webhook_id)
+        if endpoint is None or not endpoint.get("enabled", True):
+            self.store.finish(event["event_id"], webhook_id, TaskState.ABANDONED)
+            return "endpoint gone"
+        made = int(job["attempts"])
+        outcome = self.attempt(event, endpoint, made=made, trigger="stream" if made == 0 else "retry")
+        if outcome == Claim.BUSY:
+            raise DeliveryInProgress(f"attempt {made + 1} of {event['event_id']} to {webhook_id} is running")
+        return outcome.value
 
     # ------------------------------------------------------------------ the retry queue
     def handle_retry_message(self, message: dict[str, Any]) -> str:
@@ -136,20 +183,13 @@ class Dispatcher:
         remaining = int(message.get("due_at", 0)) - int(self.clock())
         if remaining > 0:
             # Longer than one SQS delay: another hop.
-            self.queue.schedule(message, math.ceil(remaining))
+            self.queues.schedule(message, math.ceil(remaining))
             return "waiting"
-        event = self.store.event(message["event_id"])
-        webhook_id = int(message["webhook_id"])
-        endpoint = self.store.endpoint(webhook_id)
-        if event is None:
-            return "unknown event"
-        if endpoint is None or not endpoint.get("enabled", True):
-            self.store.finish(event["event_id"], webhook_id, TaskState.ABANDONED)
-            return "endpoint gone"
-        outcome = self.attempt(event, endpoint, made=int(message["attempts"]), trigger="retry")
-        if outcome == Claim.BUSY:
-            raise DeliveryInProgress(f"attempt {int(message['attempts']) + 1} of {event['event_id']} is running")
-        return outcome.value
+        # Due: the attempt joins the endpoint's other jobs, so that the endpoint still gets one at a time.
+        self.queues.enqueue(
+            [{"event_id": message["event_id"], "webhook_id": message["webhook_id"], "attempts": message["attempts"]}]
+        )
+        return "queued"
 
     # ------------------------------------------------------------------ one attempt
     def attempt(self, event: dict[str, Any], endpoint: dict[str, Any], *, made: int, trigger: str) -> Claim:
@@ -171,11 +211,11 @@ class Dispatcher:
         elif number <= len(self.schedule):
             wait = self.schedule[number - 1]
             due = int(self.clock()) + wait
-            self.queue.schedule({**base, "attempts": number, "due_at": due}, wait)
+            self.queues.schedule({**base, "attempts": number, "due_at": due}, wait)
             next_at = format_timestamp(datetime.fromtimestamp(due, UTC))
             state = TaskState.SCHEDULED
         else:
-            self.queue.dead_letter({**base, "attempts": number, "last_error": _describe(result)})
+            self.queues.dead_letter({**base, "attempts": number, "last_error": _describe(result)})
             state = TaskState.DEAD
         self.record(event, endpoint, number, trigger, result, next_at)
         self.store.finish(event["event_id"], endpoint["id"], state)

@@ -1,6 +1,8 @@
-"""DynamoDB stream (documents entering Export) -> signed webhook to every enabled endpoint.
+"""DynamoDB stream (documents entering Export) -> the event, and one delivery job per enabled endpoint.
 
-Records that fail are reported one by one (ReportBatchItemFailures), so Lambda retries only them.
+Nothing is sent here: the jobs go to the FIFO delivery queue (one message group per endpoint), which
+send_webhook consumes, so a slow receiver never holds up the stream. Records that fail are reported one by
+one (ReportBatchItemFailures), so Lambda retries only them.
 """
 
 from typing import Any, cast

@@ -1,0 +1,51 @@
+"""Running handlers in-process: each invocation logs with its own function's Powertools keys."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import threading
+from pathlib import Path
+
+from local.model import FunctionSpec
+from local.runtime import LambdaFunction, WorkerPool
+
+FUNCTIONS = Path(__file__).parent / "fixtures" / "functions"
+
+
+def logs_function(logical_id: str) -> LambdaFunction:
+    spec = FunctionSpec(
+        logical_id=logical_id,
+        name=f"recordengine-local-{logical_id}",
+        code_dir=FUNCTIONS / "logs",
+        handler="app.handler",
+        timeout_seconds=10,
+        memory_mb=128,
+        layer_dirs=[],
+        environment_node={},
+    )
+    return LambdaFunction.load(spec, f"arn:aws:lambda:us-east-1:123456789012:function:{spec.name}")
+
+
+def test_concurrent_invocations_log_with_their_own_function_name() -> None:
+    functions = [logs_function("FirstFunction"), logs_function("SecondFunction")]
+    output = io.StringIO()
+    handler = next(h for h in logging.getLogger("local-logging-isolation").handlers if hasattr(h, "setStream"))
+    handler.setStream(output)
+    barrier = threading.Barrier(2)
+    pool = WorkerPool("logs", 2)
+    try:
+        futures = [
+            pool.submit(lambda fn=fn: fn.invoke({"caller": fn.spec.name, "barrier": barrier})) for fn in functions
+        ]
+        for future in futures:
+            future.result(timeout=10)
+    finally:
+        pool.shutdown()
+    lines = [json.loads(line) for line in output.getvalue().splitlines()]
+    assert sorted(line["message"] for line in lines) == ["finished", "finished", "started", "started"]
+    # Both invocations appended their context before either logged "finished": shared keys would mix them.
+    assert all(line["function_name"] == line["caller"] for line in lines), lines
+    requests = {line["caller"]: line["function_request_id"] for line in lines if line["message"] == "started"}
+    assert all(line["function_request_id"] == requests[line["caller"]] for line in lines)
