@@ -7,20 +7,18 @@ PY := $(VENV)/bin/python
 TOOLS := .venv-tools
 SHARED := ../shared
 CONFORMANCE_FILES ?= test_documents_api.py test_extraction.py test_webhooks_rules.py
+# Creates or updates a virtual environment under a lock: `make run` and `make test` started together
+# install it once, the second waiting for the first (standard library only: it runs before any venv exists).
+ENSURE_VENV := $(PYTHON) scripts/ensure_venv.py
 
 .PHONY: run test test-fast test-e2e lint build bench eval token clean tools
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt layers/extraction/requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $@
+	@$(ENSURE_VENV) $(VENV) $^
 
 # SAM CLI and cfn-lint pin their own boto3 and friends: they live in a virtual environment of their own.
 $(TOOLS)/.installed: requirements-tools.txt
-	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-tools.txt
-	touch $@
+	@$(ENSURE_VENV) $(TOOLS) $<
 
 tools: $(TOOLS)/.installed
 
