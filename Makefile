@@ -22,7 +22,10 @@ $(TOOLS)/.installed: requirements-tools.txt
 
 tools: $(TOOLS)/.installed
 
-run: $(VENV)/.installed
+# The port is checked first, with the system Python: a busy port is reported before a minute of installing.
+run:
+	@$(PYTHON) -m local.ports
+	@$(MAKE) --no-print-directory $(VENV)/.installed
 	$(PY) -m local
 
 test: test-fast test-e2e

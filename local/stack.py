@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import logging
 import os
-import socket
 import sys
 import threading
 import time
@@ -19,6 +17,7 @@ from .async_invoke import AsyncInvoker, SqsDestination
 from .cfn import Template, api_id_for
 from .gateway import Gateway, GatewayServer
 from .model import Application, load_application
+from .ports import LOOPBACK, PortInUse, check_port_free
 from .resources import AwsClients, create_resources
 from .runtime import LambdaFunction, WorkerPool, add_layers_to_path
 from .s3_events import S3EventSource
@@ -27,7 +26,6 @@ from .streams import StreamReader
 
 log = logging.getLogger("local.stack")
 
-LOOPBACK = "127.0.0.1"
 TOKEN_ENV = "RECORDENGINE_DEV_TOKEN"  # noqa: S105 - the variable's name
 # Names under which a laptop's AWS configuration could point the stack at a real account.
 _AWS_ENV_TO_DROP = (
@@ -381,13 +379,7 @@ def _unique(paths: list[Path]) -> list[Path]:
 
 def _check_port_free(host: str, port: int, variable: str) -> None:
     """Fails early and clearly; a busy port would otherwise surface as a hang (moto) or a traceback."""
-    if port == 0:
-        return
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise StackError(f"port {port} is in use; set {variable} to another port (0: any free port)") from exc
-            raise
+    try:
+        check_port_free(host, port, variable)
+    except PortInUse as exc:
+        raise StackError(str(exc)) from exc
