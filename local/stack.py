@@ -27,6 +27,11 @@ from .streams import StreamReader
 log = logging.getLogger("local.stack")
 
 TOKEN_ENV = "RECORDENGINE_DEV_TOKEN"  # noqa: S105 - the variable's name
+# What the printed `export` line sets: the README's examples, the e2e tests and the conformance suite read them.
+URL_ENV = "RECORDENGINE_URL"
+CLIENT_TOKEN_ENV = "RECORDENGINE_TOKEN"  # noqa: S105 - the variable's name
+# Said at every start: a newcomer otherwise finds out by losing their test data.
+DATA_IS_IN_MEMORY = "Data is kept in memory only: everything stored is gone when the stack stops."
 # Names under which a laptop's AWS configuration could point the stack at a real account.
 _AWS_ENV_TO_DROP = (
     "AWS_PROFILE",
@@ -341,12 +346,18 @@ class LocalStack:
                 for sqs in fn.sqs_triggers:
                     lines.append(f"  SQS {self.resources.get(sqs.queue)} -> {fn.logical_id}")
         lines.append(f"AWS endpoint (moto): {self.endpoint_url}  region {self.region}")
+        lines.append(DATA_IS_IN_MEMORY)
         if self.token:
             lines.append(f"Bearer token: {self.token}")
-            lines.append(f"export RECORDENGINE_URL={self.url} RECORDENGINE_TOKEN={self.token}")
-        else:
-            lines.append(f"export RECORDENGINE_URL={self.url}")
+        lines.append(export_line(self.url, self.token))
         return "\n".join(lines)
+
+
+def export_line(url: str, token: str | None) -> str:
+    """The shell line that sets URL_ENV and CLIENT_TOKEN_ENV for the README's examples and the test suites."""
+    if token:
+        return f"export {URL_ENV}={url} {CLIENT_TOKEN_ENV}={token}"
+    return f"export {URL_ENV}={url}"
 
 
 class _Phases:
