@@ -11,7 +11,7 @@ CONFORMANCE_FILES ?= test_documents_api.py test_extraction.py test_webhooks_rule
 # install it once, the second waiting for the first (standard library only: it runs before any venv exists).
 ENSURE_VENV := $(PYTHON) scripts/ensure_venv.py
 
-.PHONY: run test test-fast test-e2e lint build bench eval token clean tools
+.PHONY: run test test-fast test-e2e lint build deploy bench eval token clean tools
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt layers/extraction/requirements.txt
 	@$(ENSURE_VENV) $(VENV) $^
@@ -49,6 +49,10 @@ lint: $(VENV)/.installed $(TOOLS)/.installed
 
 build: $(TOOLS)/.installed
 	bash scripts/sam_build.sh
+
+# sam deploy of the build with samconfig.toml's defaults: make deploy [DEPLOY_ARGS="--guided"]
+deploy: build
+	bash scripts/deploy.sh $(DEPLOY_ARGS)
 
 bench: $(VENV)/.installed
 	$(PY) -m bench
