@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS := .venv-tools
+CHECKOV := .venv-checkov
 SHARED := ../shared
 CONFORMANCE_FILES ?= test_documents_api.py test_extraction.py test_webhooks_rules.py
 # Creates or updates a virtual environment under a lock: `make run` and `make test` started together
@@ -20,7 +21,11 @@ $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt layers/e
 $(TOOLS)/.installed: requirements-tools.txt
 	@$(ENSURE_VENV) $(TOOLS) $<
 
-tools: $(TOOLS)/.installed
+# checkov pins an older boto3 than the SAM CLI's: a third environment.
+$(CHECKOV)/.installed: requirements-checkov.txt
+	@$(ENSURE_VENV) $(CHECKOV) $<
+
+tools: $(TOOLS)/.installed $(CHECKOV)/.installed
 
 # The port is checked first, with the system Python: a busy port is reported before a minute of installing.
 run:
@@ -41,7 +46,7 @@ test-e2e: $(VENV)/.installed
 	else echo "$(SHARED)/conformance not found: running the project's e2e tests only"; fi; \
 	$(PY) -m local.with_stack $$suites
 
-lint: $(VENV)/.installed $(TOOLS)/.installed
+lint: $(VENV)/.installed $(TOOLS)/.installed $(CHECKOV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check layers functions
 	$(VENV)/bin/mypy layers/common/recordengine functions
