@@ -5,26 +5,32 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS := .venv-tools
+CHECKOV := .venv-checkov
 SHARED := ../shared
 CONFORMANCE_FILES ?= test_documents_api.py test_extraction.py test_webhooks_rules.py
+# Creates or updates a virtual environment under a lock: `make run` and `make test` started together
+# install it once, the second waiting for the first (standard library only: it runs before any venv exists).
+ENSURE_VENV := $(PYTHON) scripts/ensure_venv.py
 
-.PHONY: run test test-fast test-e2e lint build bench eval token clean tools
+.PHONY: run test test-fast test-e2e lint build deploy bench eval token clean tools
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt layers/extraction/requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $@
+	@$(ENSURE_VENV) $(VENV) $^
 
 # SAM CLI and cfn-lint pin their own boto3 and friends: they live in a virtual environment of their own.
 $(TOOLS)/.installed: requirements-tools.txt
-	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-tools.txt
-	touch $@
+	@$(ENSURE_VENV) $(TOOLS) $<
 
-tools: $(TOOLS)/.installed
+# checkov pins an older boto3 than the SAM CLI's: a third environment.
+$(CHECKOV)/.installed: requirements-checkov.txt
+	@$(ENSURE_VENV) $(CHECKOV) $<
 
-run: $(VENV)/.installed
+tools: $(TOOLS)/.installed $(CHECKOV)/.installed
+
+# The port is checked first, with the system Python: a busy port is reported before a minute of installing.
+run:
+	@$(PYTHON) -m local.ports
+	@$(MAKE) --no-print-directory $(VENV)/.installed
 	$(PY) -m local
 
 test: test-fast test-e2e
@@ -40,7 +46,7 @@ test-e2e: $(VENV)/.installed
 	else echo "$(SHARED)/conformance not found: running the project's e2e tests only"; fi; \
 	$(PY) -m local.with_stack $$suites
 
-lint: $(VENV)/.installed $(TOOLS)/.installed
+lint: $(VENV)/.installed $(TOOLS)/.installed $(CHECKOV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check layers functions
 	$(VENV)/bin/mypy layers/common/recordengine functions
@@ -48,6 +54,10 @@ lint: $(VENV)/.installed $(TOOLS)/.installed
 
 build: $(TOOLS)/.installed
 	bash scripts/sam_build.sh
+
+# sam deploy of the build with samconfig.toml's defaults: make deploy [DEPLOY_ARGS="--guided"]
+deploy: build
+	bash scripts/deploy.sh $(DEPLOY_ARGS)
 
 bench: $(VENV)/.installed
 	$(PY) -m bench

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import logging
 import os
-import socket
 import sys
 import threading
 import time
@@ -19,6 +17,7 @@ from .async_invoke import AsyncInvoker, SqsDestination
 from .cfn import Template, api_id_for
 from .gateway import Gateway, GatewayServer
 from .model import Application, load_application
+from .ports import LOOPBACK, PortInUse, check_port_free
 from .resources import AwsClients, create_resources
 from .runtime import LambdaFunction, WorkerPool, add_layers_to_path
 from .s3_events import S3EventSource
@@ -27,8 +26,12 @@ from .streams import StreamReader
 
 log = logging.getLogger("local.stack")
 
-LOOPBACK = "127.0.0.1"
 TOKEN_ENV = "RECORDENGINE_DEV_TOKEN"  # noqa: S105 - the variable's name
+# What the printed `export` line sets: the README's examples, the e2e tests and the conformance suite read them.
+URL_ENV = "RECORDENGINE_URL"
+CLIENT_TOKEN_ENV = "RECORDENGINE_TOKEN"  # noqa: S105 - the variable's name
+# Said at every start: a newcomer otherwise finds out by losing their test data.
+DATA_IS_IN_MEMORY = "Data is kept in memory only: everything stored is gone when the stack stops."
 # Names under which a laptop's AWS configuration could point the stack at a real account.
 _AWS_ENV_TO_DROP = (
     "AWS_PROFILE",
@@ -344,12 +347,18 @@ class LocalStack:
                 for sqs in fn.sqs_triggers:
                     lines.append(f"  SQS {self.resources.get(sqs.queue)} -> {fn.logical_id}")
         lines.append(f"AWS endpoint (moto): {self.endpoint_url}  region {self.region}")
+        lines.append(DATA_IS_IN_MEMORY)
         if self.token:
             lines.append(f"Bearer token: {self.token}")
-            lines.append(f"export RECORDENGINE_URL={self.url} RECORDENGINE_TOKEN={self.token}")
-        else:
-            lines.append(f"export RECORDENGINE_URL={self.url}")
+        lines.append(export_line(self.url, self.token))
         return "\n".join(lines)
+
+
+def export_line(url: str, token: str | None) -> str:
+    """The shell line that sets URL_ENV and CLIENT_TOKEN_ENV for the README's examples and the test suites."""
+    if token:
+        return f"export {URL_ENV}={url} {CLIENT_TOKEN_ENV}={token}"
+    return f"export {URL_ENV}={url}"
 
 
 class _Phases:
@@ -382,13 +391,7 @@ def _unique(paths: list[Path]) -> list[Path]:
 
 def _check_port_free(host: str, port: int, variable: str) -> None:
     """Fails early and clearly; a busy port would otherwise surface as a hang (moto) or a traceback."""
-    if port == 0:
-        return
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise StackError(f"port {port} is in use; set {variable} to another port (0: any free port)") from exc
-            raise
+    try:
+        check_port_free(host, port, variable)
+    except PortInUse as exc:
+        raise StackError(str(exc)) from exc

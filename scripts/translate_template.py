@@ -2,7 +2,11 @@
 """Translate the SAM template to plain CloudFormation (JSON), offline.
 
 `sam validate --lint` misses some errors that only exist after the SAM transform (notably circular
-dependencies, E3004), so scripts/lint_template.sh runs cfn-lint on this output as well.
+dependencies, E3004), so scripts/lint_template.sh runs cfn-lint and checkov on this output as well.
+
+checkov reads its skips from a resource's `Metadata: checkov: skip:`. The transform keeps a function's
+Metadata on the function but not on what it generates from a SAM resource (an HttpApi's stage, a
+function's role): those resources take the skips of the SAM resource they come from.
 
 Needs aws-sam-translator (installed with the SAM CLI in .venv-tools). No AWS account or network is used:
 managed policy names are not looked up in IAM (the template uses SAM policy templates only).
@@ -12,6 +16,7 @@ Usage: translate_template.py [TEMPLATE] [OUTPUT]   (defaults: template.yaml, std
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import sys
@@ -67,6 +72,27 @@ def with_placeholder_artifacts(template: dict[str, Any]) -> dict[str, Any]:
     return template
 
 
+def carry_checkov_skips(source: dict[str, Any], translated: dict[str, Any]) -> dict[str, Any]:
+    """Gives each generated resource the checkov skips of the SAM resource whose logical id prefixes its own."""
+    declared = source.get("Resources") or {}
+    skips_by_origin = {
+        logical_id: skips
+        for logical_id, resource in declared.items()
+        if isinstance(resource, dict)
+        and str(resource.get("Type", "")).startswith("AWS::Serverless::")
+        and (skips := ((resource.get("Metadata") or {}).get("checkov") or {}).get("skip"))
+    }
+    for logical_id, resource in (translated.get("Resources") or {}).items():
+        if logical_id in declared or not isinstance(resource, dict):
+            continue
+        origins = [origin for origin in skips_by_origin if logical_id.startswith(origin)]
+        if not origins:
+            continue
+        checkov = resource.setdefault("Metadata", {}).setdefault("checkov", {})
+        checkov["skip"] = [*checkov.get("skip", []), *skips_by_origin[max(origins, key=len)]]
+    return translated
+
+
 def load_template(path: Path) -> dict[str, Any]:
     text = path.read_text(encoding="utf-8")
     try:
@@ -83,7 +109,10 @@ def main(argv: list[str]) -> int:
     from samtranslator.translator.transform import transform
 
     template_path = Path(argv[1]) if len(argv) > 1 else Path("template.yaml")
-    translated = transform(with_placeholder_artifacts(load_template(template_path)), {}, OfflinePolicyLoader())
+    source = load_template(template_path)
+    # The transform changes the template it is given: it gets a copy, and the source keeps its Metadata.
+    translated = transform(with_placeholder_artifacts(copy.deepcopy(source)), {}, OfflinePolicyLoader())
+    translated = carry_checkov_skips(source, translated)
     output = json.dumps(translated, indent=2, sort_keys=False, default=str) + "\n"
     if len(argv) > 2:
         Path(argv[2]).write_text(output, encoding="utf-8")

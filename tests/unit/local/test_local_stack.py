@@ -85,6 +85,7 @@ def test_starts_quickly_and_describes_itself(stack: LocalStack) -> None:
         assert stack.token.startswith("re_")
     banner = stack.banner()
     assert f"export RECORDENGINE_URL={stack.url}" in banner
+    assert "gone when the stack stops" in banner
 
 
 def test_resources_match_the_template(stack: LocalStack) -> None:
