@@ -50,4 +50,4 @@ def test_a_blank_photo_ends_in_exception_with_a_true_reason(stack, contact, fold
     blank = scans.png(Image.new("L", (900, 1400), 255))
     document = extracted(stack, contact, folder, blank, "blank.png", outcome="failed")
     assert document["status"] == "Exception"
-    assert document["error"] == "No text could be recognised in the image."
+    assert document["error"] == "No text could be recognised in the document."

@@ -263,7 +263,7 @@ def test_a_scan_without_a_renderer_says_that_the_renderer_is_missing(monkeypatch
 
 
 def test_a_scan_with_no_text_says_so() -> None:
-    assert reason(blank_scan()) == "No text could be recognised in the image."
+    assert reason(blank_scan()) == "No text could be recognised in the document."
 
 
 def test_truncated_pdf() -> None:
@@ -327,3 +327,9 @@ def test_only_the_first_pages_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     result = extract_document(make_pdf(pages=pages), PDF, INVOICE_PROFILE)
     assert result.extracted_fields["total_amount"] is None
     assert result.extracted_fields["invoice_number"] == "1001"
+
+
+def test_a_short_text_document_is_read_from_its_text_layer() -> None:
+    result = extract_document(make_pdf(["Invoice 42", "Total: 5.00 EUR"]), PDF, INVOICE_PROFILE)
+    assert result.extracted_fields["total_amount"] == "5.00"
+    assert result.extracted_fields["currency"] == "EUR"

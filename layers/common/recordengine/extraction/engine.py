@@ -19,7 +19,7 @@ from .labels import Reader
 from .layout import Layout
 from .readings import Reading, read_layout, read_scans
 from .result import build_result
-from .text import NOT_A_PDF, has_usable_text, read_pdf
+from .text import NOT_A_PDF, has_text_layer, read_pdf
 
 UNSUPPORTED = "This file type is not supported."
 # All OCR work for one document (rasterising and recognising every page) stays within this.
@@ -60,8 +60,8 @@ def extract_document(
 
     pdf = read_pdf(content, einvoice=_einvoice_default() if einvoice is None else einvoice)
     if pdf.einvoice is not None:
-        return _from_einvoice(pdf.einvoice, pdf.pages if has_usable_text(pdf.pages) else [], profile)
-    if has_usable_text(pdf.pages):
+        return _from_einvoice(pdf.einvoice, pdf.pages if has_text_layer(pdf.pages) else [], profile)
+    if has_text_layer(pdf.pages):
         return _result(read_layout(Layout(pdf.pages), profile), profile)
     # No usable text layer: a scan, rendered page by page and read by OCR.
     if not ocr.ocr_available():

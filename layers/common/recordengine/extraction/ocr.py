@@ -61,7 +61,7 @@ SCAN_NOT_AVAILABLE = "This is a scanned PDF; OCR (tesserocr and its trained data
 OCR_FAILED = "The image could not be read by OCR."
 OCR_TIMED_OUT = "OCR took too long on this document."
 OCR_BUSY = "OCR could not start in the time available: the function is busy with other documents."
-NO_TEXT_FOUND = "No text could be recognised in the image."
+NO_TEXT_FOUND = "No text could be recognised in the document."
 
 
 # Where a word landed in the laid-out text, and how sure OCR was of it: (start, end, confidence).

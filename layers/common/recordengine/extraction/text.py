@@ -106,12 +106,23 @@ def _short_lines(text: str) -> str:
 
 
 def has_usable_text(pages: list[str]) -> bool:
-    """Whether the text layer carries words: scans have none, and broken font maps yield only symbols."""
+    """Whether the text carries words enough to read: scans have none, broken font maps yield only symbols,
+    and OCR of a blank page a few specks."""
+    words, letters, visible = _counts(pages)
+    return len(words) >= 5 and letters >= 30 and letters >= 0.3 * visible
+
+
+def has_text_layer(pages: list[str]) -> bool:
+    """Whether a PDF's text layer is to be read rather than its pages' images: text enough to read, or a short
+    document that is clean text ("Invoice 42 / Total 5.00 EUR"), not the symbols of a broken font map."""
+    words, letters, visible = _counts(pages)
+    return has_usable_text(pages) or (len(words) >= 2 and letters >= 0.6 * visible)
+
+
+def _counts(pages: list[str]) -> tuple[list[str], int, int]:
     text = "\n".join(pages)
     words = _WORD.findall(text)
-    letters = sum(len(word) for word in words)
-    visible = sum(1 for char in text if not char.isspace())
-    return len(words) >= 5 and letters >= 30 and letters >= 0.3 * visible
+    return words, sum(len(word) for word in words), sum(1 for char in text if not char.isspace())
 
 
 def _looks_truncated(content: bytes) -> bool:
@@ -235,7 +246,7 @@ def _read_pdf(content: bytes, einvoice: bool) -> PdfContent:
         pages.append(text)
         if total >= MAX_CHARS:
             break
-    if embedded is None and busy and not has_usable_text(pages):
+    if embedded is None and busy and not has_text_layer(pages):
         # A page refused as too busy is not read by OCR either: rendering it is the same work.
         raise UnreadableDocument(TOO_BUSY)
     if embedded is None and not any(page.strip() for page in pages):
@@ -244,7 +255,7 @@ def _read_pdf(content: bytes, einvoice: bool) -> PdfContent:
         if failures:
             raise UnreadableDocument(NOT_A_PDF)
     largest = 0
-    if embedded is None and not has_usable_text(pages):
+    if embedded is None and not has_text_layer(pages):
         from .images import MAX_PAGES as MAX_SCANNED_PAGES
 
         largest = _largest_image(reader, min(page_count, MAX_SCANNED_PAGES))
