@@ -25,6 +25,7 @@ from .models import (
     UploadedDocument,
 )
 from .settings import Settings
+from .storable import MAX_EXTERNAL_REF_KEY_BYTES, MAX_EXTERNAL_REF_RECORD_ID_BYTES, excerpt
 from .storage.blobs import BlobStore, new_document_key
 from .storage.documents import DocumentFilters, DocumentStore
 
@@ -49,7 +50,7 @@ def parse_status(value: str) -> Status:
         return Status(value)
     except ValueError:
         allowed = ", ".join(s.value for s in Status)
-        raise InvalidStatus(f"'{value}' is not a status. Use one of: {allowed}.") from None
+        raise InvalidStatus(f"'{excerpt(value)}' is not a status. Use one of: {allowed}.") from None
 
 
 def parse_external_ref(value: str) -> tuple[str, str]:
@@ -57,7 +58,12 @@ def parse_external_ref(value: str) -> tuple[str, str]:
     system, separator, record_id = value.strip().partition(":")
     if not separator or not system.strip() or not record_id.strip():
         raise InvalidInput("external_ref must look like <system>:<record id>, e.g. salesforce:001Qy00000BnXt2IAF.")
-    return system.strip(), record_id.strip()
+    system, record_id = system.strip(), record_id.strip()
+    if len(system.encode("utf-8", "replace")) > MAX_EXTERNAL_REF_KEY_BYTES:
+        raise InvalidInput(f"external_ref's system is longer than {MAX_EXTERNAL_REF_KEY_BYTES} bytes.")
+    if len(record_id.encode("utf-8", "replace")) > MAX_EXTERNAL_REF_RECORD_ID_BYTES:
+        raise InvalidInput(f"external_ref's record id is longer than {MAX_EXTERNAL_REF_RECORD_ID_BYTES} bytes.")
+    return system, record_id
 
 
 def parse_created_bound(value: str, name: str, *, end_of_range: bool) -> str:
@@ -74,7 +80,9 @@ def parse_created_bound(value: str, name: str, *, end_of_range: bool) -> str:
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=UTC)
     except ValueError:
-        raise InvalidInput(f"{name} must be a date (YYYY-MM-DD) or an ISO 8601 timestamp, not '{value}'.") from None
+        raise InvalidInput(
+            f"{name} must be a date (YYYY-MM-DD) or an ISO 8601 timestamp, not '{excerpt(value)}'."
+        ) from None
     return format_timestamp(moment)
 
 

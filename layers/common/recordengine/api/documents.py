@@ -6,13 +6,14 @@ import hashlib
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Header, Request, UploadFile
+from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
 
 from recordengine.documents import UploadRequest, parse_status
 from recordengine.errors import InvalidInput, InvalidStatus
 from recordengine.idempotency import run_once
 from recordengine.models import Document as DocumentRecord
 from recordengine.models import DocumentPage, PresignedUpload, PresignedUploadRequest, StatusUpdated, UploadedDocument
+from recordengine.storable import MAX_ID, external_refs_problem
 
 from .dependencies import DocumentServiceDep
 from .pagination import DEFAULT_LIMIT, Limit, Offset
@@ -26,6 +27,7 @@ status_router = APIRouter()
 
 
 def parse_external_refs(value: str | None) -> dict[str, Any]:
+    """The multipart `external_refs` field: a JSON object that can be stored and indexed (422 otherwise)."""
     if value is None or not value.strip():
         return {}
     try:
@@ -34,6 +36,9 @@ def parse_external_refs(value: str | None) -> dict[str, Any]:
         raise InvalidInput("external_refs must be a JSON object; it is not valid JSON.") from None
     if not isinstance(refs, dict):
         raise InvalidInput('external_refs must be a JSON object, e.g. {"salesforce": {"record_id": "..."}}.')
+    problem = external_refs_problem(refs)
+    if problem is not None:
+        raise InvalidInput(problem)
     return refs
 
 
@@ -48,9 +53,9 @@ def upload_document(
     request: Request,
     service: DocumentServiceDep,
     file: Annotated[UploadFile, File()],
-    contact_id: Annotated[int, Form()],
-    folder_id: Annotated[int, Form()],
-    profile_id: Annotated[int | None, Form()] = None,
+    contact_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+    folder_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+    profile_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
     external_refs: Annotated[str | None, Form()] = None,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> UploadedDocument:
@@ -87,8 +92,8 @@ def create_presigned_upload(request: PresignedUploadRequest, service: DocumentSe
 @list_router.get("/api/documents")
 def list_documents(
     service: DocumentServiceDep,
-    contact_id: int | None = None,
-    folder_id: int | None = None,
+    contact_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    folder_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     status: str | None = None,
     created_from: str | None = None,
     created_to: str | None = None,

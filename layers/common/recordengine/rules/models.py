@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -10,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from recordengine.models import AppliedRule, Status
+from recordengine.storable import Id, Name, StorableText, check_scalar, excerpt
 
 from .values import as_date, as_number
 
@@ -58,16 +58,15 @@ class Condition(BaseModel):
             return field
         if field.startswith(EXTRACTED_PREFIX) and _EXTRACTED_NAME.match(field.removeprefix(EXTRACTED_PREFIX)):
             return field
-        raise ValueError(f"'{field}' is not a rule field; use one of: {_field_names()}")
+        raise ValueError(f"'{excerpt(field)}' is not a rule field; use one of: {_field_names()}")
 
     @field_validator("value")
     @classmethod
-    def _finite(cls, value: Scalar | None) -> Scalar | None:
-        if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError("value must be a finite number")
+    def _storable(cls, value: Scalar | None) -> Scalar | None:
         if isinstance(value, str) and len(value) > 1000:
             raise ValueError("value is longer than 1000 characters")
-        return value
+        checked: Scalar | None = check_scalar(value)
+        return checked
 
     @model_validator(mode="after")
     def _value_fits_operator(self) -> Condition:
@@ -89,7 +88,8 @@ class Condition(BaseModel):
         if self.field in TEXT_FIELDS and self.op in ORDERING:
             raise ValueError(f"{self.field} is text, not ordered: use '==', '!=' or 'contains'")
         if self.field == "status" and self.op is not Operator.CONTAINS and self.value not in set(Status):
-            raise ValueError(f"'{self.value}' is not a status; use one of: {', '.join(s.value for s in Status)}")
+            statuses = ", ".join(s.value for s in Status)
+            raise ValueError(f"'{excerpt(str(self.value))}' is not a status; use one of: {statuses}")
         return self
 
 
@@ -111,14 +111,14 @@ class MoveToFolder(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal["move_to_folder"]
-    value: int = Field(ge=1, description="the id of an existing folder")
+    value: Id = Field(description="the id of an existing folder")
 
 
 class AddNote(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal["add_note"]
-    value: str = Field(min_length=1, max_length=1000)
+    value: StorableText = Field(min_length=1, max_length=1000)
 
 
 Action = Annotated[SetStatus | MoveToFolder | AddNote, Field(discriminator="type")]
@@ -129,7 +129,7 @@ class RuleCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     enabled: bool = True
     priority: int = Field(default=100, ge=-1_000_000, le=1_000_000)
     match: Literal["all", "any"] = "all"
@@ -168,7 +168,7 @@ class RulePage(BaseModel):
 class RuleTestRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    document_id: int = Field(ge=1)
+    document_id: Id
 
 
 class ConditionResult(BaseModel):
