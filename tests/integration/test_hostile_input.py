@@ -195,3 +195,12 @@ def test_a_status_error_quotes_only_a_short_excerpt(stack, contact, folder):
     r = stack.request("PATCH", f"/api/documents/{doc['id']}/status", json_body={"status": "x" * 100_000})
     assert r.status == 400 and len(r.body) < 1000
 
+
+def test_control_and_bidi_characters_are_removed_from_stored_filenames(stack, contact, folder):
+    ids = {"contact_id": contact["id"], "folder_id": folder["id"]}
+    uploaded = stack.upload(invoice_pdf(), filename="invoice\u202egpj.pdf", fields=ids)
+    assert uploaded.status == 201 and uploaded.json()["filename"] == "invoicegpj.pdf"
+    presigned = stack.request("POST", "/api/documents/uploads", json_body={**ids, "filename": "scan\u2028\u200f.pdf"})
+    assert presigned.status == 201 and presigned.json()["filename"] == "scan.pdf"
+    listed = stack.request("GET", "/api/documents").json()["documents"]
+    assert sorted(d["filename"] for d in listed) == ["invoicegpj.pdf", "scan.pdf"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -32,7 +32,9 @@ from .storage.documents import DocumentFilters, DocumentStore
 MAX_LIST_LIMIT = 200
 DEFAULT_LIST_LIMIT = 50
 _FILENAME_LIMIT = 255
-_UNSAFE_FILENAME_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# Control, format (bidirectional overrides such as U+202E, which make "invoice\u202egpj.pdf" display as
+# "invoicefdp.jpg"), line and paragraph separators, and lone surrogates.
+_UNSAFE_FILENAME_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def parse_created_bound(value: str, name: str, *, end_of_range: bool) -> str:
 def clean_filename(filename: str | None) -> str:
     """The client's filename as data: without directories or control characters, at most 255 characters."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE_FILENAME_CHARACTERS.sub("", name).strip()
+    name = "".join(c for c in name if unicodedata.category(c) not in _UNSAFE_FILENAME_CATEGORIES).strip()
     return name[:_FILENAME_LIMIT] or "document"
 
 
