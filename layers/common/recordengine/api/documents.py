@@ -9,21 +9,24 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
 
 from recordengine.documents import UploadRequest, parse_status
-from recordengine.errors import InvalidInput, InvalidStatus
+from recordengine.errors import Forbidden, InvalidInput, InvalidStatus
 from recordengine.idempotency import run_once
 from recordengine.models import Document as DocumentRecord
 from recordengine.models import DocumentPage, PresignedUpload, PresignedUploadRequest, StatusUpdated, UploadedDocument
 from recordengine.storable import MAX_ID, external_refs_problem
+from recordengine.tokens import TokenScope
 
+from .auth import current_caller, requires
 from .dependencies import DocumentServiceDep
 from .pagination import DEFAULT_LIMIT, Limit, Offset
 from .paths import path_id
 
-upload_router = APIRouter()
-presigned_upload_router = APIRouter()
-list_router = APIRouter()
-get_router = APIRouter()
-status_router = APIRouter()
+# One router per endpoint (each is its own function), each with the token scope it needs.
+upload_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_WRITE)])
+presigned_upload_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_WRITE)])
+list_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_READ)])
+get_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_READ)])
+status_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_WRITE)])
 
 
 def parse_external_refs(value: str | None) -> dict[str, Any]:
@@ -42,10 +45,12 @@ def parse_external_refs(value: str | None) -> dict[str, Any]:
     return refs
 
 
-def _principal(request: Request) -> str:
-    # The idempotency scope: one client's keys never collide with another's.
-    authorization = request.headers.get("authorization", "")
-    return hashlib.sha256(authorization.encode()).hexdigest()[:16]
+def _idempotency_scope(request: Request) -> str:
+    # The token, however the header spelt it: one client's keys never collide with another's.
+    caller = current_caller(request)
+    if caller is None:
+        raise Forbidden("An Idempotency-Key needs an authenticated request.")
+    return f"upload:{caller.token_id}"
 
 
 @upload_router.post("/api/documents/upload", status_code=201)
@@ -76,7 +81,7 @@ def upload_document(
     )
     first = run_once(
         lambda: service.upload(upload).model_dump(mode="json"),
-        scope=f"upload:{_principal(request)}",
+        scope=_idempotency_scope(request),
         key=idempotency_key,
         fingerprint=fingerprint.hexdigest(),
         lambda_context=request.scope.get("aws.context"),

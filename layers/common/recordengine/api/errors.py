@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from recordengine.errors import (
     Conflict,
     DomainError,
+    Forbidden,
     InvalidInput,
     InvalidStatus,
     NotFound,
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 STATUS_BY_ERROR: dict[type[DomainError], int] = {
     InvalidStatus: 400,
+    Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
     PayloadTooLarge: 413,
