@@ -20,6 +20,9 @@ from typing import Any
 
 LOCAL_STACK_FILE = Path(".local/stack.json")
 TABLE_OUTPUT = "DocumentsTableName"
+# The local stack's moto accepts any credentials; these keep the CLI from looking for real ones.
+LOCAL_ACCESS_KEY_ID = "testing"
+LOCAL_SECRET_ACCESS_KEY = "testing"  # noqa: S105 - moto's placeholder, not a secret
 
 
 class CliError(Exception):
@@ -38,7 +41,13 @@ def _table_and_client(args: argparse.Namespace) -> tuple[str, Any]:
 
     if args.local:
         stack = _local_stack()
-        client = boto3.client("dynamodb", endpoint_url=stack["endpoint_url"], region_name=stack["region"])
+        client = boto3.client(
+            "dynamodb",
+            endpoint_url=stack["endpoint_url"],
+            region_name=stack["region"],
+            aws_access_key_id=LOCAL_ACCESS_KEY_ID,
+            aws_secret_access_key=LOCAL_SECRET_ACCESS_KEY,
+        )
         return stack["resources"]["DocumentsTable"], client
     if args.table:
         return args.table, boto3.client("dynamodb", region_name=args.region)
@@ -47,6 +56,32 @@ def _table_and_client(args: argparse.Namespace) -> tuple[str, Any]:
         if output["OutputKey"] == TABLE_OUTPUT:
             return output["OutputValue"], boto3.client("dynamodb", region_name=args.region)
     raise CliError(f"Stack {args.stack} has no {TABLE_OUTPUT} output.")
+
+
+def _explain(error: Exception, args: argparse.Namespace) -> str | None:
+    """What an AWS error means for the user, or None when it is not one we can explain."""
+    from botocore.exceptions import (
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+        PartialCredentialsError,
+    )
+
+    if isinstance(error, NoCredentialsError | PartialCredentialsError):
+        return (
+            "No AWS credentials found. Configure them (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY), or use --local for the local stack, which needs none."
+        )
+    if isinstance(error, NoRegionError):
+        return "No AWS region configured: pass --region or set AWS_DEFAULT_REGION."
+    if isinstance(error, EndpointConnectionError):
+        if args.local:
+            return f"The local stack does not answer ({error}); start it with 'make run'."
+        return f"AWS could not be reached: {error}"
+    if isinstance(error, ClientError):
+        return f"AWS refused the request: {error}"
+    return None
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -102,6 +137,12 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
     except CliError as error:
         print(error, file=sys.stderr)
+        return 2
+    except Exception as error:
+        explanation = _explain(error, args)
+        if explanation is None:
+            raise
+        print(explanation, file=sys.stderr)
         return 2
 
 
