@@ -8,7 +8,7 @@ TOOLS := .venv-tools
 SHARED := ../shared
 CONFORMANCE_FILES ?= test_documents_api.py test_extraction.py test_webhooks_rules.py
 
-.PHONY: run test test-fast test-e2e lint build bench eval token clean tools
+.PHONY: run test test-fast test-e2e fuzz lint build bench eval token clean tools
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt layers/extraction/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ test-e2e: $(VENV)/.installed
 	  for f in $(CONFORMANCE_FILES); do suites="$$suites -- $(PY) -m pytest -p no:cacheprovider $(SHARED)/conformance/$$f"; done; \
 	else echo "$(SHARED)/conformance not found: running the project's e2e tests only"; fi; \
 	$(PY) -m local.with_stack $$suites
+
+# Schemathesis over every route of the API's OpenAPI document, against a local stack started for it:
+# prints the cases sent and the 5xx answers (there must be none). make fuzz [EXAMPLES=n] [SEED=n]
+fuzz: $(VENV)/.installed
+	$(PY) -m local.with_stack -- $(PY) scripts/fuzz.py $(if $(EXAMPLES),--max-examples $(EXAMPLES)) $(if $(SEED),--seed $(SEED))
 
 lint: $(VENV)/.installed $(TOOLS)/.installed
 	$(VENV)/bin/ruff check .

@@ -12,7 +12,14 @@ from recordengine.documents import UploadRequest, parse_status
 from recordengine.errors import Forbidden, InvalidInput, InvalidStatus
 from recordengine.idempotency import run_once
 from recordengine.models import Document as DocumentRecord
-from recordengine.models import DocumentPage, PresignedUpload, PresignedUploadRequest, StatusUpdated, UploadedDocument
+from recordengine.models import (
+    DocumentPage,
+    PresignedUpload,
+    PresignedUploadRequest,
+    Status,
+    StatusUpdated,
+    UploadedDocument,
+)
 from recordengine.storable import MAX_ID, external_refs_problem
 from recordengine.tokens import TokenScope
 
@@ -123,7 +130,22 @@ def get_document(document_id: str, service: DocumentServiceDep) -> DocumentRecor
     return service.get(path_id(document_id, "Document"))
 
 
-@status_router.patch("/api/documents/{document_id}/status")
+# The body is read by the route itself (below); this describes it in the OpenAPI document.
+_STATUS_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"status": {"type": "string", "enum": [status.value for status in Status]}},
+                "required": ["status"],
+            }
+        }
+    },
+}
+
+
+@status_router.patch("/api/documents/{document_id}/status", openapi_extra={"requestBody": _STATUS_BODY})
 async def update_document_status(document_id: str, request: Request, service: DocumentServiceDep) -> StatusUpdated:
     # The body is read here rather than declared: API.md answers a bad or missing status with 400, not 422.
     doc_id = path_id(document_id, "Document")

@@ -127,7 +127,23 @@ Action = Annotated[SetStatus | MoveToFolder | AddNote, Field(discriminator="type
 class RuleCreate(BaseModel):
     """The body of POST /api/rules and PUT /api/rules/{id} (PUT replaces the whole rule)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "auto-approve",
+                    "priority": 10,
+                    "match": "all",
+                    "conditions": [
+                        {"field": "confidence_score", "op": ">=", "value": 90},
+                        {"field": "extracted_fields.total_amount", "op": "<", "value": 10000},
+                    ],
+                    "actions": [{"type": "set_status", "value": "Approved"}, {"type": "add_note", "value": "auto"}],
+                }
+            ]
+        },
+    )
 
     name: Name
     enabled: bool = True
