@@ -13,7 +13,13 @@ def test_the_template_has_one_default_route_to_the_not_found_function(stack):
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("GET", "/api/nothing-here"), ("GET", "/api/documents/"), ("GET", "/"), ("POST", "/api/documents/1/notes")],
+    [
+        ("GET", "/api/nothing-here"),
+        ("GET", "/api/documents/"),
+        ("GET", "/"),
+        ("POST", "/api/documents/1/notes"),
+        ("BREW", "/api/coffee"),
+    ],
 )
 @pytest.mark.parametrize("token", ["default", None])
 def test_unknown_routes_are_404_with_a_detail(stack, method, path, token):
@@ -29,6 +35,8 @@ def test_unknown_routes_are_404_with_a_detail(stack, method, path, token):
         ("DELETE", "/api/contacts", "GET, POST"),
         ("POST", "/api/health", "GET"),
         ("PATCH", "/api/rules/5", "DELETE, GET, PUT"),
+        ("TRACE", "/api/documents", "GET"),
+        ("QUERY", "/api/documents/1", "GET"),
     ],
 )
 def test_a_known_path_with_another_method_is_405_with_allow(stack, method, path, allow):

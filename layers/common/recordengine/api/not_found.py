@@ -6,29 +6,32 @@ other methods gets 405 and `Allow`; anything else 404. It reads no token and no 
 
 from __future__ import annotations
 
-from typing import NoReturn
-
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from starlette.exceptions import HTTPException
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from recordengine.errors import NotFound
 from recordengine.storable import excerpt
 
 from .routes import allowed_methods
 
+
+class _NoSuchRoute:
+    """An ASGI endpoint rather than a path operation: a Starlette route to one takes every method, whatever
+    its name (TRACE, QUERY, ...), where a path operation would need them listed."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method, path = scope["method"], scope["path"]
+        allowed = allowed_methods(path)
+        if allowed:
+            raise HTTPException(
+                405,
+                detail=f"{excerpt(method, 20)} is not served on {excerpt(path)}; use {', '.join(allowed)}.",
+                headers={"Allow": ", ".join(allowed)},
+            )
+        raise NotFound(f"No route for {excerpt(method, 20)} {excerpt(path)}; every path of the API is under /api.")
+
+
 router = APIRouter()
-
-_EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-
-
-@router.api_route("/{path:path}", methods=_EVERY_METHOD, include_in_schema=False, response_model=None)
-def no_such_route(request: Request) -> NoReturn:
-    path = request.url.path
-    allowed = allowed_methods(path)
-    if allowed:
-        raise HTTPException(
-            405,
-            detail=f"{request.method} is not served on {excerpt(path)}; use {', '.join(allowed)}.",
-            headers={"Allow": ", ".join(allowed)},
-        )
-    raise NotFound(f"No route for {request.method} {excerpt(path)}; every path of the API is under /api (API.md).")
+router.routes.append(Route("/{path:path}", endpoint=_NoSuchRoute()))
