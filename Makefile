@@ -61,9 +61,11 @@ bench: $(VENV)/.installed
 eval: $(VENV)/.installed
 	$(PY) -m eval $(if $(CORPUS),--corpus "$(CORPUS)") $(if $(OUT),--out "$(OUT)")
 
-# A token for the running local stack: make token NAME="my script"
+# A token for the running local stack (every scope unless told): make token NAME="my script" SCOPES=documents:read
+ALL_SCOPES := documents:read,documents:write,admin
 token: $(VENV)/.installed
-	PYTHONPATH=layers/common $(PY) -m recordengine.cli tokens create --local --name "$(or $(NAME),dev)"
+	PYTHONPATH=layers/common $(PY) -m recordengine.cli tokens create --local --name "$(or $(NAME),dev)" \
+	  --scope "$(or $(SCOPES),$(ALL_SCOPES))"
 
 clean:
 	rm -rf .aws-sam .local .mypy_cache .ruff_cache .pytest_cache
