@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Set RECORDENGINE_URL and RECORDENGINE_TOKEN (python -m local.with_stack sets both).", file=sys.stderr)
         return 2
 
+    args.out = args.out.resolve()
     args.out.mkdir(parents=True, exist_ok=True)
     schema = args.out / "openapi.json"
     schema.write_text(json.dumps(fuzz_document(), indent=2), encoding="utf-8")
@@ -102,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         "true",
     ]
     print(f"fuzz: schemathesis on {len(json.loads(schema.read_text())['paths'])} paths at {url}", flush=True)
-    finished = subprocess.run(command, check=False)  # noqa: S603 - this interpreter, a fixed command
+    # Run from the output folder: schemathesis keeps its cache of crashes (.schemathesis/) in the working one.
+    finished = subprocess.run(command, check=False, cwd=args.out)  # noqa: S603 - this interpreter, a fixed command
     if not har.exists():
         print(f"fuzz: schemathesis wrote no report (exit {finished.returncode})", file=sys.stderr)
         return finished.returncode or 1

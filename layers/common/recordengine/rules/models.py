@@ -166,8 +166,8 @@ class RuleReplace(RuleCreate):
 
 
 class Rule(RuleCreate):
-    # Stored records carry their keys too; a rule read back ignores them.
-    model_config = ConfigDict(extra="ignore")
+    # Stored records carry their keys too; a rule read back ignores them. (The request's example is not one.)
+    model_config = ConfigDict(extra="ignore", json_schema_extra=None)
 
     id: int
     created_at: str
