@@ -12,7 +12,7 @@ CONFORMANCE_FILES ?= test_documents_api.py test_extraction.py test_webhooks_rule
 # install it once, the second waiting for the first (standard library only: it runs before any venv exists).
 ENSURE_VENV := $(PYTHON) scripts/ensure_venv.py
 
-.PHONY: run test test-fast test-e2e lint build deploy bench eval token clean tools
+.PHONY: run test test-fast test-e2e fuzz lint build deploy bench eval token clean tools
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt layers/extraction/requirements.txt
 	@$(ENSURE_VENV) $(VENV) $^
@@ -46,6 +46,11 @@ test-e2e: $(VENV)/.installed
 	else echo "$(SHARED)/conformance not found: running the project's e2e tests only"; fi; \
 	$(PY) -m local.with_stack $$suites
 
+# Schemathesis over every route of the API's OpenAPI document, against a local stack started for it:
+# prints the cases sent and the 5xx answers (there must be none). make fuzz [EXAMPLES=n] [SEED=n]
+fuzz: $(VENV)/.installed
+	$(PY) -m local.with_stack -- $(PY) scripts/fuzz.py $(if $(EXAMPLES),--max-examples $(EXAMPLES)) $(if $(SEED),--seed $(SEED))
+
 lint: $(VENV)/.installed $(TOOLS)/.installed $(CHECKOV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check layers functions
@@ -66,9 +71,11 @@ bench: $(VENV)/.installed
 eval: $(VENV)/.installed
 	$(PY) -m eval $(if $(CORPUS),--corpus "$(CORPUS)") $(if $(OUT),--out "$(OUT)")
 
-# A token for the running local stack: make token NAME="my script"
+# A token for the running local stack (every scope unless told): make token NAME="my script" SCOPES=documents:read
+ALL_SCOPES := documents:read,documents:write,admin
 token: $(VENV)/.installed
-	PYTHONPATH=layers/common $(PY) -m recordengine.cli tokens create --local --name "$(or $(NAME),dev)"
+	PYTHONPATH=layers/common $(PY) -m recordengine.cli tokens create --local --name "$(or $(NAME),dev)" \
+	  --scope "$(or $(SCOPES),$(ALL_SCOPES))"
 
 clean:
 	rm -rf .aws-sam .local .mypy_cache .ruff_cache .pytest_cache

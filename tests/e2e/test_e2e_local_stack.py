@@ -48,10 +48,18 @@ def test_health_needs_no_token(stack: Stack) -> None:
     assert response.json() == {"status": "ok"}
 
 
-def test_an_unknown_route_gets_api_gateways_404(stack: Stack) -> None:
+def test_an_unknown_route_gets_a_404_with_a_detail(stack: Stack) -> None:
+    # The template's $default route answers what no route takes, as every error: {"detail": ...}.
     response = requests.get(stack.api("/api/no-such-route"), timeout=TIMEOUT)
     assert response.status_code == 404
-    assert response.json() == {"message": "Not Found"}
+    assert set(response.json()) == {"detail"} and "/api/no-such-route" in response.json()["detail"]
+
+
+def test_a_known_path_with_another_method_gets_405_and_allow(stack: Stack) -> None:
+    response = requests.put(stack.api("/api/documents/1/status"), timeout=TIMEOUT)
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "PATCH"
+    assert "PATCH" in response.json()["detail"]
 
 
 def test_a_body_over_lambdas_limit_gets_413(stack: Stack, client: requests.Session) -> None:

@@ -31,7 +31,7 @@ def api_routes(stack):
     from local.model import load_application
 
     for route in load_application(stack.template).routes:
-        if route.path != "/api/health":
+        if route.path not in ("/api/health", "$default"):
             yield route.method, route.path
 
 

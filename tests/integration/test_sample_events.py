@@ -9,8 +9,12 @@ from tests.support.aws_stack import EVENTS, SAMPLE_TOKEN, sample_event
 
 # Functions fed by S3, DynamoDB streams and SQS rather than API Gateway.
 EVENT_FUNCTIONS = {"extract_document", "queue_webhook_deliveries", "send_webhook", "retry_webhook_delivery"}
+# The $default route's function: its sample events are requests that no route takes.
+NOT_FOUND_FUNCTION = "not_found"
 API_EVENTS = sorted(
-    p.relative_to(EVENTS).as_posix() for p in EVENTS.glob("*/*.json") if p.parent.name not in EVENT_FUNCTIONS
+    p.relative_to(EVENTS).as_posix()
+    for p in EVENTS.glob("*/*.json")
+    if p.parent.name not in {*EVENT_FUNCTIONS, NOT_FOUND_FUNCTION}
 )
 # The receiver of events/webhooks/post_webhook.json, as a public address (tests never resolve names).
 SAMPLE_RECEIVER_ADDRESS = "93.184.215.14"
@@ -46,6 +50,16 @@ def test_api_sample_event(seeded, name):
     result = seeded.invoke(Path(name).parent.name, event)
     assert 200 <= result["statusCode"] < 300, result
     assert result["statusCode"] == 204 or json.loads(result["body"])
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "allow"), [("get_unknown.json", 404, None), ("put_status.json", 405, "PATCH")]
+)
+def test_not_found_sample_events_answer_with_a_detail(seeded, name, status, allow):
+    result = seeded.invoke(NOT_FOUND_FUNCTION, sample_event(f"{NOT_FOUND_FUNCTION}/{name}"))
+    assert result["statusCode"] == status, result
+    assert json.loads(result["body"])["detail"]
+    assert result["headers"].get("allow") == allow
 
 
 def test_s3_sample_event_drives_extraction(seeded):

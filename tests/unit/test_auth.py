@@ -3,8 +3,8 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
 from recordengine.api.app import create_app
-from recordengine.api.auth import bearer_token
-from recordengine.tokens import TOKEN_PATTERN, generate_token
+from recordengine.api.auth import bearer_token, requires, token_id
+from recordengine.tokens import ALL_SCOPES, TOKEN_PATTERN, TokenScope, generate_token
 
 
 @pytest.mark.parametrize(
@@ -13,6 +13,9 @@ from recordengine.tokens import TOKEN_PATTERN, generate_token
         ("Bearer abc", "abc"),
         ("bearer abc", "abc"),
         ("Bearer   abc  ", "abc"),
+        ("BEARER abc", "abc"),
+        ("bEaReR\tabc", "abc"),
+        ("  Bearer abc", "abc"),
         ("Bearer", None),
         ("bearer ", None),
         ("Basic dXNlcjpwYXNz", None),
@@ -42,7 +45,7 @@ def client():
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    return TestClient(create_app(router, token_is_valid=lambda token: token == "good"))
+    return TestClient(create_app(router, authenticate=lambda token: ALL_SCOPES if token == "good" else None))
 
 
 @pytest.mark.parametrize("header", [None, "Bearer wrong", "Basic dXNlcjpwYXNz", "Bearer", "bearer "])
@@ -64,9 +67,33 @@ def test_health_needs_no_token(client):
 
 
 def test_a_failing_token_store_is_a_503_not_a_500():
-    def broken(token: str) -> bool:
+    def broken(token: str) -> frozenset[str]:
         raise ConnectionError("DynamoDB unreachable")
 
-    client = TestClient(create_app(APIRouter(), token_is_valid=broken))
+    client = TestClient(create_app(APIRouter(), authenticate=broken))
     r = client.get("/api/anything", headers={"Authorization": "Bearer x"})
     assert r.status_code == 503 and r.json()["detail"]
+
+
+def test_one_token_has_one_id_and_two_tokens_two():
+    assert token_id("a") == token_id("a") != token_id("b")
+    assert len(token_id("a")) == 16
+
+
+@pytest.fixture
+def scoped_client():
+    router = APIRouter()
+
+    @router.post("/api/admin-only", dependencies=[requires(TokenScope.ADMIN)])
+    def create(body: dict[str, int]) -> dict[str, int]:
+        return body
+
+    grants = {"reader": frozenset({TokenScope.DOCUMENTS_READ}), "admin": frozenset({TokenScope.ADMIN})}
+    return TestClient(create_app(router, authenticate=grants.get))
+
+
+def test_a_token_without_the_scope_gets_403_before_its_body_is_validated(scoped_client):
+    r = scoped_client.post("/api/admin-only", json={"a": "not a number"}, headers={"Authorization": "Bearer reader"})
+    assert r.status_code == 403 and "'admin'" in r.json()["detail"]
+    r = scoped_client.post("/api/admin-only", json={"a": 1}, headers={"Authorization": "Bearer admin"})
+    assert r.status_code == 200 and r.json() == {"a": 1}

@@ -42,6 +42,13 @@ def test_bad_created_bounds_are_422(value):
         ("../../etc/passwd", "passwd"),
         ("C:\\Users\\me\\scan 1.pdf", "scan 1.pdf"),
         ("bad\x00name\n.pdf", "badname.pdf"),
+        # Bidirectional overrides (Cf) would show "invoice\u202egpj.pdf" as "invoicefdp.jpg".
+        ("invoice\u202egpj.pdf", "invoicegpj.pdf"),
+        ("a\u2066b\u200bc\ufeffd.pdf", "abcd.pdf"),
+        ("line\u2028para\u2029.pdf", "linepara.pdf"),
+        ("lone\ud800.pdf", "lone.pdf"),
+        ("\u202e\u202d", "document"),
+        ("résumé 履歴書.pdf", "résumé 履歴書.pdf"),
         ("", "document"),
         (None, "document"),
         ("x" * 300 + ".pdf", "x" * 255),

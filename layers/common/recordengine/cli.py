@@ -1,10 +1,13 @@
 """Manage API tokens of a deployed stack or of the local one.
 
     python -m recordengine.cli tokens create --name "CRM connector" --stack recordengine
+    python -m recordengine.cli tokens create --name "Ops" --scope documents:read --scope admin --local
     python -m recordengine.cli tokens list --local
     python -m recordengine.cli tokens revoke 5a3f0c9e1b2d --table recordengine-DocumentsTable-ABC
 
-The plain token is printed once, at creation; only its hash is stored.
+The plain token is printed once, at creation; only its hash is stored. Scopes: documents:read,
+documents:write (the default: both) and admin (rules and webhooks). The CLI itself uses AWS credentials,
+not a token: whoever may write the table may manage tokens.
 """
 
 from __future__ import annotations
@@ -17,11 +20,18 @@ from typing import Any
 
 LOCAL_STACK_FILE = Path(".local/stack.json")
 TABLE_OUTPUT = "DocumentsTableName"
+# The local stack's moto accepts any credentials; these keep the CLI from looking for real ones.
+LOCAL_ACCESS_KEY_ID = "testing"
+LOCAL_SECRET_ACCESS_KEY = "testing"  # noqa: S105 - moto's placeholder, not a secret
+
+
+class CliError(Exception):
+    """A problem the user can fix, said in one sentence."""
 
 
 def _local_stack() -> dict[str, Any]:
     if not LOCAL_STACK_FILE.exists():
-        raise SystemExit(f"No local stack found ({LOCAL_STACK_FILE} is missing): start it with 'make run'.")
+        raise CliError(f"No local stack found ({LOCAL_STACK_FILE} is missing): start it with 'make run'.")
     stack: dict[str, Any] = json.loads(LOCAL_STACK_FILE.read_text())
     return stack
 
@@ -31,7 +41,13 @@ def _table_and_client(args: argparse.Namespace) -> tuple[str, Any]:
 
     if args.local:
         stack = _local_stack()
-        client = boto3.client("dynamodb", endpoint_url=stack["endpoint_url"], region_name=stack["region"])
+        client = boto3.client(
+            "dynamodb",
+            endpoint_url=stack["endpoint_url"],
+            region_name=stack["region"],
+            aws_access_key_id=LOCAL_ACCESS_KEY_ID,
+            aws_secret_access_key=LOCAL_SECRET_ACCESS_KEY,
+        )
         return stack["resources"]["DocumentsTable"], client
     if args.table:
         return args.table, boto3.client("dynamodb", region_name=args.region)
@@ -39,7 +55,59 @@ def _table_and_client(args: argparse.Namespace) -> tuple[str, Any]:
     for output in outputs["Stacks"][0].get("Outputs", []):
         if output["OutputKey"] == TABLE_OUTPUT:
             return output["OutputValue"], boto3.client("dynamodb", region_name=args.region)
-    raise SystemExit(f"Stack {args.stack} has no {TABLE_OUTPUT} output.")
+    raise CliError(f"Stack {args.stack} has no {TABLE_OUTPUT} output.")
+
+
+def _explain(error: Exception, args: argparse.Namespace) -> str | None:
+    """What an AWS error means for the user, or None when it is not one we can explain."""
+    from botocore.exceptions import (
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+        PartialCredentialsError,
+    )
+
+    if isinstance(error, NoCredentialsError | PartialCredentialsError):
+        return (
+            "No AWS credentials found. Configure them (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY), or use --local for the local stack, which needs none."
+        )
+    if isinstance(error, NoRegionError):
+        return "No AWS region configured: pass --region or set AWS_DEFAULT_REGION."
+    if isinstance(error, EndpointConnectionError):
+        if args.local:
+            return f"The local stack does not answer ({error}); start it with 'make run'."
+        return f"AWS could not be reached: {error}"
+    if isinstance(error, ClientError):
+        return f"AWS refused the request: {error}"
+    return None
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .tokens import DEFAULT_SCOPES, TokenStore, parse_scopes
+
+    table, client = _table_and_client(args)
+    store = TokenStore(table, client)
+    if args.action == "create":
+        try:
+            scopes = parse_scopes(args.scope) if args.scope else DEFAULT_SCOPES
+        except ValueError as error:
+            raise CliError(str(error)) from None
+        issued = store.create(args.name, scopes=scopes)
+        print(issued.token)
+        granted = ", ".join(sorted(issued.scopes))
+        print(f"Token {issued.key_id} ({issued.name}; {granted}) created; it is shown only now.", file=sys.stderr)
+    elif args.action == "list":
+        for info in store.list():
+            state = f"revoked {info.revoked_at}" if info.revoked_at else "active"
+            print(f"{info.key_id}  {info.created_at}  {state:28}  {','.join(sorted(info.scopes)):38}  {info.name}")
+    elif not store.revoke(args.key_id):
+        print(f"No token with key id {args.key_id}.", file=sys.stderr)
+        return 1
+    else:
+        print(f"Token {args.key_id} revoked.", file=sys.stderr)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,29 +122,28 @@ def main(argv: list[str] | None = None) -> int:
     tokens = commands.add_parser("tokens", help="API bearer tokens").add_subparsers(dest="action", required=True)
     create = tokens.add_parser("create", parents=[target], help="issue a token and print it once")
     create.add_argument("--name", required=True, help="who or what the token is for")
-    tokens.add_parser("list", parents=[target], help="list tokens (never their secrets)")
+    create.add_argument(
+        "--scope",
+        action="append",
+        metavar="SCOPE",
+        help="documents:read, documents:write or admin; repeat it or separate with commas "
+        "(default: documents:read,documents:write)",
+    )
+    tokens.add_parser("list", parents=[target], help="list tokens and their scopes (never their secrets)")
     revoke = tokens.add_parser("revoke", parents=[target], help="revoke a token by its key id")
     revoke.add_argument("key_id", help="the 12 hex digits after 're_' in the token")
     args = parser.parse_args(argv)
-
-    from .tokens import TokenStore
-
-    table, client = _table_and_client(args)
-    store = TokenStore(table, client)
-    if args.action == "create":
-        issued = store.create(args.name)
-        print(issued.token)
-        print(f"Token {issued.key_id} ({issued.name}) created; it is shown only now.", file=sys.stderr)
-    elif args.action == "list":
-        for info in store.list():
-            state = f"revoked {info.revoked_at}" if info.revoked_at else "active"
-            print(f"{info.key_id}  {info.created_at}  {state:28}  {info.name}")
-    elif not store.revoke(args.key_id):
-        print(f"No token with key id {args.key_id}.", file=sys.stderr)
-        return 1
-    else:
-        print(f"Token {args.key_id} revoked.", file=sys.stderr)
-    return 0
+    try:
+        return _run(args)
+    except CliError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except Exception as error:
+        explanation = _explain(error, args)
+        if explanation is None:
+            raise
+        print(explanation, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

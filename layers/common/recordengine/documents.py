@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -25,13 +25,16 @@ from .models import (
     UploadedDocument,
 )
 from .settings import Settings
+from .storable import MAX_EXTERNAL_REF_KEY_BYTES, MAX_EXTERNAL_REF_RECORD_ID_BYTES, excerpt
 from .storage.blobs import BlobStore, new_document_key
 from .storage.documents import DocumentFilters, DocumentStore
 
 MAX_LIST_LIMIT = 200
 DEFAULT_LIST_LIMIT = 50
 _FILENAME_LIMIT = 255
-_UNSAFE_FILENAME_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# Control, format (bidirectional overrides such as U+202E, which make "invoice\u202egpj.pdf" display as
+# "invoicefdp.jpg"), line and paragraph separators, and lone surrogates.
+_UNSAFE_FILENAME_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ def parse_status(value: str) -> Status:
         return Status(value)
     except ValueError:
         allowed = ", ".join(s.value for s in Status)
-        raise InvalidStatus(f"'{value}' is not a status. Use one of: {allowed}.") from None
+        raise InvalidStatus(f"'{excerpt(value)}' is not a status. Use one of: {allowed}.") from None
 
 
 def parse_external_ref(value: str) -> tuple[str, str]:
@@ -57,7 +60,12 @@ def parse_external_ref(value: str) -> tuple[str, str]:
     system, separator, record_id = value.strip().partition(":")
     if not separator or not system.strip() or not record_id.strip():
         raise InvalidInput("external_ref must look like <system>:<record id>, e.g. salesforce:001Qy00000BnXt2IAF.")
-    return system.strip(), record_id.strip()
+    system, record_id = system.strip(), record_id.strip()
+    if len(system.encode("utf-8", "replace")) > MAX_EXTERNAL_REF_KEY_BYTES:
+        raise InvalidInput(f"external_ref's system is longer than {MAX_EXTERNAL_REF_KEY_BYTES} bytes.")
+    if len(record_id.encode("utf-8", "replace")) > MAX_EXTERNAL_REF_RECORD_ID_BYTES:
+        raise InvalidInput(f"external_ref's record id is longer than {MAX_EXTERNAL_REF_RECORD_ID_BYTES} bytes.")
+    return system, record_id
 
 
 def parse_created_bound(value: str, name: str, *, end_of_range: bool) -> str:
@@ -74,14 +82,16 @@ def parse_created_bound(value: str, name: str, *, end_of_range: bool) -> str:
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=UTC)
     except ValueError:
-        raise InvalidInput(f"{name} must be a date (YYYY-MM-DD) or an ISO 8601 timestamp, not '{value}'.") from None
+        raise InvalidInput(
+            f"{name} must be a date (YYYY-MM-DD) or an ISO 8601 timestamp, not '{excerpt(value)}'."
+        ) from None
     return format_timestamp(moment)
 
 
 def clean_filename(filename: str | None) -> str:
     """The client's filename as data: without directories or control characters, at most 255 characters."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE_FILENAME_CHARACTERS.sub("", name).strip()
+    name = "".join(c for c in name if unicodedata.category(c) not in _UNSAFE_FILENAME_CATEGORIES).strip()
     return name[:_FILENAME_LIMIT] or "document"
 
 

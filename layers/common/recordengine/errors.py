@@ -13,6 +13,10 @@ class NotFound(DomainError):
     pass
 
 
+class Forbidden(DomainError):
+    """A valid token without the scope the request needs (403)."""
+
+
 class InvalidStatus(DomainError):
     """A status value that is not one of the published statuses (400, as API.md fixes it)."""
 

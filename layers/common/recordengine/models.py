@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from .storable import ExternalRefs, Id, Name, StorableText
 
 
 class Status(StrEnum):
@@ -46,14 +48,17 @@ class FieldDefinition(BaseModel):
     name: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")
     type: FieldType = "string"
     required: bool = False
-    description: str = Field(default="", max_length=500)
+    description: StorableText = Field(default="", max_length=500)
+
+
+DocType = Annotated[StorableText, Field(min_length=1, max_length=100)]
 
 
 class ProfileCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    doc_types: list[str] = Field(default_factory=list, max_length=20)
+    name: Name
+    doc_types: list[DocType] = Field(default_factory=list, max_length=20)
     fields: list[FieldDefinition] = Field(min_length=1, max_length=100)
     line_items: bool = False
 
@@ -65,13 +70,15 @@ class Profile(ProfileCreate):
     id: int
     builtin: bool = False
     created_at: str
+    # Profiles stored before doc types were bounded are read back as they are.
+    doc_types: list[str] = Field(default_factory=list)
 
 
 class ContactCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    default_profile_id: int | None = Field(default=None, ge=1)
+    name: Name
+    default_profile_id: Id | None = None
 
 
 class Contact(BaseModel):
@@ -84,7 +91,7 @@ class Contact(BaseModel):
 class FolderCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
 
 
 class Folder(BaseModel):
@@ -184,11 +191,11 @@ class UploadedDocument(BaseModel):
 class PresignedUploadRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    filename: str = Field(min_length=1, max_length=255)
-    contact_id: int
-    folder_id: int
-    profile_id: int | None = None
-    external_refs: dict[str, Any] = Field(default_factory=dict)
+    filename: StorableText = Field(min_length=1, max_length=255)
+    contact_id: Id
+    folder_id: Id
+    profile_id: Id | None = None
+    external_refs: ExternalRefs = Field(default_factory=dict)
 
 
 class PresignedPost(BaseModel):

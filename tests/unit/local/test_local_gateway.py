@@ -97,6 +97,21 @@ def test_greedy_needs_a_segment_and_default_catches_everything() -> None:
     assert router.match("POST", "/anything")[0].function == "Default"  # type: ignore[index]
 
 
+def test_default_takes_only_what_no_route_takes() -> None:
+    # As API Gateway: a more specific route always wins; $default gets a known path with another method too.
+    router = Router(
+        [
+            route("GET", "/api/documents", "List"),
+            route("PATCH", "/api/documents/{document_id}/status", "Status"),
+            route("ANY", "$default", "Default"),
+        ]
+    )
+    assert router.match("GET", "/api/documents")[0].function == "List"  # type: ignore[index]
+    assert router.match("PATCH", "/api/documents/7/status")[0].function == "Status"  # type: ignore[index]
+    for method, path in [("PUT", "/api/documents/7/status"), ("GET", "/api/documents/"), ("POST", "/api/documents")]:
+        assert router.match(method, path)[0].function == "Default"  # type: ignore[index]
+
+
 def test_duplicate_routes_are_refused() -> None:
     with pytest.raises(TemplateError, match="defined twice"):
         Router([route("GET", "/a", "One"), route("GET", "/a", "Two")])

@@ -150,6 +150,9 @@ def test_api_gateway_answers(stack: LocalStack) -> None:
     assert (missing.status_code, missing.json()) == (404, {"message": "Not Found"})
     wrong_method = requests.put(f"{stack.url}/echo", timeout=10)
     assert wrong_method.status_code == 404
+    for method in ("TRACE", "QUERY", "BREW"):  # routed like any other method, not http.server's 501 page
+        other = requests.request(method, f"{stack.url}/echo", timeout=10)
+        assert (other.status_code, other.json()) == (404, {"message": "Not Found"})
     boom = requests.get(f"{stack.url}/boom", timeout=10)
     assert (boom.status_code, boom.json()) == (500, {"message": "Internal Server Error"})
     raw = requests.get(f"{stack.url}/raw", timeout=10)

@@ -10,33 +10,41 @@ from aws_lambda_powertools.logging import correlation_paths
 from fastapi import APIRouter, FastAPI
 from mangum import Mangum
 
-from .auth import BearerAuthMiddleware
+from .auth import Authenticate, BearerAuthMiddleware
 from .errors import install_error_handlers
 
+TITLE = "RecordEngine Documents API"
 
-def _token_is_valid(token: str) -> bool:
+
+def _token_scopes(token: str) -> frozenset[str] | None:
     from recordengine.wiring import token_store
 
-    return token_store().is_valid(token)
+    scopes: frozenset[str] | None = token_store().scopes_of(token)
+    return scopes
 
 
-def create_app(*routers: APIRouter, token_is_valid: Callable[[str], bool] = _token_is_valid) -> FastAPI:
-    # No generated docs: each function serves a few routes, and building the schema costs cold-start time.
-    app = FastAPI(title="RecordEngine Documents API", openapi_url=None, docs_url=None, redoc_url=None)
+def create_app(*routers: APIRouter, authenticate: Authenticate | None = _token_scopes) -> FastAPI:
+    """The app of one function. `authenticate=None` only for the answer to unknown routes, which reads nothing."""
+    # No generated docs: each function serves a few routes, and building the schema costs cold-start time
+    # (the whole API's document is built by api/routes.py).
+    app = FastAPI(title=TITLE, openapi_url=None, docs_url=None, redoc_url=None)
     for router in routers:
         app.include_router(router)
     install_error_handlers(app)
-    app.add_middleware(BearerAuthMiddleware, is_valid=token_is_valid)
+    if authenticate is not None:
+        app.add_middleware(BearerAuthMiddleware, authenticate=authenticate)
     return app
 
 
-def lambda_handler(*routers: APIRouter) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+def lambda_handler(*routers: APIRouter, public: bool = False) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The Lambda handler for an API function: API Gateway HTTP API (v2) events in, responses out.
 
     Logs are structured JSON (Powertools Logger) carrying the API Gateway request id as correlation id.
+    `public=True` serves without a token (the answer to unknown routes).
     """
+    app = create_app(*routers, authenticate=None) if public else create_app(*routers)
     # lifespan="off": Mangum would otherwise run the ASGI lifespan on every invocation.
-    asgi = Mangum(create_app(*routers), lifespan="off")
+    asgi = Mangum(app, lifespan="off")
     logger = Logger()
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -1,36 +1,89 @@
-"""Bearer-token authentication, checked before anything else in the request is looked at.
+"""Bearer-token authentication, checked before anything else in the request is looked at, and token scopes.
 
-It is ASGI middleware rather than a FastAPI dependency because FastAPI parses bodies (JSON, multipart)
-before it solves dependencies: a bad token must get 401 even when the body is malformed too.
+Authentication is ASGI middleware rather than a FastAPI dependency because FastAPI parses bodies (JSON,
+multipart) before it solves dependencies: a bad token must get 401 even when the body is malformed too.
+Scopes are a dependency of each route (`requires`): what a route needs is declared beside it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
 
+from fastapi import Depends, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from recordengine.errors import Forbidden
+from recordengine.tokens import TokenScope
 
 logger = logging.getLogger(__name__)
 
 PUBLIC_PATHS = frozenset({"/api/health"})
+# Where the middleware leaves the authenticated caller in the ASGI scope, for the routes.
+CALLER_SCOPE_KEY = "recordengine.caller"
+
+# The scopes of a token, or None when it is not a valid token.
+Authenticate = Callable[[str], Collection[str] | None]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sent an authenticated request."""
+
+    # Identifies the token (never its secret): the scope of its Idempotency-Keys.
+    token_id: str
+    scopes: frozenset[str]
 
 
 def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, however the scheme is spelt or spaced."""
     if not authorization:
         return None
-    scheme, _, token = authorization.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    parts = authorization.split(None, 1)
+    if len(parts) != 2 or parts[0].lower() != "bearer":
         return None
-    return token
+    return parts[1].strip() or None
+
+
+def token_id(token: str) -> str:
+    # The hash of the canonical header "Bearer <token>": Idempotency-Keys stored when the scope was the
+    # header as sent keep their scope for clients that spelt it the canonical way.
+    return hashlib.sha256(f"Bearer {token}".encode()).hexdigest()[:16]
+
+
+def current_caller(request: Request) -> Caller | None:
+    caller = request.scope.get(CALLER_SCOPE_KEY)
+    return caller if isinstance(caller, Caller) else None
+
+
+class ScopeRequirement:
+    """A route dependency: the caller's token must carry `scope`, else 403."""
+
+    def __init__(self, scope: TokenScope) -> None:
+        self.scope = scope
+
+    def __call__(self, request: Request) -> None:
+        caller = current_caller(request)
+        if caller is None or self.scope.value not in caller.scopes:
+            raise Forbidden(
+                f"This token lacks the '{self.scope.value}' scope this request needs; "
+                "issue one with it (python -m recordengine.cli tokens create --scope ...)."
+            )
+
+
+def requires(scope: TokenScope) -> Any:
+    """`dependencies=[requires(TokenScope.ADMIN)]` on a router or a route."""
+    return Depends(ScopeRequirement(scope))
 
 
 class BearerAuthMiddleware:
-    def __init__(self, app: ASGIApp, is_valid: Callable[[str], bool]) -> None:
+    def __init__(self, app: ASGIApp, authenticate: Authenticate) -> None:
         self.app = app
-        self.is_valid = is_valid
+        self.authenticate = authenticate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
@@ -42,14 +95,15 @@ class BearerAuthMiddleware:
             await self._deny(send, "Missing or malformed Authorization header; send 'Authorization: Bearer <token>'.")
             return
         try:
-            valid = self.is_valid(token)
+            scopes = self.authenticate(token)
         except Exception:
             logger.exception("The token store could not be read")
             await _send_json(send, 503, {"detail": "Authentication is unavailable; retry the request."}, [])
             return
-        if not valid:
+        if scopes is None:
             await self._deny(send, "Invalid or revoked token.")
             return
+        scope[CALLER_SCOPE_KEY] = Caller(token_id=token_id(token), scopes=frozenset(scopes))
         await self.app(scope, receive, send)
 
     @staticmethod

@@ -1,7 +1,9 @@
 from fastapi import APIRouter
 
 from recordengine.models import Contact, ContactCreate, ContactPage
+from recordengine.tokens import TokenScope
 
+from .auth import requires
 from .dependencies import ContactCatalogDep
 from .pagination import DEFAULT_LIMIT, Limit, Offset
 from .paths import path_id
@@ -9,17 +11,17 @@ from .paths import path_id
 router = APIRouter(prefix="/api/contacts")
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, dependencies=[requires(TokenScope.DOCUMENTS_WRITE)])
 def create_contact(request: ContactCreate, contacts: ContactCatalogDep) -> Contact:
     return contacts.create(request)
 
 
-@router.get("")
+@router.get("", dependencies=[requires(TokenScope.DOCUMENTS_READ)])
 def list_contacts(contacts: ContactCatalogDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> ContactPage:
     page = contacts.page(limit, offset)
     return ContactPage(total=page.total, limit=limit, offset=offset, contacts=page.items)
 
 
-@router.get("/{contact_id}")
+@router.get("/{contact_id}", dependencies=[requires(TokenScope.DOCUMENTS_READ)])
 def get_contact(contact_id: str, contacts: ContactCatalogDep) -> Contact:
     return contacts.get(path_id(contact_id, "Contact"))

@@ -6,26 +6,38 @@ import hashlib
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Header, Request, UploadFile
+from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
 
 from recordengine.documents import UploadRequest, parse_status
-from recordengine.errors import InvalidInput, InvalidStatus
+from recordengine.errors import Forbidden, InvalidInput, InvalidStatus
 from recordengine.idempotency import run_once
 from recordengine.models import Document as DocumentRecord
-from recordengine.models import DocumentPage, PresignedUpload, PresignedUploadRequest, StatusUpdated, UploadedDocument
+from recordengine.models import (
+    DocumentPage,
+    PresignedUpload,
+    PresignedUploadRequest,
+    Status,
+    StatusUpdated,
+    UploadedDocument,
+)
+from recordengine.storable import MAX_ID, external_refs_problem
+from recordengine.tokens import TokenScope
 
+from .auth import current_caller, requires
 from .dependencies import DocumentServiceDep
 from .pagination import DEFAULT_LIMIT, Limit, Offset
 from .paths import path_id
 
-upload_router = APIRouter()
-presigned_upload_router = APIRouter()
-list_router = APIRouter()
-get_router = APIRouter()
-status_router = APIRouter()
+# One router per endpoint (each is its own function), each with the token scope it needs.
+upload_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_WRITE)])
+presigned_upload_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_WRITE)])
+list_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_READ)])
+get_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_READ)])
+status_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_WRITE)])
 
 
 def parse_external_refs(value: str | None) -> dict[str, Any]:
+    """The multipart `external_refs` field: a JSON object that can be stored and indexed (422 otherwise)."""
     if value is None or not value.strip():
         return {}
     try:
@@ -34,13 +46,18 @@ def parse_external_refs(value: str | None) -> dict[str, Any]:
         raise InvalidInput("external_refs must be a JSON object; it is not valid JSON.") from None
     if not isinstance(refs, dict):
         raise InvalidInput('external_refs must be a JSON object, e.g. {"salesforce": {"record_id": "..."}}.')
+    problem = external_refs_problem(refs)
+    if problem is not None:
+        raise InvalidInput(problem)
     return refs
 
 
-def _principal(request: Request) -> str:
-    # The idempotency scope: one client's keys never collide with another's.
-    authorization = request.headers.get("authorization", "")
-    return hashlib.sha256(authorization.encode()).hexdigest()[:16]
+def _idempotency_scope(request: Request) -> str:
+    # The token, however the header spelt it: one client's keys never collide with another's.
+    caller = current_caller(request)
+    if caller is None:
+        raise Forbidden("An Idempotency-Key needs an authenticated request.")
+    return f"upload:{caller.token_id}"
 
 
 @upload_router.post("/api/documents/upload", status_code=201)
@@ -48,9 +65,9 @@ def upload_document(
     request: Request,
     service: DocumentServiceDep,
     file: Annotated[UploadFile, File()],
-    contact_id: Annotated[int, Form()],
-    folder_id: Annotated[int, Form()],
-    profile_id: Annotated[int | None, Form()] = None,
+    contact_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+    folder_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+    profile_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
     external_refs: Annotated[str | None, Form()] = None,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> UploadedDocument:
@@ -71,7 +88,7 @@ def upload_document(
     )
     first = run_once(
         lambda: service.upload(upload).model_dump(mode="json"),
-        scope=f"upload:{_principal(request)}",
+        scope=_idempotency_scope(request),
         key=idempotency_key,
         fingerprint=fingerprint.hexdigest(),
         lambda_context=request.scope.get("aws.context"),
@@ -87,8 +104,8 @@ def create_presigned_upload(request: PresignedUploadRequest, service: DocumentSe
 @list_router.get("/api/documents")
 def list_documents(
     service: DocumentServiceDep,
-    contact_id: int | None = None,
-    folder_id: int | None = None,
+    contact_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    folder_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     status: str | None = None,
     created_from: str | None = None,
     created_to: str | None = None,
@@ -113,7 +130,22 @@ def get_document(document_id: str, service: DocumentServiceDep) -> DocumentRecor
     return service.get(path_id(document_id, "Document"))
 
 
-@status_router.patch("/api/documents/{document_id}/status")
+# The body is read by the route itself (below); this describes it in the OpenAPI document.
+_STATUS_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"status": {"type": "string", "enum": [status.value for status in Status]}},
+                "required": ["status"],
+            }
+        }
+    },
+}
+
+
+@status_router.patch("/api/documents/{document_id}/status", openapi_extra={"requestBody": _STATUS_BODY})
 async def update_document_status(document_id: str, request: Request, service: DocumentServiceDep) -> StatusUpdated:
     # The body is read here rather than declared: API.md answers a bad or missing status with 400, not 422.
     doc_id = path_id(document_id, "Document")

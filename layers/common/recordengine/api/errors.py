@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from recordengine.errors import (
     Conflict,
     DomainError,
+    Forbidden,
     InvalidInput,
     InvalidStatus,
     NotFound,
@@ -21,11 +22,13 @@ from recordengine.errors import (
     StorageUnavailable,
     UnsupportedMediaType,
 )
+from recordengine.storable import excerpt
 
 logger = logging.getLogger(__name__)
 
 STATUS_BY_ERROR: dict[type[DomainError], int] = {
     InvalidStatus: 400,
+    Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
     PayloadTooLarge: 413,
@@ -35,8 +38,23 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
 }
 
 
+# No message of ours is this long; a longer string in a detail is a client's value.
+_DETAIL_TEXT_LIMIT = 1000
+
+
+def _encodable(value: Any) -> Any:
+    """A detail as it can always be sent: lone surrogates replaced, clients' long values cut short."""
+    if isinstance(value, str):
+        return excerpt(value, _DETAIL_TEXT_LIMIT)
+    if isinstance(value, dict):
+        return {_encodable(k): _encodable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encodable(v) for v in value]
+    return value
+
+
 def error_response(status_code: int, detail: Any, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"detail": jsonable_encoder(detail)}, status_code=status_code, headers=headers)
+    return JSONResponse({"detail": _encodable(jsonable_encoder(detail))}, status_code=status_code, headers=headers)
 
 
 async def _domain_error(request: Request, error: Exception) -> JSONResponse:
@@ -54,6 +72,16 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
+    if error.status_code == 400:
+        # Only FastAPI and Starlette raise HTTPException here (the API's own errors are domain errors), and
+        # their 400 means a body they could not parse: JSON that is not UTF-8 or too deeply nested, broken
+        # multipart. API.md calls that malformed input: 422. (The status route reads its body itself and
+        # keeps the published 400.)
+        return error_response(
+            422,
+            f"The request body could not be read ({error.detail}): JSON must be UTF-8 text, and multipart "
+            "must be well-formed.",
+        )
     return error_response(error.status_code, error.detail, getattr(error, "headers", None))
 
 

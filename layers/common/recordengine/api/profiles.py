@@ -1,7 +1,9 @@
 from fastapi import APIRouter
 
 from recordengine.models import Profile, ProfileCreate, ProfilePage
+from recordengine.tokens import TokenScope
 
+from .auth import requires
 from .dependencies import ProfileCatalogDep
 from .pagination import DEFAULT_LIMIT, Limit, Offset
 from .paths import path_id
@@ -9,17 +11,17 @@ from .paths import path_id
 router = APIRouter(prefix="/api/profiles")
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, dependencies=[requires(TokenScope.DOCUMENTS_WRITE)])
 def create_profile(request: ProfileCreate, profiles: ProfileCatalogDep) -> Profile:
     return profiles.create(request)
 
 
-@router.get("")
+@router.get("", dependencies=[requires(TokenScope.DOCUMENTS_READ)])
 def list_profiles(profiles: ProfileCatalogDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> ProfilePage:
     page = profiles.page(limit, offset)
     return ProfilePage(total=page.total, limit=limit, offset=offset, profiles=page.items)
 
 
-@router.get("/{profile_id}")
+@router.get("/{profile_id}", dependencies=[requires(TokenScope.DOCUMENTS_READ)])
 def get_profile(profile_id: str, profiles: ProfileCatalogDep) -> Profile:
     return profiles.get(path_id(profile_id, "Profile"))

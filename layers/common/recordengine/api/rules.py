@@ -9,13 +9,16 @@ from fastapi import APIRouter, Depends, Response
 from recordengine import wiring
 from recordengine.rules.models import Rule, RuleCreate, RulePage, RuleReplace, RuleTestRequest, RuleTestResult
 from recordengine.rules.service import RuleService
+from recordengine.tokens import TokenScope
 
+from .auth import requires
 from .pagination import DEFAULT_LIMIT, Limit, Offset
 from .paths import path_id
 
 RuleServiceDep = Annotated[RuleService, Depends(wiring.rule_service)]
 
-router = APIRouter(prefix="/api/rules")
+# Rules act on every document, whoever uploaded it: the admin scope.
+router = APIRouter(prefix="/api/rules", dependencies=[requires(TokenScope.ADMIN)])
 
 
 @router.post("", status_code=201)

@@ -7,13 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 
 from recordengine import wiring
+from recordengine.tokens import TokenScope
 from recordengine.webhooks.models import Delivery, DeliveryPage, WebhookCreate, WebhookCreated, WebhookPage
 from recordengine.webhooks.service import WebhookService
 
+from .auth import requires
 from .pagination import DEFAULT_LIMIT, Limit, Offset
 from .paths import path_id
 
-router = APIRouter()
+# Webhooks receive every exported document, whoever uploaded it: the admin scope.
+router = APIRouter(dependencies=[requires(TokenScope.ADMIN)])
 
 WebhookServiceDep = Annotated[WebhookService, Depends(wiring.webhook_service)]
 

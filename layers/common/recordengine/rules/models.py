@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -10,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from recordengine.models import AppliedRule, Status
+from recordengine.storable import Id, Name, StorableText, check_scalar, excerpt
 
 from .values import as_date, as_number
 
@@ -58,16 +58,15 @@ class Condition(BaseModel):
             return field
         if field.startswith(EXTRACTED_PREFIX) and _EXTRACTED_NAME.match(field.removeprefix(EXTRACTED_PREFIX)):
             return field
-        raise ValueError(f"'{field}' is not a rule field; use one of: {_field_names()}")
+        raise ValueError(f"'{excerpt(field)}' is not a rule field; use one of: {_field_names()}")
 
     @field_validator("value")
     @classmethod
-    def _finite(cls, value: Scalar | None) -> Scalar | None:
-        if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError("value must be a finite number")
+    def _storable(cls, value: Scalar | None) -> Scalar | None:
         if isinstance(value, str) and len(value) > 1000:
             raise ValueError("value is longer than 1000 characters")
-        return value
+        checked: Scalar | None = check_scalar(value)
+        return checked
 
     @model_validator(mode="after")
     def _value_fits_operator(self) -> Condition:
@@ -89,7 +88,8 @@ class Condition(BaseModel):
         if self.field in TEXT_FIELDS and self.op in ORDERING:
             raise ValueError(f"{self.field} is text, not ordered: use '==', '!=' or 'contains'")
         if self.field == "status" and self.op is not Operator.CONTAINS and self.value not in set(Status):
-            raise ValueError(f"'{self.value}' is not a status; use one of: {', '.join(s.value for s in Status)}")
+            statuses = ", ".join(s.value for s in Status)
+            raise ValueError(f"'{excerpt(str(self.value))}' is not a status; use one of: {statuses}")
         return self
 
 
@@ -111,14 +111,14 @@ class MoveToFolder(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal["move_to_folder"]
-    value: int = Field(ge=1, description="the id of an existing folder")
+    value: Id = Field(description="the id of an existing folder")
 
 
 class AddNote(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal["add_note"]
-    value: str = Field(min_length=1, max_length=1000)
+    value: StorableText = Field(min_length=1, max_length=1000)
 
 
 Action = Annotated[SetStatus | MoveToFolder | AddNote, Field(discriminator="type")]
@@ -127,9 +127,25 @@ Action = Annotated[SetStatus | MoveToFolder | AddNote, Field(discriminator="type
 class RuleCreate(BaseModel):
     """The body of POST /api/rules and PUT /api/rules/{id} (PUT replaces the whole rule)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "auto-approve",
+                    "priority": 10,
+                    "match": "all",
+                    "conditions": [
+                        {"field": "confidence_score", "op": ">=", "value": 90},
+                        {"field": "extracted_fields.total_amount", "op": "<", "value": 10000},
+                    ],
+                    "actions": [{"type": "set_status", "value": "Approved"}, {"type": "add_note", "value": "auto"}],
+                }
+            ]
+        },
+    )
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     enabled: bool = True
     priority: int = Field(default=100, ge=-1_000_000, le=1_000_000)
     match: Literal["all", "any"] = "all"
@@ -150,8 +166,8 @@ class RuleReplace(RuleCreate):
 
 
 class Rule(RuleCreate):
-    # Stored records carry their keys too; a rule read back ignores them.
-    model_config = ConfigDict(extra="ignore")
+    # Stored records carry their keys too; a rule read back ignores them. (The request's example is not one.)
+    model_config = ConfigDict(extra="ignore", json_schema_extra=None)
 
     id: int
     created_at: str
@@ -168,7 +184,7 @@ class RulePage(BaseModel):
 class RuleTestRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    document_id: int = Field(ge=1)
+    document_id: Id
 
 
 class ConditionResult(BaseModel):

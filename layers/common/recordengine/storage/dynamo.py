@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
+from recordengine.storable import as_dynamodb_number
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
@@ -24,9 +26,9 @@ def default_dynamodb_client() -> DynamoDBClient:
 
 
 def _to_storable(value: Any) -> Any:
-    # DynamoDB numbers must be Decimal; going through str keeps 0.1 as 0.1 rather than its binary expansion.
+    # DynamoDB numbers must be Decimal (the request models have checked that they fit).
     if isinstance(value, float):
-        return Decimal(str(value))
+        return as_dynamodb_number(value)
     if isinstance(value, dict):
         return {k: _to_storable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

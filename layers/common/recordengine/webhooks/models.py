@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from recordengine.storable import StorableText
+
 
 class WebhookCreate(BaseModel):
-    url: str = Field(max_length=2048)
-    description: str | None = Field(default=None, max_length=500)
+    url: StorableText = Field(max_length=2048)
+    description: StorableText | None = Field(default=None, max_length=500)
 
 
 class Webhook(BaseModel):
