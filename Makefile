@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 TOOLS := .venv-tools
 CHECKOV := .venv-checkov
 SHARED := ../shared
-CONFORMANCE_FILES ?= test_documents_api.py test_extraction.py test_webhooks_rules.py
+CONFORMANCE_FILES ?= test_documents_api.py test_extraction.py test_webhooks_rules.py test_hostile_input.py
 # Creates or updates a virtual environment under a lock: `make run` and `make test` started together
 # install it once, the second waiting for the first (standard library only: it runs before any venv exists).
 ENSURE_VENV := $(PYTHON) scripts/ensure_venv.py
