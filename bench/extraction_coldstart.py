@@ -33,13 +33,12 @@ from typing import Any
 
 from .coldstart import Runs
 from .coldstart_worker import RESULT_PREFIX
-from .layers import build_with_makefile, child_env, failure_tail, find_python312
+from .layers import build_with_makefile, child_env, failure_tail, find_python312, pip_install, run_step
 from .stack import AWS_ENV, AWS_ENV_DROPPED, ROOT, load_template, stack_spec
 
 FUNCTION_ID = "ExtractDocumentFunction"
 MEDIA_TYPE = "image/png"
 WORKER_TIMEOUT_SECONDS = 180
-PIP_TIMEOUT_SECONDS = 600
 RECEIPT_TOTAL = "11.52"
 RECEIPT_LINES: tuple[tuple[str, str | None], ...] = (
     ("CORNER CAFE", None),
@@ -151,36 +150,12 @@ def _install_runtime(python: Path, target: Path) -> tuple[Path | None, str]:
         requirement = f"boto3=={version}"
     except importlib.metadata.PackageNotFoundError:
         requirement = "boto3"
-    commands = [
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--root-user-action=ignore",
-            "--no-compile",
-            "--target",
-            str(target),
-            requirement,
-        ],
+    why = pip_install(python, target, requirement, "--no-compile") or run_step(
         [str(python), "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", str(target)],
-    ]
-    for command in commands:
-        try:
-            process = subprocess.run(  # noqa: S603 - pip and compileall of CPython 3.12
-                command,
-                capture_output=True,
-                text=True,
-                timeout=PIP_TIMEOUT_SECONDS,
-                check=False,
-                env=child_env(),
-            )
-        except subprocess.TimeoutExpired:
-            return None, f"installing {requirement} took over {PIP_TIMEOUT_SECONDS} s"
-        if process.returncode != 0:
-            return None, f"installing {requirement} failed: {failure_tail(process)}"
+        f"compiling {requirement}",
+    )
+    if why:
+        return None, why
     return target, requirement
 
 

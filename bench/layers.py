@@ -18,6 +18,7 @@ from .stack import ROOT
 
 LAYER_SOURCES = {"CommonLayer": ROOT / "layers" / "common", "ExtractionLayer": ROOT / "layers" / "extraction"}
 BUILD_TIMEOUT_SECONDS = 900
+PIP_TIMEOUT_SECONDS = 600
 # Variables that would change what a child python imports or where it writes .pyc.
 PYTHON_ENV_DROPPED = (
     "PYTHONPATH",
@@ -43,6 +44,27 @@ def failure_tail(process: subprocess.CompletedProcess[str]) -> str:
     lines = (process.stderr or process.stdout).strip().splitlines()
     errors = [line for line in lines if "error" in line.lower()]
     return " | ".join((errors or lines)[-2:])
+
+
+def run_step(command: list[str], what: str, timeout: int = PIP_TIMEOUT_SECONDS) -> str:
+    """Runs one build step with the child environment: "" when it succeeded, else why it did not."""
+    try:
+        process = subprocess.run(  # noqa: S603 - pip or compileall of a CPython found by find_python312 or this one
+            command, capture_output=True, text=True, timeout=timeout, check=False, env=child_env()
+        )
+    except subprocess.TimeoutExpired:
+        return f"{what} took over {timeout} s"
+    return f"{what} failed: {failure_tail(process)}" if process.returncode != 0 else ""
+
+
+def pip_install(python: Path, target: Path, requirement: str, *flags: str) -> str:
+    """python's pip installs requirement into target: "" when it did, else why it did not."""
+    command = [
+        str(python),
+        *("-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--root-user-action=ignore"),
+        *(*flags, "--target", str(target), requirement),
+    ]
+    return run_step(command, f"pip install {requirement}")
 
 
 def _is_python312(path: Path) -> bool:

@@ -23,7 +23,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .layers import LAYER_SOURCES, build_with_makefile, child_env, failure_tail, find_python312
+from .layers import LAYER_SOURCES, build_with_makefile, failure_tail, find_python312, pip_install
 from .stack import ROOT
 
 BUILD_ROOT = ROOT / ".aws-sam" / "build"
@@ -33,7 +33,6 @@ EXTRACTION_FUNCTION_BUILD = "ExtractDocumentFunction"
 BUILD_SCRIPT = ROOT / "scripts" / "sam_build.sh"
 PIP_PLATFORM_FLAGS = ("--platform", "manylinux2014_aarch64", "--only-binary=:all:", "--python-version", "3.12")
 BUILD_TIMEOUT_SECONDS = 900
-PIP_TIMEOUT_SECONDS = 300
 MB = 1024 * 1024
 # Lambda: a function's code and all its layers, unzipped, at most 250 MB.
 LAMBDA_UNZIPPED_LIMIT = 250 * MB
@@ -155,32 +154,9 @@ def build_layers(workdir: Path) -> tuple[Path | None, str]:
 def install_reference(workdir: Path) -> tuple[Path | None, str]:
     target = workdir / "powertools"
     requirement = powertools_requirement()
-    command = [
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        "--no-deps",
-        *PIP_PLATFORM_FLAGS,
-        "--target",
-        str(target),
-        requirement,
-    ]
-    try:
-        process = subprocess.run(  # noqa: S603 - pip of this interpreter
-            command,
-            capture_output=True,
-            text=True,
-            timeout=PIP_TIMEOUT_SECONDS,
-            check=False,
-            env=child_env(),
-        )
-    except subprocess.TimeoutExpired:
-        return None, f"pip install {requirement} took over {PIP_TIMEOUT_SECONDS} s"
-    if process.returncode != 0:
-        return None, f"pip install {requirement} failed: {failure_tail(process)}"
+    why = pip_install(Path(sys.executable), target, requirement, "--no-deps", *PIP_PLATFORM_FLAGS)
+    if why:
+        return None, why
     shutil.rmtree(target / "bin", ignore_errors=True)
     return target, ""
 
