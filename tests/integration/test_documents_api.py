@@ -149,7 +149,7 @@ def test_status_updates_answer_as_published_and_keep_other_writes(stack, contact
 
 
 def test_a_review_decision_made_during_extraction_is_not_overwritten(stack, contact, folder):
-    from recordengine.storage.documents import DocumentStore
+    from recordengine.storage.documents import DocumentChange, DocumentStore
     from recordengine.wiring import table
 
     doc_id = upload(stack, contact, folder)["id"]
@@ -158,8 +158,16 @@ def test_a_review_decision_made_during_extraction_is_not_overwritten(stack, cont
     claim = store.claim_extraction(doc_id, key, lease_seconds=180)
     assert claim is not None and claim.document["status"] == "Processing"
     stack.request("PATCH", f"/api/documents/{doc_id}/status", json_body={"status": "Archived"})
-    store.fail_extraction(claim.document, "late result", {})
-    assert stack.document(doc_id)["status"] == "Archived"
+    seen = []
+
+    def late_failure(current, in_pipeline):
+        seen.append(in_pipeline)
+        return DocumentChange({"error": "late result", **({"status": "Exception"} if in_pipeline else {})})
+
+    store.conclude_extraction(claim.document, late_failure)
+    assert seen == [False], "the run sees that a person set the status"
+    document = stack.document(doc_id)
+    assert (document["status"], document["error"]) == ("Archived", "late result")
 
 
 @pytest.mark.parametrize("value", ["approved", "Deleted", "", 3, None])

@@ -37,7 +37,9 @@ def fill(service: DocumentService, contact_id: int, folder_id: int, count: int) 
 
     content = invoice_pdf()
     for _ in range(count):
-        service.upload(UploadRequest(content=content, filename="a.pdf", contact_id=contact_id, folder_id=folder_id))
+        service.upload(
+            UploadRequest(content=content, filename="a.pdf", contact_id=contact_id, folder_id=folder_id), "tests"
+        )
 
 
 @pytest.mark.parametrize(

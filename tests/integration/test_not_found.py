@@ -36,7 +36,7 @@ def test_unknown_routes_are_404_with_a_detail(stack, method, path, token):
         ("POST", "/api/health", "GET"),
         ("PATCH", "/api/rules/5", "DELETE, GET, PUT"),
         ("TRACE", "/api/documents", "GET"),
-        ("QUERY", "/api/documents/1", "GET"),
+        ("QUERY", "/api/documents/1", "DELETE, GET, PATCH"),
     ],
 )
 def test_a_known_path_with_another_method_is_405_with_allow(stack, method, path, allow):

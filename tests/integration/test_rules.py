@@ -295,26 +295,23 @@ def test_match_any(stack, contact, folder):
     assert extracted(stack, contact, folder)["status"] == "Approved"
 
 
-def test_a_rule_setting_export_writes_export_in_the_concluding_write(stack, contact, folder, monkeypatch):
+def test_a_rule_setting_export_writes_export_in_the_concluding_write(stack, contact, folder):
     """The stream must see one Processing -> Export transition (it fires the webhook): no write in between."""
-    from recordengine.storage.documents import DocumentStore
-
-    writes = []
-    original = DocumentStore._update
-
-    def recording(self, document_id, values, condition="attribute_exists(pk)", condition_values=None, remove=()):
-        updated = original(self, document_id, values, condition, condition_values, remove)
-        if updated is not None and "status" in values:
-            writes.append((condition, updated["status"]))
-        return updated
-
-    monkeypatch.setattr(DocumentStore, "_update", recording)
     create_rule(stack, actions=[{"type": "set_status", "value": "Export"}, {"type": "add_note", "value": "sent"}])
     doc = extracted(stack, contact, folder)
     assert doc["status"] == "Export" and doc["notes"] == "sent"
-    # The claim (-> Processing), then one write from Processing straight to Export.
-    assert [status for _, status in writes] == ["Processing", "Export"]
-    assert "#status = :processing" in writes[-1][0], "concluded only from the run's own Processing"
+    entries = stack.request("GET", f"/api/documents/{doc['id']}/history").json()["entries"]
+    moves = [
+        (entry["version"], change["from"], change["to"])
+        for entry in entries
+        for change in entry["changes"]
+        if change["field"] == "status" and entry["actor"] == "extraction"
+    ]
+    # The claim (-> Processing), then one write from Processing straight to Export: the last version.
+    assert [(before, after) for _, before, after in moves] == [("New", "Processing"), ("Processing", "Export")]
+    assert moves[-1][0] == doc["version"]
+    rule_entry = next(entry for entry in entries if entry["action"] == "rule_applied")
+    assert rule_entry["version"] == doc["version"], "the rule's changes are part of that same write"
 
 
 def test_a_failing_rule_is_skipped_and_never_leaves_the_document_processing(stack, contact, folder, monkeypatch):

@@ -29,11 +29,11 @@ def refusing_store(error: ClientError, times: int) -> type[DocumentStore]:
     left = [times]
 
     class Refusing(DocumentStore):
-        def finish_extraction(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-            if left[0]:
+        def _write(self, current, change):  # type: ignore[no-untyped-def]
+            if left[0] and "extracted_fields" in change.values:
                 left[0] -= 1
                 raise error
-            return super().finish_extraction(*args, **kwargs)
+            return super()._write(current, change)
 
     return Refusing
 

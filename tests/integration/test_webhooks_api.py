@@ -37,6 +37,7 @@ def export_document(stack, contact, folder, refs=None):
     r = stack.upload(invoice_pdf(), fields=fields)
     assert r.status == 201, r.body
     doc_id = r.json()["id"]
+    stack.deliver_s3_events()  # only an extracted document may go to Export
     r = stack.request("PATCH", f"/api/documents/{doc_id}/status", json_body={"status": "Export"})
     assert r.status == 200, r.body
     return doc_id

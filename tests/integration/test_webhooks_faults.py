@@ -29,6 +29,7 @@ def new_documents(stack, contact, folder, count):
         r = stack.upload(content, fields={"contact_id": contact["id"], "folder_id": folder["id"]})
         assert r.status == 201, r.body
         ids.append(r.json()["id"])
+    stack.deliver_s3_events()  # only an extracted document may go to Export
     return ids
 
 

@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 
 from recordengine.api.app import create_app
 from recordengine.api.auth import bearer_token, requires, token_id
-from recordengine.tokens import ALL_SCOPES, TOKEN_PATTERN, TokenScope, generate_token
+from recordengine.tokens import ALL_SCOPES, TOKEN_PATTERN, TokenInfo, TokenScope, generate_token
 
 
 @pytest.mark.parametrize(
@@ -45,7 +45,8 @@ def client():
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    return TestClient(create_app(router, authenticate=lambda token: ALL_SCOPES if token == "good" else None))
+    holder = TokenInfo("k", "tests", "2025-01-01T00:00:00Z", scopes=ALL_SCOPES)
+    return TestClient(create_app(router, authenticate=lambda token: holder if token == "good" else None))
 
 
 @pytest.mark.parametrize("header", [None, "Bearer wrong", "Basic dXNlcjpwYXNz", "Bearer", "bearer "])
@@ -67,7 +68,7 @@ def test_health_needs_no_token(client):
 
 
 def test_a_failing_token_store_is_a_503_not_a_500():
-    def broken(token: str) -> frozenset[str]:
+    def broken(token: str) -> TokenInfo:
         raise ConnectionError("DynamoDB unreachable")
 
     client = TestClient(create_app(APIRouter(), authenticate=broken))
@@ -88,7 +89,10 @@ def scoped_client():
     def create(body: dict[str, int]) -> dict[str, int]:
         return body
 
-    grants = {"reader": frozenset({TokenScope.DOCUMENTS_READ}), "admin": frozenset({TokenScope.ADMIN})}
+    grants = {
+        name: TokenInfo(name, name, "2025-01-01T00:00:00Z", scopes=frozenset({scope}))
+        for name, scope in (("reader", TokenScope.DOCUMENTS_READ), ("admin", TokenScope.ADMIN))
+    }
     return TestClient(create_app(router, authenticate=grants.get))
 
 

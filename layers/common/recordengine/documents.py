@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -9,17 +10,29 @@ from typing import Any
 
 from .catalog import ContactCatalog, FolderCatalog, ProfileCatalog
 from .clock import format_timestamp, now_timestamp, utc_now
-from .errors import InvalidInput, InvalidStatus, NotFound, PayloadTooLarge, StorageUnavailable, UnsupportedMediaType
+from .errors import (
+    Conflict,
+    InvalidInput,
+    InvalidStatus,
+    NotFound,
+    PayloadTooLarge,
+    StorageUnavailable,
+    UnsupportedMediaType,
+)
 from .media import sniff_media_type
 from .models import (
     Contact,
     Document,
+    DocumentCorrection,
     DocumentPage,
     DocumentSummary,
     Folder,
+    HistoryEntry,
+    HistoryPage,
     PresignedPost,
     PresignedUpload,
     PresignedUploadRequest,
+    Profile,
     Status,
     StatusUpdated,
     UploadedDocument,
@@ -27,7 +40,15 @@ from .models import (
 from .settings import Settings
 from .storable import MAX_EXTERNAL_REF_KEY_BYTES, MAX_EXTERNAL_REF_RECORD_ID_BYTES, excerpt
 from .storage.blobs import BlobStore, new_document_key
-from .storage.documents import DocumentFilters, DocumentStore
+from .storage.documents import (
+    PIPELINE_STATUSES,
+    DocumentChange,
+    DocumentFilters,
+    DocumentStore,
+    HistoryEvent,
+    field_change,
+    version_of,
+)
 
 MAX_LIST_LIMIT = 200
 DEFAULT_LIST_LIMIT = 50
@@ -104,7 +125,7 @@ class DocumentService:
     folders: FolderCatalog
     profiles: ProfileCatalog
 
-    def upload(self, request: UploadRequest) -> UploadedDocument:
+    def upload(self, request: UploadRequest, actor: str) -> UploadedDocument:
         if not request.content:
             raise InvalidInput("The file is empty.")
         if len(request.content) > self.settings.max_upload_bytes:
@@ -118,7 +139,12 @@ class DocumentService:
             raise UnsupportedMediaType(
                 "The file is not a PDF, PNG, JPEG or TIFF document (its content was checked, not its name)."
             )
-        document = self._new_document(request, {"media_type": media_type, "size_bytes": len(request.content)})
+        facts = {
+            "media_type": media_type,
+            "size_bytes": len(request.content),
+            "sha256": hashlib.sha256(request.content).hexdigest(),
+        }
+        document = self._new_document(request, facts, HistoryEvent("uploaded", actor))
         try:
             # The object is written after the item, so the S3 event always finds its document.
             self.blobs.put(document["s3_key"], request.content, media_type)
@@ -127,8 +153,8 @@ class DocumentService:
             raise StorageUnavailable("The file could not be stored; retry the upload.") from error
         return UploadedDocument.model_validate(document)
 
-    def create_presigned_upload(self, request: PresignedUploadRequest) -> PresignedUpload:
-        document = self._new_document(request, {})
+    def create_presigned_upload(self, request: PresignedUploadRequest, actor: str) -> PresignedUpload:
+        document = self._new_document(request, {}, HistoryEvent("upload_url_issued", actor))
         expiry = self.settings.presigned_upload_expiry_seconds
         post = self.blobs.presigned_post(document["s3_key"], self.settings.max_presigned_upload_bytes, expiry)
         upload = PresignedPost(
@@ -139,8 +165,10 @@ class DocumentService:
         )
         return PresignedUpload.model_validate({**document, "upload": upload})
 
-    def _new_document(self, request: UploadRequest | PresignedUploadRequest, extra: dict[str, Any]) -> dict[str, Any]:
-        """Writes the document item (New) that the upload's S3 event will find."""
+    def _new_document(
+        self, request: UploadRequest | PresignedUploadRequest, facts: dict[str, Any], event: HistoryEvent
+    ) -> dict[str, Any]:
+        """Writes the document item (New) that the upload's S3 event will find, with its first history entry."""
         contact, folder, resolved_profile_id = self._references(
             request.contact_id, request.folder_id, request.profile_id
         )
@@ -159,22 +187,38 @@ class DocumentService:
             "s3_key": new_document_key(document_id),
             "created_at": created_at,
             "updated_at": created_at,
-            **extra,
+            **facts,
         }
-        self.documents.create(document)
-        return document
+        if "sha256" in facts:
+            duplicate_of = self.documents.first_with_file(document, facts["sha256"])
+            if duplicate_of is not None:
+                document["duplicate_of"] = duplicate_of
+        return self.documents.create(document, event)
 
     def _references(self, contact_id: int, folder_id: int, profile_id: int | None) -> tuple[Contact, Folder, int]:
+        contact = self._contact(contact_id)
+        folder = self._folder(folder_id)
+        resolved = profile_id if profile_id is not None else contact.default_profile_id
+        self._profile(resolved)
+        return contact, folder, resolved
+
+    def _contact(self, contact_id: int) -> Contact:
         contact = self.contacts.find(contact_id)
         if contact is None:
             raise InvalidInput(f"contact_id {contact_id} does not name an existing contact.")
+        return contact
+
+    def _folder(self, folder_id: int) -> Folder:
         folder = self.folders.find(folder_id)
         if folder is None:
             raise InvalidInput(f"folder_id {folder_id} does not name an existing folder.")
-        resolved = profile_id if profile_id is not None else contact.default_profile_id
-        if self.profiles.find(resolved) is None:
-            raise InvalidInput(f"profile_id {resolved} does not name an existing profile.")
-        return contact, folder, resolved
+        return folder
+
+    def _profile(self, profile_id: int) -> Profile:
+        profile = self.profiles.find(profile_id)
+        if profile is None:
+            raise InvalidInput(f"profile_id {profile_id} does not name an existing profile.")
+        return profile
 
     def list(
         self,
@@ -217,6 +261,172 @@ class DocumentService:
             raise NotFound(f"Document {document_id} not found.")
         return Document.model_validate(item)
 
-    def set_status(self, document_id: int, status: Status) -> StatusUpdated:
-        updated = self.documents.set_status(document_id, status)
-        return StatusUpdated(id=updated["id"], status=updated["status"], updated_at=updated["updated_at"])
+    def set_status(
+        self,
+        document_id: int,
+        status: Status,
+        actor: str,
+        *,
+        notes: str | None = None,
+        notes_given: bool = False,
+        expected_version: int | None = None,
+    ) -> StatusUpdated:
+        """Sets the review status (and the notes, when given), as the lifecycle allows (see `status_change`)."""
+        updated = self.documents.change(
+            document_id,
+            lambda current: status_change(current, status, actor, notes if notes_given else _UNCHANGED),
+            expected_version,
+        )
+        return StatusUpdated(
+            id=updated["id"], status=updated["status"], updated_at=updated["updated_at"], version=version_of(updated)
+        )
+
+    def correct(
+        self, document_id: int, correction: DocumentCorrection, actor: str, expected_version: int | None = None
+    ) -> Document:
+        """Applies a person's corrections; the record is scored again from the corrected values."""
+        from .corrections import corrected_values
+
+        references = self._correction_references(correction)
+
+        def decide(current: dict[str, Any]) -> DocumentChange | None:
+            profile = self._profile(int(correction.profile_id or current["profile_id"]))
+            values = {**corrected_values(current, correction, profile), **_changed(current, references)}
+            if not values:
+                return None
+            return DocumentChange(values, history=_correction_events(current, values, actor))
+
+        return Document.model_validate(self.documents.change(document_id, decide, expected_version))
+
+    def _correction_references(self, correction: DocumentCorrection) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        if correction.contact_id is not None:
+            contact = self._contact(correction.contact_id)
+            values.update(contact_id=contact.id, contact_name=contact.name)
+        if correction.folder_id is not None:
+            folder = self._folder(correction.folder_id)
+            values.update(folder_id=folder.id, folder_name=folder.name)
+        if correction.profile_id is not None:
+            values["profile_id"] = self._profile(correction.profile_id).id
+        return values
+
+    def history(self, document_id: int, limit: int = DEFAULT_LIST_LIMIT, offset: int = 0) -> HistoryPage:
+        entries = self.documents.history(document_id)
+        if not entries and self.documents.get(document_id) is None:
+            raise NotFound(f"Document {document_id} not found.")
+        return HistoryPage(
+            total=len(entries),
+            limit=limit,
+            offset=offset,
+            entries=[HistoryEntry.model_validate(entry) for entry in entries[offset : offset + limit]],
+        )
+
+    def file_url(self, document_id: int) -> str:
+        """A short-lived URL that downloads the original file under its original name."""
+        document = self.get(document_id)
+        if document.size_bytes is None:
+            raise Conflict(
+                f"Document {document_id} has no file yet: its presigned upload has not arrived. Upload the file first."
+            )
+        stored = self.documents.get(document_id) or {}
+        return self.blobs.presigned_get(
+            str(stored["s3_key"]), document.filename, document.media_type, self.settings.file_url_expiry_seconds
+        )
+
+    def delete(self, document_id: int) -> None:
+        """Erases the document: its file, its record, its history and its index items (404 if there is none)."""
+        stored = self.documents.get(document_id)
+        if stored is None:
+            raise NotFound(f"Document {document_id} not found.")
+        try:
+            self.blobs.delete(str(stored["s3_key"]))
+        except Exception as error:
+            raise StorageUnavailable("The file could not be deleted; retry the request.") from error
+        self.documents.delete(document_id)
+
+
+# Notes that a status change leaves as they are (None would clear them).
+_UNCHANGED: Any = object()
+# Attributes a correction records in the history, with how the history names them.
+_CORRECTED_ATTRIBUTES = ("line_items", "doc_type", "doc_date", "contact_id", "folder_id", "profile_id")
+
+
+def _changed(current: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in values.items() if current.get(name) != value}
+
+
+def _correction_events(current: dict[str, Any], values: dict[str, Any], actor: str) -> tuple[HistoryEvent, ...]:
+    before_fields = current.get("extracted_fields") or {}
+    after_fields = values.get("extracted_fields", before_fields)
+    changes = [
+        field_change(f"extracted_fields.{name}", before_fields.get(name), after_fields.get(name))
+        for name in after_fields
+        if before_fields.get(name) != after_fields.get(name) or name not in before_fields
+    ]
+    changes += [field_change(name, current.get(name), values[name]) for name in _CORRECTED_ATTRIBUTES if name in values]
+    events = []
+    if changes:
+        events.append(HistoryEvent("fields_corrected", actor, tuple(changes)))
+    if "notes" in values:
+        events.append(HistoryEvent("note_set", actor, (field_change("notes", current.get("notes"), values["notes"]),)))
+    return tuple(events)
+
+
+def _extraction_running(document: dict[str, Any]) -> bool:
+    return document.get("extraction_state") == "claimed"
+
+
+def _export_refusal(document: dict[str, Any]) -> str | None:
+    """Why a document cannot go to Export (its extraction never finished), or None."""
+    document_id, status = document["id"], document["status"]
+    if status in PIPELINE_STATUSES:
+        return (
+            f"Document {document_id} is {status}: its extraction has not finished. Set Export once it is in "
+            "Needs Review."
+        )
+    if status == Status.EXCEPTION.value:
+        return (
+            f"Document {document_id} is in Exception ({document.get('error') or 'extraction failed'}). Correct its "
+            f"fields (PATCH /api/documents/{document_id}) or run extraction again (status New), then set it to "
+            "Needs Review before Export."
+        )
+    if not any(value is not None for value in (document.get("extracted_fields") or {}).values()):
+        return (
+            f"Document {document_id} has no extracted fields: there is nothing to export. Correct its fields "
+            f"(PATCH /api/documents/{document_id}) or run extraction again (status New) first."
+        )
+    return None
+
+
+def status_change(
+    current: dict[str, Any], status: Status, actor: str, notes: Any = _UNCHANGED
+) -> DocumentChange | None:
+    """The lifecycle (README, "Statuses"): every status may be set by hand, except that Export needs a
+    finished extraction with fields (409 otherwise), and New or Processing set by hand runs extraction again
+    (the pipeline then moves the document on by itself; fields a person corrected are kept)."""
+    before = current["status"]
+    if status is Status.EXPORT and before != Status.EXPORT.value:
+        refusal = _export_refusal(current)
+        if refusal is not None:
+            raise Conflict(refusal)
+    values: dict[str, Any] = {}
+    events: list[HistoryEvent] = []
+    if status.value != before:
+        values["status"] = status.value
+        events.append(HistoryEvent("status_changed", actor, (field_change("status", before, status.value),)))
+    if notes is not _UNCHANGED and notes != current.get("notes"):
+        values["notes"] = notes
+        events.append(HistoryEvent("note_set", actor, (field_change("notes", current.get("notes"), notes),)))
+    remove: tuple[str, ...] = ()
+    # A run is requested only where the file is there to read (a presigned upload's arrives with its own
+    # event) and no run is under way (that run ends by moving the document on itself).
+    has_file = current.get("media_type") is not None
+    if status.value in PIPELINE_STATUSES and has_file and not _extraction_running(current):
+        values["status"] = status.value
+        values["extraction_request"] = str(version_of(current) + 1)
+        values["extraction_attempts"] = 0
+        remove = ("extraction_claimed_at",)
+        events.append(HistoryEvent("extraction_requested", actor))
+    if not values:
+        return None
+    return DocumentChange(values, remove=remove, history=tuple(events))

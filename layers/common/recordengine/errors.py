@@ -34,7 +34,15 @@ class PayloadTooLarge(DomainError):
 
 
 class Conflict(DomainError):
-    pass
+    """The request is well-formed but the resource's state does not allow it (409); the detail says what to do."""
+
+
+class PreconditionFailed(DomainError):
+    """An If-Match that names another version than the resource's own (412); `version` is its own."""
+
+    def __init__(self, detail: str, version: int) -> None:
+        super().__init__(detail)
+        self.version = version
 
 
 class StorageUnavailable(DomainError):

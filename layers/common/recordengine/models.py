@@ -5,9 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt
 
-from .storable import ExternalRefs, Id, Name, StorableText
+from .storable import ExternalRefs, Id, Name, StorableText, check_scalar
 
 
 class Status(StrEnum):
@@ -125,7 +125,17 @@ class ExtractionResult(BaseModel):
         return ConfidenceLabel.for_score(self.confidence_score)
 
 
+class FieldSource(StrEnum):
+    """Who set a field's value: the extraction engine, a person (a correction), or a rule."""
+
+    EXTRACTED = "extracted"
+    CORRECTED = "corrected"
+    RULE = "rule"
+
+
 class DocumentSummary(BaseModel):
+    """A document in a list: what triage needs without reading each record."""
+
     id: int
     filename: str
     status: Status
@@ -134,6 +144,11 @@ class DocumentSummary(BaseModel):
     contact_id: int
     folder_id: int
     created_at: str
+    doc_type: str | None = None
+    doc_date: str | None = None
+    error: str | None = None
+    # The earlier document of the same contact with the same file (its SHA-256), if there is one.
+    duplicate_of: int | None = None
 
 
 class AppliedRule(BaseModel):
@@ -147,8 +162,6 @@ class AppliedRule(BaseModel):
 class Document(DocumentSummary):
     """The full record of GET /api/documents/{id}."""
 
-    doc_type: str | None = None
-    doc_date: str | None = None
     contact_name: str
     folder_name: str
     profile_id: int
@@ -162,10 +175,14 @@ class Document(DocumentSummary):
     external_refs: dict[str, Any] = Field(default_factory=dict)
     notes: str | None = None
     rules_applied: list[AppliedRule] = Field(default_factory=list)
-    error: str | None = None
+    # For each field, line_items, doc_type and doc_date that has a value: who set it.
+    field_sources: dict[str, FieldSource] = Field(default_factory=dict)
     media_type: str | None = None
     size_bytes: int | None = None
+    sha256: str | None = None
     updated_at: str
+    # Goes up by one with every change; the ETag of GET and what If-Match names.
+    version: int = 0
 
 
 class DocumentPage(BaseModel):
@@ -215,10 +232,75 @@ class StatusUpdate(BaseModel):
     status: Status
 
 
+# A reviewer's notes, as rules' add_note keeps them too (rules/actions.py).
+MAX_NOTES_CHARS = 10_000
+Notes = Annotated[StorableText, Field(max_length=MAX_NOTES_CHARS)]
+# A number a person types in: JSON's, finite and within DynamoDB's range (true and false are not numbers).
+StorableNumber = Annotated[StrictInt | StrictFloat, AfterValidator(check_scalar)]
+# A corrected field's value: text or a number, checked against the field's type in the profile; null clears.
+CorrectedValue = Annotated[
+    StrictInt | StrictFloat | Annotated[StorableText, Field(max_length=1000)], AfterValidator(check_scalar)
+]
+FieldName = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
+MAX_LINE_ITEMS = 500
+
+
+class LineItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    description: Annotated[StorableText, Field(max_length=2000)] | None = None
+    quantity: StorableNumber | None = None
+    unit_price: StorableNumber | None = None
+    amount: StorableNumber | None = None
+
+
+class DocumentCorrection(BaseModel):
+    """PATCH /api/documents/{id}: what a person corrects. Only what the body names changes; in
+    `extracted_fields`, only the fields it names (null clears one); `line_items` replaces the whole list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    extracted_fields: dict[FieldName, CorrectedValue | None] | None = Field(default=None, max_length=100)
+    line_items: list[LineItem] | None = Field(default=None, max_length=MAX_LINE_ITEMS)
+    doc_type: DocType | None = None
+    doc_date: Annotated[str, Field(max_length=10)] | None = None
+    notes: Notes | None = None
+    contact_id: Id | None = None
+    folder_id: Id | None = None
+    profile_id: Id | None = None
+
+
 class StatusUpdated(BaseModel):
     id: int
     status: Status
     updated_at: str
+    version: int
+
+
+class FieldChangeRecord(BaseModel):
+    field: str
+    from_: Any = Field(default=None, alias="from")
+    to: Any = None
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class HistoryEntry(BaseModel):
+    """One change of a document: when, by whom (a token's name, `rules:<id>` or `extraction`), and what."""
+
+    version: int
+    at: str
+    actor: str
+    action: str
+    changes: list[FieldChangeRecord] = Field(default_factory=list)
+    detail: str | None = None
+
+
+class HistoryPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    entries: list[HistoryEntry]
 
 
 class Health(BaseModel):

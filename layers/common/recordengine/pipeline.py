@@ -7,6 +7,7 @@ unreadable file, an unexpected error, running out of time) leaves the document o
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -20,10 +21,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from .catalog import ProfileCatalog
 from .media import sniff_media_type
-from .models import ExtractionResult, Profile, Status
+from .models import ConfidenceLabel, ExtractionResult, Profile, Status
 from .settings import Settings
 from .storage.blobs import BlobStore, document_id_from_key
-from .storage.documents import DocumentStore
+from .storage.documents import EXTRACTION_ACTOR, DocumentChange, DocumentStore, HistoryEvent, field_change
 
 if TYPE_CHECKING:
     from .rules.models import Rule
@@ -101,6 +102,8 @@ class ExtractionPipeline:
             content = self.blobs.read(key, self.settings.max_presigned_upload_bytes)
         except (ClientError, BotoCoreError) as error:
             return self._retry_or_fail(document, claim.attempt, "The stored file could not be read.", error, facts)
+        if not document.get("sha256"):
+            self._record_file(document, content, facts)
         media_type = sniff_media_type(content[:1024])
         if media_type is None:
             return self._fail(document, "The file is not a PDF, PNG, JPEG or TIFF document.", facts)
@@ -111,6 +114,33 @@ class ExtractionPipeline:
         rules = self._load_rules(document, claim.attempt)
         return self._extract(document, content, media_type, profile, facts, seconds_available, rules, claim.attempt)
 
+    def process_request(self, record: dict[str, Any], seconds_available: float) -> Outcome:
+        """A DynamoDB stream record of a document whose extraction a person asked for again (status New or
+        Processing set by hand: an `extraction_request`); any other record is ignored."""
+        stream = record.get("dynamodb") or {}
+        new, old = stream.get("NewImage") or {}, stream.get("OldImage") or {}
+        request = new.get("extraction_request")
+        if record.get("eventName") != "MODIFY" or request is None or request == old.get("extraction_request"):
+            return Outcome.IGNORED
+        key, size = new.get("s3_key", {}).get("S"), new.get("size_bytes", {}).get("N")
+        if not key:
+            return Outcome.IGNORED
+        return self.process_object(key, int(size or 0), seconds_available)
+
+    def _record_file(self, document: dict[str, Any], content: bytes, facts: dict[str, Any]) -> None:
+        """A presigned upload's file, seen for the first time: its SHA-256, and the earlier document of the
+        same contact with the same file."""
+        sha256 = hashlib.sha256(content).hexdigest()
+        facts["sha256"] = sha256
+        try:
+            duplicate_of = self.documents.first_with_file(document, sha256)
+            self.documents.index_file({**document, "sha256": sha256})
+        except (ClientError, BotoCoreError):
+            logger.exception("The file of document %s could not be indexed for duplicates", document["id"])
+            return
+        if duplicate_of is not None:
+            facts["duplicate_of"] = duplicate_of
+
     def _load_rules(self, document: dict[str, Any], attempt: int) -> list[Rule]:
         """The enabled rules, read once per run (one Query); a passing fault retries the event like S3's do."""
         if self.rules is None:
@@ -119,7 +149,7 @@ class ExtractionPipeline:
             return self.rules.enabled_rules()
         except Exception as error:
             if attempt < self.settings.extraction_max_attempts:
-                self.documents.release_extraction(document)
+                self._release(document, "The rules could not be read.")
                 raise RetryLater("The rules could not be read.") from error
             logger.exception("The rules could not be read; document %s is concluded without them", document["id"])
             return []
@@ -160,7 +190,7 @@ class ExtractionPipeline:
             return self._fail(document, f"Extraction failed unexpectedly ({type(error).__name__}).", facts)
         finally:
             executor.shutdown(wait=False, cancel_futures=True)
-        return self._conclude(document, result, facts, rules, attempt)
+        return self._conclude(document, result, facts, rules, attempt, profile)
 
     def _conclude(
         self,
@@ -169,21 +199,30 @@ class ExtractionPipeline:
         facts: dict[str, Any],
         rules: list[Rule],
         attempt: int,
+        profile: Profile,
     ) -> Outcome:
-        """Stores the result with the rules' outcome, in one write: status, folder, notes and rules_applied. A
-        result that cannot be stored ends the run in Exception (too large) or is retried like a read (a
-        throttle, a service fault), in Exception after the last attempt: never left in Processing."""
-        status = Status.NEEDS_REVIEW
-        changes: dict[str, Any] = {}
-        if self.rules is not None and rules:
-            try:
-                view = {**document, **facts, **result.model_dump(mode="json")}
-                outcome = self.rules.run(rules, view, status)
-                status, changes = outcome.status, outcome.changes()
-            except Exception:  # rules never keep a result from being stored
-                logger.exception("The rules could not run on document %s; stored without them", document["id"])
+        """Stores the result with the rules' outcome, in one write: status, folder, notes and rules_applied,
+        with the fields a person corrected kept. A result that cannot be stored ends the run in Exception (too
+        large) or is retried like a read (a throttle, a service fault), in Exception after the last attempt:
+        never left in Processing."""
+        from .corrections import keep_corrections
+
+        def stored(current: dict[str, Any], in_pipeline: bool) -> DocumentChange:
+            read = {**result.model_dump(mode="json"), "confidence_label": result.confidence_label.value, "error": None}
+            values = {**facts, **keep_corrections(read, current, profile)}
+            status, changes, rule_events = self._run_rules(rules, {**current, **values})
+            values.update(changes)
+            moved = (field_change("status", current["status"], status.value),) if in_pipeline else ()
+            if in_pipeline:
+                values["status"] = status.value
+            score = values["confidence_score"]
+            found = sum(value is not None for value in (values.get("extracted_fields") or {}).values())
+            detail = f"{found} field(s) found; confidence {score} ({ConfidenceLabel.for_score(score).value})."
+            extracted = HistoryEvent("extracted", EXTRACTION_ACTOR, moved, detail)
+            return DocumentChange(values, remove=("extraction_request",), history=(extracted, *rule_events))
+
         try:
-            self.documents.finish_extraction(document, result, status, facts, changes)
+            self.documents.conclude_extraction(document, stored)
         except (ClientError, BotoCoreError) as error:
             logger.exception("The result of document %s could not be stored", document["id"])
             if _is_too_large(error):
@@ -192,14 +231,57 @@ class ExtractionPipeline:
             return self._retry_or_fail(document, attempt, RESULT_NOT_STORED, error, facts)
         return Outcome.EXTRACTED
 
+    def _run_rules(
+        self, rules: list[Rule], view: dict[str, Any]
+    ) -> tuple[Status, dict[str, Any], tuple[HistoryEvent, ...]]:
+        """The status the rules leave, their other changes (folder, notes, rules_applied), and one history
+        entry per rule that matched."""
+        if self.rules is None or not rules:
+            return Status.NEEDS_REVIEW, {}, ()
+        try:
+            outcome = self.rules.run(rules, view, Status.NEEDS_REVIEW)
+        except Exception:  # rules never keep a result from being stored
+            logger.exception("The rules could not run on document %s; stored without them", view["id"])
+            return Status.NEEDS_REVIEW, {}, ()
+        events = tuple(
+            HistoryEvent("rule_applied", f"rules:{applied.rule_id}", effects, applied.name)
+            for applied, effects in zip(outcome.applied, outcome.effects, strict=True)
+        )
+        return outcome.status, outcome.changes(), events
+
     def _fail(self, document: dict[str, Any], reason: str, facts: dict[str, Any]) -> Outcome:
-        self.documents.fail_extraction(document, reason, facts)
+        def failed(current: dict[str, Any], in_pipeline: bool) -> DocumentChange:
+            values: dict[str, Any] = {**facts, "error": reason, "confidence_reasoning": reason}
+            if current.get("confidence_score") is None:
+                # Nothing was read: the lowest score, so that a client comparing scores never meets a null.
+                values.update(confidence_score=0, confidence_label=ConfidenceLabel.for_score(0).value)
+            moved: tuple[dict[str, Any], ...] = ()
+            if in_pipeline:
+                values["status"] = Status.EXCEPTION.value
+                moved = (field_change("status", current["status"], Status.EXCEPTION.value),)
+            event = HistoryEvent("extraction_failed", EXTRACTION_ACTOR, moved, reason)
+            return DocumentChange(values, remove=("extraction_request",), history=(event,))
+
+        self.documents.conclude_extraction(document, failed)
         return Outcome.FAILED
+
+    def _release(self, document: dict[str, Any], reason: str) -> None:
+        """Gives the claim back so that the event's retry can run extraction anew: a document the run moved to
+        Processing is New again; a status a person set stays."""
+
+        def released(current: dict[str, Any], in_pipeline: bool) -> DocumentChange:
+            if not in_pipeline or current["status"] == Status.NEW.value:
+                return DocumentChange(remove=("extraction_claimed_at",))
+            moved = (field_change("status", current["status"], Status.NEW.value),)
+            event = HistoryEvent("extraction_retried", EXTRACTION_ACTOR, moved, reason)
+            return DocumentChange({"status": Status.NEW.value}, remove=("extraction_claimed_at",), history=(event,))
+
+        self.documents.conclude_extraction(document, released)
 
     def _retry_or_fail(
         self, document: dict[str, Any], attempt: int, reason: str, error: Exception, facts: dict[str, Any]
     ) -> Outcome:
         if attempt >= self.settings.extraction_max_attempts:
             return self._fail(document, reason, facts)
-        self.documents.release_extraction(document)
+        self._release(document, reason)
         raise RetryLater(reason) from error

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=MULTIPART_FILE_LIMIT_BYTES, validation_alias="MAX_UPLOAD_BYTES")
     max_presigned_upload_bytes: int = Field(default=100 * 1024 * 1024, validation_alias="MAX_PRESIGNED_UPLOAD_BYTES")
     presigned_upload_expiry_seconds: int = Field(default=900, validation_alias="PRESIGNED_UPLOAD_EXPIRY_SECONDS")
+    # GET /api/documents/{id}/file answers with a download URL valid this long.
+    file_url_expiry_seconds: int = Field(default=300, validation_alias="FILE_URL_EXPIRY_SECONDS")
     idempotency_expiry_seconds: int = Field(default=24 * 3600, validation_alias="IDEMPOTENCY_EXPIRY_SECONDS")
     # A claim on a document's extraction expires after this long, so that a run killed by a timeout can be
     # picked up again by S3's retry instead of leaving the document in Processing. Keep it above the

@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .clock import now_timestamp
 from .storage import keys
@@ -94,6 +94,10 @@ class IssuedToken(TokenInfo):
     token: str = ""
 
 
+def _token_info(item: dict[str, Any]) -> TokenInfo:
+    return TokenInfo(item["key_id"], item["name"], item["created_at"], item.get("revoked_at"), _stored_scopes(item))
+
+
 class TokenStore:
     def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
         self.table = Table(table_name, client or default_dynamodb_client())
@@ -124,8 +128,8 @@ class TokenStore:
         )
         return IssuedToken(key_id=key_id, name=name, created_at=created_at, scopes=granted, token=token)
 
-    def scopes_of(self, token: str) -> frozenset[TokenScope] | None:
-        """The scopes of a valid token; None for a malformed, unknown, revoked or forged one."""
+    def identify(self, token: str) -> TokenInfo | None:
+        """The token's record (name, scopes); None for a malformed, unknown, revoked or forged one."""
         match = TOKEN_PATTERN.match(token)
         if match is None:
             return None
@@ -134,17 +138,19 @@ class TokenStore:
             return None
         if not hmac.compare_digest(stored["secret_sha256"], _secret_hash(match["secret"])):
             return None
-        return _stored_scopes(stored)
+        return _token_info(stored)
+
+    def scopes_of(self, token: str) -> frozenset[TokenScope] | None:
+        """The scopes of a valid token; None for a malformed, unknown, revoked or forged one."""
+        info = self.identify(token)
+        return info.scopes if info is not None else None
 
     def is_valid(self, token: str) -> bool:
-        return self.scopes_of(token) is not None
+        return self.identify(token) is not None
 
     def list(self) -> list[TokenInfo]:
         page = self.table.newest_first(keys.BY_KIND_INDEX, "kind", keys.TOKEN, limit=10_000)
-        return [
-            TokenInfo(i["key_id"], i["name"], i["created_at"], i.get("revoked_at"), _stored_scopes(i))
-            for i in page.items
-        ]
+        return [_token_info(item) for item in page.items]
 
     def revoke(self, key_id: str) -> bool:
         """Revokes a token by its key id; False when there is no such token."""

@@ -10,20 +10,19 @@ from aws_lambda_powertools.logging import correlation_paths
 from fastapi import APIRouter, FastAPI
 from mangum import Mangum
 
-from .auth import Authenticate, BearerAuthMiddleware
+from .auth import Authenticate, BearerAuthMiddleware, Identity
 from .errors import install_error_handlers
 
 TITLE = "RecordEngine Documents API"
 
 
-def _token_scopes(token: str) -> frozenset[str] | None:
+def _token_holder(token: str) -> Identity | None:
     from recordengine.wiring import token_store
 
-    scopes: frozenset[str] | None = token_store().scopes_of(token)
-    return scopes
+    return token_store().identify(token)
 
 
-def create_app(*routers: APIRouter, authenticate: Authenticate | None = _token_scopes) -> FastAPI:
+def create_app(*routers: APIRouter, authenticate: Authenticate | None = _token_holder) -> FastAPI:
     """The app of one function. `authenticate=None` only for the answer to unknown routes, which reads nothing."""
     # No generated docs: each function serves a few routes, and building the schema costs cold-start time
     # (the whole API's document is built by api/routes.py).

@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import Depends, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -26,8 +26,19 @@ PUBLIC_PATHS = frozenset({"/api/health"})
 # Where the middleware leaves the authenticated caller in the ASGI scope, for the routes.
 CALLER_SCOPE_KEY = "recordengine.caller"
 
-# The scopes of a token, or None when it is not a valid token.
-Authenticate = Callable[[str], Collection[str] | None]
+
+class Identity(Protocol):
+    """What a valid token says about its holder (recordengine.tokens.TokenInfo is one)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def scopes(self) -> Collection[str]: ...
+
+
+# Who holds a token, or None when it is not a valid token.
+Authenticate = Callable[[str], Identity | None]
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,8 @@ class Caller:
     # Identifies the token (never its secret): the scope of its Idempotency-Keys.
     token_id: str
     scopes: frozenset[str]
+    # The token's name: who a document's history says made a change.
+    name: str = ""
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -95,15 +108,17 @@ class BearerAuthMiddleware:
             await self._deny(send, "Missing or malformed Authorization header; send 'Authorization: Bearer <token>'.")
             return
         try:
-            scopes = self.authenticate(token)
+            identity = self.authenticate(token)
         except Exception:
             logger.exception("The token store could not be read")
             await _send_json(send, 503, {"detail": "Authentication is unavailable; retry the request."}, [])
             return
-        if scopes is None:
+        if identity is None:
             await self._deny(send, "Invalid or revoked token.")
             return
-        scope[CALLER_SCOPE_KEY] = Caller(token_id=token_id(token), scopes=frozenset(scopes))
+        scope[CALLER_SCOPE_KEY] = Caller(
+            token_id=token_id(token), scopes=frozenset(identity.scopes), name=identity.name
+        )
         await self.app(scope, receive, send)
 
     @staticmethod

@@ -6,27 +6,33 @@ import hashlib
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Header, Query, Request, Response, UploadFile
+from fastapi.responses import RedirectResponse
+from pydantic import TypeAdapter, ValidationError
 
 from recordengine.documents import UploadRequest, parse_status
 from recordengine.errors import Forbidden, InvalidInput, InvalidStatus
 from recordengine.idempotency import run_once
 from recordengine.models import Document as DocumentRecord
 from recordengine.models import (
+    DocumentCorrection,
     DocumentPage,
+    HistoryPage,
+    Notes,
     PresignedUpload,
     PresignedUploadRequest,
     Status,
     StatusUpdated,
     UploadedDocument,
 )
-from recordengine.storable import MAX_ID, external_refs_problem
+from recordengine.storable import MAX_ID, excerpt, external_refs_problem
 from recordengine.tokens import TokenScope
 
 from .auth import current_caller, requires
-from .dependencies import DocumentServiceDep
+from .dependencies import Actor, DocumentServiceDep
 from .pagination import DEFAULT_LIMIT, Limit, Offset
 from .paths import path_id
+from .preconditions import IfMatch, entity_tag, expected_version
 
 # One router per endpoint (each is its own function), each with the token scope it needs.
 upload_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_WRITE)])
@@ -34,6 +40,10 @@ presigned_upload_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_
 list_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_READ)])
 get_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_READ)])
 status_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_WRITE)])
+update_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_WRITE)])
+history_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_READ)])
+file_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_READ)])
+delete_router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_WRITE)])
 
 
 def parse_external_refs(value: str | None) -> dict[str, Any]:
@@ -64,6 +74,7 @@ def _idempotency_scope(request: Request) -> str:
 def upload_document(
     request: Request,
     service: DocumentServiceDep,
+    actor: Actor,
     file: Annotated[UploadFile, File()],
     contact_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     folder_id: Annotated[int, Form(ge=1, le=MAX_ID)],
@@ -81,13 +92,13 @@ def upload_document(
         external_refs=parse_external_refs(external_refs),
     )
     if idempotency_key is None:
-        return service.upload(upload)
+        return service.upload(upload, actor)
     fingerprint = hashlib.sha256(upload.content)
     fingerprint.update(
         json.dumps([upload.filename, contact_id, folder_id, profile_id, upload.external_refs], sort_keys=True).encode()
     )
     first = run_once(
-        lambda: service.upload(upload).model_dump(mode="json"),
+        lambda: service.upload(upload, actor).model_dump(mode="json"),
         scope=_idempotency_scope(request),
         key=idempotency_key,
         fingerprint=fingerprint.hexdigest(),
@@ -97,8 +108,10 @@ def upload_document(
 
 
 @presigned_upload_router.post("/api/documents/uploads", status_code=201)
-def create_presigned_upload(request: PresignedUploadRequest, service: DocumentServiceDep) -> PresignedUpload:
-    return service.create_presigned_upload(request)
+def create_presigned_upload(
+    request: PresignedUploadRequest, service: DocumentServiceDep, actor: Actor
+) -> PresignedUpload:
+    return service.create_presigned_upload(request, actor)
 
 
 @list_router.get("/api/documents")
@@ -126,8 +139,10 @@ def list_documents(
 
 
 @get_router.get("/api/documents/{document_id}")
-def get_document(document_id: str, service: DocumentServiceDep) -> DocumentRecord:
-    return service.get(path_id(document_id, "Document"))
+def get_document(document_id: str, service: DocumentServiceDep, response: Response) -> DocumentRecord:
+    document = service.get(path_id(document_id, "Document"))
+    response.headers["ETag"] = entity_tag(document.version)
+    return document
 
 
 # The body is read by the route itself (below); this describes it in the OpenAPI document.
@@ -137,23 +152,92 @@ _STATUS_BODY = {
         "application/json": {
             "schema": {
                 "type": "object",
-                "properties": {"status": {"type": "string", "enum": [status.value for status in Status]}},
+                "properties": {
+                    "status": {"type": "string", "enum": [status.value for status in Status]},
+                    "notes": {"type": ["string", "null"], "maxLength": 10_000},
+                },
                 "required": ["status"],
             }
         }
     },
 }
+_STATUS_EXAMPLE = 'The body must be JSON like {"status": "Approved"}.'
+_NOTES: TypeAdapter[str | None] = TypeAdapter(Notes | None)  # type: ignore[arg-type]
+
+
+def _notes(body: dict[str, Any]) -> tuple[str | None, bool]:
+    """The optional `notes` of a status change (422 when they cannot be notes), and whether it was sent."""
+    if "notes" not in body:
+        return None, False
+    try:
+        return _NOTES.validate_python(body["notes"]), True
+    except ValidationError as error:
+        problem = error.errors()[0]["msg"] if error.errors() else "invalid"
+        raise InvalidInput(
+            f"notes: {excerpt(str(problem), 200)} (text of at most 10,000 characters, or null)."
+        ) from None
 
 
 @status_router.patch("/api/documents/{document_id}/status", openapi_extra={"requestBody": _STATUS_BODY})
-async def update_document_status(document_id: str, request: Request, service: DocumentServiceDep) -> StatusUpdated:
+async def update_document_status(
+    document_id: str,
+    request: Request,
+    service: DocumentServiceDep,
+    actor: Actor,
+    response: Response,
+    if_match: IfMatch = None,
+) -> StatusUpdated:
     # The body is read here rather than declared: API.md answers a bad or missing status with 400, not 422.
     doc_id = path_id(document_id, "Document")
     try:
         body = json.loads(await request.body())
     except (ValueError, RecursionError):
-        raise InvalidStatus('The body must be JSON like {"status": "Approved"}.') from None
+        raise InvalidStatus(_STATUS_EXAMPLE) from None
     value = body.get("status") if isinstance(body, dict) else None
     if not isinstance(value, str):
-        raise InvalidStatus('The body must be JSON like {"status": "Approved"}.')
-    return service.set_status(doc_id, parse_status(value))
+        raise InvalidStatus(_STATUS_EXAMPLE)
+    status = parse_status(value)
+    notes, notes_given = _notes(body)
+    updated = service.set_status(
+        doc_id, status, actor, notes=notes, notes_given=notes_given, expected_version=expected_version(if_match)
+    )
+    response.headers["ETag"] = entity_tag(updated.version)
+    return updated
+
+
+@update_router.patch("/api/documents/{document_id}")
+def update_document(
+    document_id: str,
+    correction: DocumentCorrection,
+    service: DocumentServiceDep,
+    actor: Actor,
+    response: Response,
+    if_match: IfMatch = None,
+) -> DocumentRecord:
+    document = service.correct(path_id(document_id, "Document"), correction, actor, expected_version(if_match))
+    response.headers["ETag"] = entity_tag(document.version)
+    return document
+
+
+@history_router.get("/api/documents/{document_id}/history")
+def get_document_history(
+    document_id: str, service: DocumentServiceDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
+) -> HistoryPage:
+    return service.history(path_id(document_id, "Document"), limit=limit, offset=offset)
+
+
+@file_router.get(
+    "/api/documents/{document_id}/file",
+    status_code=302,
+    response_class=RedirectResponse,
+    responses={302: {"description": "Location: a presigned URL that downloads the original file, valid minutes"}},
+)
+def get_document_file(document_id: str, service: DocumentServiceDep) -> RedirectResponse:
+    url = service.file_url(path_id(document_id, "Document"))
+    return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
+
+
+@delete_router.delete("/api/documents/{document_id}", status_code=204)
+def delete_document(document_id: str, service: DocumentServiceDep) -> Response:
+    service.delete(path_id(document_id, "Document"))
+    return Response(status_code=204)

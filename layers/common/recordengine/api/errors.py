@@ -19,10 +19,13 @@ from recordengine.errors import (
     InvalidStatus,
     NotFound,
     PayloadTooLarge,
+    PreconditionFailed,
     StorageUnavailable,
     UnsupportedMediaType,
 )
 from recordengine.storable import excerpt
+
+from .preconditions import entity_tag
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +34,7 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
+    PreconditionFailed: 412,
     PayloadTooLarge: 413,
     UnsupportedMediaType: 415,
     InvalidInput: 422,
@@ -60,7 +64,9 @@ def error_response(status_code: int, detail: Any, headers: dict[str, str] | None
 async def _domain_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DomainError)
     status_code = next((code for kind, code in STATUS_BY_ERROR.items() if isinstance(error, kind)), 400)
-    return error_response(status_code, error.detail)
+    # A failed If-Match names the version the resource is at, as its ETag does.
+    headers = {"ETag": entity_tag(error.version)} if isinstance(error, PreconditionFailed) else None
+    return error_response(status_code, error.detail, headers)
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:

@@ -11,7 +11,7 @@ from recordengine.models import Profile, ValidationCheck
 
 from .amounts import ISO_4217, format_amount
 from .dates import EARLIEST_PLAUSIBLE, PLAUSIBLE_AHEAD, plausible
-from .fields import Found
+from .found import Found
 
 # Any failed check means some figure on the document was misread (or the document is wrong): either
 # way a person should look, so the score stays out of "Good" and "Excellent".

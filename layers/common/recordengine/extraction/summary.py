@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .fields import Found
+from .found import Found
 
 
 def summarize(doc_type: str, values: dict[str, Found | None]) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from recordengine.models import AppliedRule, Status
+from recordengine.models import MAX_NOTES_CHARS, AppliedRule, Status
 
 from .conditions import evaluate_rule
 from .models import Action, AddNote, MoveToFolder, Rule, SetStatus
@@ -33,6 +33,8 @@ class RulesOutcome:
     folder_name: str
     notes: str | None
     applied: tuple[AppliedRule, ...] = field(default=())
+    # For each rule in `applied`: what it changed, as a document's history lists it ({"field", "from", "to"}).
+    effects: tuple[tuple[dict[str, Any], ...], ...] = field(default=())
 
     def changes(self) -> dict[str, Any]:
         """The document attributes to write besides the status (which the caller writes with its index keys)."""
@@ -45,7 +47,6 @@ class RulesOutcome:
 
 
 # A document's notes stay far below DynamoDB's 400 KB item: rules that add notes stop adding past this.
-MAX_NOTES_CHARS = 10_000
 NOTES_FULL = f"\n[notes truncated: limit of {MAX_NOTES_CHARS:,} characters reached]"
 
 
@@ -78,6 +79,15 @@ def _apply(outcome: RulesOutcome, action: Action, folder_names: FolderNames) -> 
     raise TypeError(f"unknown action {action!r}")  # pragma: no cover - the models admit no other action
 
 
+def _effects(before: RulesOutcome, after: RulesOutcome) -> tuple[dict[str, Any], ...]:
+    pairs = (
+        ("status", before.status.value, after.status.value),
+        ("folder_id", before.folder_id, after.folder_id),
+        ("notes", before.notes, after.notes),
+    )
+    return tuple({"field": name, "from": old, "to": new} for name, old, new in pairs if old != new)
+
+
 def run_rules(
     rules: Iterable[Rule], document: Mapping[str, Any], status: Status, folder_names: FolderNames
 ) -> RulesOutcome:
@@ -103,7 +113,9 @@ def run_rules(
                 after = changed
                 done.append(action.model_dump(mode="json"))
             applied = AppliedRule(rule_id=rule.id, name=rule.name, actions=done)
-            outcome = replace(after, applied=(*outcome.applied, applied))
+            outcome = replace(
+                after, applied=(*outcome.applied, applied), effects=(*outcome.effects, _effects(outcome, after))
+            )
         except Exception:
             logger.exception("Rule %s failed on document %s; skipped", rule.id, document.get("id"))
     return outcome

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -21,6 +22,12 @@ _KEY_PATTERN = re.compile(r"^documents/(?P<id>[1-9][0-9]{0,17})/[0-9a-f]{32}$")
 
 def new_document_key(document_id: int) -> str:
     return f"{DOCUMENTS_PREFIX}{document_id}/{secrets.token_hex(16)}"
+
+
+def content_disposition(filename: str) -> str:
+    """`attachment` with the original name: an ASCII fallback and the exact name in RFC 5987 form."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def document_id_from_key(key: str) -> int | None:
@@ -48,6 +55,20 @@ class BlobStore:
         """The object's bytes, at most `max_bytes` of them (a bound on memory for hostile uploads)."""
         response = self.client.get_object(Bucket=self.bucket, Key=key, Range=f"bytes=0-{max_bytes - 1}")
         return response["Body"].read()
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def presigned_get(self, key: str, filename: str, media_type: str | None, expires_in: int) -> str:
+        """A URL that downloads the object for `expires_in` seconds, saved under `filename`."""
+        params: dict[str, Any] = {
+            "Bucket": self.bucket,
+            "Key": key,
+            "ResponseContentDisposition": content_disposition(filename),
+        }
+        if media_type:
+            params["ResponseContentType"] = media_type
+        return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in)
 
     def presigned_post(self, key: str, max_bytes: int, expires_in: int) -> dict[str, Any]:
         """A browser-style POST upload for exactly this key, refused by S3 above `max_bytes`."""

@@ -1,28 +1,81 @@
-"""Documents in DynamoDB: creation, reads, filtered lists, and the updates of the review workflow.
+"""Documents in DynamoDB: creation, reads, filtered lists, and every change to a document with its history.
 
-Every update names only the attributes it changes (never a read-modify-write of the whole item), so two
-concurrent writers cannot undo each other's changes.
+Every change is read → decide → write: the write holds only while the document is at the version that was
+read (optimistic concurrency), and is otherwise decided again on the document as it now is. So two writers
+never undo each other's changes, a client's `If-Match` is one comparison, and the history entries of a
+change are written in the same transaction as the change itself.
+
+A document's history lives in its own partition, beside it: `pk = DOCUMENT#<id>`,
+`sk = HISTORY#<version>#<n>`, oldest first; none of it is in an index.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from recordengine.clock import format_timestamp, now_timestamp, utc_now
-from recordengine.errors import NotFound, StorageUnavailable
-from recordengine.models import ExtractionResult, Status
+from recordengine.errors import NotFound, PreconditionFailed, StorageUnavailable
+from recordengine.models import Status
 
 from . import keys
 from .dynamo import from_item, serialize, to_item
 from .table import Page, Table
 
-_STATUS_WRITE_ATTEMPTS = 3
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+# Each attempt reads the document again; past this many, concurrent writers keep winning and the request
+# is answered 503 (retry).
+_CHANGE_ATTEMPTS = 10
+_BACKOFF_SECONDS = 0.01
 # The statuses the pipeline itself moves a document through; any other was set by a person (or a rule).
-_PIPELINE_STATUSES = frozenset({Status.NEW.value, Status.PROCESSING.value})
+PIPELINE_STATUSES = frozenset({Status.NEW.value, Status.PROCESSING.value})
 # A document's extraction run is under way (the claim's lease decides when another run may take it over).
 _CLAIMED = "claimed"
+HISTORY = "HISTORY"
+_VERSION_WIDTH = 12
+# Attributes that follow the document's filters: when one changes, the index keys are derived again.
+_FILTERED = ("status", "folder_id", "contact_id")
+# The history's actor for what the extraction pipeline does.
+EXTRACTION_ACTOR = "extraction"
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One entry of a document's history: what was done (`action`), by whom, and the values it changed."""
+
+    action: str
+    actor: str
+    # [{"field": ..., "from": ..., "to": ...}]
+    changes: tuple[dict[str, Any], ...] = ()
+    detail: str | None = None
+
+
+def field_change(name: str, before: Any, after: Any) -> dict[str, Any]:
+    return {"field": name, "from": before, "to": after}
+
+
+@dataclass(frozen=True)
+class DocumentChange:
+    """What one write does to a document: attributes set and removed, and the history entries it adds."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+    remove: tuple[str, ...] = ()
+    history: tuple[HistoryEvent, ...] = ()
+
+
+# Given the document as stored now, the change to make (None: nothing to do).
+Decide = Callable[[dict[str, Any]], DocumentChange | None]
+
+
+def version_of(document: Mapping[str, Any]) -> int:
+    # Documents stored before versions were kept are at version 0.
+    return int(document.get("version") or 0)
 
 
 @dataclass(frozen=True)
@@ -51,6 +104,13 @@ class ExtractionClaim:
     attempt: int
 
 
+def _history_key(document_id: int, version: int, position: int) -> dict[str, dict[str, str]]:
+    return {
+        "pk": keys.item_key(keys.DOCUMENT, document_id)["pk"],
+        "sk": {"S": f"{HISTORY}#{version:0{_VERSION_WIDTH}d}#{position:03d}"},
+    }
+
+
 @dataclass
 class DocumentStore:
     table: Table
@@ -58,59 +118,117 @@ class DocumentStore:
     def allocate_id(self) -> int:
         return self.table.next_id(keys.DOCUMENT)
 
-    def create(self, document: dict[str, Any]) -> None:
-        """Stores a new document record (which has `id`, `contact_id`, `folder_id`, `status`, `created_at`).
-
-        With its external references, the document and one reference item per (system, record id) are
-        written in one transaction, so the reference index never names a document that was not stored.
-        """
+    # ------------------------------------------------------------------ creation and reads
+    def create(self, document: dict[str, Any], event: HistoryEvent) -> dict[str, Any]:
+        """Stores a new document record (which has `id`, `contact_id`, `folder_id`, `status`, `created_at`) at
+        version 1, with its first history entry and one reference item per (system, record id) of its
+        external references, all in one transaction: the reference index never names a document that was
+        not stored. Returns the record as stored."""
         entity_id = document["id"]
         created_sk = keys.created_sort_key(document["created_at"], entity_id)
         attributes = {
             **document,
+            "version": 1,
             "kind": keys.DOCUMENT,
             "created_sk": created_sk,
             **keys.document_filter_keys(document["contact_id"], document["folder_id"], document["status"]),
         }
-        references = keys.external_ref_pairs(document.get("external_refs"))
-        if not references:
-            self.table.put_new(keys.DOCUMENT, entity_id, attributes)
-            return
-        items: list[Any] = [
+        items: list[TransactWriteItemTypeDef] = [
             {
                 "Put": {
                     "TableName": self.table.name,
                     "Item": {**to_item(attributes), **keys.item_key(keys.DOCUMENT, entity_id)},
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
-            }
+            },
+            self._history_put(entity_id, 1, 0, event, document["created_at"]),
         ]
-        for system, record_id in references:
+        for system, record_id in keys.external_ref_pairs(document.get("external_refs")):
             reference = {"document_id": entity_id, "system": system, "record_id": record_id}
-            items.append(
-                {
-                    "Put": {
-                        "TableName": self.table.name,
-                        "Item": {
-                            **to_item(reference),
-                            "pk": {"S": keys.external_ref_key(system, record_id)},
-                            "sk": {"S": created_sk},
-                        },
-                    }
-                }
-            )
+            item = {
+                **to_item(reference),
+                "pk": {"S": keys.external_ref_key(system, record_id)},
+                "sk": {"S": created_sk},
+            }
+            items.append({"Put": {"TableName": self.table.name, "Item": item}})
+        if document.get("sha256"):
+            items.append({"Put": {"TableName": self.table.name, "Item": self._file_item(attributes)}})
         self.table.client.transact_write_items(TransactItems=items)
+        return attributes
+
+    @staticmethod
+    def _file_item(document: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "pk": {"S": keys.file_key(int(document["contact_id"]), str(document["sha256"]))},
+            "sk": {"S": keys.created_sort_key(document["created_at"], int(document["id"]))},
+            "document_id": serialize(int(document["id"])),
+        }
+
+    def index_file(self, document: Mapping[str, Any]) -> None:
+        """Records the document's file (its `sha256`) for the duplicates of later uploads of its contact."""
+        self.table.client.put_item(TableName=self.table.name, Item=self._file_item(document))
+
+    def first_with_file(self, document: Mapping[str, Any], sha256: str) -> int | None:
+        """The earliest document of the same contact, created before this one, whose file has this SHA-256."""
+        response = self.table.client.query(
+            TableName=self.table.name,
+            KeyConditionExpression="pk = :pk AND sk < :mine",
+            ExpressionAttributeValues={
+                ":pk": {"S": keys.file_key(int(document["contact_id"]), sha256)},
+                ":mine": {"S": keys.created_sort_key(document["created_at"], int(document["id"]))},
+            },
+            Limit=1,
+        )
+        items = response.get("Items", [])
+        return int(from_item(items[0])["document_id"]) if items else None
 
     def delete(self, document_id: int) -> None:
+        """Removes the document, its history and its reference items (the document last, so that a delete
+        cut short can be run again)."""
         document = self.get(document_id)
-        if document is not None:
-            created_sk = keys.created_sort_key(document["created_at"], document_id)
-            for system, record_id in keys.external_ref_pairs(document.get("external_refs")):
-                self.table.client.delete_item(
-                    TableName=self.table.name,
-                    Key={"pk": {"S": keys.external_ref_key(system, record_id)}, "sk": {"S": created_sk}},
-                )
+        if document is None:
+            return
+        client = self.table.client
+        created_sk = keys.created_sort_key(document["created_at"], document_id)
+        for system, record_id in keys.external_ref_pairs(document.get("external_refs")):
+            client.delete_item(
+                TableName=self.table.name,
+                Key={"pk": {"S": keys.external_ref_key(system, record_id)}, "sk": {"S": created_sk}},
+            )
+        if document.get("sha256"):
+            file_item = self._file_item(document)
+            client.delete_item(TableName=self.table.name, Key={"pk": file_item["pk"], "sk": file_item["sk"]})
+        for item in self._partition(document_id, f"{HISTORY}#", keys_only=True):
+            client.delete_item(TableName=self.table.name, Key={"pk": item["pk"], "sk": item["sk"]})
         self.table.delete(keys.DOCUMENT, document_id)
+
+    def get(self, document_id: int) -> dict[str, Any] | None:
+        return self.table.get(keys.DOCUMENT, document_id)
+
+    def history(self, document_id: int) -> list[dict[str, Any]]:
+        """Every history entry of the document, oldest first."""
+        return [from_item(item) for item in self._partition(document_id, f"{HISTORY}#")]
+
+    def _partition(self, document_id: int, prefix: str, keys_only: bool = False) -> list[dict[str, Any]]:
+        request: dict[str, Any] = {
+            "TableName": self.table.name,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {
+                ":pk": keys.item_key(keys.DOCUMENT, document_id)["pk"],
+                ":prefix": {"S": prefix},
+            },
+            "ConsistentRead": True,
+        }
+        if keys_only:
+            request["ProjectionExpression"] = "pk, sk"
+        items: list[dict[str, Any]] = []
+        while True:
+            response = self.table.client.query(**request)
+            items.extend(response.get("Items", []))
+            start = response.get("LastEvaluatedKey")
+            if not start:
+                return items
+            request["ExclusiveStartKey"] = start
 
     def page_by_external_ref(
         self, system: str, record_id: str, filters: DocumentFilters, limit: int, offset: int
@@ -157,9 +275,6 @@ class DocumentStore:
                 pending = response.get("UnprocessedKeys") or None
         return found
 
-    def get(self, document_id: int) -> dict[str, Any] | None:
-        return self.table.get(keys.DOCUMENT, document_id)
-
     def page(self, filters: DocumentFilters, limit: int, offset: int) -> Page:
         index = keys.document_filter_index(filters.contact_id, filters.folder_id, filters.status)
         return self.table.newest_first(
@@ -172,198 +287,175 @@ class DocumentStore:
             created_to=filters.created_to,
         )
 
-    def _update(
-        self,
-        document_id: int,
-        values: dict[str, Any],
-        condition: str = "attribute_exists(pk)",
-        condition_values: dict[str, Any] | None = None,
-        remove: tuple[str, ...] = (),
-    ) -> dict[str, Any] | None:
-        """SET `values` (and REMOVE `remove`) if `condition` holds; the new item, or None if it did not."""
-        names = {f"#a{i}": name for i, name in enumerate([*values, *remove])}
-        aliases = {name: alias for alias, name in names.items()}
-        if "#status" in condition:
-            names["#status"] = "status"
-        expression = "SET " + ", ".join(f"{aliases[name]} = :v{i}" for i, name in enumerate(values))
-        if remove:
-            expression += " REMOVE " + ", ".join(aliases[name] for name in remove)
-        attribute_values = {f":v{i}": serialize(value) for i, value in enumerate(values.values())}
-        attribute_values.update({k: serialize(v) for k, v in (condition_values or {}).items()})
-        client = self.table.client
-        try:
-            response = client.update_item(
-                TableName=self.table.name,
-                Key=keys.item_key(keys.DOCUMENT, document_id),
-                UpdateExpression=expression,
-                ConditionExpression=condition,
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=attribute_values,
-                ReturnValues="ALL_NEW",
-            )
-        except client.exceptions.ConditionalCheckFailedException:
-            return None
-        return from_item(response["Attributes"])
+    # ------------------------------------------------------------------ changes
+    def change(self, document_id: int, decide: Decide, expected_version: int | None = None) -> dict[str, Any]:
+        """Applies what `decide` makes of the document as stored, and returns the document as it then is.
 
-    def _status_values(self, document: dict[str, Any], status: Status, updated_at: str) -> dict[str, Any]:
-        return {
-            "status": status.value,
-            "updated_at": updated_at,
-            **keys.document_filter_keys(document["contact_id"], document["folder_id"], status.value),
-        }
+        NotFound without the document; PreconditionFailed when `expected_version` is given and the document
+        is at another one (checked on every read, so a writer that got in between is caught too)."""
+        document, _ = self.try_change(document_id, decide, expected_version)
+        if document is None:
+            raise NotFound(f"Document {document_id} not found.")
+        return document
 
-    def set_status(self, document_id: int, status: Status) -> dict[str, Any]:
-        """Sets the review status; NotFound when there is no such document."""
-        # The index keys derive from the contact (fixed at upload) and the folder, which a rule's move_to_folder
-        # may change as extraction ends: the write holds only while the folder is the one read, else it is redone.
-        for _ in range(_STATUS_WRITE_ATTEMPTS):
+    def try_change(
+        self, document_id: int, decide: Decide, expected_version: int | None = None
+    ) -> tuple[dict[str, Any] | None, bool]:
+        """(the document as it then is, whether `decide` changed it); (None, False) without the document."""
+        for attempt in range(_CHANGE_ATTEMPTS):
             current = self.get(document_id)
             if current is None:
-                raise NotFound(f"Document {document_id} not found.")
-            updated = self._update(
-                document_id,
-                self._status_values(current, status, now_timestamp()),
-                condition="folder_id = :folder",
-                condition_values={":folder": current["folder_id"]},
-            )
-            if updated is not None:
-                return updated
+                return None, False
+            if expected_version is not None and version_of(current) != expected_version:
+                raise PreconditionFailed(
+                    f"Document {document_id} is at version {version_of(current)}, not {expected_version}: it "
+                    "changed since it was read. Read it again (GET) and repeat the change on what it is now.",
+                    version=version_of(current),
+                )
+            change = decide(current)
+            if change is None:
+                return current, False
+            written = self._write(current, change)
+            if written is not None:
+                return written, True
+            time.sleep(random.uniform(0, _BACKOFF_SECONDS * (attempt + 1)))  # noqa: S311 - jitter, not secrecy
         raise StorageUnavailable(f"Document {document_id} kept changing; retry the request.")
 
+    def _write(self, current: dict[str, Any], change: DocumentChange) -> dict[str, Any] | None:
+        """Writes `change` if the document is still at the version read; the document as written, or None."""
+        document_id = int(current["id"])
+        read_version = version_of(current)
+        now = now_timestamp()
+        values = {**change.values, "updated_at": now, "version": read_version + 1}
+        after = {**current, **values}
+        for name in change.remove:
+            after.pop(name, None)
+        if any(name in change.values for name in _FILTERED):
+            values.update(keys.document_filter_keys(after["contact_id"], after["folder_id"], after["status"]))
+            after.update(values)
+        names = {f"#a{i}": name for i, name in enumerate([*values, *change.remove])}
+        aliases = {name: alias for alias, name in names.items()}
+        expression = "SET " + ", ".join(f"{aliases[name]} = :v{i}" for i, name in enumerate(values))
+        if change.remove:
+            expression += " REMOVE " + ", ".join(aliases[name] for name in change.remove)
+        attribute_values = {f":v{i}": serialize(value) for i, value in enumerate(values.values())}
+        if read_version:
+            condition = "#version = :read"
+            attribute_values[":read"] = serialize(read_version)
+            names["#version"] = "version"
+        else:
+            condition = "attribute_exists(pk) AND attribute_not_exists(#version)"
+            names["#version"] = "version"
+        update: dict[str, Any] = {
+            "TableName": self.table.name,
+            "Key": keys.item_key(keys.DOCUMENT, document_id),
+            "UpdateExpression": expression,
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": attribute_values,
+        }
+        client = self.table.client
+        try:
+            if not change.history:
+                client.update_item(**update)
+            else:
+                history = [
+                    self._history_put(document_id, read_version + 1, position, event, now)
+                    for position, event in enumerate(change.history)
+                ]
+                client.transact_write_items(TransactItems=[{"Update": update}, *history])  # type: ignore[typeddict-item]
+        except client.exceptions.ConditionalCheckFailedException:
+            return None
+        except client.exceptions.TransactionCanceledException as error:
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if any(code in ("ConditionalCheckFailed", "TransactionConflict") for code in reasons):
+                return None
+            raise
+        return after
+
+    def _history_put(
+        self, document_id: int, version: int, position: int, event: HistoryEvent, at: str
+    ) -> TransactWriteItemTypeDef:
+        entry: dict[str, Any] = {
+            "document_id": document_id,
+            "version": version,
+            "at": at,
+            "actor": event.actor,
+            "action": event.action,
+            "changes": list(event.changes),
+        }
+        if event.detail is not None:
+            entry["detail"] = event.detail
+        return {
+            "Put": {
+                "TableName": self.table.name,
+                "Item": {**to_item(entry), **_history_key(document_id, version, position)},
+            }
+        }
+
+    # ------------------------------------------------------------------ the extraction run's claim
     def claim_extraction(self, document_id: int, s3_key: str, lease_seconds: int) -> ExtractionClaim | None:
         """Claims a document for one extraction run, or None when another run owns it.
 
         A claim is taken once per document: a repeated S3 event finds it taken and does nothing. A claim
         older than the lease belongs to a run that died (a timeout), so S3's retry may take it over. A
-        document still `New` moves to `Processing`; one whose status a reviewer already set (before the file
-        arrived, or racing the event) keeps it: the run stores its fields and leaves the decision alone.
+        request for a new run (a person set New or Processing) removes the claim, so the next run may take
+        it. A document in `New` moves to `Processing`; one whose status a reviewer already set (before the
+        file arrived, or racing the event) keeps it: the run stores its fields and leaves the decision alone.
         """
-        for _ in range(_STATUS_WRITE_ATTEMPTS):
-            current = self.get(document_id)
-            if current is None:
+        expired_before = format_timestamp(utc_now() - timedelta(seconds=lease_seconds))
+
+        def claim(current: dict[str, Any]) -> DocumentChange | None:
+            if not _claimable(current, s3_key, expired_before):
                 return None
-            now = now_timestamp()
-            expired_before = format_timestamp(utc_now() - timedelta(seconds=lease_seconds))
             values: dict[str, Any] = {
-                "extraction_claimed_at": now,
+                "extraction_claimed_at": now_timestamp(),
                 "extraction_state": _CLAIMED,
                 "extraction_attempts": int(current.get("extraction_attempts") or 0) + 1,
             }
-            status = current.get("status")
-            if status in _PIPELINE_STATUSES:
-                values.update(self._status_values(current, Status.PROCESSING, now))
-            claimable = (
-                "s3_key = :key AND (attribute_not_exists(extraction_claimed_at) OR ((extraction_state = :claimed"
-                " OR #status = :processing) AND extraction_claimed_at < :expired))"
-            )
-            updated = self._update(
-                document_id,
-                values,
-                # The status read decides whether the run moves it: it must still be the one read.
-                condition=f"{claimable} AND #status = :read_status AND folder_id = :folder",
-                condition_values={
-                    ":processing": Status.PROCESSING.value,
-                    ":claimed": _CLAIMED,
-                    ":expired": expired_before,
-                    ":key": s3_key,
-                    ":read_status": status,
-                    ":folder": current["folder_id"],
-                },
-            )
-            if updated is not None:
-                return ExtractionClaim(document=updated, attempt=int(updated["extraction_attempts"]))
-            if not self._claimable(self.get(document_id), s3_key, expired_before):
+            events: tuple[HistoryEvent, ...] = ()
+            if current.get("status") == Status.NEW.value:
+                values["status"] = Status.PROCESSING.value
+                events = (
+                    HistoryEvent(
+                        "status_changed",
+                        EXTRACTION_ACTOR,
+                        (field_change("status", Status.NEW.value, values["status"]),),
+                    ),
+                )
+            return DocumentChange(values, remove=("extraction_request",), history=events)
+
+        document, claimed = self.try_change(document_id, claim)
+        if document is None or not claimed:
+            return None
+        return ExtractionClaim(document=document, attempt=int(document["extraction_attempts"]))
+
+    def conclude_extraction(
+        self, claim: dict[str, Any], decide: Callable[[dict[str, Any], bool], DocumentChange]
+    ) -> dict[str, Any] | None:
+        """Ends the run that holds the claim with what `decide(document now, in_pipeline)` makes of it;
+        `in_pipeline` is True when the document is still in a status of the pipeline's own (`New`,
+        `Processing`), which the run may move on, and False when a person set another, which it keeps.
+        A run whose claim was taken over concludes nothing (None)."""
+        mine = claim["extraction_claimed_at"]
+
+        def conclude(current: dict[str, Any]) -> DocumentChange | None:
+            if current.get("extraction_claimed_at") != mine:
                 return None
-        raise StorageUnavailable(f"Document {document_id} kept changing while its extraction was claimed.")
-
-    @staticmethod
-    def _claimable(document: dict[str, Any] | None, s3_key: str, expired_before: str) -> bool:
-        if document is None or document.get("s3_key") != s3_key:
-            return False
-        claimed_at = document.get("extraction_claimed_at")
-        if claimed_at is None:
-            return True
-        in_progress = document.get("extraction_state") == _CLAIMED or document.get("status") == Status.PROCESSING
-        return in_progress and str(claimed_at) < expired_before
-
-    def release_extraction(self, document: dict[str, Any]) -> None:
-        """Gives a claim back so that S3's retry of the event can run extraction anew: a document the run
-        moved to Processing is New again; a status a reviewer set stays."""
-        self._conclude(
-            document,
-            moved=self._status_values(document, Status.NEW, now_timestamp()),
-            kept={"updated_at": now_timestamp()},
-            remove=("extraction_claimed_at", "extraction_state"),
-        )
-
-    def finish_extraction(
-        self,
-        document: dict[str, Any],
-        result: ExtractionResult,
-        status: Status,
-        facts: dict[str, Any],
-        changes: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        """Stores the result and the status; `changes` are the rules' other effects (folder, notes, rules_applied),
-        written in the same update, with the index keys derived from the folder they leave. A status a reviewer
-        set before or during the run is kept; the result is stored either way."""
-        changes = changes or {}
-        values = {
-            **facts,
-            **result.model_dump(mode="json"),
-            "confidence_label": result.confidence_label.value,
-            "error": None,
-            **changes,
-        }
-        return self._conclude(
-            document,
-            moved={**values, **self._status_values({**document, **changes}, status, now_timestamp())},
-            kept=values,
-        )
-
-    def fail_extraction(self, document: dict[str, Any], reason: str, facts: dict[str, Any]) -> dict[str, Any]:
-        values = {**facts, "error": reason, "confidence_reasoning": reason}
-        return self._conclude(
-            document, moved={**values, **self._status_values(document, Status.EXCEPTION, now_timestamp())}, kept=values
-        )
-
-    def _conclude(
-        self,
-        document: dict[str, Any],
-        *,
-        moved: dict[str, Any],
-        kept: dict[str, Any],
-        remove: tuple[str, ...] = ("extraction_state",),
-    ) -> dict[str, Any]:
-        """Ends the run that holds the claim: with `moved` when the document is still in the run's own
-        Processing, else with `kept`, which leaves the status a reviewer set (and its index keys, recomputed
-        for a folder that `kept` may change). A run whose claim was taken over concludes nothing."""
-        document_id = int(document["id"])
-        mine = {":mine": document["extraction_claimed_at"]}
-        updated = self._update(
-            document_id,
-            moved,
-            condition="extraction_claimed_at = :mine AND #status = :processing",
-            condition_values={**mine, ":processing": Status.PROCESSING.value},
-            remove=remove,
-        )
-        if updated is not None:
-            return updated
-        for _ in range(_STATUS_WRITE_ATTEMPTS):
-            current = self.get(document_id)
-            if current is None:
-                raise NotFound(f"Document {document_id} not found.")
-            if current.get("extraction_claimed_at") != document["extraction_claimed_at"]:
-                return current
-            reviewed = Status(current["status"])
-            keys_for = self._status_values({**current, **kept}, reviewed, now_timestamp())
-            updated = self._update(
-                document_id,
-                {**kept, **{name: value for name, value in keys_for.items() if name != "status"}},
-                condition="extraction_claimed_at = :mine AND #status = :reviewed",
-                condition_values={**mine, ":reviewed": reviewed.value},
-                remove=remove,
+            change = decide(current, current.get("status") in PIPELINE_STATUSES)
+            return DocumentChange(
+                change.values, remove=tuple(dict.fromkeys((*change.remove, "extraction_state"))), history=change.history
             )
-            if updated is not None:
-                return updated
-        raise StorageUnavailable(f"Document {document_id} kept changing while its extraction ended.")
+
+        document, concluded = self.try_change(int(claim["id"]), conclude)
+        return document if concluded else None
+
+
+def _claimable(document: dict[str, Any], s3_key: str, expired_before: str) -> bool:
+    if document.get("s3_key") != s3_key:
+        return False
+    claimed_at = document.get("extraction_claimed_at")
+    if claimed_at is None:
+        return True
+    in_progress = document.get("extraction_state") == _CLAIMED or document.get("status") == Status.PROCESSING
+    return in_progress and str(claimed_at) < expired_before

@@ -97,3 +97,12 @@ def external_ref_pairs(external_refs: object) -> list[tuple[str, str]]:
         if text and str(system).strip() and (str(system), text) not in pairs:
             pairs.append((str(system), text))
     return pairs[:MAX_INDEXED_EXTERNAL_REFS]
+
+
+# Duplicates: one small item per uploaded file, `pk = FILE#<contact id>#<SHA-256 of the file>` and
+# `sk = <the document's created_sk>`, so the first document of a contact with the same file is one Query.
+FILE = "FILE"
+
+
+def file_key(contact_id: int, sha256: str) -> str:
+    return f"{FILE}#{contact_id}#{sha256}"

@@ -7,11 +7,11 @@ candidates add up, that combination wins over the individually likeliest ones.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from recordengine.extraction.amounts import format_amount
+from recordengine.extraction.found import Found
 from recordengine.extraction.labels import Candidate, Reader, V
 
 from .amounts import extract_amounts
@@ -33,16 +33,6 @@ INVOICE_FIELDS = (
     "tax_amount",
     "total_amount",
 )
-
-
-@dataclass(frozen=True)
-class Found:
-    """One field's value as the API shows it, with how sure we are and the parsed value for checks."""
-
-    value: str
-    confidence: int
-    raw: object = None
-    line: int | None = None
 
 
 def extract_invoice_fields(reader: Reader) -> dict[str, Found | None]:
