@@ -295,6 +295,22 @@ def test_match_any(stack, contact, folder):
     assert extracted(stack, contact, folder)["status"] == "Approved"
 
 
+def test_a_rule_can_hold_back_duplicates(stack, contact, folder):
+    create_rule(
+        stack,
+        conditions=[{"field": "duplicate_of", "op": "exists"}],
+        actions=[{"type": "set_status", "value": "Exception"}, {"type": "add_note", "value": "duplicate upload"}],
+    )
+    content = invoice_pdf()
+    fields = {"contact_id": contact["id"], "folder_id": folder["id"]}
+    first = stack.upload(content, fields=fields).json()["id"]
+    second = stack.upload(content, fields=fields).json()["id"]
+    stack.deliver_s3_events()
+    assert stack.document(first)["status"] == "Needs Review"
+    held = stack.document(second)
+    assert (held["duplicate_of"], held["status"], held["notes"]) == (first, "Exception", "duplicate upload")
+
+
 def test_a_rule_setting_export_writes_export_in_the_concluding_write(stack, contact, folder):
     """The stream must see one Processing -> Export transition (it fires the webhook): no write in between."""
     create_rule(stack, actions=[{"type": "set_status", "value": "Export"}, {"type": "add_note", "value": "sent"}])

@@ -94,6 +94,7 @@ def test_export_is_delivered_signed_and_recorded(hooks, contact, folder):
         assert len(receiver.requests) == 1 and len(verified) == 1
         event = verified[0]
         assert event["type"] == "document.exported" and event["timestamp"].endswith("Z")
+        assert event["schema_version"] == 2
         assert event["data"] == hooks.document(doc_id), "the full GET /api/documents/{id} record"
         deliveries = hooks.request("GET", f"/api/webhooks/{hook['id']}/deliveries").json()
         assert deliveries["total"] == 1
@@ -103,6 +104,46 @@ def test_export_is_delivered_signed_and_recorded(hooks, contact, folder):
         assert hooks.request("GET", "/api/webhooks/999/deliveries").status == 404
     finally:
         receiver.close()
+
+
+def test_the_event_carries_the_record_as_a_person_corrected_it(hooks, contact, folder, receiver):
+    register(hooks, receiver.url)
+    pump = Pump(hooks)
+    r = hooks.upload(invoice_pdf(), fields={"contact_id": contact["id"], "folder_id": folder["id"]})
+    doc_id = r.json()["id"]
+    hooks.deliver_s3_events()
+    corrected = {"extracted_fields": {"vendor": "Acme Corporation SA"}, "notes": "Vendor name checked"}
+    assert hooks.request("PATCH", f"/api/documents/{doc_id}", json_body=corrected).status == 200
+    assert hooks.request("PATCH", f"/api/documents/{doc_id}/status", json_body={"status": "Export"}).status == 200
+    pump.run()
+    (request,) = receiver.requests
+    event = json.loads(request.body)
+    assert event["schema_version"] == 2
+    assert event["data"]["extracted_fields"]["vendor"] == "Acme Corporation SA"
+    assert event["data"]["field_sources"]["vendor"] == "corrected"
+    assert event["data"]["field_sources"]["total_amount"] == "extracted"
+    assert event["data"]["notes"] == "Vendor name checked"
+    assert event["data"] == hooks.document(doc_id)
+
+
+def test_erasing_a_document_erases_the_events_that_carried_its_record(hooks, contact, folder, receiver):
+    import boto3
+
+    register(hooks, receiver.url)
+    pump = Pump(hooks)
+    doc_id = export_document(hooks, contact, folder)
+    pump.run()
+    assert len(receiver.requests) == 1
+
+    def items_with_the_record():
+        items = boto3.client("dynamodb").scan(TableName=hooks.table)["Items"]
+        # The invoice's number is in the record, and in nothing else the table holds.
+        return [item["pk"]["S"] for item in items if "INV-2025-1147" in json.dumps(item)]
+
+    assert any(pk.startswith("WEBHOOK_EVENT#") for pk in items_with_the_record())
+    assert hooks.request("DELETE", f"/api/documents/{doc_id}").status == 204
+    assert items_with_the_record() == []
+    assert hooks.request("GET", f"/api/webhooks/{1}/deliveries").json()["total"] == 1, "the attempts stay"
 
 
 def test_a_failed_delivery_is_retried_then_sent_again_on_request(hooks, contact, folder, monkeypatch):

@@ -183,8 +183,9 @@ class DocumentStore:
         return int(from_item(items[0])["document_id"]) if items else None
 
     def delete(self, document_id: int) -> None:
-        """Removes the document, its history and its reference items (the document last, so that a delete
-        cut short can be run again)."""
+        """Removes the document and every item of its data: its history, its index items (external references,
+        duplicates), and the items its partition refers to (webhook events' bodies). The document goes last,
+        so that a delete cut short can be run again."""
         document = self.get(document_id)
         if document is None:
             return
@@ -198,7 +199,11 @@ class DocumentStore:
         if document.get("sha256"):
             file_item = self._file_item(document)
             client.delete_item(TableName=self.table.name, Key={"pk": file_item["pk"], "sk": file_item["sk"]})
-        for item in self._partition(document_id, f"{HISTORY}#", keys_only=True):
+        for item in self._partition(document_id, ""):
+            if item["sk"]["S"] == keys.DOCUMENT:
+                continue
+            if "refers_to" in item:
+                client.delete_item(TableName=self.table.name, Key=item["refers_to"]["M"])
             client.delete_item(TableName=self.table.name, Key={"pk": item["pk"], "sk": item["sk"]})
         self.table.delete(keys.DOCUMENT, document_id)
 
@@ -209,18 +214,19 @@ class DocumentStore:
         """Every history entry of the document, oldest first."""
         return [from_item(item) for item in self._partition(document_id, f"{HISTORY}#")]
 
-    def _partition(self, document_id: int, prefix: str, keys_only: bool = False) -> list[dict[str, Any]]:
+    def _partition(self, document_id: int, prefix: str) -> list[dict[str, Any]]:
+        """The items of the document's partition whose sort key starts with `prefix` (every item for "")."""
+        values: dict[str, Any] = {":pk": keys.item_key(keys.DOCUMENT, document_id)["pk"]}
+        condition = "pk = :pk"
+        if prefix:
+            condition += " AND begins_with(sk, :prefix)"
+            values[":prefix"] = {"S": prefix}
         request: dict[str, Any] = {
             "TableName": self.table.name,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": {
-                ":pk": keys.item_key(keys.DOCUMENT, document_id)["pk"],
-                ":prefix": {"S": prefix},
-            },
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": values,
             "ConsistentRead": True,
         }
-        if keys_only:
-            request["ProjectionExpression"] = "pk, sk"
         items: list[dict[str, Any]] = []
         while True:
             response = self.table.client.query(**request)

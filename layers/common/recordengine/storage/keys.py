@@ -9,6 +9,7 @@ with its own index, so a filtered list reads only the documents that match it, w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 DOCUMENT = "DOCUMENT"
@@ -106,3 +107,18 @@ FILE = "FILE"
 
 def file_key(contact_id: int, sha256: str) -> str:
     return f"{FILE}#{contact_id}#{sha256}"
+
+
+# Items elsewhere that hold a document's data (a webhook event's signed body) are named by a reference item
+# in the document's own partition, `sk = REF#<the item's pk>`, which carries the item's key: erasing the
+# document erases them too.
+REFERENCE = "REF"
+
+
+def document_reference(document_id: int, item: dict[str, dict[str, str]]) -> dict[str, dict[str, Any]]:
+    """The reference item, in document `document_id`'s partition, to the item whose key is `item`."""
+    return {
+        "pk": item_key(DOCUMENT, document_id)["pk"],
+        "sk": {"S": f"{REFERENCE}#{item['pk']['S']}"},
+        "refers_to": {"M": {"pk": item["pk"], "sk": item["sk"]}},
+    }

@@ -41,6 +41,9 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
 
 EVENT_TYPE = "document.exported"
+# The version of the event's shape. 2: `data` is the record as corrected, with `field_sources` and `version`
+# (1 had neither). A receiver reads it to know what it was sent; fields are only ever added within a version.
+EVENT_SCHEMA_VERSION = 2
 MAX_SQS_DELAY_SECONDS = 900
 # How long an attempt may hold its claim before another run may take it over.
 LEASE_MARGIN_SECONDS = 30
@@ -142,7 +145,12 @@ class Dispatcher:
         if not _enters_export(record.get("eventName"), new, old):
             return "ignored"
         document = Document.model_validate(from_item(new))
-        payload = {"type": EVENT_TYPE, "timestamp": document.updated_at, "data": document.model_dump(mode="json")}
+        payload = {
+            "type": EVENT_TYPE,
+            "schema_version": EVENT_SCHEMA_VERSION,
+            "timestamp": document.updated_at,
+            "data": document.model_dump(mode="json"),
+        }
         event = self.store.create_event(
             {
                 "event_id": event_id_for(document.id, str(stream["SequenceNumber"])),

@@ -104,6 +104,9 @@ class WebhookStore:
         client = self.table.client
         try:
             self.table.put_new(EVENT, event["event_id"], event)
+            # The body is the document's record: erasing the document erases it too.
+            reference = keys.document_reference(int(event["document_id"]), keys.item_key(EVENT, event["event_id"]))
+            client.put_item(TableName=self.table.name, Item=reference)
             return event
         except client.exceptions.ConditionalCheckFailedException:
             stored = self.event(event["event_id"])
