@@ -38,7 +38,13 @@ from .models import (
     UploadedDocument,
 )
 from .settings import Settings
-from .storable import MAX_EXTERNAL_REF_KEY_BYTES, MAX_EXTERNAL_REF_RECORD_ID_BYTES, excerpt
+from .storable import (
+    MAX_EXTERNAL_REF_KEY_BYTES,
+    MAX_EXTERNAL_REF_RECORD_ID_BYTES,
+    MAX_RECORD_BYTES,
+    excerpt,
+    record_bytes,
+)
 from .storage.blobs import BlobStore, new_document_key
 from .storage.documents import (
     PIPELINE_STATUSES,
@@ -294,6 +300,12 @@ class DocumentService:
             values = {**corrected_values(current, correction, profile), **_changed(current, references)}
             if not values:
                 return None
+            size = record_bytes({**current, **values})
+            if size > MAX_RECORD_BYTES:
+                raise InvalidInput(
+                    f"With these corrections the document would take {size:,} bytes; at most {MAX_RECORD_BYTES:,} "
+                    "can be stored. Shorten the line items' descriptions or the notes."
+                )
             return DocumentChange(values, history=_correction_events(current, values, actor))
 
         return Document.model_validate(self.documents.change(document_id, decide, expected_version))

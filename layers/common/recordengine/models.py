@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator
 
 from .storable import ExternalRefs, Id, Name, StorableText, check_scalar
 
@@ -248,7 +248,7 @@ MAX_LINE_ITEMS = 500
 class LineItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    description: Annotated[StorableText, Field(max_length=2000)] | None = None
+    description: Annotated[StorableText, Field(max_length=1000)] | None = None
     quantity: StorableNumber | None = None
     unit_price: StorableNumber | None = None
     amount: StorableNumber | None = None
@@ -268,6 +268,14 @@ class DocumentCorrection(BaseModel):
     contact_id: Id | None = None
     folder_id: Id | None = None
     profile_id: Id | None = None
+
+    @field_validator("contact_id", "folder_id", "profile_id", mode="before")
+    @classmethod
+    def _references_are_not_cleared(cls, value: Any) -> Any:
+        # Runs only on values the body gives: a document always has a contact, a folder and a profile.
+        if value is None:
+            raise ValueError("cannot be null: a document always has one (leave it out to keep it)")
+        return value
 
 
 class StatusUpdated(BaseModel):

@@ -35,6 +35,10 @@ MAX_EXTERNAL_REF_RECORD_ID_BYTES = 256
 MAX_EXTERNAL_REFS_DEPTH = 8
 MAX_EXTERNAL_REFS_BYTES = 16 * 1024
 
+# A document's record, corrections included, stays below DynamoDB's 400 KB item with room for what the
+# pipeline adds (the index keys, the claim); measured as UTF-8 JSON, which is close to DynamoDB's own count.
+MAX_RECORD_BYTES = 350_000
+
 # How much of a client's value an error message quotes.
 _EXCERPT_CHARACTERS = 60
 
@@ -43,6 +47,11 @@ def excerpt(value: str, limit: int = _EXCERPT_CHARACTERS) -> str:
     """A client's value as an error message may quote it: at most `limit` characters, always encodable."""
     short = value if len(value) <= limit else value[:limit] + "…"
     return short.encode("utf-8", "replace").decode("utf-8")
+
+
+def record_bytes(record: dict[str, Any]) -> int:
+    """About what DynamoDB counts for an item: its attribute names and values as UTF-8 JSON."""
+    return len(json.dumps(record, ensure_ascii=False, default=str).encode("utf-8"))
 
 
 def text_problem(text: str) -> str | None:

@@ -11,6 +11,7 @@ A document's history lives in its own partition, beside it: `pk = DOCUMENT#<id>`
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -58,6 +59,35 @@ class HistoryEvent:
 
 def field_change(name: str, before: Any, after: Any) -> dict[str, Any]:
     return {"field": name, "from": before, "to": after}
+
+
+# A history entry stays far below DynamoDB's 400 KB item, however large the values it records: past this
+# size, its values are shortened (text to its start, lists to their length).
+MAX_HISTORY_ENTRY_BYTES = 64 * 1024
+_SHORTENED_TEXT = 200
+
+
+def _json_bytes(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False, default=str).encode("utf-8"))
+
+
+def _shortened(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > _SHORTENED_TEXT:
+        return value[:_SHORTENED_TEXT] + "…"
+    if isinstance(value, list):
+        return f"{len(value)} item(s)"
+    if isinstance(value, dict):
+        return f"{len(value)} entr(ies)"
+    return value
+
+
+def bounded_changes(changes: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
+    """The changes as a history entry stores them: whole, or with their values shortened when too large."""
+    if _json_bytes(changes) <= MAX_HISTORY_ENTRY_BYTES:
+        return list(changes)
+    return [
+        {**change, "from": _shortened(change.get("from")), "to": _shortened(change.get("to"))} for change in changes
+    ]
 
 
 @dataclass(frozen=True)
@@ -388,7 +418,7 @@ class DocumentStore:
             "at": at,
             "actor": event.actor,
             "action": event.action,
-            "changes": list(event.changes),
+            "changes": bounded_changes(event.changes),
         }
         if event.detail is not None:
             entry["detail"] = event.detail
