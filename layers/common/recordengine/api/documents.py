@@ -162,7 +162,7 @@ _STATUS_BODY = {
     },
 }
 _STATUS_EXAMPLE = 'The body must be JSON like {"status": "Approved"}.'
-_NOTES: TypeAdapter[str | None] = TypeAdapter(Notes | None)  # type: ignore[arg-type]
+_NOTES: TypeAdapter[str | None] = TypeAdapter(Notes | None)
 
 
 def _notes(body: dict[str, Any]) -> tuple[str | None, bool]:
