@@ -27,6 +27,7 @@ LINE_ITEMS = "line_items"
 # Record attributes a correction may set besides extracted fields, whose source is kept like a field's.
 RECORD_FIELDS = ("doc_type", "doc_date")
 _DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+_YYYY_MM_DD = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INTEGER = re.compile(r"^[+-]?\d{1,30}$")
 _AMOUNT_DIGITS = 30
 
@@ -42,8 +43,7 @@ def normalised_value(field: FieldDefinition, value: Any) -> str | None:
         return None
     name = field.name
     if field.type == "amount":
-        text = str(value).strip() if isinstance(value, str | int | float) else ""
-        if not _DECIMAL.match(text):
+        if not _DECIMAL.match(text := _number_text(value)):
             raise _refuse(name, value, "an amount: a decimal number such as 1234.50 (a point, no grouping)")
         try:
             amount = Decimal(text)
@@ -72,9 +72,18 @@ def normalised_value(field: FieldDefinition, value: Any) -> str | None:
     return value.strip() or None
 
 
+def _number_text(value: Any) -> str:
+    """A JSON number or a string as decimal text; a float in positional form, since JSON's 1e16 is a number."""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f")
+    return str(value).strip() if isinstance(value, str | int) else ""
+
+
 def _iso_date(value: Any) -> str | None:
-    """`YYYY-MM-DD` of a real day, or None."""
-    if not isinstance(value, str) or len(value.strip()) != 10:
+    """`YYYY-MM-DD` of a real day, or None (ISO's other forms, such as week dates, are not the record's)."""
+    if not isinstance(value, str) or not _YYYY_MM_DD.match(value.strip()):
         return None
     try:
         return date.fromisoformat(value.strip()).isoformat()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 
@@ -168,8 +168,10 @@ def parse_amount(text: str) -> Decimal | None:
 
 
 def format_amount(value: Decimal) -> str:
-    """Two decimals, no grouping: the API's amount strings (``"18500.00"``)."""
-    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+    """Two decimals, no grouping: the API's amount strings (``"18500.00"``), exact at any length (the default
+    context's 28 digits would refuse a 30-digit amount)."""
+    precision = Context(prec=max(28, value.adjusted() + 3))
+    return str(value.quantize(CENT, rounding=ROUND_HALF_UP, context=precision))
 
 
 def to_number(value: Decimal) -> int | float:
