@@ -18,7 +18,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
 
-from .moto_patches import keep_stream_shards_across_rollbacks
+from .moto_patches import patch_moto
 
 _SERIALIZED_TARGETS = ("DynamoDB_", "DynamoDBStreams_")
 
@@ -48,7 +48,7 @@ class LocalMotoServer(ThreadedMotoServer):
     """ThreadedMotoServer (same start/stop), serving its app through SerializeDynamoDB."""
 
     def _server_entry(self) -> None:
-        keep_stream_shards_across_rollbacks()
+        patch_moto()
         app = SerializeDynamoDB(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
         self._server_ready_event.set()

@@ -6,7 +6,7 @@ import pytest
 from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
 
-from local.moto_patches import keep_stream_shards_across_rollbacks
+from local.moto_patches import patch_moto
 from tests.support.aws_stack import AwsStack, start_stack
 
 _DYNAMODB_LOCK = threading.Lock()
@@ -25,8 +25,8 @@ def _atomic_dynamodb_call(self: BotocoreStubber, event_name: str, request: Any, 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(BotocoreStubber, "__call__", _atomic_dynamodb_call)
-    # As in the local stack: a failed transaction must not orphan the stream the tests read.
-    keep_stream_shards_across_rollbacks()
+    # As in the local stack: moto put right where it differs from AWS (moto_patches).
+    patch_moto()
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
