@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
 
 from recordengine.documents import UploadRequest, parse_status
-from recordengine.errors import Forbidden, InvalidInput, InvalidStatus
+from recordengine.errors import Conflict, Forbidden, InvalidInput, InvalidStatus, PayloadTooLarge, UnsupportedMediaType
 from recordengine.idempotency import run_once
 from recordengine.models import Document as DocumentRecord
 from recordengine.models import (
@@ -25,6 +25,7 @@ from recordengine.tokens import TokenScope
 
 from .auth import current_caller, requires
 from .dependencies import DocumentServiceDep
+from .errors import error_responses
 from .pagination import DEFAULT_LIMIT, Limit, Offset
 from .paths import path_id
 
@@ -60,7 +61,17 @@ def _idempotency_scope(request: Request) -> str:
     return f"upload:{caller.token_id}"
 
 
-@upload_router.post("/api/documents/upload", status_code=201)
+@upload_router.post(
+    "/api/documents/upload",
+    status_code=201,
+    responses=error_responses(
+        {
+            Conflict: "A request with this Idempotency-Key is still in progress; retry shortly.",
+            PayloadTooLarge: "The file is over the multipart limit: POST /api/documents/uploads for larger files.",
+            UnsupportedMediaType: "The file is not a PDF, PNG, JPEG or TIFF (judged by its content).",
+        }
+    ),
+)
 def upload_document(
     request: Request,
     service: DocumentServiceDep,
@@ -101,7 +112,7 @@ def create_presigned_upload(request: PresignedUploadRequest, service: DocumentSe
     return service.create_presigned_upload(request)
 
 
-@list_router.get("/api/documents")
+@list_router.get("/api/documents", responses=error_responses({InvalidStatus: "status is not one of the statuses."}))
 def list_documents(
     service: DocumentServiceDep,
     contact_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
@@ -145,7 +156,13 @@ _STATUS_BODY = {
 }
 
 
-@status_router.patch("/api/documents/{document_id}/status", openapi_extra={"requestBody": _STATUS_BODY})
+@status_router.patch(
+    "/api/documents/{document_id}/status",
+    openapi_extra={"requestBody": _STATUS_BODY},
+    responses=error_responses(
+        {InvalidStatus: 'The body is not JSON like {"status": "Approved"} with one of the statuses.'}
+    ),
+)
 async def update_document_status(document_id: str, request: Request, service: DocumentServiceDep) -> StatusUpdated:
     # The body is read here rather than declared: API.md answers a bad or missing status with 400, not 422.
     doc_id = path_id(document_id, "Document")
