@@ -16,7 +16,6 @@ from recordengine.models import (
     DocumentPage,
     PresignedUpload,
     PresignedUploadRequest,
-    Status,
     StatusUpdated,
     UploadedDocument,
 )
@@ -141,14 +140,15 @@ def get_document(document_id: str, service: DocumentServiceDep) -> DocumentRecor
     return service.get(path_id(document_id, "Document"))
 
 
-# The body is read by the route itself (below); this describes it in the OpenAPI document.
+# The body is read by the route itself (below); this describes it in the OpenAPI document, with the Status
+# enum of the document's components (the answer's model, StatusUpdated, puts it there).
 _STATUS_BODY = {
     "required": True,
     "content": {
         "application/json": {
             "schema": {
                 "type": "object",
-                "properties": {"status": {"type": "string", "enum": [status.value for status in Status]}},
+                "properties": {"status": {"$ref": "#/components/schemas/Status"}},
                 "required": ["status"],
             }
         }
