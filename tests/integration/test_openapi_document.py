@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.support.aws_stack import sample_event
+from tests.support.aws_stack import ROOT, sample_event
 
 
 def status_enum(document):
@@ -32,6 +32,11 @@ def test_the_document_is_served_to_anyone(stack, token):
         "Exception",
         "Archived",
     ]
+
+
+def test_the_served_document_is_the_committed_openapi_json(stack):
+    r = stack.request("GET", "/api/openapi.json", token=None)
+    assert r.body == (ROOT / "openapi.json").read_bytes()
 
 
 def test_the_sample_event_gets_the_document_from_the_handler(stack):

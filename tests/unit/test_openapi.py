@@ -1,5 +1,5 @@
-"""The OpenAPI document (recordengine/api/openapi.py): generated from the routers, covering exactly the
-template's routes, each with its security and the errors it can answer with."""
+"""The OpenAPI document (recordengine/api/openapi.py): generated from the routers, committed as openapi.json,
+and covering exactly the template's routes, each with its security and the errors it can answer with."""
 
 import tomllib
 from pathlib import Path
@@ -29,6 +29,13 @@ def operations(document):
         for path, by_method in document["paths"].items()
         for method, operation in by_method.items()
     }
+
+
+def test_the_committed_openapi_json_is_the_generated_document(document):
+    committed = (ROOT / "openapi.json").read_text(encoding="utf-8")
+    assert committed == openapi_text(document), (
+        "openapi.json differs from the document the routers generate: run `make openapi` and commit it"
+    )
 
 
 def test_the_document_is_openapi_3_1_with_the_projects_version(document):
