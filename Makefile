@@ -12,7 +12,7 @@ CONFORMANCE_FILES ?= test_documents_api.py test_extraction.py test_webhooks_rule
 # install it once, the second waiting for the first (standard library only: it runs before any venv exists).
 ENSURE_VENV := $(PYTHON) scripts/ensure_venv.py
 
-.PHONY: run test test-fast test-e2e fuzz lint build deploy bench eval token clean tools
+.PHONY: run test test-fast test-e2e fuzz openapi lint build deploy bench eval token clean tools
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt layers/extraction/requirements.txt
 	@$(ENSURE_VENV) $(VENV) $^
@@ -51,10 +51,15 @@ test-e2e: $(VENV)/.installed
 fuzz: $(VENV)/.installed
 	$(PY) -m local.with_stack -- $(PY) scripts/fuzz.py $(if $(EXAMPLES),--max-examples $(EXAMPLES)) $(if $(SEED),--seed $(SEED))
 
+# openapi.json, the API's OpenAPI document as the routers generate it (make lint fails when it is not).
+openapi: $(VENV)/.installed
+	$(PY) scripts/openapi.py
+
 lint: $(VENV)/.installed $(TOOLS)/.installed $(CHECKOV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check layers functions
 	$(VENV)/bin/mypy layers/common/recordengine functions
+	$(PY) scripts/openapi.py --check
 	bash scripts/lint_template.sh
 
 build: $(TOOLS)/.installed

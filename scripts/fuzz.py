@@ -2,11 +2,11 @@
 
     python -m local.with_stack -- python scripts/fuzz.py [--max-examples N] [--seed N] [--out DIR]
 
-(`make fuzz` runs exactly that.) It writes the OpenAPI document of all the API's routes (built by FastAPI
-from the routers: recordengine/api/routes.py), runs `schemathesis run` on it against RECORDENGINE_URL with
-RECORDENGINE_TOKEN (a token with every scope, as the local stack's is), reads the requests and answers from
-schemathesis's HAR report and prints how many cases were sent and how many got a 5xx. It exits non-zero
-when any answer was a 5xx or schemathesis failed.
+(`make fuzz` runs exactly that.) It writes the API's OpenAPI document (generated from the routers, like
+openapi.json: recordengine/api/openapi.py) with two narrowings, runs `schemathesis run` on it against
+RECORDENGINE_URL with RECORDENGINE_TOKEN (a token with every scope, as the local stack's is), reads the
+requests and answers from schemathesis's HAR report and prints how many cases were sent and how many got a
+5xx. It exits non-zero when any answer was a 5xx or schemathesis failed.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ FUZZ_PATH_ID_PATTERN = r"^[1-9][0-9]?$"
 
 def fuzz_document() -> dict[str, Any]:
     """The API's OpenAPI document, with the two narrowings above."""
-    from recordengine.api.routes import openapi_document
+    from recordengine.api.openapi import openapi_document
 
     document = openapi_document()
     webhook = document["components"]["schemas"]["WebhookCreate"]["properties"]["url"]

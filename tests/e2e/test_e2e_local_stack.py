@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -16,6 +17,7 @@ from tests.support.webhooks import Receiver, SilentReceiver
 from .stack import Stack
 
 TIMEOUT = 30
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def invoice_pdf() -> bytes:
@@ -46,6 +48,17 @@ def test_health_needs_no_token(stack: Stack) -> None:
     response = requests.get(stack.api("/api/health"), timeout=TIMEOUT)
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_the_openapi_document_needs_no_token(stack: Stack) -> None:
+    response = requests.get(stack.api("/api/openapi.json"), timeout=TIMEOUT)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json"
+    document = response.json()
+    assert document["openapi"] == "3.1.0"
+    assert document["paths"]["/api/health"]["get"]["security"] == []
+    # The document published in the repository is the one the API serves.
+    assert response.content == (ROOT / "openapi.json").read_bytes()
 
 
 def test_an_unknown_route_gets_a_404_with_a_detail(stack: Stack) -> None:

@@ -1,13 +1,17 @@
-"""Bearer tokens end to end: issued, accepted, revoked; every route but health refuses a bad token."""
+"""Bearer tokens end to end: issued, accepted, revoked; every route but health and the OpenAPI document
+refuses a bad token, as the document says."""
 
 import pytest
 
 from local.model import load_application
+from recordengine.api.openapi import openapi_document
 from recordengine.cli import main as cli
 from recordengine.tokens import TokenStore
 
 
 def routes(stack):
+    """(method, path with ids filled in, whether the OpenAPI document says it needs no token)."""
+    paths = openapi_document()["paths"]
     return [
         (
             r.method,
@@ -15,6 +19,7 @@ def routes(stack):
             .replace("{contact_id}", "1")
             .replace("{folder_id}", "1")
             .replace("{profile_id}", "1"),
+            paths[r.path][r.method.lower()]["security"] == [],
         )
         for r in load_application(stack.template).routes
         if r.path != "$default"  # what no route takes: not an endpoint (tests/integration/test_not_found.py)
@@ -22,17 +27,19 @@ def routes(stack):
 
 
 @pytest.mark.parametrize("token", [None, "wrong", "re_000000000000_" + "A" * 43])
-def test_every_route_but_health_answers_401_to_a_bad_token(stack, token):
-    checked = 0
-    for method, path in routes(stack):
+def test_every_route_the_document_secures_answers_401_to_a_bad_token(stack, token):
+    checked, public = 0, []
+    for method, path, needs_no_token in routes(stack):
         r = stack.request(method, path, body=b"{not json", headers={"content-type": "application/json"}, token=token)
-        if path == "/api/health":
-            assert r.status == 200
+        if needs_no_token:
+            assert r.status == 200, (method, path, r.status)
+            public.append(path)
             continue
         assert r.status == 401, (method, path, r.status)
         assert r.headers["www-authenticate"] == "Bearer" and r.json()["detail"]
         checked += 1
     assert checked >= 12
+    assert sorted(public) == ["/api/health", "/api/openapi.json"]
 
 
 def test_a_revoked_token_stops_working(stack):

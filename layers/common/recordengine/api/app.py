@@ -23,9 +23,9 @@ def _token_holder(token: str) -> Identity | None:
 
 
 def create_app(*routers: APIRouter, authenticate: Authenticate | None = _token_holder) -> FastAPI:
-    """The app of one function. `authenticate=None` only for the answer to unknown routes, which reads nothing."""
+    """The app of one function. `authenticate=None` only for the public functions, which read nothing."""
     # No generated docs: each function serves a few routes, and building the schema costs cold-start time
-    # (the whole API's document is built by api/routes.py).
+    # (the whole API's document is built and served by its own function: api/openapi.py).
     app = FastAPI(title=TITLE, openapi_url=None, docs_url=None, redoc_url=None)
     for router in routers:
         app.include_router(router)
@@ -39,7 +39,7 @@ def lambda_handler(*routers: APIRouter, public: bool = False) -> Callable[[dict[
     """The Lambda handler for an API function: API Gateway HTTP API (v2) events in, responses out.
 
     Logs are structured JSON (Powertools Logger) carrying the API Gateway request id as correlation id.
-    `public=True` serves without a token (the answer to unknown routes).
+    `public=True` serves without a token (the answer to unknown routes, the OpenAPI document).
     """
     app = create_app(*routers, authenticate=None) if public else create_app(*routers)
     # lifespan="off": Mangum would otherwise run the ASGI lifespan on every invocation.

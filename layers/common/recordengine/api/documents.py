@@ -11,25 +11,34 @@ from fastapi.responses import RedirectResponse
 from pydantic import TypeAdapter, ValidationError
 
 from recordengine.documents import UploadRequest, parse_status
-from recordengine.errors import Forbidden, InvalidInput, InvalidStatus
+from recordengine.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    InvalidStatus,
+    PayloadTooLarge,
+    PreconditionFailed,
+    UnsupportedMediaType,
+)
 from recordengine.idempotency import run_once
-from recordengine.models import Document as DocumentRecord
 from recordengine.models import (
+    MAX_NOTES_CHARS,
     DocumentCorrection,
     DocumentPage,
     HistoryPage,
     Notes,
     PresignedUpload,
     PresignedUploadRequest,
-    Status,
     StatusUpdated,
     UploadedDocument,
 )
+from recordengine.models import Document as DocumentRecord
 from recordengine.storable import MAX_ID, excerpt, external_refs_problem
 from recordengine.tokens import TokenScope
 
 from .auth import current_caller, requires
 from .dependencies import Actor, DocumentServiceDep
+from .errors import error_responses
 from .pagination import DEFAULT_LIMIT, Limit, Offset
 from .paths import path_id
 from .preconditions import IfMatch, entity_tag, expected_version
@@ -70,7 +79,17 @@ def _idempotency_scope(request: Request) -> str:
     return f"upload:{caller.token_id}"
 
 
-@upload_router.post("/api/documents/upload", status_code=201)
+@upload_router.post(
+    "/api/documents/upload",
+    status_code=201,
+    responses=error_responses(
+        {
+            Conflict: "A request with this Idempotency-Key is still in progress; retry shortly.",
+            PayloadTooLarge: "The file is over the multipart limit: POST /api/documents/uploads for larger files.",
+            UnsupportedMediaType: "The file is not a PDF, PNG, JPEG or TIFF (judged by its content).",
+        }
+    ),
+)
 def upload_document(
     request: Request,
     service: DocumentServiceDep,
@@ -114,7 +133,7 @@ def create_presigned_upload(
     return service.create_presigned_upload(request, actor)
 
 
-@list_router.get("/api/documents")
+@list_router.get("/api/documents", responses=error_responses({InvalidStatus: "status is not one of the statuses."}))
 def list_documents(
     service: DocumentServiceDep,
     contact_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
@@ -145,7 +164,8 @@ def get_document(document_id: str, service: DocumentServiceDep, response: Respon
     return document
 
 
-# The body is read by the route itself (below); this describes it in the OpenAPI document.
+# The body is read by the route itself (below); this describes it in the OpenAPI document, with the Status
+# enum of the document's components (the answer's model, StatusUpdated, puts it there).
 _STATUS_BODY = {
     "required": True,
     "content": {
@@ -153,14 +173,15 @@ _STATUS_BODY = {
             "schema": {
                 "type": "object",
                 "properties": {
-                    "status": {"type": "string", "enum": [status.value for status in Status]},
-                    "notes": {"type": ["string", "null"], "maxLength": 10_000},
+                    "status": {"$ref": "#/components/schemas/Status"},
+                    "notes": {"type": ["string", "null"], "maxLength": MAX_NOTES_CHARS},
                 },
                 "required": ["status"],
             }
         }
     },
 }
+_STALE = "If-Match names a version the document is no longer at; the ETag header gives the current one."
 _STATUS_EXAMPLE = 'The body must be JSON like {"status": "Approved"}.'
 _NOTES: TypeAdapter[str | None] = TypeAdapter(Notes | None)
 
@@ -178,7 +199,17 @@ def _notes(body: dict[str, Any]) -> tuple[str | None, bool]:
         ) from None
 
 
-@status_router.patch("/api/documents/{document_id}/status", openapi_extra={"requestBody": _STATUS_BODY})
+@status_router.patch(
+    "/api/documents/{document_id}/status",
+    openapi_extra={"requestBody": _STATUS_BODY},
+    responses=error_responses(
+        {
+            InvalidStatus: 'The body is not JSON like {"status": "Approved"} with one of the statuses.',
+            Conflict: "Export before extraction finished with fields: correct the fields or run extraction again.",
+            PreconditionFailed: _STALE,
+        }
+    ),
+)
 async def update_document_status(
     document_id: str,
     request: Request,
@@ -205,7 +236,15 @@ async def update_document_status(
     return updated
 
 
-@update_router.patch("/api/documents/{document_id}")
+@update_router.patch(
+    "/api/documents/{document_id}",
+    responses=error_responses(
+        {
+            PreconditionFailed: _STALE,
+            InvalidInput: "A value does not fit its field's type in the profile, or the record would be too large.",
+        }
+    ),
+)
 def update_document(
     document_id: str,
     correction: DocumentCorrection,
@@ -230,7 +269,10 @@ def get_document_history(
     "/api/documents/{document_id}/file",
     status_code=302,
     response_class=RedirectResponse,
-    responses={302: {"description": "Location: a presigned URL that downloads the original file, valid minutes"}},
+    responses={
+        302: {"description": "Location: a presigned URL that downloads the original file, valid minutes"},
+        **error_responses({Conflict: "The document has no file yet (a presigned upload not yet sent)."}),
+    },
 )
 def get_document_file(document_id: str, service: DocumentServiceDep) -> RedirectResponse:
     url = service.file_url(path_id(document_id, "Document"))

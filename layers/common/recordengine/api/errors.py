@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -42,6 +43,20 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
 }
 
 
+def status_of(error: type[DomainError]) -> int:
+    return next((code for kind, code in STATUS_BY_ERROR.items() if issubclass(error, kind)), 400)
+
+
+def error_responses(causes: Mapping[type[DomainError], str]) -> dict[int | str, dict[str, Any]]:
+    """A route's `responses=`: the errors particular to it, each with its cause, at its status.
+
+    Only these are declared on routes: the errors a route gives for what it is (401, 403, 503 for a token, 404
+    for an id in the path, 422 for validated input) are added by the OpenAPI document's generator
+    (api/openapi.py). No `model` here: a response model would cost every function's cold start.
+    """
+    return {status_of(kind): {"description": cause} for kind, cause in causes.items()}
+
+
 # No message of ours is this long; a longer string in a detail is a client's value.
 _DETAIL_TEXT_LIMIT = 1000
 
@@ -63,10 +78,9 @@ def error_response(status_code: int, detail: Any, headers: dict[str, str] | None
 
 async def _domain_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DomainError)
-    status_code = next((code for kind, code in STATUS_BY_ERROR.items() if isinstance(error, kind)), 400)
     # A failed If-Match names the version the resource is at, as its ETag does.
     headers = {"ETag": entity_tag(error.version)} if isinstance(error, PreconditionFailed) else None
-    return error_response(status_code, error.detail, headers)
+    return error_response(status_of(type(error)), error.detail, headers)
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:

@@ -1,23 +1,23 @@
-"""The whole API in one place: every router, and the OpenAPI document of all of them.
+"""The whole API in one place: every router.
 
 Each function serves only its own routers (api/app.py); this module is for what needs them all: the answer
-to requests that no route takes (api/not_found.py) and the OpenAPI document (`make fuzz`).
+to requests that no route takes (api/not_found.py) and the OpenAPI document (api/openapi.py).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
 
 def api_routers() -> tuple[APIRouter, ...]:
-    from . import contacts, documents, folders, health, profiles, rules, webhooks
+    from . import contacts, documents, folders, health, openapi, profiles, rules, webhooks
 
     return (
         health.router,
+        openapi.router,
         documents.upload_router,
         documents.presigned_upload_router,
         documents.list_router,
@@ -44,15 +44,3 @@ def allowed_methods(path: str) -> list[str]:
     """The methods the API serves on `path` (empty when no route has that path)."""
     methods = {method for route in _routes() if route.path_regex.match(path) for method in route.methods or ()}
     return sorted(methods)
-
-
-def openapi_document() -> dict[str, Any]:
-    """The OpenAPI document of every route, with the bearer token every route but health needs."""
-    from .app import create_app
-
-    document = create_app(*api_routers()).openapi()
-    document.setdefault("components", {})["securitySchemes"] = {
-        "bearer": {"type": "http", "scheme": "bearer", "description": "re_<key id>_<secret>, with its scopes"}
-    }
-    document["security"] = [{"bearer": []}]
-    return document
