@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Header, Query, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from recordengine.documents import UploadRequest, parse_status
 from recordengine.errors import (
@@ -183,7 +183,10 @@ _STATUS_BODY = {
 }
 _STALE = "If-Match names a version the document is no longer at; the ETag header gives the current one."
 _STATUS_EXAMPLE = 'The body must be JSON like {"status": "Approved"}.'
-_NOTES: TypeAdapter[str | None] = TypeAdapter(Notes | None)
+
+
+class _StatusNotes(BaseModel):
+    notes: Notes | None
 
 
 def _notes(body: dict[str, Any]) -> tuple[str | None, bool]:
@@ -191,7 +194,7 @@ def _notes(body: dict[str, Any]) -> tuple[str | None, bool]:
     if "notes" not in body:
         return None, False
     try:
-        return _NOTES.validate_python(body["notes"]), True
+        return _StatusNotes.model_validate({"notes": body["notes"]}).notes, True
     except ValidationError as error:
         problem = error.errors()[0]["msg"] if error.errors() else "invalid"
         raise InvalidInput(
