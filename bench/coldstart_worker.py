@@ -20,6 +20,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from .stack import AWS_ENV, AWS_ENV_DROPPED, StackSpec, create_resources
@@ -86,7 +87,8 @@ def seed(config: dict[str, Any], out_path: str) -> None:
     contact = wiring.contact_catalog().create(ContactCreate(name="Bench Contact"))
     folder = wiring.folder_catalog().create(FolderCreate(name="Bench Folder"))
     document = wiring.document_service().upload(
-        UploadRequest(content=MINIMAL_PDF, filename="bench.pdf", contact_id=contact.id, folder_id=folder.id)
+        UploadRequest(content=MINIMAL_PDF, filename="bench.pdf", contact_id=contact.id, folder_id=folder.id),
+        "bench",
     )
     ids = {"contact": contact.id, "folder": folder.id, "document": document.id}
     if ids != {"contact": 1, "folder": 1, "document": 1}:
@@ -109,12 +111,15 @@ def _load_seed(dynamodb: Any, seed_tables: dict[str, list[dict[str, Any]]]) -> N
             dynamodb.batch_write_item(RequestItems={table: batch})
 
 
-def _prepared(config: dict[str, Any]) -> None:
+def _prepared(config: dict[str, Any]) -> Callable[[], None]:
+    """Moto started and seeded; returns what seeds it again (a target may delete what the next one reads)."""
     spec = StackSpec.from_json(config["spec"])
     _environment(spec)
     dynamodb = _start_moto(spec)
     with open(config["seed_path"], encoding="utf-8") as seed_file:
-        _load_seed(dynamodb, json.load(seed_file))
+        seed_tables = json.load(seed_file)
+    _load_seed(dynamodb, seed_tables)
+    return lambda: _load_seed(dynamodb, seed_tables)
 
 
 def _status(response: Any) -> int | None:
@@ -128,10 +133,11 @@ def warm(config: dict[str, Any]) -> dict[str, Any]:
     Each handler file is loaded under its own module name (a .pyc is named after its source file, not
     the module), so one process warms all of them. Returns each target's status code.
     """
-    _prepared(config)
+    seed_again = _prepared(config)
     sys.path[:0] = config["sys_path"]
     statuses: dict[str, Any] = {}
     for target in config["targets"]:
+        seed_again()
         try:
             spec = importlib.util.spec_from_file_location(f"bench_warm_{target['name']}", target["path"])
             if spec is None or spec.loader is None:
