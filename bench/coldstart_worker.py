@@ -112,14 +112,27 @@ def _load_seed(dynamodb: Any, seed_tables: dict[str, list[dict[str, Any]]]) -> N
 
 
 def _prepared(config: dict[str, Any]) -> Callable[[], None]:
-    """Moto started and seeded; returns what seeds it again (a target may delete what the next one reads)."""
+    """Moto started and seeded; returns what puts the tables back to the seed alone (a target may delete
+    what the next one reads, or take an id the next one's counter would give again)."""
     spec = StackSpec.from_json(config["spec"])
     _environment(spec)
     dynamodb = _start_moto(spec)
     with open(config["seed_path"], encoding="utf-8") as seed_file:
         seed_tables = json.load(seed_file)
     _load_seed(dynamodb, seed_tables)
-    return lambda: _load_seed(dynamodb, seed_tables)
+
+    def seed_again() -> None:
+        for table in seed_tables:
+            keys = [
+                attribute["AttributeName"]
+                for attribute in dynamodb.describe_table(TableName=table)["Table"]["KeySchema"]
+            ]
+            for page in dynamodb.get_paginator("scan").paginate(TableName=table):
+                for item in page["Items"]:
+                    dynamodb.delete_item(TableName=table, Key={key: item[key] for key in keys})
+        _load_seed(dynamodb, seed_tables)
+
+    return seed_again
 
 
 def _status(response: Any) -> int | None:
