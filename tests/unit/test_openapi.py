@@ -62,10 +62,14 @@ def test_only_health_and_the_document_itself_need_no_token(document):
     assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
 
 
+# Operations that any valid token may call, whatever its scopes.
+ANY_TOKEN_OPERATIONS = {("GET", "/api/me")}
+
+
 def test_every_other_operation_names_the_one_scope_it_needs(document):
     scopes = {scope.value for scope in TokenScope}
     for key, operation in operations(document).items():
-        if key not in PUBLIC_OPERATIONS:
+        if key not in PUBLIC_OPERATIONS | ANY_TOKEN_OPERATIONS:
             ((requirement,),) = [operation["security"]]
             assert set(requirement) == {"bearer"} and len(requirement["bearer"]) == 1, key
             assert requirement["bearer"][0] in scopes, key
@@ -105,7 +109,8 @@ def test_every_error_answer_has_the_error_shape(document):
         ("PATCH", "/api/documents/{document_id}/status", {"400", "401", "403", "404", "409", "412", "422", "503"}),
         ("PATCH", "/api/documents/{document_id}", {"401", "403", "404", "412", "422", "503"}),
         ("GET", "/api/documents/{document_id}/history", {"401", "403", "404", "422", "503"}),
-        ("GET", "/api/documents/{document_id}/file", {"401", "403", "404", "409", "503"}),
+        ("GET", "/api/documents/{document_id}/file", {"401", "403", "404", "409", "422", "503"}),
+        ("GET", "/api/me", {"401", "503"}),
         ("DELETE", "/api/documents/{document_id}", {"401", "403", "404", "503"}),
         ("GET", "/api/contacts", {"401", "403", "422", "503"}),
         ("PUT", "/api/rules/{rule_id}", {"401", "403", "404", "422", "503"}),
@@ -151,3 +156,10 @@ def test_allowed_methods_of_a_path():
     assert allowed_methods("/api/rules/3") == ["DELETE", "GET", "PUT"]
     assert allowed_methods("/api/openapi.json") == ["GET"]
     assert allowed_methods("/api/nothing") == []
+
+
+def test_an_operation_for_any_token_needs_a_token_but_names_no_scope(document):
+    for key in ANY_TOKEN_OPERATIONS:
+        operation = operations(document)[key]
+        assert operation["security"] == [{"bearer": []}], key
+        assert "401" in operation["responses"] and "403" not in operation["responses"], key
