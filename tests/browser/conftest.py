@@ -74,9 +74,9 @@ class WebStack:
             # The CLI's --local reads .local/stack.json under its working directory.
             (Path(tmp) / ".local").mkdir()
             shutil.copy(self.state_file, Path(tmp) / ".local" / "stack.json")
-            out = subprocess.run(  # noqa: S603 - this interpreter, the project's CLI
-                [sys.executable, "-m", "recordengine.cli", "tokens", "create", "--local", "--name", name]
-                + ["--scope", scopes],
+            command = [sys.executable, "-m", "recordengine.cli", "tokens", "create", "--local"]
+            out = subprocess.run(
+                [*command, "--name", name, "--scope", scopes],
                 capture_output=True,
                 text=True,
                 check=True,
@@ -194,7 +194,7 @@ def signed_in(browser: Any, web_stack: WebStack) -> Any:
 
 @pytest.fixture
 def screenshot(browser: Any) -> Callable[[str], Path]:
-    """screenshot("queue") saves the browser's window as docs/screenshots/queue.png (committed: the README shows them)."""
+    """screenshot("queue") saves the window as docs/screenshots/queue.png (committed: the README shows them)."""
 
     def save(name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
