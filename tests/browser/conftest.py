@@ -199,6 +199,7 @@ def screenshot(browser: Any) -> Callable[[str], Path]:
     def save(name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
+        browser.execute_script("window.scrollTo(0, 0)")
         assert browser.save_screenshot(str(path)), f"no screenshot saved at {path}"
         return path
 
