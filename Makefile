@@ -12,7 +12,7 @@ CONFORMANCE_FILES ?= test_documents_api.py test_extraction.py test_webhooks_rule
 # install it once, the second waiting for the first (standard library only: it runs before any venv exists).
 ENSURE_VENV := $(PYTHON) scripts/ensure_venv.py
 
-.PHONY: run test test-fast test-e2e fuzz openapi lint build deploy bench eval token clean tools
+.PHONY: run test test-fast test-e2e test-browser fuzz openapi lint build deploy bench eval token clean tools
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt layers/extraction/requirements.txt
 	@$(ENSURE_VENV) $(VENV) $^
@@ -33,7 +33,7 @@ run:
 	@$(MAKE) --no-print-directory $(VENV)/.installed
 	$(PY) -m local
 
-test: test-fast test-e2e
+test: test-fast test-e2e test-browser
 
 test-fast: $(VENV)/.installed
 	$(PY) -m pytest tests/unit tests/integration
@@ -45,6 +45,16 @@ test-e2e: $(VENV)/.installed
 	  for f in $(CONFORMANCE_FILES); do suites="$$suites -- $(PY) -m pytest -p no:cacheprovider $(SHARED)/conformance/$$f"; done; \
 	else echo "$(SHARED)/conformance not found: running the project's e2e tests only"; fi; \
 	$(PY) -m local.with_stack $$suites
+
+# The review page in headless Chromium (Debian's chromium and chromium-driver) against a local stack the tests
+# start themselves; without the browser they are skipped, and this says so in one line.
+BROWSER_MISSING = $(firstword $(foreach f,/usr/bin/chromium /usr/bin/chromedriver,$(if $(wildcard $(f)),,$(f))))
+test-browser: $(VENV)/.installed
+ifeq ($(BROWSER_MISSING),)
+	$(PY) -m pytest -p no:cacheprovider tests/browser
+else
+	@echo "browser tests skipped: $(BROWSER_MISSING) not found (apt-get install chromium chromium-driver)"
+endif
 
 # Schemathesis over every route of the API's OpenAPI document, against a local stack started for it:
 # prints the cases sent and the 5xx answers (there must be none). make fuzz [EXAMPLES=n] [SEED=n]

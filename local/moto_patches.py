@@ -11,11 +11,18 @@ S3: a presigned GET of a key that does not exist answers SignatureDoesNotMatch i
 `response-content-type` or `response-content-disposition` (moto reads them as the `content-type` a presigned
 PUT must send), where S3 answers 404 NoSuchKey to a signer allowed to list the bucket. Only query
 parameters named exactly `content-type` etc. are such PUT conditions; `response-*` are response overrides.
+
+S3: a CORS preflight (OPTIONS with Origin and Access-Control-Request-Method) is answered by moto from every rule
+at once, whatever the method and headers asked for, and with the rule's AllowedHeaders as written (`x-amz-*`
+literally, which no browser accepts for `x-amz-checksum-crc32`). S3 takes the first rule that allows the origin,
+the method and every requested header (`*` wildcards in origins and headers), answers with that rule and the
+requested headers, and refuses with 403 when no rule matches or the bucket has no CORS configuration.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -34,6 +41,7 @@ def patch_moto() -> None:
     """Every correction below, in this process (idempotent)."""
     keep_stream_shards_across_rollbacks()
     read_response_overrides_as_s3_does()
+    answer_cors_preflights_as_s3_does()
 
 
 def read_response_overrides_as_s3_does() -> None:
@@ -47,6 +55,54 @@ def read_response_overrides_as_s3_does() -> None:
         )
 
     S3Response._invalid_headers = _invalid_headers  # type: ignore[method-assign]
+
+
+def _wildcard_match(pattern: str, value: str) -> bool:
+    return re.fullmatch(".*".join(re.escape(part) for part in pattern.lower().split("*")), value.lower()) is not None
+
+
+def cors_rule_allows(rule: Any, origin: str, method: str, headers: list[str]) -> bool:
+    """Whether one of a bucket's CORS rules allows a preflight, as S3 evaluates it."""
+    origins = rule.allowed_origins or []
+    allowed_headers = rule.allowed_headers or []
+    return (
+        any(_wildcard_match(allowed, origin) for allowed in origins)
+        and method in (rule.allowed_methods or [])
+        and all(any(_wildcard_match(allowed, header) for allowed in allowed_headers) for header in headers)
+    )
+
+
+def answer_cors_preflights_as_s3_does() -> None:
+    from moto.s3.exceptions import AccessForbidden
+    from moto.s3.responses import S3Response
+
+    def _set_cors_headers_options(self: S3Response, headers: Any, bucket: Any) -> None:
+        lowered = {str(name).lower(): str(value) for name, value in dict(headers).items()}
+        origin = lowered.get("origin", "")
+        method = lowered.get("access-control-request-method", "")
+        requested = [h.strip().lower() for h in lowered.get("access-control-request-headers", "").split(",")]
+        requested = [h for h in requested if h]
+        if not bucket.cors:
+            raise AccessForbidden("CORSResponse: CORS is not enabled for this bucket.")
+        rule = next((r for r in bucket.cors if cors_rule_allows(r, origin, method, requested)), None)
+        if rule is None or not origin or not method:
+            raise AccessForbidden(
+                "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, "
+                "request method / Access-Control-Request-Method or Access-Control-Request-Headers are not "
+                "whitelisted by the resource's CORS spec."
+            )
+        answer = self.response_headers
+        answer["Access-Control-Allow-Origin"] = "*" if "*" in rule.allowed_origins else origin
+        answer["Access-Control-Allow-Methods"] = ", ".join(rule.allowed_methods)
+        if requested:
+            answer["Access-Control-Allow-Headers"] = ", ".join(requested)
+        if rule.exposed_headers:
+            answer["Access-Control-Expose-Headers"] = ", ".join(rule.exposed_headers)
+        if rule.max_age_seconds is not None:
+            answer["Access-Control-Max-Age"] = str(rule.max_age_seconds)
+        answer["Vary"] = "Origin, Access-Control-Request-Headers, Access-Control-Request-Method"
+
+    S3Response._set_cors_headers_options = _set_cors_headers_options  # type: ignore[method-assign]
 
 
 def keep_stream_shards_across_rollbacks() -> None:

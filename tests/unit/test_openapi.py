@@ -16,6 +16,8 @@ from recordengine.tokens import TokenScope
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC_OPERATIONS = {("GET", "/api/health"), ("GET", "/api/openapi.json")}
+# The review page (api/web.py): its routes are the page, not part of the API's document.
+WEB_PAGE_PATHS = {"/", "/assets/{name}"}
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +50,7 @@ def test_the_document_has_every_route_of_the_template_and_no_other(document):
     template_routes = {
         (route.method, route.path)
         for route in load_application(Template.load(ROOT / "template.yaml")).routes
-        if route.path != "$default"
+        if route.path != "$default" and route.path not in WEB_PAGE_PATHS
     }
     assert set(operations(document)) == template_routes
     assert ("GET", "/api/openapi.json") in template_routes
@@ -62,10 +64,14 @@ def test_only_health_and_the_document_itself_need_no_token(document):
     assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
 
 
+# Operations that any valid token may call, whatever its scopes.
+ANY_TOKEN_OPERATIONS = {("GET", "/api/me")}
+
+
 def test_every_other_operation_names_the_one_scope_it_needs(document):
     scopes = {scope.value for scope in TokenScope}
     for key, operation in operations(document).items():
-        if key not in PUBLIC_OPERATIONS:
+        if key not in PUBLIC_OPERATIONS | ANY_TOKEN_OPERATIONS:
             ((requirement,),) = [operation["security"]]
             assert set(requirement) == {"bearer"} and len(requirement["bearer"]) == 1, key
             assert requirement["bearer"][0] in scopes, key
@@ -105,7 +111,8 @@ def test_every_error_answer_has_the_error_shape(document):
         ("PATCH", "/api/documents/{document_id}/status", {"400", "401", "403", "404", "409", "412", "422", "503"}),
         ("PATCH", "/api/documents/{document_id}", {"401", "403", "404", "412", "422", "503"}),
         ("GET", "/api/documents/{document_id}/history", {"401", "403", "404", "422", "503"}),
-        ("GET", "/api/documents/{document_id}/file", {"401", "403", "404", "409", "503"}),
+        ("GET", "/api/documents/{document_id}/file", {"401", "403", "404", "409", "422", "503"}),
+        ("GET", "/api/me", {"401", "503"}),
         ("DELETE", "/api/documents/{document_id}", {"401", "403", "404", "503"}),
         ("GET", "/api/contacts", {"401", "403", "422", "503"}),
         ("PUT", "/api/rules/{rule_id}", {"401", "403", "404", "422", "503"}),
@@ -151,3 +158,10 @@ def test_allowed_methods_of_a_path():
     assert allowed_methods("/api/rules/3") == ["DELETE", "GET", "PUT"]
     assert allowed_methods("/api/openapi.json") == ["GET"]
     assert allowed_methods("/api/nothing") == []
+
+
+def test_an_operation_for_any_token_needs_a_token_but_names_no_scope(document):
+    for key in ANY_TOKEN_OPERATIONS:
+        operation = operations(document)[key]
+        assert operation["security"] == [{"bearer": []}], key
+        assert "401" in operation["responses"] and "403" not in operation["responses"], key

@@ -19,13 +19,14 @@ from .errors import (
     StorageUnavailable,
     UnsupportedMediaType,
 )
-from .media import sniff_media_type
+from .media import SUPPORTED_MEDIA_TYPES, sniff_media_type
 from .models import (
     Contact,
     Document,
     DocumentCorrection,
     DocumentPage,
     DocumentSummary,
+    FileLink,
     Folder,
     HistoryEntry,
     HistoryPage,
@@ -333,16 +334,26 @@ class DocumentService:
             entries=[HistoryEntry.model_validate(entry) for entry in entries[offset : offset + limit]],
         )
 
-    def file_url(self, document_id: int) -> str:
-        """A short-lived URL that downloads the original file under its original name."""
+    def file_url(self, document_id: int, disposition: str = "attachment") -> FileLink:
+        """A short-lived URL of the original file under its original name: downloaded (`attachment`) or shown
+        in the browser (`inline`, only for the types the API accepts; any other is downloaded)."""
         document = self.get(document_id)
         if document.size_bytes is None:
             raise Conflict(
                 f"Document {document_id} has no file yet: its presigned upload has not arrived. Upload the file first."
             )
+        if disposition == "inline" and document.media_type not in SUPPORTED_MEDIA_TYPES:
+            disposition = "attachment"
         stored = self.documents.get(document_id) or {}
-        return self.blobs.presigned_get(
-            str(stored["s3_key"]), document.filename, document.media_type, self.settings.file_url_expiry_seconds
+        expires_in = self.settings.file_url_expiry_seconds
+        url = self.blobs.presigned_get(
+            str(stored["s3_key"]), document.filename, document.media_type, expires_in, disposition
+        )
+        return FileLink(
+            url=url,
+            filename=document.filename,
+            content_type=document.media_type or "application/octet-stream",
+            expires_in=expires_in,
         )
 
     def delete(self, document_id: int) -> None:

@@ -315,6 +315,22 @@ class Health(BaseModel):
     status: Literal["ok"] = "ok"
 
 
+class Me(BaseModel):
+    """The token a request was sent with: its name and its scopes (sorted)."""
+
+    name: str
+    scopes: list[str]
+
+
+class FileLink(BaseModel):
+    """Where to fetch a document's file: a presigned URL, valid `expires_in` seconds from the answer."""
+
+    url: str
+    filename: str
+    content_type: str
+    expires_in: int
+
+
 class ContactPage(BaseModel):
     total: int
     limit: int

@@ -88,6 +88,22 @@ class ScopeRequirement:
             )
 
 
+class TokenRequirement:
+    """A route dependency for a route that any valid token may call, whatever its scopes.
+
+    The middleware has already answered 401 without a valid token; this declares it beside the route, for
+    the OpenAPI document (which would otherwise say that the route needs no token)."""
+
+    def __call__(self, request: Request) -> None:
+        if current_caller(request) is None:
+            raise Forbidden("This request needs a valid bearer token.")
+
+
+def requires_token() -> Any:
+    """`dependencies=[requires_token()]`: any valid token, no particular scope."""
+    return Depends(TokenRequirement())
+
+
 def requires(scope: TokenScope) -> Any:
     """`dependencies=[requires(TokenScope.ADMIN)]` on a router or a route."""
     return Depends(ScopeRequirement(scope))

@@ -11,7 +11,9 @@ error answer in the API's one shape (`Error`: `{"detail": ...}`), each for what 
 - a route with a path parameter answers 404: every path parameter is an id (api/paths.py);
 - a route whose input FastAPI validates (a query, header or form field, or a body) answers 422;
 - what is particular to a route is declared on it: `responses=error_responses(...)` (api/errors.py).
-A route that requires no scope needs no token (`security: []`): health, and this document.
+A route that requires any valid token but no scope (`requires_token`: GET /api/me) answers 401 and 503, and
+its security names no scope. A route that requires neither needs no token (`security: []`): health, and
+this document.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from fastapi.routing import APIRoute
 import recordengine
 
 from .app import TITLE
-from .auth import ScopeRequirement
+from .auth import ScopeRequirement, TokenRequirement
 
 OPENAPI_PATH = "/api/openapi.json"
 SCHEMAS = "#/components/schemas/"
@@ -76,6 +78,11 @@ def _required_scope(route: APIRoute) -> str | None:
     return requirements[0].scope.value if requirements else None
 
 
+def _needs_token(route: APIRoute) -> bool:
+    """A route that requires a scope, or any valid token (api/auth.py: requires_token)."""
+    return any(isinstance(d.dependency, ScopeRequirement | TokenRequirement) for d in route.dependencies)
+
+
 def _validates_input(route: APIRoute) -> bool:
     # Path parameters are text to the routes (api/paths.py): only the other inputs can fail validation.
     dependant = route.dependant
@@ -92,12 +99,13 @@ def _errors_of(route: APIRoute) -> dict[str, dict[str, Any]]:
     """The error answers a route gives for what it is (see the module's docstring), by status."""
     errors: dict[str, dict[str, Any]] = {}
     scope = _required_scope(route)
-    if scope is not None:
+    if _needs_token(route):
         errors["401"] = {
             "description": "No valid token: missing, malformed, unknown or revoked.",
             "headers": {"WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}},
         }
-        errors["403"] = {"description": f"The token lacks the {scope} scope."}
+        if scope is not None:
+            errors["403"] = {"description": f"The token lacks the {scope} scope."}
         errors["503"] = {"description": "A service behind the API is unavailable; retry the request."}
     if route.dependant.path_params:
         errors["404"] = {"description": "No object has the id in the path (or it is not a positive integer)."}
@@ -120,14 +128,23 @@ def _document_operation(operation: dict[str, Any], route: APIRoute) -> None:
             answer["content"] = {"application/json": {"schema": {"$ref": f"{SCHEMAS}Error"}}}
     operation["responses"] = responses
     scope = _required_scope(route)
-    operation["security"] = [{SECURITY_SCHEME: [scope]}] if scope is not None else []
+    if scope is not None:
+        operation["security"] = [{SECURITY_SCHEME: [scope]}]
+    else:
+        operation["security"] = [{SECURITY_SCHEME: []}] if _needs_token(route) else []
 
 
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of every route `api_routers()` lists."""
     from .routes import api_routers
 
-    routes = [route for router in api_routers() for route in router.routes if isinstance(route, APIRoute)]
+    # The review page's routes (api/web.py) are not part of the API: include_in_schema=False leaves them out.
+    routes = [
+        route
+        for router in api_routers()
+        for route in router.routes
+        if isinstance(route, APIRoute) and route.include_in_schema
+    ]
     document = get_openapi(title=TITLE, version=recordengine.__version__, description=DESCRIPTION, routes=routes)
     for route in routes:
         for method in route.methods or ():

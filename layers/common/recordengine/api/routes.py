@@ -13,11 +13,12 @@ from fastapi.routing import APIRoute
 
 
 def api_routers() -> tuple[APIRouter, ...]:
-    from . import contacts, documents, folders, health, openapi, profiles, rules, webhooks
+    from . import contacts, documents, folders, health, me, openapi, profiles, rules, web, webhooks
 
     return (
         health.router,
         openapi.router,
+        me.router,
         documents.upload_router,
         documents.presigned_upload_router,
         documents.list_router,
@@ -32,6 +33,7 @@ def api_routers() -> tuple[APIRouter, ...]:
         profiles.router,
         rules.router,
         webhooks.router,
+        web.router,
     )
 
 

@@ -24,10 +24,10 @@ def new_document_key(document_id: int) -> str:
     return f"{DOCUMENTS_PREFIX}{document_id}/{secrets.token_hex(16)}"
 
 
-def content_disposition(filename: str) -> str:
-    """`attachment` with the original name: an ASCII fallback and the exact name in RFC 5987 form."""
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """`attachment` (or `inline`) with the original name: an ASCII fallback and the exact name in RFC 5987 form."""
     fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def document_id_from_key(key: str) -> int | None:
@@ -59,12 +59,14 @@ class BlobStore:
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
 
-    def presigned_get(self, key: str, filename: str, media_type: str | None, expires_in: int) -> str:
-        """A URL that downloads the object for `expires_in` seconds, saved under `filename`."""
+    def presigned_get(
+        self, key: str, filename: str, media_type: str | None, expires_in: int, disposition: str = "attachment"
+    ) -> str:
+        """A URL that downloads the object for `expires_in` seconds, saved under `filename` (or shown `inline`)."""
         params: dict[str, Any] = {
             "Bucket": self.bucket,
             "Key": key,
-            "ResponseContentDisposition": content_disposition(filename),
+            "ResponseContentDisposition": content_disposition(filename, disposition),
         }
         if media_type:
             params["ResponseContentType"] = media_type
