@@ -20,15 +20,12 @@ const SECTIONS = {
 
 export async function renderSettings(container, section, { canWrite = false, canAdmin = false } = {}) {
   const entry = SECTIONS[section];
-  const nav = h("nav", { class: "settings-nav", "aria-label": "Settings sections" },
-    h("ul", {}, Object.entries(SECTIONS).map(([key, { title }]) =>
-      h("li", {}, h("a", { href: `#/settings/${key}`, "aria-current": key === section ? "page" : null }, title)))));
   if (!entry) {
-    replace(container, nav, h("p", { class: "settings-error", role: "alert" }, `There is no settings section "${section}".`));
+    replace(container, h("p", { class: "settings-error", role: "alert" }, `There is no settings section "${section}".`));
     return;
   }
   const body = h("div", { class: "settings-body" });
-  replace(container, h("div", { class: "settings", "data-testid": `settings-${section}` }, nav, h("h1", {}, entry.title), body));
+  replace(container, h("div", { class: "settings", "data-testid": `settings-${section}` }, h("h1", {}, entry.title), body));
   await entry.render(body, { canWrite, canAdmin });
 }
 
