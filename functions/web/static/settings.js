@@ -34,8 +34,8 @@ export async function renderSettings(container, section, { canWrite = false, can
 let lastId = 0;
 const uid = (prefix) => `settings-${prefix}-${++lastId}`;
 
-function problem(error, scope) {
-  if (error instanceof ApiError && error.status === 403) return `This token lacks the ${scope} scope needed here.`;
+function problem(error, scope, action) {
+  if (error instanceof ApiError && error.status === 403) return `This token lacks the ${scope} scope needed to ${action}.`;
   return error instanceof ApiError ? error.message : `Something went wrong: ${error.message || error}`;
 }
 
@@ -57,7 +57,7 @@ function select(options, value) {
 const button = (text, onclick, attrs = {}) => h("button", { type: "button", onclick, ...attrs }, text);
 
 // A form whose submit runs `save(form)`; a thrown error (e.g. the API's 422 detail) is shown next to it.
-function settingsForm({ title, testid, submitLabel, fields, save, extra }) {
+function settingsForm({ title, testid, submitLabel, fields, save, extra, scope }) {
   const message = h("p", { class: "settings-error", role: "alert", hidden: true });
   const submit = h("button", { type: "submit", class: "primary", "data-testid": `${testid}-submit` }, submitLabel);
   const heading = h("h2", { id: uid("heading") }, title);
@@ -70,7 +70,7 @@ function settingsForm({ title, testid, submitLabel, fields, save, extra }) {
     try {
       await save(form);
     } catch (error) {
-      message.textContent = problem(error, "required");
+      message.textContent = problem(error, scope, "save this");
       message.hidden = false;
     } finally {
       submit.disabled = false;
@@ -96,7 +96,7 @@ function pagedList(host, { path, key, columns, testid, caption, empty, scope }) 
     try {
       page = await request("GET", path, { query: { limit: PAGE_SIZE, offset } });
     } catch (error) {
-      replace(host, h("p", { class: "settings-error", role: "alert", "data-testid": testid }, problem(error, scope)));
+      replace(host, h("p", { class: "settings-error", role: "alert", "data-testid": testid }, problem(error, scope, `list ${key}`)));
       return;
     }
     const rows = page[key] || [];
@@ -125,7 +125,7 @@ function confirmButton(label, question, action) {
     const cancel = button("Cancel", () => { reset(); holder.querySelector("button").focus(); });
     replace(holder, h("span", {}, question), " ",
       button(`Yes, ${label.toLowerCase()}`, async () => {
-        try { await action(); } catch (error) { announce(problem(error, "required"), "error"); reset(); }
+        try { await action(); } catch (error) { announce(problem(error, "admin", "delete this"), "error"); reset(); }
       }, { class: "danger" }), " ", cancel);
     cancel.focus();
   }
@@ -142,7 +142,7 @@ async function listAll(path, key) {
 }
 
 const text = (value) => (value === null || value === undefined || value === "" ? "—" : String(value));
-const readOnly = (scope, what) => h("p", { class: "settings-note" }, `This token lacks the ${scope} scope, so ${what} are shown read-only.`);
+const readOnly = (scope, what) => h("p", { class: "settings-note" }, `Managing ${what} needs a token with the ${scope} scope.`);
 
 // ---- contacts, folders ----------------------------------------------------------------------------------
 
@@ -161,7 +161,7 @@ async function renderContacts(body, { canWrite }) {
   const name = h("input", { type: "text", required: true, maxlength: "200", autocomplete: "off" });
   const profile = select([["", "Built-in default (profile 1)"], ...profiles.map((p) => [p.id, `${p.id} · ${p.name}`])], "");
   const { form } = settingsForm({
-    title: "New contact", testid: "contacts-create", submitLabel: "Create contact",
+    title: "New contact", testid: "contacts-create", scope: "documents:write", submitLabel: "Create contact",
     fields: [labelled("Name", name), labelled("Default profile", profile)],
     save: async () => {
       const created = await request("POST", "/api/contacts", {
@@ -185,7 +185,7 @@ async function renderFolders(body, { canWrite }) {
   if (!canWrite) return replace(body, readOnly("documents:write", "folders"), listHost);
   const name = h("input", { type: "text", required: true, maxlength: "200", autocomplete: "off" });
   const { form } = settingsForm({
-    title: "New folder", testid: "folders-create", submitLabel: "Create folder",
+    title: "New folder", testid: "folders-create", scope: "documents:write", submitLabel: "Create folder",
     fields: [labelled("Name", name)],
     save: async () => {
       const created = await request("POST", "/api/folders", { json: { name: name.value } });
@@ -259,7 +259,7 @@ async function renderProfiles(body, { canWrite }) {
     },
   });
   const { form } = settingsForm({
-    title: "New profile", testid: "profiles-create", submitLabel: "Create profile",
+    title: "New profile", testid: "profiles-create", scope: "documents:write", submitLabel: "Create profile",
     fields: [labelled("Name", name), labelled("Document types", docTypes, "Comma-separated, e.g. Invoice, Credit note"),
       h("div", { class: "settings-field settings-check" }, lineItems, h("label", { for: (lineItems.id = uid("li")) }, "Extract line items")),
       fields.fieldset],
@@ -352,7 +352,7 @@ async function renderRules(body, { canAdmin }) {
         await request("PUT", `/api/rules/${rule.id}`, { json: { ...rule, enabled: !rule.enabled } });
         announce(`Rule "${rule.name}" ${rule.enabled ? "disabled" : "enabled"}.`);
         list.reload();
-      } catch (error) { announce(problem(error, "admin"), "error"); }
+      } catch (error) { announce(problem(error, "admin", "change rules"), "error"); }
     }, { "data-testid": "rules-toggle" }),
     button("Test", () => showTest(rule), { "data-testid": "rules-test" }),
     confirmButton("Delete", `Delete rule "${rule.name}"?`, async () => {
@@ -386,7 +386,7 @@ async function renderRules(body, { canAdmin }) {
         const answer = await request("POST", `/api/rules/${rule.id}/test`, { json: { document_id: Number(documentId.value) } });
         replace(result, testResult(answer));
       } catch (error) {
-        replace(result, h("p", { class: "settings-error", role: "alert" }, problem(error, "admin")));
+        replace(result, h("p", { class: "settings-error", role: "alert" }, problem(error, "admin", "test rules")));
       }
     });
     replace(testHost, h("h2", {}, `Test rule "${rule.name}"`),
@@ -422,7 +422,7 @@ async function renderRules(body, { canAdmin }) {
   const actions = rowEditor({ legend: "Actions", noun: "action", testid: "rules-actions", makeRow: actionRow(folders) });
   const cancel = button("Cancel edit", () => stopEdit(), { hidden: true });
   const built = settingsForm({
-    title: "New rule", testid: "rules-create", submitLabel: "Create rule", extra: cancel,
+    title: "New rule", testid: "rules-create", scope: "admin", submitLabel: "Create rule", extra: cancel,
     fields: [fieldList, h("div", { class: "settings-grid" }, labelled("Name", name), labelled("Priority", priority, "Lower runs first"),
       labelled("Match", match), h("div", { class: "settings-field settings-check" }, enabled, h("label", { for: (enabled.id = uid("en")) }, "Enabled"))),
     conditions.fieldset, actions.fieldset],
@@ -525,7 +525,7 @@ async function renderWebhooks(body, { canAdmin }) {
             deliveries.reload();
           } catch (error) {
             event.target.disabled = false;
-            announce(problem(error, "admin"), "error");
+            announce(problem(error, "admin", "retry deliveries"), "error");
           }
         }, { "data-testid": "webhook-delivery-retry", "aria-label": `Retry delivery ${d.id}` })]],
     });
@@ -540,7 +540,7 @@ async function renderWebhooks(body, { canAdmin }) {
   const url = h("input", { type: "url", required: true, maxlength: "2048", placeholder: "https://example.com/hooks/recordengine", autocomplete: "off" });
   const description = h("input", { type: "text", maxlength: "500", autocomplete: "off" });
   const { form } = settingsForm({
-    title: "New webhook", testid: "webhooks-create", submitLabel: "Create webhook",
+    title: "New webhook", testid: "webhooks-create", scope: "admin", submitLabel: "Create webhook",
     fields: [labelled("URL", url, "Receives a signed POST when a document enters Export"), labelled("Description (optional)", description)],
     save: async () => {
       const created = await request("POST", "/api/webhooks", { json: { url: url.value.trim(), description: description.value || null } });
