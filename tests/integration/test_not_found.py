@@ -16,7 +16,7 @@ def test_the_template_has_one_default_route_to_the_not_found_function(stack):
     [
         ("GET", "/api/nothing-here"),
         ("GET", "/api/documents/"),
-        ("GET", "/"),
+        ("GET", "/index.html"),
         ("POST", "/api/documents/1/notes"),
         ("BREW", "/api/coffee"),
     ],

@@ -51,6 +51,10 @@ def test_api_sample_event(seeded, name):
     if result["statusCode"] == 302:  # the file: a redirect to the download URL
         assert result["headers"]["location"].startswith("http"), result
         return
+    if Path(name).parent.name == "web":  # the review page: HTML and its assets, not JSON
+        assert result["statusCode"] == 200, result
+        assert result["headers"]["content-security-policy"].startswith("default-src 'none'")
+        return
     assert 200 <= result["statusCode"] < 300, result
     assert result["statusCode"] == 204 or json.loads(result["body"])
 

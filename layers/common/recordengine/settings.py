@@ -3,7 +3,7 @@
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # A Lambda request body is capped at 6 MB; multipart framing and API Gateway's base64 encoding of binary
@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     webhook_delivery_queue_url: str = Field(default="", validation_alias="WEBHOOK_DELIVERY_QUEUE_URL")
     webhook_retry_queue_url: str = Field(default="", validation_alias="WEBHOOK_RETRY_QUEUE_URL")
     webhook_dead_letter_queue_url: str = Field(default="", validation_alias="WEBHOOK_DEAD_LETTER_QUEUE_URL")
+    # Where the AWS clients (boto3) send requests and where presigned S3 URLs point: the region, and an
+    # endpoint only where one is set (the local stack's moto server). The review page's Content-Security-Policy
+    # allows that origin for the original files.
+    aws_region: str = Field(default="us-east-1", validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
+    aws_endpoint_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")
+    )
 
 
 @lru_cache(maxsize=1)

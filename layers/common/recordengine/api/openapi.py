@@ -127,7 +127,13 @@ def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of every route `api_routers()` lists."""
     from .routes import api_routers
 
-    routes = [route for router in api_routers() for route in router.routes if isinstance(route, APIRoute)]
+    # The review page's routes (api/web.py) are not part of the API: include_in_schema=False leaves them out.
+    routes = [
+        route
+        for router in api_routers()
+        for route in router.routes
+        if isinstance(route, APIRoute) and route.include_in_schema
+    ]
     document = get_openapi(title=TITLE, version=recordengine.__version__, description=DESCRIPTION, routes=routes)
     for route in routes:
         for method in route.methods or ():

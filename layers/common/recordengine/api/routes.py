@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 
 
 def api_routers() -> tuple[APIRouter, ...]:
-    from . import contacts, documents, folders, health, openapi, profiles, rules, webhooks
+    from . import contacts, documents, folders, health, openapi, profiles, rules, web, webhooks
 
     return (
         health.router,
@@ -32,6 +32,7 @@ def api_routers() -> tuple[APIRouter, ...]:
         profiles.router,
         rules.router,
         webhooks.router,
+        web.router,
     )
 
 
