@@ -118,15 +118,15 @@ function pagedList(host, { path, key, columns, testid, caption, empty, scope }) 
 }
 
 // Deleting asks first, in place: the button becomes "Delete …? Yes / Cancel".
-function confirmButton(label, question, action) {
+function confirmButton(label, question, action, testid) {
   const holder = h("span", { class: "settings-confirm" });
-  const reset = () => replace(holder, button(label, ask, { class: "danger" }));
+  const reset = () => replace(holder, button(label, ask, { class: "danger", "data-testid": testid }));
   function ask() {
     const cancel = button("Cancel", () => { reset(); holder.querySelector("button").focus(); });
     replace(holder, h("span", {}, question), " ",
       button(`Yes, ${label.toLowerCase()}`, async () => {
         try { await action(); } catch (error) { announce(problem(error, "admin", "delete this"), "error"); reset(); }
-      }, { class: "danger" }), " ", cancel);
+      }, { class: "danger", "data-testid": `${testid}-confirm` }), " ", cancel);
     cancel.focus();
   }
   reset();
@@ -360,7 +360,7 @@ async function renderRules(body, { canAdmin }) {
       announce(`Rule "${rule.name}" deleted.`);
       if (editing?.id === rule.id) stopEdit();
       list.reload();
-    }));
+    }, "rules-delete"));
   const list = pagedList(listHost, {
     path: "/api/rules", key: "rules", testid: "rules-list", caption: "Rules, in the order they run", scope: "admin",
     empty: "No rules yet.",
@@ -498,7 +498,7 @@ async function renderWebhooks(body, { canAdmin }) {
       announce(`Webhook ${w.id} deleted.`);
       deliveriesHost.hidden = true;
       list.reload();
-    }));
+    }, "webhooks-delete"));
   const list = pagedList(listHost, {
     path: "/api/webhooks", key: "webhooks", testid: "webhooks-list", caption: "Webhook endpoints", scope: "admin",
     empty: "No webhooks yet.",
