@@ -90,31 +90,42 @@ function table(columns, rows, { testid, caption, empty }) {
 // A paged list of `path` (answers {total, limit, offset, <key>: [...]}); returns {reload}.
 function pagedList(host, { path, key, columns, testid, caption, empty, scope }) {
   let offset = 0;
-  async function load() {
-    replace(host, h("p", { class: "settings-loading" }, "Loading…"));
+  let latest = 0;
+  async function load(focus) {
+    const ticket = ++latest;
+    if (!host.firstChild) replace(host, h("p", { class: "settings-loading" }, "Loading…"));
+    host.setAttribute("aria-busy", "true");
     let page;
     try {
       page = await request("GET", path, { query: { limit: PAGE_SIZE, offset } });
     } catch (error) {
+      if (ticket !== latest) return;
+      host.removeAttribute("aria-busy");
       replace(host, h("p", { class: "settings-error", role: "alert", "data-testid": testid }, problem(error, scope, `list ${key}`)));
       return;
     }
+    if (ticket !== latest) return;
+    host.removeAttribute("aria-busy");
     const rows = page[key] || [];
     if (!rows.length && offset > 0 && page.total > 0) {
       offset = Math.max(0, offset - PAGE_SIZE);
-      return load();
+      return load(focus);
     }
     const last = Math.min(page.offset + rows.length, page.total);
     const pager = page.total > PAGE_SIZE
       ? h("div", { class: "settings-pager" },
-          button("Previous", () => { offset = Math.max(0, offset - PAGE_SIZE); load(); }, { disabled: offset === 0 }),
+          button("Previous", () => { offset = Math.max(0, offset - PAGE_SIZE); load("Previous"); }, { disabled: offset === 0 }),
           h("span", { "aria-live": "polite" }, `${page.offset + 1}–${last} of ${page.total}`),
-          button("Next", () => { offset += PAGE_SIZE; load(); }, { disabled: last >= page.total }))
+          button("Next", () => { offset += PAGE_SIZE; load("Next"); }, { disabled: last >= page.total }))
       : h("p", { class: "settings-count" }, `${page.total} in all`);
     replace(host, table(columns, rows, { testid, caption, empty }), pager);
+    if (focus) {
+      const buttons = [...pager.querySelectorAll("button")];
+      (buttons.find((b) => b.textContent === focus && !b.disabled) || buttons.find((b) => !b.disabled))?.focus();
+    }
   }
   load();
-  return { reload: load };
+  return { reload: () => load() };
 }
 
 // Deleting asks first, in place: the button becomes "Delete …? Yes / Cancel".
