@@ -1,1 +1,260 @@
-import "./api.js";
+// The review page: sign-in, hash routes, the header, and the keyboard shortcuts. Views live in their modules
+// (queue.js, document.js; settings.js is loaded on demand) and each returns { cleanup, keys, save }.
+import { ApiError, request, signIn, signOut, token } from "./api.js";
+import { announce, h, replace } from "./dom.js";
+import { session, queue, queueHash, STATUS_TABS, isTyping } from "./state.js";
+
+const main = document.getElementById("main");
+const nav = document.getElementById("main-nav");
+const sessionBox = document.getElementById("session");
+let current = null; // the view on screen: { cleanup?, keys?, save? }
+let renderCount = 0;
+
+const SETTINGS_SECTIONS = ["contacts", "folders", "profiles", "rules", "webhooks"];
+
+const SHORTCUTS = [
+  ["?", "Show this list"],
+  ["j / k", "Next / previous document of the queue"],
+  ["a", "Approve the document"],
+  ["e", "Webhook Export (asks to confirm)"],
+  ["f", "Focus the next low-confidence, missing or failed field"],
+  ["Ctrl+S / ⌘S", "Save the corrections"],
+  ["Escape", "Close a dialog"],
+];
+
+function signInView(message) {
+  const input = h("input", {
+    id: "token-input",
+    type: "password",
+    autocomplete: "off",
+    spellcheck: "false",
+    required: true,
+    "data-testid": "signin-token",
+    "aria-describedby": "token-help",
+  });
+  const error = h("p", { class: "error", role: "alert", "data-testid": "signin-error" }, message || "");
+  if (!message) error.hidden = true;
+  const form = h(
+    "form",
+    {
+      class: "panel signin",
+      "aria-labelledby": "signin-title",
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const value = input.value.trim();
+        if (!value) return;
+        signIn(value);
+        input.value = "";
+        try {
+          await loadSession();
+        } catch (failure) {
+          signOut();
+          replace(main, signInView(failure instanceof ApiError && failure.status === 401 ? "That token was refused." : failure.message));
+          return;
+        }
+        announce(`Signed in${session.name ? ` as ${session.name}` : ""}.`);
+        if (!location.hash || location.hash === "#/" || location.hash === "#") location.hash = queueHash();
+        else route();
+      },
+    },
+    h("h1", { id: "signin-title" }, "Sign in"),
+    h("label", { for: "token-input" }, "API token"),
+    input,
+    h("p", { id: "token-help", class: "hint" }, "The token is kept in this browser tab only and forgotten when you close it."),
+    error,
+    h("button", { type: "submit", class: "primary", "data-testid": "signin-submit" }, "Sign in"),
+  );
+  setTimeout(() => input.focus(), 0);
+  return form;
+}
+
+// Who the token belongs to and what it may do. GET /api/me may not exist yet (404): then the token is
+// checked with a plain read and treated as able to write; the API's own answers say otherwise.
+async function loadSession() {
+  try {
+    const me = await request("GET", "/api/me");
+    const scopes = Array.isArray(me?.scopes) ? me.scopes : [];
+    Object.assign(session, {
+      name: me?.name || "",
+      canWrite: scopes.includes("documents:write"),
+      canAdmin: scopes.includes("admin"),
+      scopesKnown: true,
+    });
+  } catch (failure) {
+    if (!(failure instanceof ApiError) || failure.status !== 404) throw failure;
+    await request("GET", "/api/documents", { query: { limit: 1 } });
+    Object.assign(session, { name: "", canWrite: true, canAdmin: true, scopesKnown: false });
+  }
+  renderHeader();
+}
+
+function renderHeader() {
+  const signedIn = Boolean(token());
+  nav.hidden = !signedIn;
+  if (!signedIn) {
+    replace(sessionBox);
+    return;
+  }
+  replace(
+    sessionBox,
+    session.name ? h("span", { class: "who" }, session.name) : null,
+    !session.canWrite ? h("span", { class: "badge" }, "read only") : null,
+    h("button", { type: "button", class: "link-button", onclick: showShortcuts, "data-testid": "shortcuts-button" }, "Shortcuts (?)"),
+    h(
+      "button",
+      {
+        type: "button",
+        "data-testid": "signout",
+        onclick: () => {
+          signOut();
+          teardown();
+          renderHeader();
+          replace(main, signInView());
+          announce("Signed out.");
+        },
+      },
+      "Sign out",
+    ),
+  );
+}
+
+function markNavigation(key) {
+  for (const link of nav.querySelectorAll("a[data-nav]")) {
+    if (link.dataset.nav === key) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+}
+
+function teardown() {
+  if (current?.cleanup) current.cleanup();
+  current = null;
+}
+
+async function route() {
+  teardown();
+  const ticket = ++renderCount;
+  if (!token()) {
+    renderHeader();
+    replace(main, signInView());
+    return;
+  }
+  const parts = location.hash.replace(/^#\/?/, "").split("/").map((part) => decodeURIComponent(part));
+  const [kind, arg] = parts;
+  let view;
+  try {
+    if (kind === "queue" && (STATUS_TABS.includes(arg) || !arg)) {
+      markNavigation("queue");
+      queue.status = arg || "Needs Review";
+      const { renderQueue } = await import("./queue.js");
+      view = await renderQueue(main);
+    } else if (kind === "documents" && /^[1-9][0-9]{0,17}$/.test(arg || "")) {
+      markNavigation("queue");
+      const { renderDocument } = await import("./document.js");
+      view = await renderDocument(main, arg);
+    } else if (kind === "settings" && SETTINGS_SECTIONS.includes(arg)) {
+      markNavigation(`settings/${arg}`);
+      view = await renderSettingsSection(arg);
+    } else {
+      location.replace(queueHash());
+      return;
+    }
+  } catch (failure) {
+    if (failure instanceof ApiError && failure.status === 401) return; // signed out: handled by the event
+    view = null;
+    replace(main, h("div", { class: "panel error", role: "alert" }, h("h1", {}, "Something went wrong"), h("p", {}, failure.message)));
+  }
+  if (ticket !== renderCount) {
+    if (view?.cleanup) view.cleanup(); // another route started meanwhile
+    return;
+  }
+  current = view || null;
+  const heading = main.querySelector("h1");
+  if (heading) heading.setAttribute("tabindex", "-1");
+}
+
+async function renderSettingsSection(section) {
+  let module;
+  try {
+    module = await import("./settings.js");
+  } catch {
+    replace(
+      main,
+      h("section", { class: "panel", "data-testid": "settings-unavailable" }, h("h1", {}, "Settings"), h("p", {}, "Settings are not available.")),
+    );
+    return null;
+  }
+  replace(main);
+  const view = await module.renderSettings(main, section, { canWrite: session.canWrite, canAdmin: session.canAdmin });
+  return view && typeof view === "object" ? view : null;
+}
+
+// ------------------------------------------------------------------ shortcuts
+let shortcutDialog = null;
+
+function showShortcuts() {
+  if (!shortcutDialog) {
+    shortcutDialog = h(
+      "dialog",
+      { class: "dialog", "aria-labelledby": "shortcuts-title", "data-testid": "shortcuts-dialog" },
+      h("h2", { id: "shortcuts-title" }, "Keyboard shortcuts"),
+      h("dl", { class: "shortcuts" }, SHORTCUTS.map(([key, what]) => [h("dt", {}, h("kbd", {}, key)), h("dd", {}, what)])),
+      h("p", { class: "hint" }, "Shortcuts other than Ctrl+S and Escape do nothing while you type in a field."),
+      h("form", { method: "dialog" }, h("button", { type: "submit", class: "primary", "data-testid": "shortcuts-close" }, "Close")),
+    );
+    document.body.append(shortcutDialog);
+  }
+  if (!shortcutDialog.open) shortcutDialog.showModal();
+}
+
+function anyDialogOpen() {
+  return Boolean(document.querySelector("dialog[open]"));
+}
+
+document.addEventListener("keydown", (event) => {
+  if (!token()) return;
+  const key = event.key;
+  if ((event.ctrlKey || event.metaKey) && !event.altKey && key.toLowerCase() === "s") {
+    event.preventDefault();
+    if (current?.save && !anyDialogOpen()) current.save();
+    return;
+  }
+  if (key === "Escape") {
+    // Native dialogs close themselves on Escape; other views may close their own panels.
+    if (!anyDialogOpen() && current?.keys?.Escape) current.keys.Escape(event);
+    return;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target) || anyDialogOpen()) return;
+  if (key === "?") {
+    event.preventDefault();
+    showShortcuts();
+    return;
+  }
+  const action = current?.keys?.[key];
+  if (action) {
+    event.preventDefault();
+    action(event);
+  }
+});
+
+window.addEventListener("hashchange", route);
+window.addEventListener("recordengine:signed-out", () => {
+  teardown();
+  renderHeader();
+  replace(main, signInView("Your session ended or the token was refused: sign in again."));
+});
+
+async function start() {
+  if (token()) {
+    try {
+      await loadSession();
+    } catch (failure) {
+      if (!(failure instanceof ApiError && failure.status === 401)) announce(failure.message, "error");
+      renderHeader();
+    }
+  }
+  renderHeader();
+  if (token() && (!location.hash || location.hash === "#/" || location.hash === "#")) location.replace(queueHash());
+  else route();
+}
+
+start();
