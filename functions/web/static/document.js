@@ -71,6 +71,7 @@ export async function renderDocument(main, id) {
   function showProblem(message) {
     problem.textContent = message;
     problem.hidden = !message;
+    if (message) problem.scrollIntoView({ block: "nearest" });
   }
 
   function showConflict(failure) {
@@ -84,6 +85,8 @@ export async function renderDocument(main, id) {
       h("button", { type: "button", class: "primary", "data-testid": "conflict-reload", onclick: reload }, "Reload"),
     );
     conflict.hidden = false;
+    conflict.scrollIntoView({ block: "nearest" });
+    conflict.querySelector("button").focus();
     announce("Not saved: the document changed meanwhile.", "error");
   }
 
@@ -262,7 +265,9 @@ export async function renderDocument(main, id) {
     }
     if (Object.keys(fields).length) body.extracted_fields = fields;
     if (lineBody) {
-      const items = lineRows.map((row, index) => ({
+      // Rows left entirely empty are not sent.
+      const filled = lineRows.filter((row) => LINE_COLUMNS.some(([key]) => row[key].trim() !== ""));
+      const items = filled.map((row, index) => ({
         description: row.description.trim() === "" ? null : row.description,
         quantity: number(row.quantity, `Line ${index + 1} quantity`),
         unit_price: number(row.unit_price, `Line ${index + 1} unit price`),
