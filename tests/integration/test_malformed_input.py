@@ -39,7 +39,14 @@ def api_routes(stack):
 def test_malformed_bodies_on_every_route(stack, contact, folder, body, content_type):
     for method, template in api_routes(stack):
         path = template.format(
-            document_id="1", contact_id="1", folder_id="1", profile_id="1", rule_id="1", webhook_id="1", delivery_id="1"
+            document_id="1",
+            contact_id="1",
+            folder_id="1",
+            profile_id="1",
+            rule_id="1",
+            webhook_id="1",
+            delivery_id="1",
+            name="app.js",
         )
         r = stack.request(method, path, body=body, headers={"content-type": content_type})
         assert 400 <= r.status < 500 or (method == "GET" and r.status == 200), (method, path, r.status, r.body)
