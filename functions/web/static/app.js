@@ -68,23 +68,16 @@ function signInView(message) {
   return form;
 }
 
-// Who the token belongs to and what it may do. GET /api/me may not exist yet (404): then the token is
-// checked with a plain read and treated as able to write; the API's own answers say otherwise.
+// Who the token belongs to and what it may do (GET /api/me): a token without a scope sees no control
+// that needs it.
 async function loadSession() {
-  try {
-    const me = await request("GET", "/api/me");
-    const scopes = Array.isArray(me?.scopes) ? me.scopes : [];
-    Object.assign(session, {
-      name: me?.name || "",
-      canWrite: scopes.includes("documents:write"),
-      canAdmin: scopes.includes("admin"),
-      scopesKnown: true,
-    });
-  } catch (failure) {
-    if (!(failure instanceof ApiError) || failure.status !== 404) throw failure;
-    await request("GET", "/api/documents", { query: { limit: 1 } });
-    Object.assign(session, { name: "", canWrite: true, canAdmin: true, scopesKnown: false });
-  }
+  const me = await request("GET", "/api/me");
+  const scopes = Array.isArray(me?.scopes) ? me.scopes : [];
+  Object.assign(session, {
+    name: me?.name || "",
+    canWrite: scopes.includes("documents:write"),
+    canAdmin: scopes.includes("admin"),
+  });
   renderHeader();
 }
 

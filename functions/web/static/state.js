@@ -1,5 +1,5 @@
 // What the views share: who is signed in (what their token may do) and the queue the person came from.
-export const session = { name: "", canWrite: false, canAdmin: false, scopesKnown: false };
+export const session = { name: "", canWrite: false, canAdmin: false };
 
 export const STATUS_TABS = ["Needs Review", "Missing Info", "Exception", "Ready", "Approved", "Export", "Archived", "All"];
 
