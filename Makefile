@@ -12,7 +12,7 @@ CONFORMANCE_FILES ?= test_documents_api.py test_extraction.py test_webhooks_rule
 # install it once, the second waiting for the first (standard library only: it runs before any venv exists).
 ENSURE_VENV := $(PYTHON) scripts/ensure_venv.py
 
-.PHONY: run test test-fast test-e2e test-browser fuzz openapi lint build deploy bench eval token clean tools
+.PHONY: run test test-fast test-e2e test-browser screenshots fuzz openapi lint build deploy bench eval token clean tools
 
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt layers/extraction/requirements.txt
 	@$(ENSURE_VENV) $(VENV) $^
@@ -55,6 +55,10 @@ ifeq ($(BROWSER_MISSING),)
 else
 	@echo "browser tests skipped: $(BROWSER_MISSING) not found (apt-get install chromium chromium-driver)"
 endif
+
+# The README's screenshots (docs/screenshots), taken by the browser tests.
+screenshots: $(VENV)/.installed
+	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -p no:cacheprovider tests/browser
 
 # Schemathesis over every route of the API's OpenAPI document, against a local stack started for it:
 # prints the cases sent and the 5xx answers (there must be none). make fuzz [EXAMPLES=n] [SEED=n]
