@@ -39,21 +39,30 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
+# axe.run with the WCAG tags; answers JSON: the violations, the number of rules passed, and the rules axe could
+# not decide ("needs review") with their nodes and messages.
+RUN_AXE = """
+const done = arguments[arguments.length - 1];
+const undecided = (i) => {
+  const nodes = i.nodes.map((n) => n.target.join(" ")).join(", ");
+  const why = i.nodes.map((n) => n.any.concat(n.all).map((c) => c.message).join("; ")).join(" | ");
+  return `${i.id} (${nodes}: ${why})`;
+};
+axe.run(document, {runOnly: {type: "tag", values: arguments[0]}}).then(
+  (r) => done(
+    JSON.stringify({violations: r.violations, passes: r.passes.length, incomplete: r.incomplete.map(undecided)}),
+  ),
+  (e) => done(JSON.stringify({error: String(e)})),
+);
+"""
+
+
 def run_axe(driver: Any, source: str) -> list[dict[str, Any]]:
     """The violations axe finds on the page as it is now (WCAG 2.0/2.1 A and AA rules only)."""
     if not driver.execute_script("return typeof window.axe === 'object'"):
         driver.execute_script(source)
     assert driver.execute_script("return typeof window.axe === 'object'"), "axe-core was not injected"
-    result = json.loads(
-        driver.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
-            ".then((r) => done(JSON.stringify({violations: r.violations, passes: r.passes.length,"
-            " incomplete: r.incomplete.map((i) => `${i.id} (${i.nodes.map((n) => n.target.join(' ')).join(', ')}:"
-            " ${i.nodes.map((n) => n.any.concat(n.all).map((c) => c.message).join('; ')).join(' | ')})`)})), (e) => done(JSON.stringify({error: String(e)})));",
-            WCAG_TAGS,
-        )
-    )
+    result = json.loads(driver.execute_async_script(RUN_AXE, WCAG_TAGS))
     assert "error" not in result, result
     # A run that checked nothing would pass too: axe must have applied some rules to this screen.
     assert result["passes"] > 0, "axe-core checked no rule on this page"
