@@ -1,8 +1,9 @@
-"""`python -m bench [coldstart|extraction-coldstart|size|reads ...]`: run the sections (all by default).
+"""`python -m bench [coldstart|extraction-coldstart|size|reads|web ...]`: run the sections (all by default).
 
 Every number is a ratio to a reference measured in the same run; nothing passes or fails on an absolute
 threshold. Environment: BENCH_SAMPLES (cold-start samples per target, default 5), BENCH_BUILD=1 (build the
-layers with scripts/sam_build.sh instead of reading .aws-sam/build).
+layers with scripts/sam_build.sh instead of reading .aws-sam/build), BENCH_WEB_RUNS (page loads per screen
+in the web section, default 10).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from . import coldstart, extraction_coldstart, reads, size
+from . import coldstart, extraction_coldstart, reads, size, web
 
 DEFAULT_SAMPLES = 5
 
@@ -34,6 +35,7 @@ SECTIONS: dict[str, Callable[[], list[str]]] = {
     "extraction-coldstart": lambda: extraction_coldstart.report(_samples()),
     "size": size.report,
     "reads": reads.report,
+    "web": web.report,
 }
 
 

@@ -1,7 +1,7 @@
 // The review page: sign-in, hash routes, the header, and the keyboard shortcuts. Views live in their modules
 // (queue.js, document.js; settings.js is loaded on demand) and each returns { cleanup, keys, save }.
 import { ApiError, request, signIn, signOut, token } from "./api.js";
-import { announce, h, replace } from "./dom.js";
+import { announce, h, markOnce, replace } from "./dom.js";
 import { session, queue, queueHash, STATUS_TABS, isTyping } from "./state.js";
 
 const main = document.getElementById("main");
@@ -129,6 +129,7 @@ async function route() {
   if (!token()) {
     renderHeader();
     replace(main, signInView());
+    markOnce("signin-rendered");
     return;
   }
   const parts = location.hash.replace(/^#\/?/, "").split("/").map((part) => decodeURIComponent(part));

@@ -52,3 +52,9 @@ export function formatDateTime(iso) {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? String(iso) : date.toLocaleString();
 }
+
+// performance.mark(name) the first time a screen is on the page (read by `python -m bench web`): "signin-rendered"
+// for the sign-in form, "queue-rendered" for the queue with its rows.
+export function markOnce(name) {
+  if (typeof performance?.mark === "function" && !performance.getEntriesByName(name, "mark").length) performance.mark(name);
+}

@@ -1,6 +1,6 @@
 // The review queue: status tabs, filters, the list (polled every 5 s), paging, and uploads.
 import { ApiError, request, sendWithProgress } from "./api.js";
-import { announce, formatDateTime, h, replace } from "./dom.js";
+import { announce, formatDateTime, h, markOnce, replace } from "./dom.js";
 import { session, queue, queueHash, documentHash, queueQuery, STATUS_TABS } from "./state.js";
 
 const POLL_MS = 5000;
@@ -156,6 +156,7 @@ export async function renderQueue(main) {
         if (focusedId) tbody.querySelector(`tr[data-document-id="${CSS.escape(focusedId)}"] a`)?.focus();
         if (selected >= 0) markSelected();
       }
+      if (tbody.isConnected) markOnce("queue-rendered");
       const total = answer?.total ?? 0;
       const first = total ? queue.offset + 1 : 0;
       const last = queue.offset + documents.length;
