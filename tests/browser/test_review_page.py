@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import requests
 
+from tests.support.corpus import CORPUS
 from tests.support.documents import invoice_pdf
 
 from .conftest import WAIT_SECONDS, by_testid, sign_in, visible, wait_for
@@ -145,12 +146,21 @@ def _press(driver: Any, key: str) -> None:
     ActionChains(driver).send_keys(key).perform()
 
 
-def test_upload_in_the_page_reaches_needs_review_in_the_queue(signed_in, web_stack, api, tmp_path, screenshot):
+def _corpus_invoice() -> bytes:
+    """A real invoice of the shared corpus, read in place (the test is skipped where the corpus is absent)."""
+    path = CORPUS / "documents" / "azure-rest-samples" / "rest-api_invoice.pdf"
+    if not path.is_file():
+        pytest.skip(f"{path.name} is not available here (../shared/corpus)")
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("source", ["generated", "corpus"])
+def test_upload_in_the_page_reaches_needs_review_in_the_queue(signed_in, web_stack, api, tmp_path, screenshot, source):
     from selenium.webdriver.support.ui import Select
 
     filing = _filing(web_stack, api)
-    path = tmp_path / "browser-upload.pdf"
-    path.write_bytes(invoice_pdf(number="INV-BROWSER-1"))
+    path = tmp_path / f"browser-upload-{source}.pdf"
+    path.write_bytes(invoice_pdf(number="INV-BROWSER-1") if source == "generated" else _corpus_invoice())
     signed_in.get(f"{web_stack.url}/#/queue/Needs%20Review")
     signed_in.refresh()  # the contact and folder made above are in the upload's lists
     wait_for(
@@ -173,17 +183,14 @@ def test_upload_in_the_page_reaches_needs_review_in_the_queue(signed_in, web_sta
     row = wait_for(
         signed_in,
         lambda d: next(
-            (
-                r
-                for r in d.find_elements(*by_testid("queue-row"))
-                if "browser-upload.pdf" in r.text and "Needs Review" in r.text
-            ),
+            (r for r in d.find_elements(*by_testid("queue-row")) if path.name in r.text and "Needs Review" in r.text),
             False,
         ),
         message="the uploaded document did not reach Needs Review in the queue",
     )
     assert row.get_attribute("data-document-id")
-    screenshot("queue")
+    if source == "generated":
+        screenshot("queue")
 
 
 def test_correct_the_vendor_and_add_a_note_then_approve_with_the_keyboard(signed_in, web_stack, api, screenshot):
