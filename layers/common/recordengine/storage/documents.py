@@ -11,16 +11,18 @@ A document's history lives in its own partition, beside it: `pk = DOCUMENT#<id>`
 
 from __future__ import annotations
 
+import base64
 import json
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from recordengine.clock import format_timestamp, now_timestamp, utc_now
-from recordengine.errors import NotFound, PreconditionFailed, StorageUnavailable
+from recordengine.errors import InvalidInput, NotFound, PreconditionFailed, StorageUnavailable
 from recordengine.models import Status
 
 from . import keys
@@ -159,7 +161,6 @@ class DocumentStore:
         attributes = {
             **document,
             "version": 1,
-            "kind": keys.DOCUMENT,
             "created_sk": created_sk,
             **keys.document_filter_keys(document["contact_id"], document["folder_id"], document["status"]),
         }
@@ -183,8 +184,40 @@ class DocumentStore:
             items.append({"Put": {"TableName": self.table.name, "Item": item}})
         if document.get("sha256"):
             items.append({"Put": {"TableName": self.table.name, "Item": self._file_item(attributes)}})
-        self.table.client.transact_write_items(TransactItems=items)
-        return attributes
+        items.extend(self._count_updates(None, attributes))
+        client = self.table.client
+        for attempt in range(_CHANGE_ATTEMPTS):
+            try:
+                client.transact_write_items(TransactItems=items)
+                return attributes
+            except client.exceptions.TransactionCanceledException as error:
+                # Another transaction was updating the same count item: try again (the put's condition
+                # still holds the id to this one document).
+                if "TransactionConflict" not in _reasons(error) or attempt == _CHANGE_ATTEMPTS - 1:
+                    raise
+            time.sleep(random.uniform(0, _BACKOFF_SECONDS * (attempt + 1)))  # noqa: S311 - jitter, not secrecy
+        raise StorageUnavailable("The document store is busy; retry the request.")
+
+    def _count_updates(
+        self, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+    ) -> list[TransactWriteItemTypeDef]:
+        """The count items' updates (ADD) that follow a document from `before` to `after` (None: absent)."""
+        updates: list[TransactWriteItemTypeDef] = []
+        for (pk, sk), deltas in sorted(keys.count_updates(before, after).items()):
+            names = {f"#c{i}": attribute for i, attribute in enumerate(deltas)}
+            values = {f":c{i}": serialize(delta) for i, delta in enumerate(deltas.values())}
+            updates.append(
+                {
+                    "Update": {
+                        "TableName": self.table.name,
+                        "Key": {"pk": {"S": pk}, "sk": {"S": sk}},
+                        "UpdateExpression": "ADD " + ", ".join(f"{name} :c{i}" for i, name in enumerate(names)),
+                        "ExpressionAttributeNames": names,
+                        "ExpressionAttributeValues": values,
+                    }
+                }
+            )
+        return updates
 
     @staticmethod
     def _file_item(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -235,7 +268,28 @@ class DocumentStore:
             if "refers_to" in item:
                 client.delete_item(TableName=self.table.name, Key=item["refers_to"]["M"])
             client.delete_item(TableName=self.table.name, Key={"pk": item["pk"], "sk": item["sk"]})
-        self.table.delete(keys.DOCUMENT, document_id)
+        # The record goes with its counts, in one transaction, at the version read.
+        for attempt in range(_CHANGE_ATTEMPTS):
+            current = self.get(document_id)
+            if current is None:
+                return
+            delete: dict[str, Any] = {"TableName": self.table.name, "Key": keys.item_key(keys.DOCUMENT, document_id)}
+            if version_of(current):
+                delete["ConditionExpression"] = "#version = :read"
+                delete["ExpressionAttributeValues"] = {":read": serialize(version_of(current))}
+            else:
+                delete["ConditionExpression"] = "attribute_exists(pk) AND attribute_not_exists(#version)"
+            delete["ExpressionAttributeNames"] = {"#version": "version"}
+            try:
+                client.transact_write_items(
+                    TransactItems=[{"Delete": delete}, *self._count_updates(current, None)]  # type: ignore[typeddict-item]
+                )
+                return
+            except client.exceptions.TransactionCanceledException as error:
+                if not _conflicted(error):
+                    raise
+            time.sleep(random.uniform(0, _BACKOFF_SECONDS * (attempt + 1)))  # noqa: S311 - jitter, not secrecy
+        raise StorageUnavailable(f"Document {document_id} kept changing; retry the request.")
 
     def get(self, document_id: int) -> dict[str, Any] | None:
         return self.table.get(keys.DOCUMENT, document_id)
@@ -267,7 +321,7 @@ class DocumentStore:
             request["ExclusiveStartKey"] = start
 
     def page_by_external_ref(
-        self, system: str, record_id: str, filters: DocumentFilters, limit: int, offset: int
+        self, system: str, record_id: str, filters: DocumentFilters, limit: int, offset: int, cursor: str | None = None
     ) -> Page:
         """The documents carrying one external reference (a Query of its reference items, newest first),
         narrowed by the other filters: the matched set is small, so they filter it after the read."""
@@ -293,7 +347,16 @@ class DocumentStore:
         documents = self._get_many(document_ids)
         read += len(documents)
         matched = [documents[i] for i in document_ids if i in documents and _matches(documents[i], filters)]
-        return Page(total=len(matched), items=matched[offset : offset + limit], items_read=read)
+        after = matched
+        if cursor is not None:
+            before = decode_cursor(cursor)
+            after = [d for d in matched if keys.created_sort_key(d["created_at"], int(d["id"])) < before]
+        shown = after[offset : offset + limit]
+        more = len(after) > offset + limit and bool(shown)
+        next_cursor = (
+            encode_cursor(keys.created_sort_key(shown[-1]["created_at"], int(shown[-1]["id"]))) if more else None
+        )
+        return Page(total=len(matched), items=shown, items_read=read, next_cursor=next_cursor)
 
     def _get_many(self, document_ids: list[int]) -> dict[int, dict[str, Any]]:
         client = self.table.client
@@ -311,17 +374,137 @@ class DocumentStore:
                 pending = response.get("UnprocessedKeys") or None
         return found
 
-    def page(self, filters: DocumentFilters, limit: int, offset: int) -> Page:
+    def page(self, filters: DocumentFilters, limit: int, offset: int, cursor: str | None = None) -> Page:
+        """One page, newest first: the index entries up to the page's end (offset + limit + 1, from the
+        cursor's position when there is one), the page's documents, and the total from the count items.
+        Nothing reads on to the end of the matches."""
         index = keys.document_filter_index(filters.contact_id, filters.folder_id, filters.status)
-        return self.table.newest_first(
-            index.name,
-            index.key_attribute,
-            index.key_value,
-            limit=limit,
-            offset=offset,
-            created_from=filters.created_from,
-            created_to=filters.created_to,
-        )
+        before = decode_cursor(cursor) if cursor is not None else None
+        wanted = offset + limit + 1
+        entries: list[dict[str, Any]] = []
+        read = 0
+        condition = self._index_condition(index, filters, before)
+        if condition is not None:
+            request = {**condition, "ScanIndexForward": False}
+            start: Any = None
+            while len(entries) < wanted:
+                query: dict[str, Any] = dict(request)
+                # With a residual filter (the Processing index), DynamoDB's Limit counts items before it.
+                query["Limit"] = wanted - len(entries) if not index.residual else max(wanted - len(entries), 100)
+                if start is not None:
+                    query["ExclusiveStartKey"] = start
+                response = self._query(query)
+                read += response["ScannedCount"]
+                entries.extend(response.get("Items", []))
+                start = response.get("LastEvaluatedKey")
+                if not start:
+                    break
+        shown = entries[offset : offset + limit]
+        ids = [int(entry["pk"]["S"].split("#", 1)[1]) for entry in shown]
+        documents = self._get_many(ids)
+        read += len(documents)
+        items = [documents[i] for i in ids if i in documents and _matches(documents[i], filters)]
+        total, counted = self.total(filters)
+        more = len(entries) > offset + limit and bool(shown)
+        next_cursor = encode_cursor(shown[-1]["created_sk"]["S"]) if more else None
+        return Page(total=total, items=items, items_read=read + counted, next_cursor=next_cursor)
+
+    def _index_condition(
+        self, index: keys.FilterIndex, filters: DocumentFilters, before: str | None = None
+    ) -> dict[str, Any] | None:
+        """The Query (without paging) of the index entries that match, created before `before` when given;
+        None when no entry can match (the range is empty)."""
+        condition = "#key = :key"
+        values: dict[str, Any] = {":key": {"S": index.key_value}}
+        low = filters.created_from or "0"
+        # '#' separates the timestamp from the id in created_sk; '~' sorts after every id digit.
+        high = f"{filters.created_to}#~" if filters.created_to else "~"
+        if before is not None:
+            stamp, document_id = before.rsplit("#", 1)
+            high = min(high, keys.created_sort_key(stamp, int(document_id) - 1) if int(document_id) > 0 else stamp)
+        if filters.created_from or filters.created_to or before is not None:
+            if low > high:
+                return None
+            condition += " AND created_sk BETWEEN :from AND :to"
+            values[":from"] = {"S": low}
+            values[":to"] = {"S": high}
+        query: dict[str, Any] = {
+            "TableName": self.table.name,
+            "IndexName": index.name,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": {"#key": index.key_attribute},
+            "ExpressionAttributeValues": values,
+        }
+        if index.residual:
+            query["FilterExpression"] = " AND ".join(f"#r{i} = :r{i}" for i, _ in enumerate(index.residual))
+            for i, (name, value) in enumerate(index.residual):
+                query["ExpressionAttributeNames"][f"#r{i}"] = name
+                query["ExpressionAttributeValues"][f":r{i}"] = serialize(value)
+        return query
+
+    def _query(self, request: dict[str, Any]) -> dict[str, Any]:
+        client = self.table.client
+        try:
+            return client.query(**request)  # type: ignore[return-value]
+        except client.exceptions.ProvisionedThroughputExceededException as error:
+            raise StorageUnavailable("The document store is busy; retry the request.") from error
+
+    def total(self, filters: DocumentFilters) -> tuple[int, int]:
+        """(how many documents match, items read to know it): the count items of the whole days in the
+        range (every day when there is none), and the index entries of a partly covered first or last day."""
+        contact, folder = filters.contact_id, filters.folder_id
+        status = filters.status.value if filters.status is not None else None
+        in_contact = contact is not None
+        prefix = f"f#{folder}#" if in_contact and folder is not None else "s#"
+        wanted = f"{prefix}{status}" if status is not None else None
+        first_day, last_day, partial = _whole_days(filters.created_from, filters.created_to)
+        total = 0
+        read = 0
+        if first_day is None or last_day is None or first_day <= last_day:
+            values: dict[str, Any] = {":pk": {"S": keys.count_key(contact, folder)}}
+            condition = "pk = :pk"
+            low = keys.count_day(first_day) if first_day else keys.count_day("")
+            high = keys.count_day(last_day) if last_day else keys.count_day("~")
+            condition += " AND sk BETWEEN :low AND :high"
+            values[":low"] = {"S": low}
+            values[":high"] = {"S": high}
+            request: dict[str, Any] = {
+                "TableName": self.table.name,
+                "KeyConditionExpression": condition,
+                "ExpressionAttributeValues": values,
+            }
+            start: Any = None
+            while True:
+                query = dict(request)
+                if start is not None:
+                    query["ExclusiveStartKey"] = start
+                response = self._query(query)
+                read += response["ScannedCount"]
+                for item in response.get("Items", []):
+                    for name, value in item.items():
+                        if name.startswith(prefix) and (wanted is None or name == wanted):
+                            total += int(value["N"])
+                start = response.get("LastEvaluatedKey")
+                if not start:
+                    break
+        index = keys.document_filter_index(contact, folder, status)
+        for low_bound, high_bound in partial:
+            part = DocumentFilters(contact, folder, filters.status, low_bound, high_bound)
+            counting = self._index_condition(index, part)
+            if counting is None:
+                continue
+            start = None
+            while True:
+                query = {**counting, "Select": "COUNT"}
+                if start is not None:
+                    query["ExclusiveStartKey"] = start
+                response = self._query(query)
+                read += response["ScannedCount"]
+                total += response["Count"]
+                start = response.get("LastEvaluatedKey")
+                if not start:
+                    break
+        return total, read
 
     # ------------------------------------------------------------------ changes
     def change(self, document_id: int, decide: Decide, expected_version: int | None = None) -> dict[str, Any]:
@@ -366,14 +549,22 @@ class DocumentStore:
         after = {**current, **values}
         for name in change.remove:
             after.pop(name, None)
+        remove = list(change.remove)
+        counts: list[TransactWriteItemTypeDef] = []
         if any(name in change.values for name in _FILTERED):
-            values.update(keys.document_filter_keys(after["contact_id"], after["folder_id"], after["status"]))
-            after.update(values)
-        names = {f"#a{i}": name for i, name in enumerate([*values, *change.remove])}
+            index_keys = keys.document_filter_keys(after["contact_id"], after["folder_id"], after["status"])
+            values.update(index_keys)
+            after.update(index_keys)
+            for name in keys.DOCUMENT_INDEX_ATTRIBUTES:
+                if name not in index_keys and name in after and name not in remove:
+                    remove.append(name)
+                    after.pop(name)
+            counts = self._count_updates(current, after)
+        names = {f"#a{i}": name for i, name in enumerate([*values, *remove])}
         aliases = {name: alias for alias, name in names.items()}
         expression = "SET " + ", ".join(f"{aliases[name]} = :v{i}" for i, name in enumerate(values))
-        if change.remove:
-            expression += " REMOVE " + ", ".join(aliases[name] for name in change.remove)
+        if remove:
+            expression += " REMOVE " + ", ".join(aliases[name] for name in remove)
         attribute_values = {f":v{i}": serialize(value) for i, value in enumerate(values.values())}
         if read_version:
             condition = "#version = :read"
@@ -392,19 +583,18 @@ class DocumentStore:
         }
         client = self.table.client
         try:
-            if not change.history:
+            if not change.history and not counts:
                 client.update_item(**update)
             else:
                 history = [
                     self._history_put(document_id, read_version + 1, position, event, now)
                     for position, event in enumerate(change.history)
                 ]
-                client.transact_write_items(TransactItems=[{"Update": update}, *history])  # type: ignore[typeddict-item]
+                client.transact_write_items(TransactItems=[{"Update": update}, *history, *counts])  # type: ignore[typeddict-item]
         except client.exceptions.ConditionalCheckFailedException:
             return None
         except client.exceptions.TransactionCanceledException as error:
-            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
-            if any(code in ("ConditionalCheckFailed", "TransactionConflict") for code in reasons):
+            if _conflicted(error):
                 return None
             raise
         return after
@@ -487,6 +677,15 @@ class DocumentStore:
         return document if concluded else None
 
 
+def _reasons(error: Any) -> list[str]:
+    return [str(reason.get("Code")) for reason in error.response.get("CancellationReasons", [])]
+
+
+def _conflicted(error: Any) -> bool:
+    """A transaction cancelled by a condition that no longer held or by a concurrent transaction."""
+    return any(code in ("ConditionalCheckFailed", "TransactionConflict") for code in _reasons(error))
+
+
 def _claimable(document: dict[str, Any], s3_key: str, expired_before: str) -> bool:
     if document.get("s3_key") != s3_key:
         return False
@@ -495,3 +694,55 @@ def _claimable(document: dict[str, Any], s3_key: str, expired_before: str) -> bo
         return True
     in_progress = document.get("extraction_state") == _CLAIMED or document.get("status") == Status.PROCESSING
     return in_progress and str(claimed_at) < expired_before
+
+
+_DAY_START = "T00:00:00Z"
+_DAY_END = "T23:59:59Z"
+
+
+def _whole_days(
+    created_from: str | None, created_to: str | None
+) -> tuple[str | None, str | None, list[tuple[str, str]]]:
+    """(first whole day, last whole day, the partly covered (from, to) ranges) of a created range; a day
+    bound of None is open. Timestamps are `YYYY-MM-DDTHH:MM:SSZ`, as parse_created_bound makes them."""
+    first = created_from[:10] if created_from else None
+    last = created_to[:10] if created_to else None
+    partial: list[tuple[str, str]] = []
+    from_partial = created_from is not None and created_from[10:] != _DAY_START
+    to_partial = created_to is not None and created_to[10:] != _DAY_END
+    if created_from and created_to and first == last and (from_partial or to_partial):
+        return first, _day_before(first or ""), [(created_from, created_to)]
+    if from_partial and created_from and first:
+        partial.append((created_from, first + _DAY_END))
+        first = _day_after(first)
+    if to_partial and created_to and last:
+        partial.append((last + _DAY_START, created_to))
+        last = _day_before(last)
+    return first, last, partial
+
+
+def _day_after(day: str) -> str:
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+def _day_before(day: str) -> str:
+    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+
+
+# A cursor is the position of the last document of a page (its created_sk), opaque to clients: URL-safe
+# base64 without padding. One that does not decode to such a position is refused (InvalidInput, 422).
+_CURSOR_POSITION = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z#\d{12}")
+
+
+def encode_cursor(created_sk: str) -> str:
+    return base64.urlsafe_b64encode(created_sk.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    try:
+        position = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        position = ""
+    if len(cursor) > 64 or not _CURSOR_POSITION.fullmatch(position):
+        raise InvalidInput("cursor is not a cursor this API returned (next_cursor of a previous page).")
+    return position
