@@ -188,3 +188,50 @@ def test_a_list_request_reads_at_most_its_page_and_a_constant(service, filters):
     assert page.total == 25 and len(page.documents) == limit
     # limit + 1 index entries, limit documents, and the count items of the days with documents (one here).
     assert meter.count <= 2 * limit + 1 + 1
+
+
+def test_the_backfill_counts_documents_stored_before_count_items_once(service, stack):
+    from recordengine.cli import main
+
+    ids = upload(service, 1, 1, 3)
+    client = service.documents.table.client
+    legacy = ["document_key", "processing_key", "status_key", "contact_key", "folder_key", "contact_folder_key"]
+    legacy += ["contact_status_key", "folder_status_key", "contact_folder_status_key"]
+    for document_id in ids[:2]:
+        # As the code before count items stored it: in by_kind, with no document_key, and in no count.
+        client.update_item(
+            TableName=stack.table,
+            Key={"pk": {"S": f"DOCUMENT#{document_id}"}, "sk": {"S": "DOCUMENT"}},
+            UpdateExpression="SET #kind = :kind, status_key = :status REMOVE " + ", ".join(legacy[:1]),
+            ExpressionAttributeNames={"#kind": "kind"},
+            ExpressionAttributeValues={":kind": {"S": "DOCUMENT"}, ":status": {"S": "New"}},
+        )
+        service.documents.change(document_id, lambda current: None)
+    for scope in ("COUNT#ALL", "COUNT#C#1", "COUNT#F#1"):
+        for item in client.query(
+            TableName=stack.table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": scope}}
+        )["Items"]:
+            client.update_item(
+                TableName=stack.table,
+                Key={"pk": item["pk"], "sk": item["sk"]},
+                UpdateExpression="ADD #n :minus",
+                ExpressionAttributeNames={"#n": "f#1#New" if scope == "COUNT#C#1" else "s#New"},
+                ExpressionAttributeValues={":minus": {"N": "-2"}},
+            )
+            if scope == "COUNT#C#1":
+                client.update_item(
+                    TableName=stack.table,
+                    Key={"pk": item["pk"], "sk": item["sk"]},
+                    UpdateExpression="ADD #n :minus",
+                    ExpressionAttributeNames={"#n": "s#New"},
+                    ExpressionAttributeValues={":minus": {"N": "-2"}},
+                )
+    assert service.list().total == 1
+    # A legacy document changed before the backfill is counted by that change, and not again by the backfill.
+    set_status(service, ids[0], Status.APPROVED.value)
+    assert service.list().total == 2
+    assert main(["documents", "backfill-counts", "--table", stack.table]) == 0
+    assert service.list().total == 3 and len(service.list().documents) == 3
+    assert service.list(status="New").total == 2 and service.list(status="Approved").total == 1
+    assert main(["documents", "backfill-counts", "--table", stack.table]) == 0
+    assert service.list().total == 3

@@ -198,6 +198,59 @@ class DocumentStore:
             time.sleep(random.uniform(0, _BACKOFF_SECONDS * (attempt + 1)))  # noqa: S311 - jitter, not secrecy
         raise StorageUnavailable("The document store is busy; retry the request.")
 
+    def backfill_counts(self) -> int:
+        """Migration of documents stored before count items were kept (they are in `by_kind` and carry no
+        `document_key`): gives each its index keys, takes it out of `by_kind`, and adds it to the counts, in
+        one transaction per document that holds only while it is still not counted, so running it again (or
+        alongside the API, which counts such a document the first time it changes it) counts nothing twice.
+        Returns how many documents it counted."""
+        client = self.table.client
+        request: dict[str, Any] = {
+            "TableName": self.table.name,
+            "IndexName": keys.BY_KIND_INDEX,
+            "KeyConditionExpression": "#kind = :kind",
+            "ExpressionAttributeNames": {"#kind": "kind"},
+            "ExpressionAttributeValues": {":kind": {"S": keys.DOCUMENT}},
+        }
+        counted = 0
+        while True:
+            response = self._query(request)
+            for item in response.get("Items", []):
+                document = from_item(item)
+                if _counted(document):
+                    continue
+                index_keys = keys.document_filter_keys(
+                    int(document["contact_id"]), int(document["folder_id"]), str(document["status"])
+                )
+                names = {f"#k{i}": name for i, name in enumerate(index_keys)}
+                stale = {f"#x{i}": n for i, n in enumerate(keys.DOCUMENT_INDEX_ATTRIBUTES) if n not in index_keys}
+                update: dict[str, Any] = {
+                    "TableName": self.table.name,
+                    "Key": keys.item_key(keys.DOCUMENT, int(document["id"])),
+                    "UpdateExpression": "SET "
+                    + ", ".join(f"#k{i} = :k{i}" for i in range(len(names)))
+                    + " REMOVE "
+                    + ", ".join(["#kind", *stale]),
+                    "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(#k0) AND #status = :status",
+                    "ExpressionAttributeNames": {**names, **stale, "#kind": "kind", "#status": "status"},
+                    "ExpressionAttributeValues": {
+                        **{f":k{i}": {"S": value} for i, value in enumerate(index_keys.values())},
+                        ":status": {"S": str(document["status"])},
+                    },
+                }
+                try:
+                    client.transact_write_items(
+                        TransactItems=[{"Update": update}, *self._count_updates(None, document)]  # type: ignore[typeddict-item]
+                    )
+                    counted += 1
+                except client.exceptions.TransactionCanceledException as error:
+                    if not _conflicted(error):
+                        raise
+            start = response.get("LastEvaluatedKey")
+            if not start:
+                return counted
+            request["ExclusiveStartKey"] = start
+
     def _count_updates(
         self, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
     ) -> list[TransactWriteItemTypeDef]:
@@ -282,7 +335,10 @@ class DocumentStore:
             delete["ExpressionAttributeNames"] = {"#version": "version"}
             try:
                 client.transact_write_items(
-                    TransactItems=[{"Delete": delete}, *self._count_updates(current, None)]  # type: ignore[typeddict-item]
+                    TransactItems=[
+                        {"Delete": delete},  # type: ignore[typeddict-item]
+                        *self._count_updates(current if _counted(current) else None, None),
+                    ]
                 )
                 return
             except client.exceptions.TransactionCanceledException as error:
@@ -559,7 +615,8 @@ class DocumentStore:
                 if name not in index_keys and name in after and name not in remove:
                     remove.append(name)
                     after.pop(name)
-            counts = self._count_updates(current, after)
+            # A document stored before count items were kept (no document_key) is counted from now on.
+            counts = self._count_updates(current if _counted(current) else None, after)
         names = {f"#a{i}": name for i, name in enumerate([*values, *remove])}
         aliases = {name: alias for alias, name in names.items()}
         expression = "SET " + ", ".join(f"{aliases[name]} = :v{i}" for i, name in enumerate(values))
@@ -675,6 +732,11 @@ class DocumentStore:
 
         document, concluded = self.try_change(int(claim["id"]), conclude)
         return document if concluded else None
+
+
+def _counted(document: Mapping[str, Any]) -> bool:
+    """Whether the document is in the count items (every document created or backfilled since they exist)."""
+    return keys.DOCUMENT_KEY in document
 
 
 def _reasons(error: Any) -> list[str]:
