@@ -166,9 +166,13 @@ def by_testid(name: str) -> tuple[str, str]:
 
 
 def wait_for(driver: Any, condition: Callable[[Any], Any], timeout: float = WAIT_SECONDS, message: str = "") -> Any:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(condition, message)
+    # The queue is drawn again every few seconds (it polls): an element found a moment ago may be gone,
+    # and the condition is then simply tried again.
+    waiting = WebDriverWait(driver, timeout, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,))
+    return waiting.until(condition, message)
 
 
 def visible(driver: Any, testid: str, timeout: float = WAIT_SECONDS) -> Any:
