@@ -27,10 +27,16 @@ def test_columns_stay_apart() -> None:
     lines = [line.strip() for line in page.splitlines() if line.strip()]
     assert "Invoice Number: INV-2025-1147" in lines
     header = next(line for line in lines if line.startswith("Description"))
-    # Cells printed a few spaces apart in one string are still cells (three or more spaces apart).
-    assert "   Qty   " in header
+    # The spaces of one string, which PDFium reads as one, are kept as wide as printed.
+    assert header.split("  ") == ["Description", "Qty", "Unit Price", "Amount"]
+    # Strings drawn at their own positions are cells (three or more spaces apart).
     row = next(line for line in lines if line.startswith("Consulting services"))
-    assert row.split() == ["Consulting", "services", "10", "1,500.00", "15,000.00"]
+    assert [cell.strip() for cell in row.split("   ") if cell.strip()] == [
+        "Consulting services",
+        "10",
+        "1,500.00",
+        "15,000.00",
+    ]
 
 
 @pytest.mark.usefixtures("pdfium_reader")
@@ -38,6 +44,8 @@ def test_the_engine_reads_the_fields_through_pdfium() -> None:
     fields = extract_document(invoice_pdf(), PDF, INVOICE_PROFILE, einvoice=False).extracted_fields
     assert fields["invoice_number"] == "INV-2025-1147"
     assert fields["total_amount"] == "18500.00"
+    items = extract_document(invoice_pdf(), PDF, INVOICE_PROFILE, einvoice=False).line_items
+    assert items == [{"description": "Consulting services", "quantity": 10, "unit_price": 1500.0, "amount": 15000.0}]
 
 
 @pytest.mark.usefixtures("pdfium_reader")

@@ -395,7 +395,7 @@ class _Pdfium:
                 try:
                     textpage = page.get_textpage()
                     try:
-                        return page_text(textpage, page.get_height()), False
+                        return page_text(textpage), False
                     finally:
                         textpage.close()
                 finally:
