@@ -331,15 +331,14 @@ def words_to_text(words: list[Word]) -> str:
     return lay_out(words)[0]
 
 
-def lay_out(words: list[Word], char_width: float | None = None) -> tuple[str, list[list[Span]]]:
+def lay_out(words: list[Word]) -> tuple[str, list[list[Span]]]:
     """The words as lines of text with their horizontal positions kept, and each line's word spans.
 
     A gap of more than about two characters between words becomes at least three spaces, which the layout
     reads as a new cell; an amount that OCR split at its decimal point is joined again."""
     if not words:
         return "", []
-    if char_width is None:
-        char_width = _median([word.width / max(1, len(word.text)) for word in words]) or 10.0
+    char_width = _median([word.width / max(1, len(word.text)) for word in words]) or 10.0
     slope = _skew(words)
 
     def centre(word: Word) -> float:

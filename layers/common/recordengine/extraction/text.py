@@ -128,7 +128,8 @@ def has_text_layer(pages: list[str]) -> bool:
 def _counts(pages: list[str]) -> tuple[list[str], int, int]:
     text = "\n".join(pages)
     words = _WORD.findall(text)
-    return words, sum(len(word) for word in words), sum(1 for char in text if not char.isspace())
+    # str.split() cuts at exactly the characters isspace() finds: what is left is the visible text.
+    return words, sum(len(word) for word in words), sum(len(part) for part in text.split())
 
 
 def _looks_truncated(content: bytes) -> bool:

@@ -30,6 +30,9 @@ LINE = 0.87
 MERGE = 1.0
 
 
+_TEXT_OBJECT: Any = None
+
+
 def available() -> bool:
     try:
         import pypdfium2  # noqa: F401
@@ -48,6 +51,9 @@ def page_text(textpage: Any, limit: int = MAX_CHARS_PER_PAGE) -> str:
 
     import pypdfium2.raw as pdfium_c
 
+    global _TEXT_OBJECT
+    if _TEXT_OBJECT is None:
+        _TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, type(textpage.raw), ctypes.c_int)
     handle = textpage.raw
     count = min(pdfium_c.FPDFText_CountChars(handle), limit)
     box = pdfium_c.FS_RECTF()
@@ -55,8 +61,9 @@ def page_text(textpage: Any, limit: int = MAX_CHARS_PER_PAGE) -> str:
     x, y = ctypes.c_double(), ctypes.c_double()
     unicode_of = pdfium_c.FPDFText_GetUnicode
     loose_box = pdfium_c.FPDFText_GetLooseCharBox
-    text_object = pdfium_c.FPDFText_GetTextObject
-    address = ctypes.c_void_p
+    # The text object that drew a character, as a plain address: the binding's typed pointer would need a
+    # cast per character.
+    text_object = _TEXT_OBJECT(ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
 
     runs: list[_Run] = []
     run: _Run | None = None
@@ -71,8 +78,9 @@ def page_text(textpage: Any, limit: int = MAX_CHARS_PER_PAGE) -> str:
         char = chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else " "
         if not loose_box(handle, index, box_ref):
             continue
-        drawn_by = ctypes.cast(text_object(handle, index), address).value
-        if run is None or drawn_by != owner or box.left < run.right - 0.5 * run.height:
+        drawn_by = text_object(handle, index)
+        left, right = box.left, box.right
+        if run is None or drawn_by != owner or left < run.right - 0.5 * run.height:
             if not char.strip():
                 spaces += 1
                 continue
@@ -81,7 +89,7 @@ def page_text(textpage: Any, limit: int = MAX_CHARS_PER_PAGE) -> str:
                 run.chars.append(" ")
             pdfium_c.FPDFText_GetCharOrigin(handle, index, x, y)
             # The font's height on the page (its size times the text matrix's scale): about 1.15 font sizes.
-            run = _Run([], box.left, box.right, y.value, max(box.top - box.bottom, 0.1))
+            run = _Run([], left, right, y.value, max(box.top - box.bottom, 0.1))
             runs.append(run)
             owner = drawn_by
             spaces = 0
@@ -90,8 +98,8 @@ def page_text(textpage: Any, limit: int = MAX_CHARS_PER_PAGE) -> str:
             continue
         else:
             # PDFium reads a run of spaces as one, and a gap the string leaves by moving its position as
-            # none: as many spaces as fit in the gap (a space is about 0.28 of the font size).
-            gap = box.left - run.right
+            # none: as many spaces as fit in the gap (a space is about SPACE of the height).
+            gap = left - run.right
             if gap > BIG * run.height:
                 fitting = int(gap / (SPACE * run.height) + 0.5)
             else:
@@ -100,7 +108,8 @@ def page_text(textpage: Any, limit: int = MAX_CHARS_PER_PAGE) -> str:
                 run.chars.append(" " * fitting)
             spaces = 0
         run.chars.append(char)
-        run.right = max(run.right, box.right)
+        if right > run.right:
+            run.right = right
     return _fixed_width(runs)
 
 
