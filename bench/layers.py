@@ -8,6 +8,7 @@ local CPython 3.12 can import the layer as Lambda imports the real one.
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
 import shutil
@@ -146,3 +147,19 @@ def build_with_makefile(
         return None, f"make build-{logical_id} failed: {failure_tail(process)}"
     site = artifacts_dir / "python"
     return (site, "") if site.is_dir() else (None, f"make build-{logical_id} made no python/ directory")
+
+
+def install_runtime(python: Path, target: Path) -> tuple[Path | None, str]:
+    """boto3 (the Lambda runtime's own) for the local CPython 3.12, compiled as the layers are."""
+    try:
+        version = importlib.metadata.version("boto3")
+        requirement = f"boto3=={version}"
+    except importlib.metadata.PackageNotFoundError:
+        requirement = "boto3"
+    why = pip_install(python, target, requirement, "--no-compile") or run_step(
+        [str(python), "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", str(target)],
+        f"compiling {requirement}",
+    )
+    if why:
+        return None, why
+    return target, requirement
