@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import sys
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -51,13 +51,13 @@ def test_the_python_runtime_supports_snapstart(template: dict[str, Any]) -> None
 
 
 @pytest.fixture
-def fake_runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Callable[[], None]]]:
+def fake_runtime(monkeypatch: pytest.MonkeyPatch) -> list[Callable[[], None]]:
     hooks: list[Callable[[], None]] = []
     module = types.ModuleType("snapshot_restore_py")
     module.register_after_restore = hooks.append  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "snapshot_restore_py", module)
     monkeypatch.setattr(environment, "_registered", False)
-    yield hooks
+    return hooks
 
 
 def test_restore_hooks_are_a_no_op_outside_lambda(monkeypatch: pytest.MonkeyPatch) -> None:
