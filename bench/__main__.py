@@ -1,4 +1,4 @@
-"""`python -m bench [coldstart|extraction-coldstart|size|reads|web ...]`: run the sections (all by default).
+"""`python -m bench [coldstart|extraction-coldstart|size|reads|web|text|cost ...]`: run the sections (all by default).
 
 Every number is a ratio to a reference measured in the same run; nothing passes or fails on an absolute
 threshold. Environment: BENCH_SAMPLES (cold-start samples per target: default 20 rounds for coldstart, 5 for
@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from . import coldstart, extraction_coldstart, reads, size, web
+from . import coldstart, cost, extraction_coldstart, reads, size, text, web
 
 DEFAULT_SAMPLES = 5
 
@@ -37,6 +37,8 @@ SECTIONS: dict[str, Callable[[], list[str]]] = {
     "size": size.report,
     "reads": reads.report,
     "web": web.report,
+    "text": text.report,
+    "cost": cost.report,
 }
 
 

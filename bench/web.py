@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import shutil
 import statistics
 import tempfile
 import time
@@ -27,8 +26,6 @@ from typing import Any
 from .stack import ROOT
 
 STATIC = ROOT / "functions" / "web" / "static"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 DEFAULT_RUNS = 10
 WAIT_SECONDS = 30.0
 # The sessionStorage key of functions/web/static/api.js (a key name, not a secret).
@@ -60,36 +57,6 @@ def _stack() -> Iterator[Any]:
             yield stack
         finally:
             stack.stop()
-
-
-@contextmanager
-def _browser() -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    user_data_dir = tempfile.mkdtemp(prefix="recordengine-bench-chrome-")
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1280,800",
-        f"--user-data-dir={user_data_dir}",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(WAIT_SECONDS)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(user_data_dir, ignore_errors=True)
 
 
 def _seed_document(url: str, token: str) -> None:
@@ -160,11 +127,13 @@ def _line(name: str, samples: list[float], reference: float) -> str:
 
 def report() -> list[str]:
     lines = ["== web: the review page's first screen, headless Chromium against the local stack"]
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not path.exists():
-            return [*lines, f"skipped: {path} not found (apt-get install chromium chromium-driver)", js_size_line()]
+    from tests.support.chromium import headless_chrome, missing_browser
+
+    missing = missing_browser()
+    if missing:
+        return [*lines, f"skipped: {missing} not found (apt-get install chromium chromium-driver)", js_size_line()]
     runs = _runs()
-    with _stack() as stack, _browser() as driver:
+    with _stack() as stack, headless_chrome(WAIT_SECONDS) as driver:
         url = stack.url.rstrip("/")
         _seed_document(url, stack.token)
 

@@ -1,11 +1,13 @@
 """Where moto differs from AWS in a way the application can see, put right (`patch_moto` applies all).
 
-DynamoDB: a failed `TransactWriteItems` rolls back in moto by putting a deep copy of each table, taken before the
-transaction, in place of the table. The copy carries a copy of the table's stream shard, so everything
-holding the shard that was live (a stream reader's shard iterator, the local stack's event source) reads
-an orphaned shard from then on and never sees another record, while DynamoDB's stream simply goes on.
-After a rollback, the restored table here gets the live shard back, cut to the records it had before the
-transaction (the failed transaction's writes never happened, so their records never existed either).
+DynamoDB: moto takes a deep copy of every table a `TransactWriteItems` names before each transaction, to put
+in place of the table if it fails. That costs time in proportion to everything the table holds, on every
+transaction (seconds per write on a local stack that has run a while, holding every other DynamoDB call
+up), and a rollback leaves everything that held the live stream shard (a stream reader's iterator, the
+local stack's event source) on an orphaned one that never sees another record, while DynamoDB's stream
+simply goes on. Here a transaction keeps the table and copies only the items it names; a failed one puts
+those items back and cuts the live shard to the records it had before (the failed transaction's writes
+never happened, so their records never existed either).
 
 S3: a presigned GET of a key that does not exist answers SignatureDoesNotMatch in moto when the URL carries
 `response-content-type` or `response-content-disposition` (moto reads them as the `content-type` a presigned
@@ -21,12 +23,13 @@ requested headers, and refuses with 403 when no rule matches or the bucket has n
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-_PATCHED = "_recordengine_keeps_stream_shards"
+_PATCHED = "_recordengine_rolls_back_item_by_item"
 _PRESIGNED_HEADERS = {
     "content-disposition": "Content-Disposition",
     "content-encoding": "Content-Encoding",
@@ -39,7 +42,7 @@ _PRESIGNED_HEADERS = {
 
 def patch_moto() -> None:
     """Every correction below, in this process (idempotent)."""
-    keep_stream_shards_across_rollbacks()
+    roll_back_transactions_item_by_item()
     read_response_overrides_as_s3_does()
     answer_cors_preflights_as_s3_does()
 
@@ -105,9 +108,14 @@ def answer_cors_preflights_as_s3_does() -> None:
     S3Response._set_cors_headers_options = _set_cors_headers_options  # type: ignore[method-assign]
 
 
-def keep_stream_shards_across_rollbacks() -> None:
-    """Patches moto's DynamoDB backend in this process (once; further calls do nothing)."""
+def roll_back_transactions_item_by_item() -> None:
+    """Patches moto's DynamoDB backend in this process (once; further calls do nothing).
+
+    Runs under the lock that serializes DynamoDB calls (local/moto_server.py, tests/integration/conftest.py),
+    which makes swapping `Table.__deepcopy__` for the length of one call safe.
+    """
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
 
     original = DynamoDBBackend.transact_write_items
     if getattr(original, _PATCHED, False):
@@ -115,31 +123,59 @@ def keep_stream_shards_across_rollbacks() -> None:
 
     @functools.wraps(original)
     def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
-        live = _live_shards(self, transact_items)
+        saved = _named_items(self, transact_items)
+        shards = {
+            id(table): (table.stream_shard, len(table.stream_shard.items))
+            for table, *_ in saved
+            if table.stream_shard is not None
+        }
+        Table.__deepcopy__ = _the_table_itself  # type: ignore[attr-defined]
         try:
             original(self, transact_items)
         except BaseException:
-            for name, (table, shard, length) in live.items():
-                restored = self.tables.get(name)
-                if restored is not None and restored is not table:
-                    del shard.items[length:]
-                    shard.table = restored
-                    restored.stream_shard = shard
+            for table, hash_key, range_key, item in reversed(saved):
+                _put_back(table, hash_key, range_key, item)
+            for shard, length in shards.values():
+                del shard.items[length:]
             raise
+        finally:
+            del Table.__deepcopy__  # type: ignore[attr-defined]
 
     setattr(transact_write_items, _PATCHED, True)
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 
-def _live_shards(backend: Any, transact_items: list[dict[str, Any]]) -> dict[str, tuple[Any, Any, int]]:
-    """{table name: (table, its stream shard, records in the shard)} for the tables a transaction names."""
-    live: dict[str, tuple[Any, Any, int]] = {}
-    for item in transact_items:
-        for operation in item.values() if isinstance(item, dict) else ():
-            name = operation.get("TableName") if isinstance(operation, dict) else None
-            if not isinstance(name, str) or name in live:
+def _the_table_itself(table: Any, memo: dict[int, Any]) -> Any:
+    return table
+
+
+def _named_items(backend: Any, transact_items: list[dict[str, Any]]) -> list[tuple[Any, Any, Any, Any]]:
+    """(table, hash key, range key, a copy of the item or None) for each item a transaction names."""
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    saved: list[tuple[Any, Any, Any, Any]] = []
+    for entry in transact_items:
+        for operation_type, operation in entry.items() if isinstance(entry, dict) else ():
+            table = backend.tables.get(operation.get("TableName")) if isinstance(operation, dict) else None
+            if table is None:
                 continue
-            table = backend.tables.get(name)
-            if table is not None and table.stream_shard is not None:
-                live[name] = (table, table.stream_shard, len(table.stream_shard.items))
-    return live
+            key = operation.get("Item") if operation_type == "Put" else operation.get("Key")
+            try:
+                hash_key = DynamoType(key[table.hash_key_attr])
+                range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+            except (KeyError, TypeError):
+                continue  # moto refuses the transaction before it writes anything
+            saved.append((table, hash_key, range_key, copy.deepcopy(table.get_item(hash_key, range_key))))
+    return saved
+
+
+def _put_back(table: Any, hash_key: Any, range_key: Any, item: Any) -> None:
+    if range_key is None:
+        if item is None:
+            table.items.pop(hash_key, None)
+        else:
+            table.items[hash_key] = item
+    elif item is None:
+        table.items.get(hash_key, {}).pop(range_key, None)
+    else:
+        table.items[hash_key][range_key] = item

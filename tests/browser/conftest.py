@@ -24,21 +24,20 @@ from typing import Any
 import pytest
 import requests
 
+from tests.support.chromium import headless_chrome, missing_browser
 from tests.support.webhooks import Receiver
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 # Every run writes here (ignored); `make screenshots` points SCREENSHOT_DIR at docs/screenshots, the README's.
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or ROOT / ".local" / "screenshots")
 WAIT_SECONDS = 20
 
 
-def missing_browser() -> str | None:
+def why_skipped() -> str | None:
     """Why the browser tests cannot run here, or None."""
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not path.exists():
-            return f"browser tests skipped: {path} not found (apt-get install chromium chromium-driver)"
+    missing = missing_browser()
+    if missing:
+        return f"browser tests skipped: {missing} not found (apt-get install chromium chromium-driver)"
     try:
         import selenium  # noqa: F401
     except ImportError:
@@ -47,7 +46,7 @@ def missing_browser() -> str | None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    reason = missing_browser()
+    reason = why_skipped()
     if reason is None:
         return
     here = Path(__file__).parent
@@ -119,44 +118,10 @@ def api(web_stack: WebStack) -> Iterator[requests.Session]:
         yield session
 
 
-def chrome_options(user_data_dir: str) -> Any:
-    from selenium.webdriver.chrome.options import Options
-
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1280,800",
-        f"--user-data-dir={user_data_dir}",
-    ):
-        options.add_argument(argument)
-    # The browser's console (CSP violations, uncaught errors) for the tests to read.
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return options
-
-
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    user_data_dir = tempfile.mkdtemp(prefix="recordengine-chrome-")
-    # An explicit driver: selenium's manager never looks for (or downloads) one.
-    service = Service(executable_path=str(CHROMEDRIVER))
-    driver = webdriver.Chrome(service=service, options=chrome_options(user_data_dir))
-    driver.set_page_load_timeout(WAIT_SECONDS)
-    try:
+    with headless_chrome(WAIT_SECONDS) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(user_data_dir, ignore_errors=True)
 
 
 def by_testid(name: str) -> tuple[str, str]:
@@ -166,9 +131,13 @@ def by_testid(name: str) -> tuple[str, str]:
 
 
 def wait_for(driver: Any, condition: Callable[[Any], Any], timeout: float = WAIT_SECONDS, message: str = "") -> Any:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(condition, message)
+    # The queue is drawn again every few seconds (it polls): an element found a moment ago may be gone,
+    # and the condition is then simply tried again.
+    waiting = WebDriverWait(driver, timeout, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,))
+    return waiting.until(condition, message)
 
 
 def visible(driver: Any, testid: str, timeout: float = WAIT_SECONDS) -> Any:

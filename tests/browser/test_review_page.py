@@ -180,15 +180,19 @@ def test_upload_in_the_page_reaches_needs_review_in_the_queue(signed_in, web_sta
         ),
         message="the upload did not finish",
     )
-    row = wait_for(
+    document_id = wait_for(
         signed_in,
         lambda d: next(
-            (r for r in d.find_elements(*by_testid("queue-row")) if path.name in r.text and "Needs Review" in r.text),
+            (
+                row.get_attribute("data-document-id")
+                for row in d.find_elements(*by_testid("queue-row"))
+                if path.name in row.text and "Needs Review" in row.text
+            ),
             False,
         ),
         message="the uploaded document did not reach Needs Review in the queue",
     )
-    assert row.get_attribute("data-document-id")
+    assert document_id
     if source == "generated":
         screenshot("queue")
 

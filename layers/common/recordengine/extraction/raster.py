@@ -23,7 +23,7 @@ RENDERER_MISSING = "This is a scanned PDF; the PDF renderer (pypdfium2) is not i
 NOT_RENDERED = "The scanned PDF's pages could not be rendered (the file is corrupt or unsupported)."
 RENDER_TIMED_OUT = "Rendering the scanned PDF's pages took too long."
 
-_PDFIUM = threading.Lock()
+PDFIUM = threading.Lock()
 
 
 def renderer_available() -> bool:
@@ -42,7 +42,7 @@ def render_pages(content: bytes, pages: int, deadline: float) -> list[Image]:
         raise UnreadableDocument(RENDERER_MISSING) from exc
 
     images: list[Image] = []
-    with _PDFIUM:
+    with PDFIUM:
         try:
             document = pdfium.PdfDocument(content)
         except pdfium.PdfiumError as exc:
