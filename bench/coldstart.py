@@ -33,8 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .coldstart_worker import RESULT_PREFIX
-from .layers import build_with_makefile, child_env, failure_tail, find_python312, install_runtime
+from .layers import build_with_makefile, child_env, find_python312, install_runtime, run_worker
 from .stack import AWS_ENV, AWS_ENV_DROPPED, ROOT, api_functions, load_template, stack_spec
 
 LAYER_SOURCE = ROOT / "layers" / "common"
@@ -233,22 +232,7 @@ class Runner:
             str(target.event),
             sys_path,
         ]
-        try:
-            process = subprocess.run(  # noqa: S603 - CPython 3.12 running our own worker module
-                command,
-                cwd=ROOT,
-                env=self.env,
-                capture_output=True,
-                text=True,
-                timeout=WORKER_TIMEOUT_SECONDS,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise RuntimeError(f"a worker process ran over {WORKER_TIMEOUT_SECONDS} s") from None
-        lines = [line for line in process.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
-        if process.returncode != 0 or not lines:
-            raise RuntimeError(f"exit {process.returncode}: {failure_tail(process)}")
-        result: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX) :])
+        result = run_worker(command, self.env, WORKER_TIMEOUT_SECONDS)
         if not target.answered_right(result.get("status")):
             raise RuntimeError(f"status {result.get('status')}: {result.get('body')}")
         return result

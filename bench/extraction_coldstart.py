@@ -21,7 +21,6 @@ and gives no ratio for a document that was never read.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import tempfile
@@ -31,8 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .coldstart import Runs
-from .coldstart_worker import RESULT_PREFIX
-from .layers import build_with_makefile, child_env, failure_tail, find_python312, install_runtime
+from .layers import build_with_makefile, child_env, find_python312, install_runtime, run_worker
 from .stack import AWS_ENV, AWS_ENV_DROPPED, ROOT, load_template, stack_spec
 
 FUNCTION_ID = "ExtractDocumentFunction"
@@ -105,23 +103,7 @@ class Runner:
             str(self.tessdata),
             os.pathsep.join(target.sys_path),
         ]
-        try:
-            process = subprocess.run(  # noqa: S603 - CPython 3.12 running our own worker module
-                command,
-                cwd=ROOT,
-                env=self.env,
-                capture_output=True,
-                text=True,
-                timeout=WORKER_TIMEOUT_SECONDS,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise RuntimeError(f"a worker process ran over {WORKER_TIMEOUT_SECONDS} s") from None
-        lines = [line for line in process.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
-        if process.returncode != 0 or not lines:
-            raise RuntimeError(f"exit {process.returncode}: {failure_tail(process)}")
-        result: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX) :])
-        return result
+        return run_worker(command, self.env, WORKER_TIMEOUT_SECONDS)
 
 
 def _function_env(python_env: dict[str, str]) -> dict[str, str]:
