@@ -1,7 +1,8 @@
 """`python -m bench [coldstart|extraction-coldstart|size|reads|web|text|cost ...]`: run the sections (all by default).
 
 Every number is a ratio to a reference measured in the same run; nothing passes or fails on an absolute
-threshold. Environment: BENCH_SAMPLES (cold-start samples per target, default 5), BENCH_BUILD=1 (build the
+threshold. Environment: BENCH_SAMPLES (cold-start samples per target: default 20 rounds for coldstart, 5 for
+extraction-coldstart), BENCH_BUILD=1 (build the
 layers with scripts/sam_build.sh instead of reading .aws-sam/build), BENCH_WEB_RUNS (page loads per screen
 in the web section, default 10).
 """
@@ -19,8 +20,8 @@ from . import coldstart, cost, extraction_coldstart, reads, size, text, web
 DEFAULT_SAMPLES = 5
 
 
-def _samples() -> int:
-    value = os.environ.get("BENCH_SAMPLES", str(DEFAULT_SAMPLES))
+def _samples(default: int = DEFAULT_SAMPLES) -> int:
+    value = os.environ.get("BENCH_SAMPLES", str(default))
     try:
         samples = int(value)
     except ValueError:
@@ -31,7 +32,7 @@ def _samples() -> int:
 
 
 SECTIONS: dict[str, Callable[[], list[str]]] = {
-    "coldstart": lambda: coldstart.report(_samples()),
+    "coldstart": lambda: coldstart.report(_samples(coldstart.DEFAULT_ROUNDS)),
     "extraction-coldstart": lambda: extraction_coldstart.report(_samples()),
     "size": size.report,
     "reads": reads.report,

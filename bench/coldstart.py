@@ -1,17 +1,29 @@
-"""Cold start of every API function against a minimal Powertools handler, a fresh process per sample.
+"""Cold start of every API function against two minimal handlers doing the same AWS calls, fresh CPython 3.12
+per sample.
 
-Each sample runs `python -m bench.coldstart_worker` (see that module for what is and is not timed). All
-processes share one `PYTHONPYCACHEPREFIX` in a temporary directory, so every one starts from the same
-compiled state: one untimed run first imports and invokes every target, writing the .pyc of everything
-they import (warm .pyc, like the precompiled layer), and nothing in the work tree gets a __pycache__ from
-the benchmark. The report counts the .pyc written during the samples (0 means all started alike).
-Samples are interleaved (reference, every function, then again) so drift affects all targets alike.
+- Python: CPython 3.12 (Lambda's runtime) found as scripts/sam_build.sh finds it; every sample is a fresh
+  `python3.12 -B -s -m bench.coldstart_worker` process that imports nothing but a few standard modules
+  before the timer (see that module). Timed: the handler module's import and its first invocation.
+- The figure is CPU time of the process (all threads); wall time is shown beside it. Medians over
+  interleaved rounds (both references, every function, then again), so drift touches all targets alike.
+- Code: the CommonLayer is built by its own Makefile for this machine (PIP_LAMBDA_FLAGS emptied: this
+  machine's wheels for CPython 3.12), into a temporary directory, with the same clean-up and precompiled
+  .pyc as `sam build`; boto3, which the Lambda runtime provides, is installed beside it at this virtual
+  environment's version. sys.path is the function's directory, the layer, then boto3, as on Lambda.
+- AWS: one moto server in another process (bench/coldstart_moto.py), seeded once (the sample events' token,
+  contact 1, folder 1, document 1 and its file); AWS_ENDPOINT_URL points every sample at it. After a sample
+  whose request is not a GET, the tables and the bucket are put back to the seed (untimed, from here).
+- References, both fed events/get_document/get_document.json and doing the same GetItems as get_document
+  (the token's record, then the document): (a) a minimal one-route FastAPI + Mangum app
+  (bench/reference_fastapi.py); (b) a bare Powertools APIGatewayHttpResolver (bench/reference_powertools.py).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -21,32 +33,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .coldstart_worker import RESULT_PREFIX
-from .stack import ROOT, StackSpec, api_functions, load_template, stack_spec
+from .layers import build_with_makefile, child_env, find_python312, install_runtime, run_worker
+from .stack import AWS_ENV, AWS_ENV_DROPPED, ROOT, api_functions, load_template, stack_spec
 
-LAYER_DIR = ROOT / "layers" / "common"
+LAYER_SOURCE = ROOT / "layers" / "common"
 EVENTS_DIR = ROOT / "events"
 BENCH_DIR = Path(__file__).resolve().parent
-REFERENCE = "reference"
 REFERENCE_EVENT = EVENTS_DIR / "get_document" / "get_document.json"
+REFERENCES = {"reference_fastapi": "(a) FastAPI+Mangum", "reference_powertools": "(b) Powertools"}
 WORKER_TIMEOUT_SECONDS = 120
+MOTO_START_TIMEOUT_SECONDS = 120
+DEFAULT_ROUNDS = 20
 # The function that answers unknown routes does its job by answering 404; every other answers 2xx or 3xx
 # (GET .../file is a 302 to the download).
 ERROR_ANSWERS = {"not_found": 404}
-
-
-@dataclass(frozen=True)
-class Target:
-    name: str
-    module: str
-    path: Path
-    sys_path: tuple[str, ...]
-    event: Path
-
-    def answered_right(self, status: object) -> bool:
-        if self.name in ERROR_ANSWERS:
-            return status == ERROR_ANSWERS[self.name]
-        return isinstance(status, int) and 200 <= status < 400
 
 
 @dataclass
@@ -66,27 +66,45 @@ class Runs:
         return (max(values) - min(values)) / middle * 100 if middle else 0.0
 
 
+@dataclass(frozen=True)
+class Target:
+    name: str
+    module: str
+    code_dir: Path
+    event: Path
+
+    @property
+    def is_reference(self) -> bool:
+        return self.module in REFERENCES
+
+    def answered_right(self, status: object) -> bool:
+        if self.name in ERROR_ANSWERS:
+            return status == ERROR_ANSWERS[self.name]
+        return isinstance(status, int) and 200 <= status < 400
+
+    def changes_data(self) -> bool:
+        method = json.loads(self.event.read_text(encoding="utf-8"))["requestContext"]["http"]["method"]
+        return str(method).upper() not in ("GET", "HEAD", "OPTIONS")
+
+
 @dataclass
 class Samples(Runs):
     target: Target = field(kw_only=True)
 
 
 def targets() -> list[Target]:
-    """The reference, then every function with an HttpApi event, each with one of its sample events.
+    """The two references, then every function with an HttpApi event, each with one of its sample events.
 
     Events without path parameters come first: they need no rows beyond what the seed creates (contact 1,
     folder 1, document 1), whereas e.g. a rule's or a webhook's own id would name nothing.
     """
-    found = [
-        Target(REFERENCE, "reference_handler", BENCH_DIR / "reference_handler.py", (str(BENCH_DIR),), REFERENCE_EVENT)
-    ]
+    found = [Target(label, module, BENCH_DIR, REFERENCE_EVENT) for module, label in REFERENCES.items()]
     for code_uri in api_functions(load_template()).values():
         code_dir = ROOT / code_uri
-        name = code_dir.name
-        events = sorted((EVENTS_DIR / name).glob("*.json"), key=lambda p: (_has_path_parameters(p), p.name))
+        events = sorted((EVENTS_DIR / code_dir.name).glob("*.json"), key=lambda p: (_has_path_parameters(p), p.name))
         if not events:
-            raise FileNotFoundError(f"no sample event in events/{name}/")
-        found.append(Target(name, "app", code_dir / "app.py", (str(code_dir), str(LAYER_DIR)), events[0]))
+            raise FileNotFoundError(f"no sample event in events/{code_dir.name}/")
+        found.append(Target(code_dir.name, "app", code_dir, events[0]))
     return found
 
 
@@ -100,168 +118,230 @@ def event_token(event_path: Path) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def _child_env(pycache: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONPROFILEIMPORTTIME"):
-        env.pop(name, None)
-    env["PYTHONPYCACHEPREFIX"] = str(pycache)
-    return env
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
-def _run_worker(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "bench.coldstart_worker", *args],
+class Moto:
+    """The moto server process, seeded; puts the seed back after a sample that changed data."""
+
+    def __init__(self, workdir: Path, found: list[Target]) -> None:
+        spec = stack_spec()
+        self.port = _free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        (workdir / "spec.json").write_text(json.dumps(spec.to_json()))
+        tokens = sorted({token for t in found if (token := event_token(t.event))})
+        (workdir / "seed-config.json").write_text(json.dumps({"layer_dir": str(LAYER_SOURCE), "tokens": tokens}))
+        self.seed_path = workdir / "seed.json"
+        env = child_env()
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        self.process = subprocess.Popen(  # noqa: S603 - our own module, this interpreter
+            [
+                sys.executable,
+                "-m",
+                "bench.coldstart_moto",
+                str(self.port),
+                str(workdir / "spec.json"),
+                str(workdir / "seed-config.json"),
+                str(self.seed_path),
+            ],
             cwd=ROOT,
             env=env,
-            capture_output=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=WORKER_TIMEOUT_SECONDS,
-            check=False,
         )
-    except subprocess.TimeoutExpired:
-        raise RuntimeError(f"a worker process ran over {WORKER_TIMEOUT_SECONDS} s") from None
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if line.strip() != "READY":
+            self.close()
+            raise RuntimeError(f"the moto server did not start: {line.strip()} {self._stderr()}")
+        self.seed = json.loads(self.seed_path.read_text(encoding="utf-8"))
+        import boto3
 
+        session = boto3.session.Session(
+            aws_access_key_id=AWS_ENV["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=AWS_ENV["AWS_SECRET_ACCESS_KEY"],
+            region_name=AWS_ENV["AWS_REGION"],
+        )
+        self.dynamodb = session.client("dynamodb", endpoint_url=self.endpoint)
+        self.s3 = session.client("s3", endpoint_url=self.endpoint)
 
-def _failure(process: subprocess.CompletedProcess[str]) -> str:
-    tail = (process.stderr or process.stdout).strip().splitlines()[-3:]
-    return f"exit {process.returncode}: " + " | ".join(tail)
+    def _stderr(self) -> str:
+        try:
+            _, err = self.process.communicate(timeout=5)
+        except subprocess.TimeoutExpired:
+            return ""
+        return " | ".join((err or "").strip().splitlines()[-3:])
+
+    def reset(self) -> None:
+        """Tables and bucket back to the seed alone (a target may delete what the next one reads)."""
+        for table, items in self.seed["tables"].items():
+            keys = [k["AttributeName"] for k in self.dynamodb.describe_table(TableName=table)["Table"]["KeySchema"]]
+            for page in self.dynamodb.get_paginator("scan").paginate(TableName=table):
+                for item in page["Items"]:
+                    self.dynamodb.delete_item(TableName=table, Key={key: item[key] for key in keys})
+            for start in range(0, len(items), 25):
+                batch = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
+                self.dynamodb.batch_write_item(RequestItems={table: batch})
+        for bucket, objects in self.seed["objects"].items():
+            present = self.s3.list_objects_v2(Bucket=bucket).get("Contents", [])
+            for entry in present:
+                if entry["Key"] not in objects:
+                    self.s3.delete_object(Bucket=bucket, Key=entry["Key"])
+            for key, body in objects.items():
+                self.s3.put_object(Bucket=bucket, Key=key, Body=base64.b64decode(body))
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            assert self.process.stdin is not None
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 class Runner:
-    def __init__(self, workdir: Path, spec: StackSpec) -> None:
-        self.workdir = workdir
-        self.spec = spec
-        self.env = _child_env(workdir / "pycache")
-        self.seed_path = workdir / "seed.json"
-
-    def seed(self, tokens: list[str]) -> None:
-        config = self.workdir / "seed-config.json"
-        config.write_text(json.dumps({"spec": self.spec.to_json(), "layer_dir": str(LAYER_DIR), "tokens": tokens}))
-        process = _run_worker(["--seed", str(config), str(self.seed_path)], self.env)
-        if process.returncode != 0:
-            raise RuntimeError(f"seeding failed: {_failure(process)}")
-
-    def warm(self, found: list[Target]) -> dict[str, str]:
-        """One untimed process that imports and invokes every target; the targets that answered wrong."""
-        config = self.workdir / "warm-config.json"
-        config.write_text(
-            json.dumps(
-                {
-                    "spec": self.spec.to_json(),
-                    "seed_path": str(self.seed_path),
-                    "sys_path": [str(LAYER_DIR)],
-                    "targets": [{"name": t.name, "path": str(t.path), "event_path": str(t.event)} for t in found],
-                }
-            )
-        )
-        process = _run_worker(["--warm", str(config)], self.env)
-        lines = [line for line in process.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
-        if process.returncode != 0 or not lines:
-            raise RuntimeError(f"the warm-up run failed: {_failure(process)}")
-        statuses: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX) :])
-        by_name = {target.name: target for target in found}
-        return {
-            name: f"status {status} in the warm-up run"
-            for name, status in statuses.items()
-            if not by_name[name].answered_right(status)
-        }
+    def __init__(self, python: Path, layer: Path, runtime: Path, endpoint: str) -> None:
+        self.python, self.layer, self.runtime = python, layer, runtime
+        env = child_env()
+        for name in AWS_ENV_DROPPED:
+            env.pop(name, None)
+        env.update(AWS_ENV)
+        env.update(stack_spec().env)
+        env["AWS_ENDPOINT_URL"] = endpoint
+        env["AWS_CONFIG_FILE"] = os.devnull
+        env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+        self.env = env
 
     def sample(self, target: Target) -> dict[str, Any]:
         """One fresh process; raises RuntimeError unless the handler answered as it should."""
-        config = self.workdir / f"config-{target.name}.json"
-        if not config.exists():
-            config.write_text(
-                json.dumps(
-                    {
-                        "spec": self.spec.to_json(),
-                        "seed_path": str(self.seed_path),
-                        "event_path": str(target.event),
-                        "module": target.module,
-                        "sys_path": list(target.sys_path),
-                    }
-                )
-            )
-        process = _run_worker([str(config)], self.env)
-        lines = [line for line in process.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
-        if process.returncode != 0 or not lines:
-            raise RuntimeError(_failure(process))
-        result: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX) :])
-        status = result.get("status")
-        if not target.answered_right(status):
-            raise RuntimeError(f"status {status}: {result.get('body')}")
+        sys_path = os.pathsep.join([str(target.code_dir), str(self.layer), str(self.runtime)])
+        command = [
+            str(self.python),
+            "-B",
+            "-s",
+            "-m",
+            "bench.coldstart_worker",
+            target.module,
+            str(target.event),
+            sys_path,
+        ]
+        result = run_worker(command, self.env, WORKER_TIMEOUT_SECONDS)
+        if not target.answered_right(result.get("status")):
+            raise RuntimeError(f"status {result.get('status')}: {result.get('body')}")
         return result
-
-
-def _pyc_count(pycache: Path) -> int:
-    return sum(1 for _ in pycache.rglob("*.pyc")) if pycache.exists() else 0
 
 
 @dataclass
 class Measurement:
     results: list[Samples]
     seconds: float
-    pyc_after_warmup: int
-    pyc_during_samples: int
+    python_version: str
 
 
-def measure(samples: int) -> Measurement:
-    """Samples per target (the reference first), the wall time, and .pyc counts of the shared cache."""
+def measure(rounds: int, only: set[str] | None = None) -> Measurement | str:
+    """Samples per target (the references first); a string says why nothing could be measured."""
     started = time.monotonic()
-    found = targets()
+    python = find_python312()
+    if python is None:
+        return "no CPython 3.12 (PYTHON312_BIN_DIR, pyenv or python3.12)"
+    version = subprocess.run(  # noqa: S603 - the interpreter found above
+        [str(python), "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    ).stdout.strip()
+    found = [t for t in targets() if only is None or t.is_reference or t.name in only]
     with tempfile.TemporaryDirectory(prefix="bench-coldstart-") as tmp:
-        runner = Runner(Path(tmp), stack_spec())
-        runner.seed(sorted({token for t in found if (token := event_token(t.event))}))
-        results = [Samples(target=target) for target in found]
-        # Untimed: writes the .pyc every later process reads (and checks each target answers as it should).
-        failures = runner.warm(found)
-        for result in results:
-            result.error = failures.get(result.target.name)
-        pycache = Path(runner.env["PYTHONPYCACHEPREFIX"])
-        warmed = _pyc_count(pycache)
-        for _ in range(samples):
-            for result in results:
-                if result.error is None:
+        workdir = Path(tmp)
+        layer, why = build_with_makefile("CommonLayer", workdir / "common", python, for_lambda=False)
+        if layer is None:
+            return why
+        runtime, why = install_runtime(python, workdir / "runtime")
+        if runtime is None:
+            return why
+        moto = Moto(workdir, found)
+        try:
+            runner = Runner(python, layer, runtime, moto.endpoint)
+            results = [Samples(target=target) for target in found]
+            for round_number in range(rounds + 1):  # round 0 is untimed: checks each target, warms the file cache
+                for result in results:
+                    if result.error is not None:
+                        continue
                     try:
-                        result.runs.append(runner.sample(result.target))
+                        run = runner.sample(result.target)
+                        if round_number:
+                            result.runs.append(run)
                     except RuntimeError as error:
                         result.error = str(error)
-        written = _pyc_count(pycache) - warmed
-    return Measurement(results, time.monotonic() - started, warmed, written)
+                    if result.target.changes_data():
+                        moto.reset()
+        finally:
+            moto.close()
+    return Measurement(results, time.monotonic() - started, version)
 
 
-def report(samples: int) -> list[str]:
-    measured = measure(samples)
-    results, seconds = measured.results, measured.seconds
-    reference = results[0]
-    lines = [
-        f"== Cold start: import + first invocation, fresh process per sample, median of {samples} "
-        f"(warm .pyc, like the precompiled layer; Python {sys.version.split()[0]})",
-        "   reference = Powertools APIGatewayHttpResolver, one route, one GetItem (boto3 client made at import),",
-        f"   fed events/{REFERENCE_EVENT.parent.name}/{REFERENCE_EVENT.name}; moto in-process in every sample",
-    ]
+def _ratio(total: float, reference: Samples) -> str:
     if reference.error is not None or not reference.runs:
-        return [*lines, f"   skipped: the reference failed: {reference.error}"]
-    ref_total = reference.median("total_ms")
-    lines.append(
-        f"   {'function':<24}{'event':<20}{'import':>7}{'invoke':>7}{'total':>7}{'spread':>7}{'ref':>6}{'ratio':>7}"
+        return "-"
+    return f"{total / reference.median('total_cpu_ms'):.2f}"
+
+
+def report(rounds: int = DEFAULT_ROUNDS, only: set[str] | None = None) -> list[str]:
+    header = (
+        "== Cold start: import + first invocation, fresh CPython 3.12 process per sample, "
+        f"median of {rounds} (CPU time)"
     )
+    measured = measure(rounds, only)
+    if isinstance(measured, str):
+        return [header, f"   skipped: {measured}"]
+    results = measured.results
+    fastapi, powertools = results[0], results[1]
+    lines = [
+        header.replace("CPython 3.12", f"CPython {measured.python_version}"),
+        "   layer built by layers/common/Makefile for this machine, precompiled as for Lambda;"
+        " moto in its own process;",
+        "   references fed events/get_document/get_document.json, same GetItems (token, document): "
+        "(a) one-route FastAPI+Mangum, (b) bare Powertools resolver",
+        f"   {'target':<24}{'event':<22}{'import':>7}{'invoke':>7}{'total':>7}{'wall':>7}{'spread':>7}"
+        f"{'mods':>6}{'/(a)':>6}{'/(b)':>6}",
+    ]
     for result in results:
-        name = "(reference)" if result is reference else result.target.name
-        if result.error is not None:
-            lines.append(f"   {name:<24}{result.target.event.name:<20}FAILED: {result.error[:200]}")
+        name = result.target.name
+        if result.error is not None or not result.runs:
+            lines.append(f"   {name:<24}{result.target.event.name:<22}FAILED: {(result.error or 'no samples')[:200]}")
             continue
-        total = result.median("total_ms")
+        total = result.median("total_cpu_ms")
         lines.append(
-            f"   {name:<24}{result.target.event.name:<20}{result.median('import_ms'):>7.0f}"
-            f"{result.median('invoke_ms'):>7.0f}{total:>7.0f}{result.spread('total_ms'):>6.0f}%"
-            f"{ref_total:>6.0f}{total / ref_total:>7.2f}"
+            f"   {name:<24}{result.target.event.name:<22}{result.median('import_cpu_ms'):>7.0f}"
+            f"{result.median('invoke_cpu_ms'):>7.0f}{total:>7.0f}{result.median('total_wall_ms'):>7.0f}"
+            f"{result.spread('total_cpu_ms'):>6.0f}%{result.runs[-1]['modules_imported']:>6}"
+            f"{_ratio(total, fastapi):>6}{_ratio(total, powertools):>6}"
         )
-    before = reference.runs[0]["modules_before"]
+    before = results[0].runs[0]["modules_before"] if results[0].runs else "?"
     lines += [
-        "   ms are medians; spread = (max-min)/median of total; ratio = total / ref. Before the timer each process",
-        f"   already holds ~{before} modules (moto, boto3/botocore, asyncio, email...): absolute ms run below Lambda.",
-        f"   {len(results) * samples + 2} processes in {seconds:.0f} s; .pyc written by seed + warm-up: "
-        f"{measured.pyc_after_warmup}, during the samples: {measured.pyc_during_samples} (0 = same compiled state).",
+        "   ms of CPU (all threads), medians; wall = total wall time; spread = (max-min)/median of total CPU;",
+        f"   mods = modules the target imported ({before} were loaded before the timer: the interpreter's own);",
+        "   /(a), /(b) = total / the reference's total.",
+        f"   {len(results) * (rounds + 1)} processes, rounds interleaved, in {measured.seconds:.0f} s"
+        " (including building the layer and seeding moto).",
     ]
     return lines
+
+
+def loaded_modules(name: str) -> list[str]:
+    """The modules one target has loaded after its first invocation (one sample; for tests and diagnosis)."""
+    measured = measure(1, {name})
+    if isinstance(measured, str):
+        raise RuntimeError(measured)
+    result = next(r for r in measured.results if r.target.name == name)
+    if result.error is not None:
+        raise RuntimeError(result.error)
+    return list(result.runs[0]["loaded"])

@@ -1,32 +1,30 @@
-"""One cold-start sample, in a fresh process: `python -m bench.coldstart_worker CONFIG.json`.
+"""One API cold-start sample in a fresh CPython 3.12:
+`python3.12 -B -s -m bench.coldstart_worker MODULE EVENT_PATH SYS_PATH`.
 
-Before the timer: moto in-process with the template's tables and bucket, the seed items (the sample
-events' token, contact 1, folder 1, document 1) written with plain boto3 calls, and the handler's
-directories on sys.path. Timed: `import app` (the handler module) and its first invocation with the
-sample event. The result is printed as one `BENCH_RESULT {json}` line.
-
-`--warm CONFIG.json` imports and invokes every target once, untimed, to write the .pyc.
-`python -m bench.coldstart_worker --seed CONFIG.json OUT.json` builds the seed items with the
-recordengine domain classes instead (in its own process, so that no measured process imports them early).
-Only the standard library, moto and boto3 are imported before the timer here; recordengine, pydantic,
-FastAPI and Powertools are imported by the handler module under the timer.
+Before the timer: only a few standard modules (os, sys, time, importlib; json comes after the timer), and
+sys.path as Lambda sets it (the function's code, then the layer, then the runtime's boto3); the parent
+sets the function's environment, with AWS_ENDPOINT_URL naming a moto server in another process (seeded
+once by the parent, so nothing of moto or of the seed code is in this process). Timed, as CPU time of
+the process (every thread) and as wall time: `import MODULE` (functions/<name>/app.py, or a reference),
+then its first invocation `MODULE.handler(event, context)`. The event file is read between the two, with
+the clocks stopped. `-B`: nothing writes .pyc, so the layer's shipped .pyc are what is read and app.py is
+compiled on every start, as in Lambda's read-only /var/task. The result is one `BENCH_RESULT {json}` line.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
-import json
 import os
 import sys
 import time
-from collections.abc import Callable
-from typing import Any
 
-from .stack import AWS_ENV, AWS_ENV_DROPPED, StackSpec, create_resources
+# typing is not imported at run time either (annotations are strings here): the handler pays for it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 RESULT_PREFIX = "BENCH_RESULT "
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+USAGE = "usage: python3.12 -B -s -m bench.coldstart_worker MODULE EVENT_PATH SYS_PATH"
 
 
 class FakeLambdaContext:
@@ -47,166 +45,47 @@ class FakeLambdaContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
-def _environment(spec: StackSpec) -> None:
-    for name in AWS_ENV_DROPPED:
-        os.environ.pop(name, None)
-    os.environ.update(AWS_ENV)
-    os.environ.update(spec.env)
-
-
-def _start_moto(spec: StackSpec) -> Any:
-    """moto in-process with the template's resources; the clients come from their own boto3 Session.
-
-    A separate Session keeps boto3's default session (and its loader's cache of parsed service models)
-    untouched, so the handler pays for building its own clients under the timer, as on Lambda.
-    """
-    import boto3
-    from moto import mock_aws
-
-    mock = mock_aws()
-    mock.start()
-    session = boto3.session.Session()
-    dynamodb = session.client("dynamodb")
-    create_resources(spec, dynamodb, session.client("s3"))
-    boto3.DEFAULT_SESSION = None
-    return dynamodb
-
-
-def seed(config: dict[str, Any], out_path: str) -> None:
-    """The items the sample events need, made by the domain code, dumped as DynamoDB JSON per table."""
-    spec = StackSpec.from_json(config["spec"])
-    _environment(spec)
-    dynamodb = _start_moto(spec)
-    sys.path.insert(0, config["layer_dir"])
-    from recordengine import wiring
-    from recordengine.documents import UploadRequest
-    from recordengine.models import ContactCreate, FolderCreate
-
-    for number, token in enumerate(config["tokens"], start=1):
-        wiring.token_store().create(f"bench-{number}", token=token)
-    contact = wiring.contact_catalog().create(ContactCreate(name="Bench Contact"))
-    folder = wiring.folder_catalog().create(FolderCreate(name="Bench Folder"))
-    document = wiring.document_service().upload(
-        UploadRequest(content=MINIMAL_PDF, filename="bench.pdf", contact_id=contact.id, folder_id=folder.id),
-        "bench",
-    )
-    ids = {"contact": contact.id, "folder": folder.id, "document": document.id}
-    if ids != {"contact": 1, "folder": 1, "document": 1}:
-        raise RuntimeError(f"the sample events name contact, folder and document 1; the seed made {ids}")
-    tables: dict[str, list[dict[str, Any]]] = {}
-    for kwargs in spec.tables.values():
-        name = kwargs["TableName"]
-        items: list[dict[str, Any]] = []
-        for page in dynamodb.get_paginator("scan").paginate(TableName=name):
-            items.extend(page["Items"])
-        tables[name] = items
-    with open(out_path, "w", encoding="utf-8") as out:
-        json.dump(tables, out)
-
-
-def _load_seed(dynamodb: Any, seed_tables: dict[str, list[dict[str, Any]]]) -> None:
-    for table, items in seed_tables.items():
-        for start in range(0, len(items), 25):
-            batch = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
-            dynamodb.batch_write_item(RequestItems={table: batch})
-
-
-def _prepared(config: dict[str, Any]) -> Callable[[], None]:
-    """Moto started and seeded; returns what puts the tables back to the seed alone (a target may delete
-    what the next one reads, or take an id the next one's counter would give again)."""
-    spec = StackSpec.from_json(config["spec"])
-    _environment(spec)
-    dynamodb = _start_moto(spec)
-    with open(config["seed_path"], encoding="utf-8") as seed_file:
-        seed_tables = json.load(seed_file)
-    _load_seed(dynamodb, seed_tables)
-
-    def seed_again() -> None:
-        for table in seed_tables:
-            keys = [
-                attribute["AttributeName"]
-                for attribute in dynamodb.describe_table(TableName=table)["Table"]["KeySchema"]
-            ]
-            for page in dynamodb.get_paginator("scan").paginate(TableName=table):
-                for item in page["Items"]:
-                    dynamodb.delete_item(TableName=table, Key={key: item[key] for key in keys})
-        _load_seed(dynamodb, seed_tables)
-
-    return seed_again
-
-
-def _status(response: Any) -> int | None:
-    status = response.get("statusCode") if isinstance(response, dict) else None
-    return status if isinstance(status, int) else None
-
-
-def warm(config: dict[str, Any]) -> dict[str, Any]:
-    """Imports and invokes every target once in this process (untimed), writing the .pyc they all need.
-
-    Each handler file is loaded under its own module name (a .pyc is named after its source file, not
-    the module), so one process warms all of them. Returns each target's status code.
-    """
-    seed_again = _prepared(config)
-    sys.path[:0] = config["sys_path"]
-    statuses: dict[str, Any] = {}
-    for target in config["targets"]:
-        seed_again()
-        try:
-            spec = importlib.util.spec_from_file_location(f"bench_warm_{target['name']}", target["path"])
-            if spec is None or spec.loader is None:
-                raise ImportError(f"cannot load {target['path']}")
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            with open(target["event_path"], encoding="utf-8") as event_file:
-                statuses[target["name"]] = _status(module.handler(json.load(event_file), FakeLambdaContext()))
-        except Exception as error:
-            statuses[target["name"]] = f"{type(error).__name__}: {error}"
-    return statuses
-
-
-def measure(config: dict[str, Any]) -> dict[str, Any]:
-    _prepared(config)
-    with open(config["event_path"], encoding="utf-8") as event_file:
-        event = json.load(event_file)
-    # As on Lambda: the function's code directory first, then the layer's.
-    sys.path[:0] = config["sys_path"]
+def measure(module_name: str, event_path: str, sys_path: list[str]) -> dict[str, Any]:
+    # `-m` put the working directory first on sys.path; Lambda's sys.path has the function's code and layers.
+    if sys.path and os.path.abspath(sys.path[0]) == os.getcwd():
+        del sys.path[0]
+    sys.path[:0] = sys_path
     context = FakeLambdaContext()
     modules_before = len(sys.modules)
 
-    started = time.perf_counter()
-    module = importlib.import_module(config["module"])
-    imported = time.perf_counter()
-    response = module.handler(event, context)
-    finished = time.perf_counter()
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    module = importlib.import_module(module_name)
+    cpu1, wall1 = time.process_time(), time.perf_counter()
+    import json  # the clocks are stopped: reading the event is not part of the cold start
 
+    with open(event_path, encoding="utf-8") as event_file:
+        event = json.load(event_file)
+    cpu2, wall2 = time.process_time(), time.perf_counter()
+    response = module.handler(event, context)
+    cpu3, wall3 = time.process_time(), time.perf_counter()
+
+    status = response.get("statusCode") if isinstance(response, dict) else None
     return {
-        "import_ms": (imported - started) * 1000,
-        "invoke_ms": (finished - imported) * 1000,
-        "total_ms": (finished - started) * 1000,
-        "status": _status(response),
+        "import_cpu_ms": (cpu1 - cpu0) * 1000,
+        "invoke_cpu_ms": (cpu3 - cpu2) * 1000,
+        "total_cpu_ms": (cpu1 - cpu0 + cpu3 - cpu2) * 1000,
+        "total_wall_ms": (wall1 - wall0 + wall3 - wall2) * 1000,
+        "status": status if isinstance(status, int) else None,
         "body": str(response.get("body", ""))[:300] if isinstance(response, dict) else repr(response)[:300],
         "modules_before": modules_before,
         "modules_imported": len(sys.modules) - modules_before,
+        "loaded": sorted(sys.modules),
     }
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) == 3 and argv[0] == "--seed":
-        with open(argv[1], encoding="utf-8") as config_file:
-            seed(json.load(config_file), argv[2])
-        return 0
-    if len(argv) == 2 and argv[0] == "--warm":
-        with open(argv[1], encoding="utf-8") as config_file:
-            result = warm(json.load(config_file))
-    elif len(argv) == 1:
-        with open(argv[0], encoding="utf-8") as config_file:
-            result = measure(json.load(config_file))
-    else:
-        print(
-            "usage: python -m bench.coldstart_worker CONFIG.json | --warm CONFIG.json | --seed CONFIG.json OUT.json",
-            file=sys.stderr,
-        )
+    if len(argv) != 3:
+        print(USAGE, file=sys.stderr)
         return 2
+    module_name, event_path, sys_path = argv
+    result = measure(module_name, event_path, [entry for entry in sys_path.split(os.pathsep) if entry])
+    import json
+
     sys.stdout.write(RESULT_PREFIX + json.dumps(result) + "\n")
     sys.stdout.flush()
     return 0

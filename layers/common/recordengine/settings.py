@@ -1,18 +1,26 @@
 """The one typed configuration object: nothing else in the code base reads the environment."""
 
+import os
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 # A Lambda request body is capped at 6 MB; multipart framing and API Gateway's base64 encoding of binary
 # bodies (4/3) leave about 4.4 MB for the file itself.
 MULTIPART_FILE_LIMIT_BYTES = 4_400_000
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+class Settings(BaseModel):
+    """Each field from the environment variable its alias names (the first of several that is set), else its
+    default; values are validated (lax: "true", "42") as pydantic does. A plain model over os.environ rather
+    than pydantic-settings' BaseSettings, which costs every cold start about 20 ms of imports for sources
+    (dotenv, secrets, cloud vaults, CLI) this project does not use. Keyword arguments (by alias) override."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**{**os.environ, **values})
 
     table_name: str = Field(default="recordengine", validation_alias="TABLE_NAME")
     idempotency_table_name: str = Field(default="recordengine-idempotency", validation_alias="IDEMPOTENCY_TABLE_NAME")

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 from .clock import now_timestamp
 from .storage import keys
-from .storage.dynamo import default_dynamodb_client
 from .storage.table import Table
 
 if TYPE_CHECKING:
@@ -100,7 +99,7 @@ def _token_info(item: dict[str, Any]) -> TokenInfo:
 
 class TokenStore:
     def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
-        self.table = Table(table_name, client or default_dynamodb_client())
+        self.table = Table(table_name, client) if client is not None else Table(table_name)
 
     def create(self, name: str, token: str | None = None, scopes: Iterable[TokenScope] = ALL_SCOPES) -> IssuedToken:
         """Issues a token (or registers a given well-formed one); the plain token is never stored."""

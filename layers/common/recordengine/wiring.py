@@ -2,63 +2,86 @@
 
 Tests build services from their own clients instead (each class takes its clients as arguments); the
 API's dependencies (api/dependencies.py) call these factories, and tests can override them.
+
+Cold start: each factory imports its service's module when it is first called, never at this module's
+import, so a function imports only what its routes use (a GET of a document imports no rules, webhooks or
+extraction pipeline), and clients are made on first use (storage/lazy.py: no S3 client in a function that
+never touches a file).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from .builtin_profiles import BUILTIN_PROFILES
-from .catalog import ContactCatalog, FolderCatalog, ProfileCatalog
-from .documents import DocumentService
-from .pipeline import ExtractionPipeline
-from .rules.service import RuleService
-from .rules.store import RuleStore
 from .settings import get_settings
-from .storage import keys
-from .storage.blobs import BlobStore
-from .storage.documents import DocumentStore
-from .storage.entities import EntityStore
-from .storage.table import Table
-from .tokens import TokenStore
-from .webhooks.delivery import DeliveryQueues, Dispatcher, parse_schedule
-from .webhooks.service import WebhookService
-from .webhooks.store import WebhookStore
+
+if TYPE_CHECKING:
+    from .catalog import ContactCatalog, FolderCatalog, ProfileCatalog
+    from .documents import DocumentService
+    from .pipeline import ExtractionPipeline
+    from .rules.service import RuleService
+    from .storage.blobs import BlobStore
+    from .storage.documents import DocumentStore
+    from .storage.table import Table
+    from .tokens import TokenStore
+    from .webhooks.delivery import Dispatcher
+    from .webhooks.service import WebhookService
 
 
 @lru_cache(maxsize=1)
 def table() -> Table:
+    from .storage.table import Table
+
     return Table(get_settings().table_name)
 
 
 @lru_cache(maxsize=1)
 def profile_catalog() -> ProfileCatalog:
+    from .builtin_profiles import BUILTIN_PROFILES
+    from .catalog import ProfileCatalog
+    from .storage import keys
+    from .storage.entities import EntityStore
+
     return ProfileCatalog(EntityStore(table(), keys.PROFILE, reserved_ids=max(BUILTIN_PROFILES)))
 
 
 @lru_cache(maxsize=1)
 def contact_catalog() -> ContactCatalog:
+    from .catalog import ContactCatalog
+    from .storage import keys
+    from .storage.entities import EntityStore
+
     return ContactCatalog(EntityStore(table(), keys.CONTACT), profile_catalog())
 
 
 @lru_cache(maxsize=1)
 def folder_catalog() -> FolderCatalog:
+    from .catalog import FolderCatalog
+    from .storage import keys
+    from .storage.entities import EntityStore
+
     return FolderCatalog(EntityStore(table(), keys.FOLDER))
 
 
 @lru_cache(maxsize=1)
 def document_store() -> DocumentStore:
+    from .storage.documents import DocumentStore
+
     return DocumentStore(table())
 
 
 @lru_cache(maxsize=1)
 def blob_store() -> BlobStore:
+    from .storage.blobs import BlobStore
+
     return BlobStore(get_settings().bucket_name)
 
 
 @lru_cache(maxsize=1)
 def document_service() -> DocumentService:
+    from .documents import DocumentService
+
     return DocumentService(
         settings=get_settings(),
         documents=document_store(),
@@ -71,6 +94,8 @@ def document_service() -> DocumentService:
 
 @lru_cache(maxsize=1)
 def extraction_pipeline() -> ExtractionPipeline:
+    from dataclasses import replace
+
     settings = get_settings()
     if settings.extraction_engine != "builtin":
         # Textract or Bedrock (the ExtractionEngine parameter): imported only where they are used.
@@ -81,6 +106,8 @@ def extraction_pipeline() -> ExtractionPipeline:
 
 
 def _extraction_pipeline() -> ExtractionPipeline:
+    from .pipeline import ExtractionPipeline
+
     return ExtractionPipeline(
         settings=get_settings(),
         documents=document_store(),
@@ -92,16 +119,24 @@ def _extraction_pipeline() -> ExtractionPipeline:
 
 @lru_cache(maxsize=1)
 def rule_service() -> RuleService:
+    from .rules.service import RuleService
+    from .rules.store import RuleStore
+
     return RuleService(RuleStore(table()), folder_catalog(), document_store())
 
 
 @lru_cache(maxsize=1)
 def token_store() -> TokenStore:
+    from .tokens import TokenStore
+
     return TokenStore(get_settings().table_name, table().client)
 
 
 @lru_cache(maxsize=1)
 def webhook_dispatcher() -> Dispatcher:
+    from .webhooks.delivery import DeliveryQueues, Dispatcher, parse_schedule
+    from .webhooks.store import WebhookStore
+
     settings = get_settings()
     return Dispatcher(
         store=WebhookStore(table()),
@@ -118,5 +153,7 @@ def webhook_dispatcher() -> Dispatcher:
 
 @lru_cache(maxsize=1)
 def webhook_service() -> WebhookService:
+    from .webhooks.service import WebhookService
+
     dispatcher = webhook_dispatcher()
     return WebhookService(dispatcher.store, dispatcher, allow_loopback=get_settings().webhook_allow_loopback)

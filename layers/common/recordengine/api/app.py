@@ -10,6 +10,8 @@ from aws_lambda_powertools.logging import correlation_paths
 from fastapi import APIRouter, FastAPI
 from mangum import Mangum
 
+from recordengine.environment import register_restore_hooks
+
 from .auth import Authenticate, BearerAuthMiddleware, Identity
 from .errors import install_error_handlers
 
@@ -41,6 +43,9 @@ def lambda_handler(*routers: APIRouter, public: bool = False) -> Callable[[dict[
     Logs are structured JSON (Powertools Logger) carrying the API Gateway request id as correlation id.
     `public=True` serves without a token (the answer to unknown routes, the OpenAPI document).
     """
+    # With SnapStart, what an environment must not share with others restored from its snapshot is made
+    # again after each restore (recordengine/environment.py); a no-op outside Lambda.
+    register_restore_hooks()
     app = create_app(*routers, authenticate=None) if public else create_app(*routers)
     # lifespan="off": Mangum would otherwise run the ASGI lifespan on every invocation.
     asgi = Mangum(app, lifespan="off")

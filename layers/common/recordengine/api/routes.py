@@ -6,6 +6,7 @@ to requests that no route takes (api/not_found.py) and the OpenAPI document (api
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from fastapi import APIRouter
@@ -42,7 +43,60 @@ def _routes() -> tuple[APIRoute, ...]:
     return tuple(route for router in api_routers() for route in router.routes if isinstance(route, APIRoute))
 
 
+def router_routes() -> set[tuple[str, str]]:
+    """(method, path) of every route the routers serve (what ROUTES must list: a unit test compares them)."""
+    return {(method, route.path) for route in _routes() for method in route.methods or ()}
+
+
+# Every (method, path) the API serves, as the routers declare them. Written out so that the function that
+# answers unknown routes (api/not_found.py) need not import every router on its first request: that import
+# was most of its cold start. tests/unit/test_openapi.py checks this table against router_routes().
+ROUTES: tuple[tuple[str, str], ...] = (
+    ("GET", "/api/health"),
+    ("GET", "/api/openapi.json"),
+    ("GET", "/api/me"),
+    ("POST", "/api/documents/upload"),
+    ("POST", "/api/documents/uploads"),
+    ("GET", "/api/documents"),
+    ("GET", "/api/documents/{document_id}"),
+    ("PATCH", "/api/documents/{document_id}/status"),
+    ("PATCH", "/api/documents/{document_id}"),
+    ("GET", "/api/documents/{document_id}/history"),
+    ("GET", "/api/documents/{document_id}/file"),
+    ("DELETE", "/api/documents/{document_id}"),
+    ("POST", "/api/contacts"),
+    ("GET", "/api/contacts"),
+    ("GET", "/api/contacts/{contact_id}"),
+    ("POST", "/api/folders"),
+    ("GET", "/api/folders"),
+    ("GET", "/api/folders/{folder_id}"),
+    ("POST", "/api/profiles"),
+    ("GET", "/api/profiles"),
+    ("GET", "/api/profiles/{profile_id}"),
+    ("POST", "/api/rules"),
+    ("GET", "/api/rules"),
+    ("GET", "/api/rules/{rule_id}"),
+    ("PUT", "/api/rules/{rule_id}"),
+    ("DELETE", "/api/rules/{rule_id}"),
+    ("POST", "/api/rules/{rule_id}/test"),
+    ("POST", "/api/webhooks"),
+    ("GET", "/api/webhooks"),
+    ("DELETE", "/api/webhooks/{webhook_id}"),
+    ("GET", "/api/webhooks/{webhook_id}/deliveries"),
+    ("POST", "/api/webhooks/deliveries/{delivery_id}/retry"),
+    ("GET", "/"),
+    ("GET", "/assets/{name}"),
+)
+
+
+@lru_cache(maxsize=1)
+def _compiled_routes() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    # As Starlette compiles a path: each {parameter} matches one non-empty path segment.
+    return tuple(
+        (method, re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$")) for method, path in ROUTES
+    )
+
+
 def allowed_methods(path: str) -> list[str]:
     """The methods the API serves on `path` (empty when no route has that path)."""
-    methods = {method for route in _routes() if route.path_regex.match(path) for method in route.methods or ()}
-    return sorted(methods)
+    return sorted({method for method, pattern in _compiled_routes() if pattern.match(path)})

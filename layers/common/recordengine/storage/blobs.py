@@ -10,8 +10,10 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
+
+from .lazy import LazyClient
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -46,7 +48,8 @@ def default_s3_client() -> S3Client:
 @dataclass
 class BlobStore:
     bucket: str
-    client: S3Client = field(default_factory=default_s3_client)
+    # Made on first use: a function that never reads or writes files never builds an S3 client.
+    client: S3Client = field(default_factory=lambda: cast("S3Client", LazyClient(default_s3_client)))
 
     def put(self, key: str, content: bytes, media_type: str) -> None:
         self.client.put_object(Bucket=self.bucket, Key=key, Body=content, ContentType=media_type)

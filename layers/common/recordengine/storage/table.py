@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from recordengine.errors import StorageUnavailable
 
 from . import keys
 from .dynamo import default_dynamodb_client, from_item, to_item
+from .lazy import LazyClient
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -29,7 +30,8 @@ class Page:
 @dataclass
 class Table:
     name: str
-    client: DynamoDBClient = field(default_factory=default_dynamodb_client)
+    # Resolved at each use through the cached factory, so a SnapStart restore can swap in a new client.
+    client: DynamoDBClient = field(default_factory=lambda: cast("DynamoDBClient", LazyClient(default_dynamodb_client)))
 
     def next_id(self, kind: str, reserved: int = 0) -> int:
         """The next id of `kind`. An atomic counter: ids are never reused, even when a later write fails.
