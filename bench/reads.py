@@ -13,9 +13,12 @@ code makes, for the table and for each index, by kind of item.
 The DocumentsTable is created from template.yaml in moto (in-process). The listed documents are built by
 `DocumentStore.create` itself, on a client that only captures what it would write (puts, and ADDs on count
 items), then written with batch_write_item (25 a call); history items are left out (no list reads them).
-The same 50 documents are contact 1, folder 1, status New, created in June 2025 and carry the external
-reference crm:T-1; no other document is both contact 1 and New, or both folder 1 and created in June 2025;
-the rest are spread over 40 contacts, 25 folders, every status and two years.
+The same 50 documents are contact 1, folder 1, status Needs Review, created in June 2025 and carry the
+external reference crm:T-1; no other document is both contact 1 and Needs Review, or both folder 1 and
+created in June 2025; the rest are spread over 40 contacts, 25 folders, the settled statuses and two
+years, but for the pipeline: 100 documents (BENCH_READS_PIPELINE) in New or Processing, as a table whose
+extraction keeps up has. The lists that include the pipeline (status New, or no status filter) are then
+measured again with 10,000 more documents waiting in New, as during a bulk import.
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ SPAN_SECONDS = 2 * 365 * 86_400
 JUNE = {"created_from": "2025-06-01", "created_to": "2025-06-30"}
 # The target for every list request, at every table size.
 RCU_TARGET = 100
+TARGET_STATUS = "Needs Review"
+PIPELINE_STATUSES = ("New", "Processing")
+PIPELINE = 100
+BACKLOG = 10_000
 
 
 @dataclass(frozen=True)
@@ -54,16 +61,18 @@ def _queries() -> list[Query]:
         ("no filter", {}),
         ("contact", {"contact_id": 1}),
         ("folder", {"folder_id": 1}),
-        ("status", {"status": "New"}),
+        ("status", {"status": TARGET_STATUS}),
         ("contact+folder", {"contact_id": 1, "folder_id": 1}),
-        ("contact+status", {"contact_id": 1, "status": "New"}),
-        ("folder+status", {"folder_id": 1, "status": "New"}),
-        ("contact+folder+status", {"contact_id": 1, "folder_id": 1, "status": "New"}),
+        ("contact+status", {"contact_id": 1, "status": TARGET_STATUS}),
+        ("folder+status", {"folder_id": 1, "status": TARGET_STATUS}),
+        ("contact+folder+status", {"contact_id": 1, "folder_id": 1, "status": TARGET_STATUS}),
+        ("status New (the pipeline)", {"status": "New"}),
+        ("contact+status New", {"contact_id": 2, "status": "New"}),
     ]
     queries = [Query(label, arguments) for label, arguments in combos]
     queries += [Query(f"{label} + June" if arguments else "June", {**arguments, **JUNE}) for label, arguments in combos]
     queries.append(Query("external_ref", {"external_ref": "crm:T-1"}))
-    queries.append(Query("external_ref+status", {"external_ref": "crm:T-1", "status": "New"}))
+    queries.append(Query("external_ref+status", {"external_ref": "crm:T-1", "status": TARGET_STATUS}))
     queries.append(Query("no filter, offset=1000", {"offset": 1000}))
     return queries
 
@@ -157,10 +166,12 @@ def _timestamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def documents(count: int, statuses: list[str]) -> tuple[list[dict[str, Any]], set[int]]:
-    """`count` document records and the ids of the 50 target documents among them (spread over the ids)."""
+def documents(count: int, settled: list[str], pipeline: int = PIPELINE) -> tuple[list[dict[str, Any]], set[int]]:
+    """`count` document records and the ids of the 50 target documents among them (spread over the ids);
+    `pipeline` of the others (spread too) are New or Processing, the rest in the `settled` statuses."""
     step = count // TARGETS
     target_ids = {1 + k * step for k in range(TARGETS)}
+    in_pipeline = {2 + k * (count // pipeline) for k in range(pipeline)} - target_ids if pipeline else set()
     window_end = WINDOW_START + timedelta(days=30)
     records: list[dict[str, Any]] = []
     other = 0
@@ -168,15 +179,18 @@ def documents(count: int, statuses: list[str]) -> tuple[list[dict[str, Any]], se
         extra: dict[str, Any] = {}
         if document_id in target_ids:
             k = len([t for t in target_ids if t < document_id])
-            contact, folder, status = 1, 1, "New"
+            contact, folder, status = 1, 1, TARGET_STATUS
             created = WINDOW_START + timedelta(hours=12 * k, minutes=document_id % 60)
             extra["external_refs"] = {"crm": {"record_id": "T-1"}}
         else:
             contact = 1 + other % CONTACTS
             folder = 1 + (other // CONTACTS) % FOLDERS
-            status = statuses[(other // 7) % len(statuses)]
-            if contact == 1 and status == "New":
-                status = statuses[1] if statuses[0] == "New" else statuses[0]
+            if document_id in in_pipeline:
+                status = PIPELINE_STATUSES[document_id % 2]
+            else:
+                status = settled[(other // 7) % len(settled)]
+                if contact == 1 and status == TARGET_STATUS:
+                    status = next(s for s in settled if s != TARGET_STATUS)
             created = SPAN_START + timedelta(seconds=(other * 7_919 * 3_571) % SPAN_SECONDS)
             if folder == 1 and WINDOW_START <= created < window_end:
                 created += timedelta(days=61)
@@ -234,6 +248,8 @@ def _services(table_name: str, client: Any, s3: Any, bucket: str = "unused") -> 
 
 
 def measure_size(spec: StackSpec, count: int) -> SizeResult:
+    import os
+
     import boto3
     from moto import mock_aws
 
@@ -243,7 +259,8 @@ def measure_size(spec: StackSpec, count: int) -> SizeResult:
 
     from .capacity import Meter
 
-    records, _ = documents(count, [s.value for s in Status])
+    settled = [s.value for s in Status if s.value not in PIPELINE_STATUSES]
+    records, _ = documents(count, settled, int(os.environ.get("BENCH_READS_PIPELINE", PIPELINE)))
     with mock_aws():
         session = boto3.session.Session(region_name=REGION)
         raw = session.client("dynamodb")
@@ -251,17 +268,20 @@ def measure_size(spec: StackSpec, count: int) -> SizeResult:
         create_resources(spec, raw, s3, only=("DocumentsTable",))
         name = spec.table_name("DocumentsTable")
 
+        def fill(batch_of_records: list[dict[str, Any]]) -> None:
+            capture = _CapturingClient()
+            builder = DocumentStore(Table(name, cast(Any, capture)))
+            for record in batch_of_records:
+                builder.create(record, HistoryEvent("uploaded", "bench"))
+            items = list(capture.items.values())
+            for start in range(0, len(items), 25):
+                batch = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
+                response = raw.batch_write_item(RequestItems={name: cast(Any, batch)})
+                if response.get("UnprocessedItems"):
+                    raise RuntimeError("moto left items unprocessed")
+
         started = time.monotonic()
-        capture = _CapturingClient()
-        builder = DocumentStore(Table(name, cast(Any, capture)))
-        for record in records:
-            builder.create(record, HistoryEvent("uploaded", "bench"))
-        items = list(capture.items.values())
-        for start in range(0, len(items), 25):
-            batch = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
-            response = raw.batch_write_item(RequestItems={name: cast(Any, batch)})
-            if response.get("UnprocessedItems"):
-                raise RuntimeError("moto left items unprocessed")
+        fill(records)
         result = SizeResult(documents=count, fill_seconds=time.monotonic() - started)
 
         client = session.client("dynamodb")
@@ -281,7 +301,32 @@ def measure_size(spec: StackSpec, count: int) -> SizeResult:
                 result.queries[CURSOR_LABEL] = Measured(
                     meter.items_read, meter.read_units, second.total, expected, len(second.documents)
                 )
+        # A bulk import under way: BACKLOG more documents wait in New.
+        waiting = [
+            {**record, "id": count + record["id"], "status": "New", "filename": f"waiting-{record['id']}.pdf"}
+            for record in documents(BACKLOG, settled, 0)[0]
+        ]
+        for record in waiting:
+            record.pop("external_refs", None)
+        fill(waiting)
+        records += waiting
+        for query in QUERIES:
+            if query.label not in BACKLOG_QUERIES:
+                continue
+            meter.reset()
+            listed = service.list(**query.arguments, limit=TARGETS)
+            expected = _expected(records, query.arguments)
+            result.queries[backlog_label(query.label)] = Measured(
+                meter.items_read, meter.read_units, listed.total, expected, len(listed.documents)
+            )
     return result
+
+
+BACKLOG_QUERIES = ("no filter", "contact", "status", "status New (the pipeline)", "contact+status New")
+
+
+def backlog_label(label: str) -> str:
+    return f"{label}, {BACKLOG:,} waiting"
 
 
 class _StandInEngine:
@@ -412,6 +457,7 @@ def report() -> list[str]:
     labels = [query.label for query in QUERIES]
     if CURSOR_LABEL in results[0].queries:
         labels.insert(1, CURSOR_LABEL)
+    labels += [backlog_label(label) for label in BACKLOG_QUERIES]
     for label in labels:
         measured = [r.queries[label] for r in results]
         totals = "/".join(f"{m.total:,}" for m in measured)

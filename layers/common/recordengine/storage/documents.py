@@ -12,11 +12,13 @@ A document's history lives in its own partition, beside it: `pk = DOCUMENT#<id>`
 from __future__ import annotations
 
 import base64
+import heapq
 import json
+import math
 import random
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -35,9 +37,13 @@ if TYPE_CHECKING:
 # Each attempt reads the document again; past this many, concurrent writers keep winning and the request
 # is answered 503 (retry).
 _CHANGE_ATTEMPTS = 10
+# A list merges the runs of several statuses: each first reads its share of the page plus this many.
+_MERGE_SLACK = 4
+# Entries one Query asks for at most (the pipeline's are read whole, in pages of this many).
+_MAX_QUERY_LIMIT = 1000
 _BACKOFF_SECONDS = 0.01
 # The statuses the pipeline itself moves a document through; any other was set by a person (or a rule).
-PIPELINE_STATUSES = frozenset({Status.NEW.value, Status.PROCESSING.value})
+PIPELINE_STATUSES = keys.PIPELINE_STATUSES
 # A document's extraction run is under way (the claim's lease decides when another run may take it over).
 _CLAIMED = "claimed"
 HISTORY = "HISTORY"
@@ -162,7 +168,7 @@ class DocumentStore:
             **document,
             "version": 1,
             "created_sk": created_sk,
-            **keys.document_filter_keys(document["contact_id"], document["folder_id"], document["status"]),
+            **keys.document_list_keys(document["contact_id"], document["folder_id"], document["status"]),
         }
         items: list[TransactWriteItemTypeDef] = [
             {
@@ -199,11 +205,11 @@ class DocumentStore:
         raise StorageUnavailable("The document store is busy; retry the request.")
 
     def backfill_counts(self) -> int:
-        """Migration of documents stored before count items were kept (they are in `by_kind` and carry no
-        `document_key`): gives each its index keys, takes it out of `by_kind`, and adds it to the counts, in
-        one transaction per document that holds only while it is still not counted, so running it again (or
-        alongside the API, which counts such a document the first time it changes it) counts nothing twice.
-        Returns how many documents it counted."""
+        """Migration of documents stored before the list scheme (they are in `by_kind` and carry no
+        `list_scheme`): gives each its list keys, takes it out of `by_kind` and the earlier indexes, and adds
+        it to the counts, in one transaction per document that holds only while it is still not migrated, so
+        running it again (or alongside the API, which migrates such a document the first time it changes
+        it) counts nothing twice. Returns how many documents it migrated."""
         client = self.table.client
         request: dict[str, Any] = {
             "TableName": self.table.name,
@@ -219,11 +225,12 @@ class DocumentStore:
                 document = from_item(item)
                 if _counted(document):
                     continue
-                index_keys = keys.document_filter_keys(
+                index_keys = keys.document_list_keys(
                     int(document["contact_id"]), int(document["folder_id"]), str(document["status"])
                 )
                 names = {f"#k{i}": name for i, name in enumerate(index_keys)}
-                stale = {f"#x{i}": n for i, n in enumerate(keys.DOCUMENT_INDEX_ATTRIBUTES) if n not in index_keys}
+                earlier = (*keys.DOCUMENT_INDEX_ATTRIBUTES, *keys.EARLIER_INDEX_ATTRIBUTES[1:])
+                stale = {f"#x{i}": n for i, n in enumerate(earlier) if n not in index_keys and n in document}
                 update: dict[str, Any] = {
                     "TableName": self.table.name,
                     "Key": keys.item_key(keys.DOCUMENT, int(document["id"])),
@@ -234,7 +241,7 @@ class DocumentStore:
                     "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(#k0) AND #status = :status",
                     "ExpressionAttributeNames": {**names, **stale, "#kind": "kind", "#status": "status"},
                     "ExpressionAttributeValues": {
-                        **{f":k{i}": {"S": value} for i, value in enumerate(index_keys.values())},
+                        **{f":k{i}": serialize(value) for i, value in enumerate(index_keys.values())},
                         ":status": {"S": str(document["status"])},
                     },
                 }
@@ -431,47 +438,79 @@ class DocumentStore:
         return found
 
     def page(self, filters: DocumentFilters, limit: int, offset: int, cursor: str | None = None) -> Page:
-        """One page, newest first: the index entries up to the page's end (offset + limit + 1, from the
-        cursor's position when there is one), the page's documents, and the total from the count items.
-        Nothing reads on to the end of the matches."""
-        index = keys.document_filter_index(filters.contact_id, filters.folder_id, filters.status)
+        """One page, newest first, and the exact total, reading only what the page needs: the totals per
+        status from the count items (and the pipeline's few entries), then, merged newest first, the index
+        entries of each status that has documents up to the page's end (offset + limit + 1, from the
+        cursor's position when there is one), then the page's documents. Nothing reads on to the end of the
+        matches."""
+        status = filters.status.value if filters.status is not None else None
         before = decode_cursor(cursor) if cursor is not None else None
+        reads = _ReadCount()
+        settled = self._settled_totals(filters, reads) if status not in PIPELINE_STATUSES else {}
+        in_pipeline = self._pipeline_entries(filters, reads) if status is None or status in PIPELINE_STATUSES else []
+        total = sum(settled.values()) + len(in_pipeline)
         wanted = offset + limit + 1
+        runs: list[Iterator[dict[str, Any]]] = [
+            iter([entry for entry in in_pipeline if before is None or entry["created_sk"]["S"] < before])
+        ]
+        for settled_status, count in settled.items():
+            if count:
+                share = min(wanted, count, math.ceil(wanted * count / total) + _MERGE_SLACK)
+                stream = keys.settled_stream(filters.contact_id, filters.folder_id, settled_status)
+                runs.append(self._entries(stream, filters, before, share, reads))
         entries: list[dict[str, Any]] = []
-        read = 0
-        condition = self._index_condition(index, filters, before)
-        if condition is not None:
-            request = {**condition, "ScanIndexForward": False}
-            start: Any = None
-            while len(entries) < wanted:
-                query: dict[str, Any] = dict(request)
-                # With a residual filter (the Processing index), DynamoDB's Limit counts items before it.
-                query["Limit"] = wanted - len(entries) if not index.residual else max(wanted - len(entries), 100)
-                if start is not None:
-                    query["ExclusiveStartKey"] = start
-                response = self._query(query)
-                read += response["ScannedCount"]
-                entries.extend(response.get("Items", []))
-                start = response.get("LastEvaluatedKey")
-                if not start:
+        seen: set[str] = set()
+        # An index is eventually consistent: a document that just moved may show in two runs for a moment.
+        for entry in heapq.merge(*runs, key=lambda entry: str(entry["created_sk"]["S"]), reverse=True):
+            if entry["pk"]["S"] not in seen:
+                seen.add(entry["pk"]["S"])
+                entries.append(entry)
+                if len(entries) == wanted:
                     break
         shown = entries[offset : offset + limit]
         ids = [int(entry["pk"]["S"].split("#", 1)[1]) for entry in shown]
         documents = self._get_many(ids)
-        read += len(documents)
         items = [documents[i] for i in ids if i in documents and _matches(documents[i], filters)]
-        total, counted = self.total(filters)
         more = len(entries) > offset + limit and bool(shown)
         next_cursor = encode_cursor(shown[-1]["created_sk"]["S"]) if more else None
-        return Page(total=total, items=items, items_read=read + counted, next_cursor=next_cursor)
+        return Page(total=total, items=items, items_read=reads.items + len(documents), next_cursor=next_cursor)
 
-    def _index_condition(
-        self, index: keys.FilterIndex, filters: DocumentFilters, before: str | None = None
+    def _entries(
+        self, stream: keys.ListStream, filters: DocumentFilters, before: str | None, first: int, reads: _ReadCount
+    ) -> Iterator[dict[str, Any]]:
+        """The stream's entries in the filters' range, newest first, read a page at a time as they are taken:
+        `first` entries, then twice as many each time."""
+        request = self._stream_query(stream, filters, before)
+        if request is None:
+            return
+        limit = max(first, 1)
+        start: Any = None
+        while True:
+            query = {**request, "ScanIndexForward": False, "Limit": limit}
+            if start is not None:
+                query["ExclusiveStartKey"] = start
+            response = self._query(query)
+            reads.items += response["ScannedCount"]
+            yield from response.get("Items", [])
+            start = response.get("LastEvaluatedKey")
+            if not start:
+                return
+            limit = min(limit * 2, _MAX_QUERY_LIMIT)
+
+    def _pipeline_entries(self, filters: DocumentFilters, reads: _ReadCount) -> list[dict[str, Any]]:
+        """Every pipeline entry (New, Processing) that matches the filters, newest first: the whole sparse
+        index in the range, which holds only the documents whose extraction has not ended."""
+        status = filters.status.value if filters.status is not None else None
+        stream = keys.pipeline_stream(filters.contact_id, filters.folder_id, status)
+        return list(self._entries(stream, filters, None, _MAX_QUERY_LIMIT, reads))
+
+    def _stream_query(
+        self, stream: keys.ListStream, filters: DocumentFilters, before: str | None = None
     ) -> dict[str, Any] | None:
-        """The Query (without paging) of the index entries that match, created before `before` when given;
-        None when no entry can match (the range is empty)."""
+        """The Query (without paging) of the stream's entries in the filters' created range, created before
+        `before` when given; None when no entry can match (the range is empty)."""
         condition = "#key = :key"
-        values: dict[str, Any] = {":key": {"S": index.key_value}}
+        values: dict[str, Any] = {":key": {"S": stream.key_value}}
         low = filters.created_from or "0"
         # '#' separates the timestamp from the id in created_sk; '~' sorts after every id digit.
         high = f"{filters.created_to}#~" if filters.created_to else "~"
@@ -486,14 +525,14 @@ class DocumentStore:
             values[":to"] = {"S": high}
         query: dict[str, Any] = {
             "TableName": self.table.name,
-            "IndexName": index.name,
+            "IndexName": stream.name,
             "KeyConditionExpression": condition,
-            "ExpressionAttributeNames": {"#key": index.key_attribute},
+            "ExpressionAttributeNames": {"#key": stream.key_attribute},
             "ExpressionAttributeValues": values,
         }
-        if index.residual:
-            query["FilterExpression"] = " AND ".join(f"#r{i} = :r{i}" for i, _ in enumerate(index.residual))
-            for i, (name, value) in enumerate(index.residual):
+        if stream.residual:
+            query["FilterExpression"] = " AND ".join(f"#r{i} = :r{i}" for i, _ in enumerate(stream.residual))
+            for i, (name, value) in enumerate(stream.residual):
                 query["ExpressionAttributeNames"][f"#r{i}"] = name
                 query["ExpressionAttributeValues"][f":r{i}"] = serialize(value)
         return query
@@ -505,62 +544,63 @@ class DocumentStore:
         except client.exceptions.ProvisionedThroughputExceededException as error:
             raise StorageUnavailable("The document store is busy; retry the request.") from error
 
-    def total(self, filters: DocumentFilters) -> tuple[int, int]:
-        """(how many documents match, items read to know it): the count items of the whole days in the
-        range (every day when there is none), and the index entries of a partly covered first or last day."""
+    def _settled_totals(self, filters: DocumentFilters, reads: _ReadCount) -> dict[str, int]:
+        """{settled status: how many documents match} for the filters' settled statuses (the one asked for,
+        or all): the count items of the days of the range (every day when there is none) summed over its
+        whole days, and, for a partly covered first or last day, the index entries in the covered part,
+        counted only for the statuses that day has documents of."""
         contact, folder = filters.contact_id, filters.folder_id
-        status = filters.status.value if filters.status is not None else None
-        in_contact = contact is not None
-        prefix = f"f#{folder}#" if in_contact and folder is not None else "s#"
-        wanted = f"{prefix}{status}" if status is not None else None
+        statuses = (filters.status.value,) if filters.status is not None else keys.SETTLED_STATUSES
+        prefix = keys.count_prefix(contact, folder)
+        totals = dict.fromkeys(statuses, 0)
         first_day, last_day, partial = _whole_days(filters.created_from, filters.created_to)
-        total = 0
-        read = 0
-        if first_day is None or last_day is None or first_day <= last_day:
-            values: dict[str, Any] = {":pk": {"S": keys.count_key(contact, folder)}}
-            condition = "pk = :pk"
-            low = keys.count_day(first_day) if first_day else keys.count_day("")
-            high = keys.count_day(last_day) if last_day else keys.count_day("~")
-            condition += " AND sk BETWEEN :low AND :high"
-            values[":low"] = {"S": low}
-            values[":high"] = {"S": high}
-            request: dict[str, Any] = {
-                "TableName": self.table.name,
-                "KeyConditionExpression": condition,
-                "ExpressionAttributeValues": values,
-            }
-            start: Any = None
-            while True:
-                query = dict(request)
-                if start is not None:
-                    query["ExclusiveStartKey"] = start
-                response = self._query(query)
-                read += response["ScannedCount"]
-                for item in response.get("Items", []):
-                    for name, value in item.items():
-                        if name.startswith(prefix) and (wanted is None or name == wanted):
-                            total += int(value["N"])
-                start = response.get("LastEvaluatedKey")
-                if not start:
-                    break
-        index = keys.document_filter_index(contact, folder, status)
-        for low_bound, high_bound in partial:
-            part = DocumentFilters(contact, folder, filters.status, low_bound, high_bound)
-            counting = self._index_condition(index, part)
-            if counting is None:
-                continue
-            start = None
-            while True:
-                query = {**counting, "Select": "COUNT"}
-                if start is not None:
-                    query["ExclusiveStartKey"] = start
-                response = self._query(query)
-                read += response["ScannedCount"]
-                total += response["Count"]
-                start = response.get("LastEvaluatedKey")
-                if not start:
-                    break
-        return total, read
+        partial_days = {low[:10]: (low, high) for low, high in partial}
+        present: dict[str, set[str]] = {day: set() for day in partial_days}
+        request: dict[str, Any] = {
+            "TableName": self.table.name,
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": keys.count_key(contact, folder)},
+                ":low": {"S": keys.count_day((filters.created_from or "")[:10])},
+                ":high": {"S": keys.count_day((filters.created_to or "~")[:10])},
+            },
+        }
+        start: Any = None
+        while True:
+            query = dict(request)
+            if start is not None:
+                query["ExclusiveStartKey"] = start
+            response = self._query(query)
+            reads.items += response["ScannedCount"]
+            for item in response.get("Items", []):
+                day = keys.count_day_of(item["sk"]["S"])
+                whole = (first_day is None or day >= first_day) and (last_day is None or day <= last_day)
+                for settled_status in statuses:
+                    value = item.get(f"{prefix}{settled_status}")
+                    count = int(value["N"]) if value else 0
+                    if whole:
+                        totals[settled_status] += count
+                    elif day in present and count:
+                        present[day].add(settled_status)
+            start = response.get("LastEvaluatedKey")
+            if not start:
+                break
+        for day, (low, high) in partial_days.items():
+            part = DocumentFilters(contact, folder, None, low, high)
+            for settled_status in present[day]:
+                counting = self._stream_query(keys.settled_stream(contact, folder, settled_status), part)
+                start = None
+                while counting is not None:
+                    query = {**counting, "Select": "COUNT"}
+                    if start is not None:
+                        query["ExclusiveStartKey"] = start
+                    response = self._query(query)
+                    reads.items += response["ScannedCount"]
+                    totals[settled_status] += response["Count"]
+                    start = response.get("LastEvaluatedKey")
+                    if not start:
+                        break
+        return totals
 
     # ------------------------------------------------------------------ changes
     def change(self, document_id: int, decide: Decide, expected_version: int | None = None) -> dict[str, Any]:
@@ -607,15 +647,15 @@ class DocumentStore:
             after.pop(name, None)
         remove = list(change.remove)
         counts: list[TransactWriteItemTypeDef] = []
-        if any(name in change.values for name in _FILTERED):
-            index_keys = keys.document_filter_keys(after["contact_id"], after["folder_id"], after["status"])
+        # A document stored before the list scheme is migrated by its first change, whatever it changes.
+        if any(name in change.values for name in _FILTERED) or not _counted(current):
+            index_keys = keys.document_list_keys(after["contact_id"], after["folder_id"], after["status"])
             values.update(index_keys)
             after.update(index_keys)
-            for name in keys.DOCUMENT_INDEX_ATTRIBUTES:
+            for name in (*keys.DOCUMENT_INDEX_ATTRIBUTES, *keys.EARLIER_INDEX_ATTRIBUTES):
                 if name not in index_keys and name in after and name not in remove:
                     remove.append(name)
                     after.pop(name)
-            # A document stored before count items were kept (no document_key) is counted from now on.
             counts = self._count_updates(current if _counted(current) else None, after)
         names = {f"#a{i}": name for i, name in enumerate([*values, *remove])}
         aliases = {name: alias for alias, name in names.items()}
@@ -735,8 +775,16 @@ class DocumentStore:
 
 
 def _counted(document: Mapping[str, Any]) -> bool:
-    """Whether the document is in the count items (every document created or backfilled since they exist)."""
-    return keys.DOCUMENT_KEY in document
+    """Whether the document is stored under the list scheme, and so in the count items when settled (every
+    document created or migrated since the scheme exists)."""
+    return keys.LIST_SCHEME in document
+
+
+@dataclass
+class _ReadCount:
+    """Items DynamoDB read to answer one list request (ScannedCount summed over its calls)."""
+
+    items: int = 0
 
 
 def _reasons(error: Any) -> list[str]:
