@@ -88,6 +88,13 @@ def _run(args: argparse.Namespace) -> int:
     from .tokens import DEFAULT_SCOPES, TokenStore, parse_scopes
 
     table, client = _table_and_client(args)
+    if args.resource == "documents":
+        from .storage.documents import DocumentStore
+        from .storage.table import Table
+
+        counted = DocumentStore(Table(table, client)).backfill_counts()
+        print(f"{counted} document(s) indexed and counted.", file=sys.stderr)
+        return 0
     store = TokenStore(table, client)
     if args.action == "create":
         try:
@@ -132,6 +139,12 @@ def main(argv: list[str] | None = None) -> int:
     tokens.add_parser("list", parents=[target], help="list tokens and their scopes (never their secrets)")
     revoke = tokens.add_parser("revoke", parents=[target], help="revoke a token by its key id")
     revoke.add_argument("key_id", help="the 12 hex digits after 're_' in the token")
+    documents = commands.add_parser("documents", help="documents").add_subparsers(dest="action", required=True)
+    documents.add_parser(
+        "backfill-counts",
+        parents=[target],
+        help="once, after deploying list count items: index and count the documents stored before them",
+    )
     args = parser.parse_args(argv)
     try:
         return _run(args)

@@ -238,6 +238,7 @@ class DocumentService:
         external_ref: str | None = None,
         limit: int = DEFAULT_LIST_LIMIT,
         offset: int = 0,
+        cursor: str | None = None,
     ) -> DocumentPage:
         filters = DocumentFilters(
             contact_id=contact_id,
@@ -252,14 +253,17 @@ class DocumentService:
             raise InvalidInput("created_from is after created_to.")
         if external_ref is not None:
             system, record_id = parse_external_ref(external_ref)
-            page = self.documents.page_by_external_ref(system, record_id, filters, limit=limit, offset=offset)
+            page = self.documents.page_by_external_ref(
+                system, record_id, filters, limit=limit, offset=offset, cursor=cursor
+            )
         else:
-            page = self.documents.page(filters, limit=limit, offset=offset)
+            page = self.documents.page(filters, limit=limit, offset=offset, cursor=cursor)
         return DocumentPage(
             total=page.total,
             limit=limit,
             offset=offset,
             documents=[DocumentSummary.model_validate(item) for item in page.items],
+            next_cursor=page.next_cursor,
         )
 
     def get(self, document_id: int) -> Document:

@@ -190,6 +190,8 @@ class DocumentPage(BaseModel):
     limit: int
     offset: int
     documents: list[DocumentSummary]
+    # The `cursor` of the next page (opaque), or None when this page is the last.
+    next_cursor: str | None = None
 
 
 class UploadedDocument(BaseModel):

@@ -145,6 +145,14 @@ def list_documents(
     external_ref: str | None = None,
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="next_cursor of the previous page: the page after it (offset then counts from there). "
+            "Reads only the page, where offset reads every document it skips.",
+        ),
+    ] = None,
 ) -> DocumentPage:
     return service.list(
         contact_id=contact_id,
@@ -155,6 +163,7 @@ def list_documents(
         external_ref=external_ref,
         limit=limit,
         offset=offset,
+        cursor=cursor,
     )
 
 

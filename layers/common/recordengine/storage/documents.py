@@ -11,16 +11,20 @@ A document's history lives in its own partition, beside it: `pk = DOCUMENT#<id>`
 
 from __future__ import annotations
 
+import base64
+import heapq
 import json
+import math
 import random
+import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from recordengine.clock import format_timestamp, now_timestamp, utc_now
-from recordengine.errors import NotFound, PreconditionFailed, StorageUnavailable
+from recordengine.errors import InvalidInput, NotFound, PreconditionFailed, StorageUnavailable
 from recordengine.models import Status
 
 from . import keys
@@ -33,9 +37,13 @@ if TYPE_CHECKING:
 # Each attempt reads the document again; past this many, concurrent writers keep winning and the request
 # is answered 503 (retry).
 _CHANGE_ATTEMPTS = 10
+# A list merges the runs of several statuses: each first reads its share of the page plus this many.
+_MERGE_SLACK = 4
+# Entries one Query asks for at most (the pipeline's are read whole, in pages of this many).
+_MAX_QUERY_LIMIT = 1000
 _BACKOFF_SECONDS = 0.01
 # The statuses the pipeline itself moves a document through; any other was set by a person (or a rule).
-PIPELINE_STATUSES = frozenset({Status.NEW.value, Status.PROCESSING.value})
+PIPELINE_STATUSES = keys.PIPELINE_STATUSES
 # A document's extraction run is under way (the claim's lease decides when another run may take it over).
 _CLAIMED = "claimed"
 HISTORY = "HISTORY"
@@ -159,9 +167,8 @@ class DocumentStore:
         attributes = {
             **document,
             "version": 1,
-            "kind": keys.DOCUMENT,
             "created_sk": created_sk,
-            **keys.document_filter_keys(document["contact_id"], document["folder_id"], document["status"]),
+            **keys.document_list_keys(document["contact_id"], document["folder_id"], document["status"]),
         }
         items: list[TransactWriteItemTypeDef] = [
             {
@@ -183,8 +190,94 @@ class DocumentStore:
             items.append({"Put": {"TableName": self.table.name, "Item": item}})
         if document.get("sha256"):
             items.append({"Put": {"TableName": self.table.name, "Item": self._file_item(attributes)}})
-        self.table.client.transact_write_items(TransactItems=items)
-        return attributes
+        items.extend(self._count_updates(None, attributes))
+        client = self.table.client
+        for attempt in range(_CHANGE_ATTEMPTS):
+            try:
+                client.transact_write_items(TransactItems=items)
+                return attributes
+            except client.exceptions.TransactionCanceledException as error:
+                # Another transaction was updating the same count item: try again (the put's condition
+                # still holds the id to this one document).
+                if "TransactionConflict" not in _reasons(error) or attempt == _CHANGE_ATTEMPTS - 1:
+                    raise
+            time.sleep(random.uniform(0, _BACKOFF_SECONDS * (attempt + 1)))  # noqa: S311 - jitter, not secrecy
+        raise StorageUnavailable("The document store is busy; retry the request.")
+
+    def backfill_counts(self) -> int:
+        """Migration of documents stored before the list scheme (they are in `by_kind` and carry no
+        `list_scheme`): gives each its list keys, takes it out of `by_kind` and the earlier indexes, and adds
+        it to the counts, in one transaction per document that holds only while it is still not migrated, so
+        running it again (or alongside the API, which migrates such a document the first time it changes
+        it) counts nothing twice. Returns how many documents it migrated."""
+        client = self.table.client
+        request: dict[str, Any] = {
+            "TableName": self.table.name,
+            "IndexName": keys.BY_KIND_INDEX,
+            "KeyConditionExpression": "#kind = :kind",
+            "ExpressionAttributeNames": {"#kind": "kind"},
+            "ExpressionAttributeValues": {":kind": {"S": keys.DOCUMENT}},
+        }
+        counted = 0
+        while True:
+            response = self._query(request)
+            for item in response.get("Items", []):
+                document = from_item(item)
+                if _counted(document):
+                    continue
+                index_keys = keys.document_list_keys(
+                    int(document["contact_id"]), int(document["folder_id"]), str(document["status"])
+                )
+                names = {f"#k{i}": name for i, name in enumerate(index_keys)}
+                earlier = (*keys.DOCUMENT_INDEX_ATTRIBUTES, *keys.EARLIER_INDEX_ATTRIBUTES[1:])
+                stale = {f"#x{i}": n for i, n in enumerate(earlier) if n not in index_keys and n in document}
+                update: dict[str, Any] = {
+                    "TableName": self.table.name,
+                    "Key": keys.item_key(keys.DOCUMENT, int(document["id"])),
+                    "UpdateExpression": "SET "
+                    + ", ".join(f"#k{i} = :k{i}" for i in range(len(names)))
+                    + " REMOVE "
+                    + ", ".join(["#kind", *stale]),
+                    "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(#k0) AND #status = :status",
+                    "ExpressionAttributeNames": {**names, **stale, "#kind": "kind", "#status": "status"},
+                    "ExpressionAttributeValues": {
+                        **{f":k{i}": serialize(value) for i, value in enumerate(index_keys.values())},
+                        ":status": {"S": str(document["status"])},
+                    },
+                }
+                try:
+                    client.transact_write_items(
+                        TransactItems=[{"Update": update}, *self._count_updates(None, document)]  # type: ignore[typeddict-item]
+                    )
+                    counted += 1
+                except client.exceptions.TransactionCanceledException as error:
+                    if not _conflicted(error):
+                        raise
+            start = response.get("LastEvaluatedKey")
+            if not start:
+                return counted
+            request["ExclusiveStartKey"] = start
+
+    def _count_updates(
+        self, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+    ) -> list[TransactWriteItemTypeDef]:
+        """The count items' updates (ADD) that follow a document from `before` to `after` (None: absent)."""
+        updates: list[TransactWriteItemTypeDef] = []
+        for (pk, sk), deltas in sorted(keys.count_updates(before, after).items()):
+            names = {f"#c{i}": attribute for i, attribute in enumerate(deltas)}
+            values = {f":c{i}": serialize(delta) for i, delta in enumerate(deltas.values())}
+            updates.append(
+                {
+                    "Update": {
+                        "TableName": self.table.name,
+                        "Key": {"pk": {"S": pk}, "sk": {"S": sk}},
+                        "UpdateExpression": "ADD " + ", ".join(f"{name} :c{i}" for i, name in enumerate(names)),
+                        "ExpressionAttributeNames": names,
+                        "ExpressionAttributeValues": values,
+                    }
+                }
+            )
+        return updates
 
     @staticmethod
     def _file_item(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -235,7 +328,31 @@ class DocumentStore:
             if "refers_to" in item:
                 client.delete_item(TableName=self.table.name, Key=item["refers_to"]["M"])
             client.delete_item(TableName=self.table.name, Key={"pk": item["pk"], "sk": item["sk"]})
-        self.table.delete(keys.DOCUMENT, document_id)
+        # The record goes with its counts, in one transaction, at the version read.
+        for attempt in range(_CHANGE_ATTEMPTS):
+            current = self.get(document_id)
+            if current is None:
+                return
+            delete: dict[str, Any] = {"TableName": self.table.name, "Key": keys.item_key(keys.DOCUMENT, document_id)}
+            if version_of(current):
+                delete["ConditionExpression"] = "#version = :read"
+                delete["ExpressionAttributeValues"] = {":read": serialize(version_of(current))}
+            else:
+                delete["ConditionExpression"] = "attribute_exists(pk) AND attribute_not_exists(#version)"
+            delete["ExpressionAttributeNames"] = {"#version": "version"}
+            try:
+                client.transact_write_items(
+                    TransactItems=[
+                        {"Delete": delete},  # type: ignore[typeddict-item]
+                        *self._count_updates(current if _counted(current) else None, None),
+                    ]
+                )
+                return
+            except client.exceptions.TransactionCanceledException as error:
+                if not _conflicted(error):
+                    raise
+            time.sleep(random.uniform(0, _BACKOFF_SECONDS * (attempt + 1)))  # noqa: S311 - jitter, not secrecy
+        raise StorageUnavailable(f"Document {document_id} kept changing; retry the request.")
 
     def get(self, document_id: int) -> dict[str, Any] | None:
         return self.table.get(keys.DOCUMENT, document_id)
@@ -267,7 +384,7 @@ class DocumentStore:
             request["ExclusiveStartKey"] = start
 
     def page_by_external_ref(
-        self, system: str, record_id: str, filters: DocumentFilters, limit: int, offset: int
+        self, system: str, record_id: str, filters: DocumentFilters, limit: int, offset: int, cursor: str | None = None
     ) -> Page:
         """The documents carrying one external reference (a Query of its reference items, newest first),
         narrowed by the other filters: the matched set is small, so they filter it after the read."""
@@ -293,7 +410,16 @@ class DocumentStore:
         documents = self._get_many(document_ids)
         read += len(documents)
         matched = [documents[i] for i in document_ids if i in documents and _matches(documents[i], filters)]
-        return Page(total=len(matched), items=matched[offset : offset + limit], items_read=read)
+        after = matched
+        if cursor is not None:
+            before = decode_cursor(cursor)
+            after = [d for d in matched if keys.created_sort_key(d["created_at"], int(d["id"])) < before]
+        shown = after[offset : offset + limit]
+        more = len(after) > offset + limit and bool(shown)
+        next_cursor = (
+            encode_cursor(keys.created_sort_key(shown[-1]["created_at"], int(shown[-1]["id"]))) if more else None
+        )
+        return Page(total=len(matched), items=shown, items_read=read, next_cursor=next_cursor)
 
     def _get_many(self, document_ids: list[int]) -> dict[int, dict[str, Any]]:
         client = self.table.client
@@ -311,17 +437,170 @@ class DocumentStore:
                 pending = response.get("UnprocessedKeys") or None
         return found
 
-    def page(self, filters: DocumentFilters, limit: int, offset: int) -> Page:
-        index = keys.document_filter_index(filters.contact_id, filters.folder_id, filters.status)
-        return self.table.newest_first(
-            index.name,
-            index.key_attribute,
-            index.key_value,
-            limit=limit,
-            offset=offset,
-            created_from=filters.created_from,
-            created_to=filters.created_to,
-        )
+    def page(self, filters: DocumentFilters, limit: int, offset: int, cursor: str | None = None) -> Page:
+        """One page, newest first, and the exact total, reading only what the page needs: the totals per
+        status from the count items (and the pipeline's few entries), then, merged newest first, the index
+        entries of each status that has documents up to the page's end (offset + limit + 1, from the
+        cursor's position when there is one), then the page's documents. Nothing reads on to the end of the
+        matches."""
+        status = filters.status.value if filters.status is not None else None
+        before = decode_cursor(cursor) if cursor is not None else None
+        reads = _ReadCount()
+        settled = self._settled_totals(filters, reads) if status not in PIPELINE_STATUSES else {}
+        in_pipeline = self._pipeline_entries(filters, reads) if status is None or status in PIPELINE_STATUSES else []
+        total = sum(settled.values()) + len(in_pipeline)
+        wanted = offset + limit + 1
+        runs: list[Iterator[dict[str, Any]]] = [
+            iter([entry for entry in in_pipeline if before is None or entry["created_sk"]["S"] < before])
+        ]
+        for settled_status, count in settled.items():
+            if count:
+                share = min(wanted, count, math.ceil(wanted * count / total) + _MERGE_SLACK)
+                stream = keys.settled_stream(filters.contact_id, filters.folder_id, settled_status)
+                runs.append(self._entries(stream, filters, before, share, reads))
+        entries: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        # An index is eventually consistent: a document that just moved may show in two runs for a moment.
+        for entry in heapq.merge(*runs, key=lambda entry: str(entry["created_sk"]["S"]), reverse=True):
+            if entry["pk"]["S"] not in seen:
+                seen.add(entry["pk"]["S"])
+                entries.append(entry)
+                if len(entries) == wanted:
+                    break
+        shown = entries[offset : offset + limit]
+        ids = [int(entry["pk"]["S"].split("#", 1)[1]) for entry in shown]
+        documents = self._get_many(ids)
+        items = [documents[i] for i in ids if i in documents and _matches(documents[i], filters)]
+        more = len(entries) > offset + limit and bool(shown)
+        next_cursor = encode_cursor(shown[-1]["created_sk"]["S"]) if more else None
+        return Page(total=total, items=items, items_read=reads.items + len(documents), next_cursor=next_cursor)
+
+    def _entries(
+        self, stream: keys.ListStream, filters: DocumentFilters, before: str | None, first: int, reads: _ReadCount
+    ) -> Iterator[dict[str, Any]]:
+        """The stream's entries in the filters' range, newest first, read a page at a time as they are taken:
+        `first` entries, then twice as many each time."""
+        request = self._stream_query(stream, filters, before)
+        if request is None:
+            return
+        limit = max(first, 1)
+        start: Any = None
+        while True:
+            query = {**request, "ScanIndexForward": False, "Limit": limit}
+            if start is not None:
+                query["ExclusiveStartKey"] = start
+            response = self._query(query)
+            reads.items += response["ScannedCount"]
+            yield from response.get("Items", [])
+            start = response.get("LastEvaluatedKey")
+            if not start:
+                return
+            limit = min(limit * 2, _MAX_QUERY_LIMIT)
+
+    def _pipeline_entries(self, filters: DocumentFilters, reads: _ReadCount) -> list[dict[str, Any]]:
+        """Every pipeline entry (New, Processing) that matches the filters, newest first: the whole sparse
+        index in the range, which holds only the documents whose extraction has not ended."""
+        status = filters.status.value if filters.status is not None else None
+        stream = keys.pipeline_stream(filters.contact_id, filters.folder_id, status)
+        return list(self._entries(stream, filters, None, _MAX_QUERY_LIMIT, reads))
+
+    def _stream_query(
+        self, stream: keys.ListStream, filters: DocumentFilters, before: str | None = None
+    ) -> dict[str, Any] | None:
+        """The Query (without paging) of the stream's entries in the filters' created range, created before
+        `before` when given; None when no entry can match (the range is empty)."""
+        condition = "#key = :key"
+        values: dict[str, Any] = {":key": {"S": stream.key_value}}
+        low = filters.created_from or "0"
+        # '#' separates the timestamp from the id in created_sk; '~' sorts after every id digit.
+        high = f"{filters.created_to}#~" if filters.created_to else "~"
+        if before is not None:
+            stamp, document_id = before.rsplit("#", 1)
+            high = min(high, keys.created_sort_key(stamp, int(document_id) - 1) if int(document_id) > 0 else stamp)
+        if filters.created_from or filters.created_to or before is not None:
+            if low > high:
+                return None
+            condition += " AND created_sk BETWEEN :from AND :to"
+            values[":from"] = {"S": low}
+            values[":to"] = {"S": high}
+        query: dict[str, Any] = {
+            "TableName": self.table.name,
+            "IndexName": stream.name,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": {"#key": stream.key_attribute},
+            "ExpressionAttributeValues": values,
+        }
+        if stream.residual:
+            query["FilterExpression"] = " AND ".join(f"#r{i} = :r{i}" for i, _ in enumerate(stream.residual))
+            for i, (name, value) in enumerate(stream.residual):
+                query["ExpressionAttributeNames"][f"#r{i}"] = name
+                query["ExpressionAttributeValues"][f":r{i}"] = serialize(value)
+        return query
+
+    def _query(self, request: dict[str, Any]) -> dict[str, Any]:
+        client = self.table.client
+        try:
+            return client.query(**request)  # type: ignore[return-value]
+        except client.exceptions.ProvisionedThroughputExceededException as error:
+            raise StorageUnavailable("The document store is busy; retry the request.") from error
+
+    def _settled_totals(self, filters: DocumentFilters, reads: _ReadCount) -> dict[str, int]:
+        """{settled status: how many documents match} for the filters' settled statuses (the one asked for,
+        or all): the count items of the days of the range (every day when there is none) summed over its
+        whole days, and, for a partly covered first or last day, the index entries in the covered part,
+        counted only for the statuses that day has documents of."""
+        contact, folder = filters.contact_id, filters.folder_id
+        statuses = (filters.status.value,) if filters.status is not None else keys.SETTLED_STATUSES
+        prefix = keys.count_prefix(contact, folder)
+        totals = dict.fromkeys(statuses, 0)
+        first_day, last_day, partial = _whole_days(filters.created_from, filters.created_to)
+        partial_days = {low[:10]: (low, high) for low, high in partial}
+        present: dict[str, set[str]] = {day: set() for day in partial_days}
+        request: dict[str, Any] = {
+            "TableName": self.table.name,
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": keys.count_key(contact, folder)},
+                ":low": {"S": keys.count_day((filters.created_from or "")[:10])},
+                ":high": {"S": keys.count_day((filters.created_to or "~")[:10])},
+            },
+        }
+        start: Any = None
+        while True:
+            query = dict(request)
+            if start is not None:
+                query["ExclusiveStartKey"] = start
+            response = self._query(query)
+            reads.items += response["ScannedCount"]
+            for item in response.get("Items", []):
+                day = keys.count_day_of(item["sk"]["S"])
+                whole = (first_day is None or day >= first_day) and (last_day is None or day <= last_day)
+                for settled_status in statuses:
+                    value = item.get(f"{prefix}{settled_status}")
+                    count = int(value["N"]) if value else 0
+                    if whole:
+                        totals[settled_status] += count
+                    elif day in present and count:
+                        present[day].add(settled_status)
+            start = response.get("LastEvaluatedKey")
+            if not start:
+                break
+        for day, (low, high) in partial_days.items():
+            part = DocumentFilters(contact, folder, None, low, high)
+            for settled_status in present[day]:
+                counting = self._stream_query(keys.settled_stream(contact, folder, settled_status), part)
+                start = None
+                while counting is not None:
+                    query = {**counting, "Select": "COUNT"}
+                    if start is not None:
+                        query["ExclusiveStartKey"] = start
+                    response = self._query(query)
+                    reads.items += response["ScannedCount"]
+                    totals[settled_status] += response["Count"]
+                    start = response.get("LastEvaluatedKey")
+                    if not start:
+                        break
+        return totals
 
     # ------------------------------------------------------------------ changes
     def change(self, document_id: int, decide: Decide, expected_version: int | None = None) -> dict[str, Any]:
@@ -366,14 +645,23 @@ class DocumentStore:
         after = {**current, **values}
         for name in change.remove:
             after.pop(name, None)
-        if any(name in change.values for name in _FILTERED):
-            values.update(keys.document_filter_keys(after["contact_id"], after["folder_id"], after["status"]))
-            after.update(values)
-        names = {f"#a{i}": name for i, name in enumerate([*values, *change.remove])}
+        remove = list(change.remove)
+        counts: list[TransactWriteItemTypeDef] = []
+        # A document stored before the list scheme is migrated by its first change, whatever it changes.
+        if any(name in change.values for name in _FILTERED) or not _counted(current):
+            index_keys = keys.document_list_keys(after["contact_id"], after["folder_id"], after["status"])
+            values.update(index_keys)
+            after.update(index_keys)
+            for name in (*keys.DOCUMENT_INDEX_ATTRIBUTES, *keys.EARLIER_INDEX_ATTRIBUTES):
+                if name not in index_keys and name in after and name not in remove:
+                    remove.append(name)
+                    after.pop(name)
+            counts = self._count_updates(current if _counted(current) else None, after)
+        names = {f"#a{i}": name for i, name in enumerate([*values, *remove])}
         aliases = {name: alias for alias, name in names.items()}
         expression = "SET " + ", ".join(f"{aliases[name]} = :v{i}" for i, name in enumerate(values))
-        if change.remove:
-            expression += " REMOVE " + ", ".join(aliases[name] for name in change.remove)
+        if remove:
+            expression += " REMOVE " + ", ".join(aliases[name] for name in remove)
         attribute_values = {f":v{i}": serialize(value) for i, value in enumerate(values.values())}
         if read_version:
             condition = "#version = :read"
@@ -392,19 +680,18 @@ class DocumentStore:
         }
         client = self.table.client
         try:
-            if not change.history:
+            if not change.history and not counts:
                 client.update_item(**update)
             else:
                 history = [
                     self._history_put(document_id, read_version + 1, position, event, now)
                     for position, event in enumerate(change.history)
                 ]
-                client.transact_write_items(TransactItems=[{"Update": update}, *history])  # type: ignore[typeddict-item]
+                client.transact_write_items(TransactItems=[{"Update": update}, *history, *counts])  # type: ignore[typeddict-item]
         except client.exceptions.ConditionalCheckFailedException:
             return None
         except client.exceptions.TransactionCanceledException as error:
-            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
-            if any(code in ("ConditionalCheckFailed", "TransactionConflict") for code in reasons):
+            if _conflicted(error):
                 return None
             raise
         return after
@@ -487,6 +774,28 @@ class DocumentStore:
         return document if concluded else None
 
 
+def _counted(document: Mapping[str, Any]) -> bool:
+    """Whether the document is stored under the list scheme, and so in the count items when settled (every
+    document created or migrated since the scheme exists)."""
+    return keys.LIST_SCHEME in document
+
+
+@dataclass
+class _ReadCount:
+    """Items DynamoDB read to answer one list request (ScannedCount summed over its calls)."""
+
+    items: int = 0
+
+
+def _reasons(error: Any) -> list[str]:
+    return [str(reason.get("Code")) for reason in error.response.get("CancellationReasons", [])]
+
+
+def _conflicted(error: Any) -> bool:
+    """A transaction cancelled by a condition that no longer held or by a concurrent transaction."""
+    return any(code in ("ConditionalCheckFailed", "TransactionConflict") for code in _reasons(error))
+
+
 def _claimable(document: dict[str, Any], s3_key: str, expired_before: str) -> bool:
     if document.get("s3_key") != s3_key:
         return False
@@ -495,3 +804,55 @@ def _claimable(document: dict[str, Any], s3_key: str, expired_before: str) -> bo
         return True
     in_progress = document.get("extraction_state") == _CLAIMED or document.get("status") == Status.PROCESSING
     return in_progress and str(claimed_at) < expired_before
+
+
+_DAY_START = "T00:00:00Z"
+_DAY_END = "T23:59:59Z"
+
+
+def _whole_days(
+    created_from: str | None, created_to: str | None
+) -> tuple[str | None, str | None, list[tuple[str, str]]]:
+    """(first whole day, last whole day, the partly covered (from, to) ranges) of a created range; a day
+    bound of None is open. Timestamps are `YYYY-MM-DDTHH:MM:SSZ`, as parse_created_bound makes them."""
+    first = created_from[:10] if created_from else None
+    last = created_to[:10] if created_to else None
+    partial: list[tuple[str, str]] = []
+    from_partial = created_from is not None and created_from[10:] != _DAY_START
+    to_partial = created_to is not None and created_to[10:] != _DAY_END
+    if created_from and created_to and first == last and (from_partial or to_partial):
+        return first, _day_before(first or ""), [(created_from, created_to)]
+    if from_partial and created_from and first:
+        partial.append((created_from, first + _DAY_END))
+        first = _day_after(first)
+    if to_partial and created_to and last:
+        partial.append((last + _DAY_START, created_to))
+        last = _day_before(last)
+    return first, last, partial
+
+
+def _day_after(day: str) -> str:
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+def _day_before(day: str) -> str:
+    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+
+
+# A cursor is the position of the last document of a page (its created_sk), opaque to clients: URL-safe
+# base64 without padding. One that does not decode to such a position is refused (InvalidInput, 422).
+_CURSOR_POSITION = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z#\d{12}")
+
+
+def encode_cursor(created_sk: str) -> str:
+    return base64.urlsafe_b64encode(created_sk.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    try:
+        position = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        position = ""
+    if len(cursor) > 64 or not _CURSOR_POSITION.fullmatch(position):
+        raise InvalidInput("cursor is not a cursor this API returned (next_cursor of a previous page).")
+    return position

@@ -1,13 +1,14 @@
 """The single-table key design. Every list the API serves is a Query on the table or one of its indexes.
 
-Items: `pk = "<KIND>#<id>"`, `sk = "<KIND>"`. Every listed item carries `kind` and `created_sk`
-(`<created_at>#<zero-padded id>`), so the `by_kind` index lists any kind newest first with ties by id.
-Documents also carry one key per combination of the list filters (contact, folder, status), each
-with its own index, so a filtered list reads only the documents that match it, whatever the table's size.
+Items: `pk = "<KIND>#<id>"`, `sk = "<KIND>"`. Every listed item carries `created_sk`
+(`<created_at>#<zero-padded id>`); items of the other kinds carry `kind`, so the `by_kind` index lists any
+kind newest first with ties by id. Documents carry the keys of the list indexes below instead, so a list
+reads only the documents of its page and its totals come from count items, whatever the table's size.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -34,41 +35,146 @@ def created_sort_key(created_at: str, entity_id: int) -> str:
 
 
 @dataclass(frozen=True)
-class FilterIndex:
-    """The index that serves one combination of document list filters, and the key value to query."""
+class ListStream:
+    """One ordered run of index entries (newest first) that a document list reads: the index, the key value
+    to query, and `residual` filters the key does not hold, checked on the entries read (only in the
+    pipeline index, whose projection carries them)."""
 
     name: str
     key_attribute: str
     key_value: str
+    residual: tuple[tuple[str, int | str], ...] = ()
 
 
-_FILTER_NAMES = ("contact", "folder", "status")
+# A document is in one of two places, by its status:
+# - In the pipeline (New, Processing: from upload until extraction ends, seconds when extraction keeps up),
+#   it is one entry of `by_pipeline`, a sparse index whose projection carries contact_id, folder_id and
+#   status. Upload writes that one entry; the claim (New -> Processing) changes a projected attribute.
+# - Settled (every other status), it is in four KEYS_ONLY indexes, one per combination of contact and folder
+#   with the status: `by_status` (`status_key = <status>`), `by_contact_status` (`<contact>#<status>`),
+#   `by_folder_status` (`<folder>#<status>`) and `by_contact_folder_status` (`<contact>#<folder>#<status>`),
+#   each sorted by `created_sk`. A list filtered on a settled status is one Query of one of them; a list
+#   without a status filter merges, newest first, the same index's runs of each settled status that has
+#   documents, with the pipeline's entries that match.
+PIPELINE_STATUSES = frozenset({"New", "Processing"})
+SETTLED_STATUSES = ("Needs Review", "Missing Info", "Ready", "Approved", "Export", "Exception", "Archived")
+BY_PIPELINE_INDEX = "by_pipeline"
+PIPELINE_KEY = "pipeline_key"
+PIPELINE = "PIPELINE"
+# Every document stored under this scheme carries it (documents stored before it are migrated by the
+# `documents backfill-counts` command, or by the first change to them).
+LIST_SCHEME = "list_scheme"
+LIST_SCHEME_VERSION = 2
+_SCOPES = ((), ("contact",), ("folder",), ("contact", "folder"))
 
 
-def _index_for(present: tuple[str, ...]) -> tuple[str, str]:
-    joined = "_".join(present)
+def _settled_index(scope: tuple[str, ...]) -> tuple[str, str]:
+    joined = "_".join((*scope, "status"))
     return f"by_{joined}", f"{joined}_key"
 
 
-def document_filter_keys(contact_id: int, folder_id: int, status: str) -> dict[str, str]:
-    """Every filter-index key attribute a document carries, derived from its contact, folder and status."""
-    values = {"contact": str(contact_id), "folder": str(folder_id), "status": status}
-    keys: dict[str, str] = {}
-    for mask in range(1, 1 << len(_FILTER_NAMES)):
-        present = tuple(name for bit, name in enumerate(_FILTER_NAMES) if mask & (1 << bit))
-        _, attribute = _index_for(present)
-        keys[attribute] = "#".join(values[name] for name in present)
+# Every list key attribute a document may carry (those it does not carry now are removed), and those of
+# earlier schemes, which a migrated document drops.
+DOCUMENT_INDEX_ATTRIBUTES = (PIPELINE_KEY, *(_settled_index(scope)[1] for scope in _SCOPES))
+EARLIER_INDEX_ATTRIBUTES = ("kind", "contact_key", "folder_key", "contact_folder_key", "document_key", "processing_key")
+
+
+def document_list_keys(contact_id: int, folder_id: int, status: str) -> dict[str, Any]:
+    """The list key attributes a document carries, from its contact, folder and status."""
+    marker: dict[str, Any] = {LIST_SCHEME: LIST_SCHEME_VERSION}
+    if status in PIPELINE_STATUSES:
+        return {**marker, PIPELINE_KEY: PIPELINE}
+    values = {"contact": str(contact_id), "folder": str(folder_id)}
+    keys: dict[str, Any] = dict(marker)
+    for scope in _SCOPES:
+        _, attribute = _settled_index(scope)
+        keys[attribute] = "#".join((*(values[name] for name in scope), status))
     return keys
 
 
-def document_filter_index(contact_id: int | None, folder_id: int | None, status: str | None) -> FilterIndex:
-    """The index and key for a list query with these filters (None = not filtered on)."""
-    values = {"contact": contact_id, "folder": folder_id, "status": status}
-    present = tuple(name for name in _FILTER_NAMES if values[name] is not None)
-    if not present:
-        return FilterIndex(BY_KIND_INDEX, "kind", DOCUMENT)
-    name, attribute = _index_for(present)
-    return FilterIndex(name, attribute, "#".join(str(values[n]) for n in present))
+def settled_stream(contact_id: int | None, folder_id: int | None, status: str) -> ListStream:
+    """The run of settled documents of one status, narrowed to a contact and/or folder when given."""
+    values = {"contact": contact_id, "folder": folder_id}
+    scope = tuple(name for name in ("contact", "folder") if values[name] is not None)
+    name, attribute = _settled_index(scope)
+    return ListStream(name, attribute, "#".join((*(str(values[n]) for n in scope), status)))
+
+
+def pipeline_stream(contact_id: int | None, folder_id: int | None, status: str | None) -> ListStream:
+    """The pipeline's entries, narrowed (on the entries read) to a contact, folder and status when given."""
+    residual = tuple(
+        (name, value)
+        for name, value in (("contact_id", contact_id), ("folder_id", folder_id), ("status", status))
+        if value is not None
+    )
+    return ListStream(BY_PIPELINE_INDEX, PIPELINE_KEY, PIPELINE, residual)
+
+
+# Exact totals without reading the documents: count items of the settled documents (the pipeline's few are
+# counted from its index), kept in the same transaction as every write that creates, deletes, or changes
+# the status, contact or folder of a document. One item per day (of `created_at`, which never changes) and
+# scope: `pk = COUNT#ALL` (attributes `s#<status>`), `COUNT#C#<contact id>` (`s#<status>` and
+# `f#<folder id>#<status>`) and `COUNT#F#<folder id>` (`s#<status>`), `sk = D#<YYYY-MM-DD>`. A total is the
+# sum of the attributes it names over the days of the range (every day with documents when there is no
+# range): one Query, whatever the number of documents.
+COUNT = "COUNT"
+_DAY = "D#"
+
+
+def count_key(contact_id: int | None, folder_id: int | None) -> str:
+    """The count partition that answers a total for these filters."""
+    if contact_id is not None:
+        return f"{COUNT}#C#{contact_id}"
+    if folder_id is not None:
+        return f"{COUNT}#F#{folder_id}"
+    return f"{COUNT}#ALL"
+
+
+def count_day(day: str) -> str:
+    return f"{_DAY}{day}"
+
+
+def count_day_of(sort_key: str) -> str:
+    """The day (YYYY-MM-DD) of a count item's sort key."""
+    return sort_key.removeprefix(_DAY)
+
+
+def count_prefix(contact_id: int | None, folder_id: int | None) -> str:
+    """The prefix of the attributes, in the partition of `count_key`, that count these filters' documents;
+    the status follows it."""
+    if contact_id is not None and folder_id is not None:
+        return f"f#{folder_id}#"
+    return "s#"
+
+
+def count_contributions(document: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(pk, sk, attribute) of every count the document adds one to (none while it is in the pipeline)."""
+    contact, folder, status = int(document["contact_id"]), int(document["folder_id"]), str(document["status"])
+    if status in PIPELINE_STATUSES:
+        return []
+    day = count_day(str(document["created_at"])[:10])
+    return [
+        (count_key(None, None), day, f"s#{status}"),
+        (count_key(contact, None), day, f"s#{status}"),
+        (count_key(contact, None), day, f"f#{folder}#{status}"),
+        (count_key(None, folder), day, f"s#{status}"),
+    ]
+
+
+def count_updates(
+    before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+) -> dict[tuple[str, str], dict[str, int]]:
+    """{(pk, sk): {attribute: delta}} that takes the counts from `before` to `after` (None: no document)."""
+    deltas: dict[tuple[str, str, str], int] = {}
+    for document, sign in ((before, -1), (after, 1)):
+        if document is not None:
+            for contribution in count_contributions(document):
+                deltas[contribution] = deltas.get(contribution, 0) + sign
+    updates: dict[tuple[str, str], dict[str, int]] = {}
+    for (pk, sk, attribute), delta in deltas.items():
+        if delta:
+            updates.setdefault((pk, sk), {})[attribute] = delta
+    return updates
 
 
 # CRM correlation: one small item per (system, record id) a document carries in `external_refs`,

@@ -23,6 +23,8 @@ class Page:
     items: list[dict[str, Any]]
     # Items DynamoDB read to answer (ScannedCount summed over every call): what a list request costs.
     items_read: int = 0
+    # The position after this page (documents lists only), or None at the end.
+    next_cursor: str | None = None
 
 
 @dataclass
