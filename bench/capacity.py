@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -205,29 +206,38 @@ class Meter:
     ) -> None:
         pk = key[self.table_keys[0]]["S"]
         kind = _kind_of(pk)
-        table_units = _units(max(item_size(old), item_size(new)), _WRITE_UNIT)
+        table_units, index_units = write_units(old, new, self.table_keys, self.indexes)
         self.write_units[f"table: {kind}"] += table_units
-        total = table_units
         if tx:
             self.billed_extra += table_units
-        for index in self.indexes:
-            before = index.projected(old, self.table_keys)
-            after = index.projected(new, self.table_keys)
-            units = 0
-            if before is None and after is None:
-                continue
-            if before is None:
-                units = _units(item_size(after), _WRITE_UNIT)
-            elif after is None:
-                units = _units(item_size(before), _WRITE_UNIT)
-            elif any(before[k] != after[k] for k in index.key_attributes):
-                units = _units(item_size(before), _WRITE_UNIT) + _units(item_size(after), _WRITE_UNIT)
-            elif before != after:
-                units = _units(max(item_size(before), item_size(after)), _WRITE_UNIT)
-            if units:
-                self.write_units[f"index {index.name}: {kind}"] += units
-                total += units
-        self.writes.append((operation, pk, total))
+        for name, units in index_units.items():
+            self.write_units[f"index {name}: {kind}"] += units
+        self.writes.append((operation, pk, table_units + sum(index_units.values())))
+
+
+def write_units(
+    old: dict[str, Any] | None, new: dict[str, Any] | None, table_keys: tuple[str, ...], indexes: Sequence[Index]
+) -> tuple[int, dict[str, int]]:
+    """(table units, {index: units}) of one write that takes an item from `old` to `new` (None: absent)."""
+    table_units = _units(max(item_size(old), item_size(new)), _WRITE_UNIT)
+    index_units: dict[str, int] = {}
+    for index in indexes:
+        before = index.projected(old, table_keys)
+        after = index.projected(new, table_keys)
+        units = 0
+        if before is None and after is None:
+            continue
+        if before is None:
+            units = _units(item_size(after), _WRITE_UNIT)
+        elif after is None:
+            units = _units(item_size(before), _WRITE_UNIT)
+        elif any(before[k] != after[k] for k in index.key_attributes):
+            units = _units(item_size(before), _WRITE_UNIT) + _units(item_size(after), _WRITE_UNIT)
+        elif before != after:
+            units = _units(max(item_size(before), item_size(after)), _WRITE_UNIT)
+        if units:
+            index_units[index.name] = units
+    return table_units, index_units
 
 
 def _kind_of(pk: str) -> str:

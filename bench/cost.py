@@ -5,10 +5,11 @@ the API, the S3 event into extract_document, Needs Review; PATCH status Export, 
 queue_webhook_deliveries, the delivery queue into send_webhook, one webhook endpoint receiving). Every AWS
 call is counted where botocore makes it (``BaseClient._make_api_call``); the harness's own calls (creating
 the stack, reading the stream as Lambda's event source mapping does) are kept apart. DynamoDB write and
-read units come from item sizes (the item read back before and after each write, uncounted): 1 WCU per KB
-written to the table and to each GSI whose key attributes the item has (the GSIs read from template.yaml at
-run time, projections included), the larger of the item before and after; 0.5 RCU per 4 KB read
-eventually consistent, 1 strongly consistent; transactions twice. Lambda GB-seconds are each invocation's
+read units come from item sizes (the item read back before and after each write, uncounted), as
+bench/capacity.py computes them: 1 WCU per KB of the larger of the item before and after, for the table and
+for each GSI (read from template.yaml at run time, projections included) the item enters, leaves, moves in
+or changes a projected attribute of; a transaction's table items twice; 0.5 RCU per 4 KB read eventually
+consistent, 1 strongly consistent. Lambda GB-seconds are each invocation's
 CPU time (its thread's) times the function's MemorySize in the template, billed per millisecond: a
 lower bound, as waiting on AWS is not counted. Prices are us-east-1 on-demand list prices (PRICES_AS_OF).
 A measurement only: nothing passes or fails.
@@ -28,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .capacity import Index, item_size, write_units
+
 ROOT = Path(__file__).resolve().parent.parent
 PRICES_AS_OF = "2025-06, us-east-1, on-demand list prices"
 LAMBDA_ARM_GB_SECOND = 0.0000133334
@@ -44,50 +47,6 @@ DOCUMENTS = 1_000
 
 _S3_PUT_CLASS = {"PutObject", "CopyObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"}
 _S3_LIST_CLASS = {"ListObjects", "ListObjectsV2", "ListObjectVersions"}
-
-
-# ---------------------------------------------------------------------------------------------- item sizes
-
-
-def _value_size(value: dict[str, Any]) -> int:
-    (kind, inner), *_ = value.items()
-    if kind == "S":
-        return len(str(inner).encode())
-    if kind == "N":
-        digits = str(inner).lstrip("-").replace(".", "").lstrip("0") or "0"
-        return math.ceil(len(digits) / 2) + 1
-    if kind == "B":
-        return len(inner) if isinstance(inner, (bytes, bytearray)) else len(str(inner))
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "M":
-        return 3 + sum(len(name.encode()) + _value_size(item) + 1 for name, item in inner.items())
-    if kind == "L":
-        return 3 + sum(_value_size(item) + 1 for item in inner)
-    if kind in ("SS", "NS", "BS"):
-        return sum(_value_size({kind[0]: item}) for item in inner)
-    return 0
-
-
-def item_size(item: dict[str, Any] | None) -> int:
-    """DynamoDB's size of an item in the low-level format: attribute names plus values."""
-    if not item:
-        return 0
-    return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
-
-
-@dataclass(frozen=True)
-class Index:
-    name: str
-    keys: tuple[str, ...]
-    projection: str
-    included: tuple[str, ...]
-
-    def size(self, item: dict[str, Any], table_keys: tuple[str, ...]) -> int:
-        if self.projection == "ALL":
-            return item_size(item)
-        kept = set(table_keys) | set(self.keys) | set(self.included)
-        return item_size({name: value for name, value in item.items() if name in kept})
 
 
 @dataclass(frozen=True)
@@ -230,18 +189,13 @@ class Hooks:
         model = self.models.get(table)
         return {name: item[name] for name in (model.keys if model else ()) if name in item}
 
-    def _write_units(self, table: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> int:
-        units = max(1, math.ceil(max(item_size(before), item_size(after)) / 1024))
+    def _write_units(
+        self, table: str, before: dict[str, Any] | None, after: dict[str, Any] | None, *, transactional: bool = False
+    ) -> int:
+        """Units of one write: a transaction's table item twice (DynamoDB writes it twice), its indexes once."""
         model = self.models.get(table)
-        for index in model.indexes if model else ():
-            had = before is not None and all(name in before for name in index.keys)
-            has = after is not None and all(name in after for name in index.keys)
-            if not (had or has):
-                continue
-            moved = had and has and any(before[name] != after[name] for name in index.keys)  # type: ignore[index]
-            sizes = [index.size(item, model.keys) for item in (before, after) if item is not None]  # type: ignore[union-attr]
-            units += (2 if moved else 1) * max(1, math.ceil(max(sizes) / 1024))
-        return units
+        table_units, index_units = write_units(before, after, *((model.keys, model.indexes) if model else ((), ())))
+        return table_units * (2 if transactional else 1) + sum(index_units.values())
 
     def _read_units(self, size: int, consistent: bool) -> float:
         return max(1, math.ceil(size / 4096)) * (1.0 if consistent else 0.5)
@@ -269,8 +223,10 @@ class Hooks:
             finally:
                 for kind, table, key, before in writes:
                     after = self._get(client, call, table, key)
-                    units = max(1, math.ceil(item_size(before) / 1024)) if kind == "ConditionCheck" else None
-                    counts.write_units[who] += 2 * (units or self._write_units(table, before, after))
+                    if kind == "ConditionCheck":
+                        counts.write_units[who] += 2 * max(1, math.ceil(item_size(before) / 1024))
+                    else:
+                        counts.write_units[who] += self._write_units(table, before, after, transactional=True)
         if operation == "BatchWriteItem":
             for table, requests in params["RequestItems"].items():
                 for request in requests:
