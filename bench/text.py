@@ -1,7 +1,7 @@
 """`python -m bench text`: time per page of the engine's text-layer path against bare PDFium, same run.
 
 The engine's path is ``read_pdf`` (pypdf's checks and limits, then the text laid out) with each reader:
-PDFium (PDF_TEXT_READER=pdfium) and pypdf's layout mode (the default). The reference is pypdfium2's bare
+PDFium (the default) and pypdf's layout mode (PDF_TEXT_READER=pypdf). The reference is pypdfium2's bare
 text extraction of the same pages (``PdfPage.get_textpage().get_text_range()``). Each figure is the median
 over BENCH_TEXT_ROUNDS rounds (default 3) of the total seconds divided by the pages, over generated invoices
 (tests/support/documents.py) and, when present, the corpus's text PDFs (../shared/corpus/documents, read

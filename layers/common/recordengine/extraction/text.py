@@ -2,8 +2,10 @@
 
 pypdf opens the file and enforces the reading limits (truncation, encryption, decompression bombs, page
 trees, pieces of text per page and per document), finds an embedded e-invoice and, for scans, the largest
-image; each page that passes is then read by PDFium (textlayer.py, about ten times faster than pypdf's
-layout mode), or by pypdf's layout mode where pypdfium2 is not installed or PDFium cannot read the page.
+image; each page that passes is then laid out by PDFium (textlayer.py: as pypdf's layout mode lays it out,
+from PDFium's text objects and the page's content stream, in a fraction of the time; the default), or by
+pypdf's layout mode (PDF_TEXT_READER=pypdf, or where pypdfium2 is not installed or PDFium cannot read the
+page).
 """
 
 from __future__ import annotations
@@ -114,7 +116,10 @@ def _short_lines(text: str) -> str:
 def has_usable_text(pages: list[str]) -> bool:
     """Whether the text carries words enough to read: scans have none, broken font maps yield only symbols,
     and OCR of a blank page a few specks."""
-    words, letters, visible = _counts(pages)
+    return _usable(*_counts(pages))
+
+
+def _usable(words: list[str], letters: int, visible: int) -> bool:
     return len(words) >= 5 and letters >= 30 and letters >= 0.3 * visible
 
 
@@ -122,7 +127,7 @@ def has_text_layer(pages: list[str]) -> bool:
     """Whether a PDF's text layer is to be read rather than its pages' images: text enough to read, or a short
     document that is clean text ("Invoice 42 / Total 5.00 EUR"), not the symbols of a broken font map."""
     words, letters, visible = _counts(pages)
-    return has_usable_text(pages) or (len(words) >= 2 and letters >= 0.6 * visible)
+    return _usable(words, letters, visible) or (len(words) >= 2 and letters >= 0.6 * visible)
 
 
 def _counts(pages: list[str]) -> tuple[list[str], int, int]:
@@ -259,11 +264,12 @@ def _read_pages(
             over_limit = over_limit or _is_limit(exc)
             failures += 1
             continue
-        drawn = _pieces_of_text(page)
-        if drawn is None:
+        counted = _pieces_of_text(page)
+        if counted is None:
             over_limit = True
             failures += 1
             continue
+        drawn, content = counted
         if drawn > MAX_TEXT_SHOWS_PER_PAGE:
             busy += 1
             continue
@@ -271,7 +277,7 @@ def _read_pages(
         if pages and shows > MAX_TEXT_SHOWS_PER_DOCUMENT:
             # Laying out text costs time in proportion to its pieces: the first pages are read.
             break
-        text, limited = pdfium_document.page_text(index) or _page_text(page)
+        text, limited = pdfium_document.page_text(index, content) or _page_text(page)
         over_limit = over_limit or limited
         if text is None:
             failures += 1
@@ -319,10 +325,11 @@ def _decrypt(reader: PdfReader) -> None:
         raise UnreadableDocument(ENCRYPTED)
 
 
-def _pieces_of_text(page: PageObject) -> int | None:
+def _pieces_of_text(page: PageObject) -> tuple[int, bytes | None] | None:
     """How many pieces of text the page draws (its own and its forms', counted in the decoded content streams
-    before anything is laid out: laying out each piece costs time and memory); None when decoding the page
-    hit a resource limit (a decompression bomb). A page too broken to count is left to the reading."""
+    before anything is laid out: laying out each piece costs time and memory), and the page's decoded content
+    stream; None when decoding the page hit a resource limit (a decompression bomb). A page too broken to
+    count is left to the reading."""
     from pypdf.generic import DictionaryObject, StreamObject
 
     try:
@@ -339,9 +346,9 @@ def _pieces_of_text(page: PageObject) -> int | None:
                 if isinstance(form, StreamObject) and form.get("/Subtype") == "/Form":
                     busiest_form = max(busiest_form, _text_shows(form.get_data()))
         # A form is drawn each time the page says "Do": count it as often as the page draws forms.
-        return _text_shows(data) + data.count(b" Do") * busiest_form
+        return _text_shows(data) + data.count(b" Do") * busiest_form, data
     except Exception as exc:
-        return None if _is_limit(exc) else 0
+        return None if _is_limit(exc) else (0, None)
 
 
 def _text_shows(data: bytes) -> int:
@@ -379,7 +386,7 @@ class _Pdfium:
                 with PDFIUM:
                     document.close()
 
-    def page_text(self, index: int) -> tuple[str, bool] | None:
+    def page_text(self, index: int, content: bytes | None = None) -> tuple[str, bool] | None:
         """The page's text as PDFium lays it out; None when there is no PDFium or it cannot read the page."""
         if self.document is None:
             return None
@@ -396,7 +403,7 @@ class _Pdfium:
                 try:
                     textpage = page.get_textpage()
                     try:
-                        return page_text(textpage), False
+                        return page_text(textpage, content), False
                     finally:
                         textpage.close()
                 finally:

@@ -1,36 +1,55 @@
-"""A page's text layer read by PDFium (pypdfium2): its characters with their boxes, laid out as lines.
+"""A page's text layer read by PDFium (pypdfium2), laid out as pypdf's layout mode lays it out.
 
-PDFium reads a page's text about ten times faster than pypdf's layout mode. Its characters come with their
-boxes and the text object that drew them; they are grouped into runs (one text object's characters, as
-pypdf's layout mode groups the text each operator shows) and laid out as that mode lays out its runs, in
-fixed-width columns, so that the field heuristics read the same cells (three or more spaces apart).
-pypdfium2 ships in the extraction function's layer only; where it is missing, text.py reads the page with
-pypdf's layout mode instead. Chosen by the PDF_TEXT_READER setting ("pdfium"; default "pypdf"):
-on the corpus it is not yet as accurate as pypdf's layout mode with e-invoice reading off (README, Extraction).
+PDFium reads a page's text about ten times faster than pypdf's layout mode. This module rebuilds that mode's
+page from PDFium's text objects: each object is one text-showing operator of the page's content stream
+(its matrix, font size and text come from PDFium, where its text ends and the gaps inside it from its
+characters' boxes), and the content stream itself, decoded by pypdf for its limits, tells which objects
+one BT ... ET block draws. As pypdf does, the objects one block draws on one line form a group whose gaps
+become as many spaces as fit in them, the groups are put on lines by their baseline (lines less than a
+font height apart merged when their text starts at different x) and each group at the fixed-width column
+its left edge falls in, the column being the average character's width over 1.25. Text drawn by forms
+(which pypdf's layout mode does not read) and pages whose operators cannot be matched to PDFium's objects
+are read with each object a block of its own. Rotated text is left out, as pypdf leaves it out. pypdfium2
+ships in the extraction function's layer only; where it is missing, text.py reads the page with pypdf's
+layout mode instead.
 
 PDFium is not thread-safe: every call into it holds ``raster.PDFIUM`` (the renderer's lock).
 """
 
 from __future__ import annotations
 
+import bisect
+import ctypes
 import math
+import re
 from typing import Any
 
-# Reading a page's characters stops after this many: more than a page's text can use (text.MAX_CHARS).
+# Reading a page's text stops after this many characters: more than a page's text can use (text.MAX_CHARS).
 MAX_CHARS_PER_PAGE = 100_000
-# Measured against pypdf's layout mode on the corpus, in a font's height on the page (about 1.15 font
-# sizes): the fixed column is the average character's width over WEIGHT (pypdf divides by 1.25, over text
-# that counts every space); a gap inside a run wider than BIG is as many spaces of SPACE as fit in it,
-# a narrower one (or spaces PDFium read as one) a single space; a blank line per LINE of vertical space.
-WEIGHT = 1.6
-SPACE = 0.3
-BIG = 0.6
-LINE = 0.87
-# Runs less than MERGE heights apart vertically, and not at the same x, share a line (pypdf: one font size).
-MERGE = 1.0
+# The objects read on a page, and in each form it draws (text, paths and images alike): an invoice's page
+# draws a few thousand at most.
+MAX_OBJECTS_PER_PAGE = 200_000
+# pypdf's layout mode: a group is split where the text jumps back more than this many spaces; the fixed
+# column is the average character's width over SCALE_WEIGHT; whitespace and blank lines are capped.
+BACK_JUMP_SPACES = 5
+SCALE_WEIGHT = 1.25
+WHITESPACE_LIMIT = 10_000
+NEWLINE_LIMIT = 1_000
+# A space's width in a font size where PDFium knows none of the font's widths: Helvetica's and Arial's.
+SPACE = 0.278
+# The font descriptor's FixedPitch flag.
+_FIXED_PITCH = 1
 
-
-_TEXT_OBJECT: Any = None
+# The content stream's strings (one level of nested parentheses) and arrays (TJ's) replaced by "(x)" when
+# they show something (PDFium makes no text object of nothing); then the operators that show one,
+# and the BT and ET that open and close text objects. Each pattern starts with one character, which the
+# regular expression engine finds fast.
+_LITERAL = re.compile(rb"\((?:[^()\\]+|\\.|\((?:[^()\\]+|\\.)*\))+\)", re.DOTALL)
+_HEX = re.compile(rb"<[\s]*[0-9A-Fa-f][0-9A-Fa-f\s]*>")
+_ARRAY = re.compile(rb"\[[^\[\]]*?\(x\)[^\[\]]*\]")
+_SHOW = re.compile(rb"\(x\)\s*(?:TJ|Tj|'|\")")
+_BEGIN = re.compile(rb"BT(?![^\s\[\]()<>/%{}])")
+_END = re.compile(rb"ET(?![^\s\[\]()<>/%{}])")
 
 
 def available() -> bool:
@@ -41,121 +60,374 @@ def available() -> bool:
     return True
 
 
-def page_text(textpage: Any, limit: int = MAX_CHARS_PER_PAGE) -> str:
-    """The page's text as lines, columns kept: ``textpage`` is a ``pypdfium2.PdfTextPage``.
+def text_blocks(content: bytes) -> list[int] | None:
+    """The BT ... ET block of each operator in ``content`` (a decoded content stream) that shows text, in
+    order; None when one shows text outside a block."""
+    stripped = _ARRAY.sub(b"(x)", _HEX.sub(b"(x)", _LITERAL.sub(b"(x)", content)))
+    begins = [match.start() for match in _BEGIN.finditer(stripped)]
+    ends = [match.start() for match in _END.finditer(stripped)]
+    blocks: list[int] = []
+    for match in _SHOW.finditer(stripped):
+        at = match.start()
+        block = bisect.bisect(begins, at) - 1
+        if block < 0 or bisect.bisect(ends, at) > bisect.bisect(ends, begins[block]):
+            return None
+        blocks.append(block)
+    return blocks
 
-    Laid out as pypdf's layout mode lays out its text: each run of characters that one text object draws is
-    put at the column its left edge falls in, the column width being the average character's (weighted
-    by the runs' lengths, over WEIGHT); runs less than a font height apart vertically share a line."""
-    import ctypes
 
-    import pypdfium2.raw as pdfium_c
+class _Piece:
+    """One text object's text where it is drawn: pypdf's text-showing operator."""
 
-    global _TEXT_OBJECT
-    if _TEXT_OBJECT is None:
-        _TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, type(textpage.raw), ctypes.c_int)
-    handle = textpage.raw
-    count = min(pdfium_c.FPDFText_CountChars(handle), limit)
-    box = pdfium_c.FS_RECTF()
+    __slots__ = ("block", "font_height", "obj", "page_space", "right", "scale", "size", "space", "text", "x", "y")
+
+    def __init__(self, text: str, x: float, y: float, right: float, font_height: float, obj: int) -> None:
+        self.text, self.x, self.y, self.right, self.font_height, self.obj = text, x, y, right, font_height, obj
+        # A space's width in text space (pypdf's test for text jumping back) and on the page (its gaps), read
+        # from the object's font when first needed (fonts.spaces): a piece drawn alone in its block needs none.
+        self.space = self.page_space = -1.0
+        self.size = self.scale = 0.0
+        self.block = -1
+
+
+class _Fonts:
+    """The space widths of the page's fonts, read once a font."""
+
+    def __init__(self, api: _Api) -> None:
+        self.api = api
+        self.widths: dict[int, float] = {}
+
+    def spaces(self, piece: _Piece) -> _Piece:
+        if piece.space < 0:
+            font = self.api.get_font(piece.obj) or 0
+            em = self.widths.get(font)
+            if em is None:
+                em = self.widths[font] = _space_width(self.api, font)
+            piece.space = em * piece.size
+            piece.page_space = piece.space * piece.scale
+        return piece
+
+
+class _Group:
+    """pypdf's BTGroup: the text one block draws on one line."""
+
+    __slots__ = ("font_height", "right", "text", "x", "y")
+
+    def __init__(self, piece: _Piece, text: str, right: float) -> None:
+        self.x, self.y, self.font_height, self.text, self.right = piece.x, piece.y, piece.font_height, text, right
+
+
+def page_text(textpage: Any, content: bytes | None = None, limit: int = MAX_CHARS_PER_PAGE) -> str:
+    """The page's text as lines, columns kept: ``textpage`` is a ``pypdfium2.PdfTextPage``, ``content`` the
+    page's decoded content stream (which tells its text objects' blocks apart)."""
+    fonts = _Fonts(_api())
+    pieces, top_level = _pieces(textpage, limit, fonts)
+    blocks = text_blocks(content) if content is not None else None
+    if blocks is not None and len(blocks) == len(top_level):
+        for piece, block in zip(top_level, blocks, strict=True):
+            if piece is not None:
+                piece.block = block
+        next_block = (blocks[-1] + 1) if blocks else 0
+    else:
+        next_block = 0
+    for piece in pieces:
+        if piece.block < 0:
+            piece.block = next_block
+            next_block += 1
+    return _layout(_groups(pieces, fonts))
+
+
+def _pieces(textpage: Any, limit: int, fonts: _Fonts) -> tuple[list[_Piece], list[_Piece | None]]:
+    """The page's text objects in drawing order, and among them its own (not its forms'), a rotated or
+    empty one as None."""
+    api = _api()
+    page = ctypes.cast(textpage.page.raw, ctypes.c_void_p).value or 0
+    handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value or 0
+    matrix = api.matrix_type()
+    matrix_ref = ctypes.byref(matrix)
+    size = ctypes.c_float()
+    size_ref = ctypes.byref(size)
+    bounds = [ctypes.c_float() for _ in range(4)]
+    bounds_refs = [ctypes.byref(value) for value in bounds]
+    box = api.rect_type()
     box_ref = ctypes.byref(box)
-    x, y = ctypes.c_double(), ctypes.c_double()
-    unicode_of = pdfium_c.FPDFText_GetUnicode
-    loose_box = pdfium_c.FPDFText_GetLooseCharBox
-    # The text object that drew a character, as a plain address: the binding's typed pointer would need a
-    # cast per character.
-    text_object = _TEXT_OBJECT(ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
+    capacity = 1024
+    buffer = ctypes.create_string_buffer(capacity)
+    get_text, get_matrix, get_size = api.get_text, api.get_matrix, api.get_size
+    char_object, loose_box, string_at = api.char_object, api.loose_box, ctypes.string_at
+    pieces: list[_Piece] = []
+    top_level: list[_Piece | None] = []
+    # The page's characters as PDFium orders them, to find each object's among them (from where the last
+    # one ended): its gaps and where its text ends (an object's bounds end at its last glyph's ink, pypdf's
+    # text at its advance).
+    chars = textpage.get_text_range(count=min(textpage.count_chars(), limit))
+    cursor = 0
+    total = 0
 
-    runs: list[_Run] = []
-    run: _Run | None = None
-    spaces = 0
-    owner: int | None = None
-    for index in range(count):
-        code = unicode_of(handle, index)
-        if code in (0x0A, 0x0D):
-            run = None
-            spaces = 0
-            continue
-        char = chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else " "
-        if not loose_box(handle, index, box_ref):
-            continue
-        drawn_by = text_object(handle, index)
-        left, right = box.left, box.right
-        if run is None or drawn_by != owner or left < run.right - 0.5 * run.height:
-            if not char.strip():
-                spaces += 1
+    def read(obj: int, length: int) -> _Piece | None:
+        nonlocal buffer, capacity, cursor, total
+        if length > capacity:
+            capacity = length + 2
+            buffer = ctypes.create_string_buffer(capacity)
+            length = get_text(obj, handle, buffer, capacity)
+        text = string_at(buffer, max(length - 2, 0)).decode("utf-16-le", "replace")
+        if not text.strip():
+            return None
+        get_matrix(obj, matrix_ref)
+        a, b, d = matrix.a, matrix.b, matrix.d
+        if abs(d) <= 1e-6 or (d < -1e-6 and a < -1e-6):
+            return None  # rotated: pypdf's layout mode leaves it out
+        get_size(obj, size_ref)
+        x, y = matrix.e, matrix.f
+        piece = _Piece("", x, -y if d < 0 else y, x, size.value * math.hypot(b, d), obj)
+        piece.size, piece.scale = size.value, abs(a)
+        end: float | None = None
+        # Found right where the last object ended, a long text is the object's; else it is the first place
+        # PDFium says is the object's.
+        start = chars.find(text, cursor)
+        if start < 0 or ((start != cursor or len(text) < 8) and char_object(handle, start) != obj):
+            start = _find(chars, text, obj, handle, char_object)
+        inked = len(text.rstrip(" \r\n"))
+        if start >= 0 and not loose_box(handle, start + inked - 1, box_ref):
+            start = -1
+        if start >= 0:
+            end = box.right
+            cursor = start + len(text)
+            # PDFium gives an object the space the next one starts with: pypdf the next object.
+            while text.endswith(" ") and char_object(handle, start + len(text) - 1) != obj:
+                text = text[:-1]
+            if " " in text:
+                text = _spaced(text, start, fonts.spaces(piece).page_space, handle, api, box, box_ref)
+        if not text.isprintable():
+            # PDFium marks a hyphen that ends a line as 0x02, and reads line ends inside an object as CR LF.
+            text = text.replace("\x02", "-").replace("\r", "").replace("\n", "")
+        if not text.strip():
+            return None
+        if end is None:
+            # Not found among the page's characters: the object's bounds, which end at its last glyph's ink.
+            api.get_bounds(obj, *bounds_refs)
+            end = bounds[2].value
+        # pypdf's text ends at its advance, trailing spaces included.
+        trailing = len(text) - len(text.rstrip(" "))
+        piece.right = max(end, x) + (trailing * fonts.spaces(piece).page_space if trailing else 0.0)
+        piece.text = text
+        total += len(text)
+        return piece
+
+    def walk(container: int, count: int, get: Any, own: bool) -> None:
+        # A text object's text, read first: PDFium answers nothing for any other object (a form: its own).
+        for index in range(min(count, MAX_OBJECTS_PER_PAGE)):
+            if total >= limit:
+                return
+            obj = get(container, index)
+            if not obj:
                 continue
-            if run is not None and spaces:
-                # A run keeps its trailing space, as pypdf's do: the next run starts a column further.
-                run.chars.append(" ")
-            pdfium_c.FPDFText_GetCharOrigin(handle, index, x, y)
-            # The font's height on the page (its size times the text matrix's scale): about 1.15 font sizes.
-            run = _Run([], left, right, y.value, max(box.top - box.bottom, 0.1))
-            runs.append(run)
-            owner = drawn_by
-            spaces = 0
-        elif not char.strip():
-            spaces += 1
-            continue
-        else:
-            # PDFium reads a run of spaces as one, and a gap the string leaves by moving its position as
-            # none: as many spaces as fit in the gap (a space is about SPACE of the height).
-            gap = left - run.right
-            if gap > BIG * run.height:
-                fitting = int(gap / (SPACE * run.height) + 0.5)
+            length = get_text(obj, handle, buffer, capacity)
+            if length:
+                piece = read(obj, length)
+                if piece is not None:
+                    pieces.append(piece)
+                if own:
+                    top_level.append(piece)
             else:
-                fitting = 1 if spaces or gap > 0.15 * run.height else 0
-            if fitting:
-                run.chars.append(" " * fitting)
-            spaces = 0
-        run.chars.append(char)
-        if right > run.right:
-            run.right = right
-    return _fixed_width(runs)
+                objects = api.form_count(obj)
+                if objects > 0:
+                    walk(obj, objects, api.form_object, False)
+
+    walk(page, api.page_count(page), api.page_object, True)
+    return pieces, top_level
 
 
-class _Run:
-    __slots__ = ("chars", "height", "left", "right", "y")
+def _find(chars: str, text: str, obj: int, handle: int, char_object: Any) -> int:
+    """Where the object's text starts among the page's characters (the first place PDFium says is the
+    object's, of a few); -1 when it is not found."""
+    start = chars.find(text)
+    for _ in range(8):
+        if start < 0:
+            return -1
+        if char_object(handle, start) == obj:
+            return start
+        start = chars.find(text, start + 1)
+    return -1
 
-    def __init__(self, chars: list[str], left: float, right: float, y: float, height: float) -> None:
-        self.chars, self.left, self.right, self.y, self.height = chars, left, right, y, height
+
+def _spaced(text: str, start: int, space: float, handle: int, api: _Api, box: Any, box_ref: Any) -> str:
+    """The object's ``text`` (its first character the page's ``start``) with its gaps as spaces of width
+    ``space``. PDFium reads a gap a string leaves by moving its position (TJ's offsets) as one generated
+    space (none after a space, and a run of spaces as one); pypdf's layout mode as many spaces as fit in it
+    (a new piece of text, as each string of a TJ is). A generated space, which is drawn with no width, stands
+    for the gap between its neighbours; a real one is followed by it."""
+    if space <= 0:
+        return text
+    loose_box = api.loose_box
+    parts: list[str] = []
+    last = len(text) - 1
+    done = 0
+    offset = text.find(" ")
+    while offset >= 0:
+        parts.append(text[done:offset])
+        done = offset + 1
+        index = start + offset
+        if not loose_box(handle, index, box_ref):
+            parts.append(" ")
+        else:
+            made = box.right - box.left < 1e-3
+            if offset == last or (offset == 0 and made):
+                if not made:
+                    parts.append(" ")
+            elif made and not loose_box(handle, index - 1, box_ref):
+                parts.append(" ")
+            else:
+                before = box.right
+                if not loose_box(handle, index + 1, box_ref):
+                    parts.append(" ")
+                else:
+                    gap = round(box.left - before, 3)
+                    fitting = min(round(gap / space), WHITESPACE_LIMIT) if gap > 0 else 0
+                    parts.append(" " * (fitting if made else 1 + fitting))
+        offset = text.find(" ", done)
+    parts.append(text[done:])
+    return "".join(parts)
 
 
-def _fixed_width(runs: list[_Run]) -> str:
-    runs = [run for run in runs if "".join(run.chars).strip()]
-    if not runs:
+class _Api:
+    """The PDFium functions read here, taking and answering plain addresses: pypdfium2's typed pointers would
+    need a cast a call, and a text object's address is compared with the one a character names."""
+
+    def __init__(self) -> None:
+        import pypdfium2.raw as pdfium_c
+
+        def bind(name: str, restype: Any, *argtypes: Any) -> Any:
+            function = getattr(pdfium_c, name)
+            return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value or 0)
+
+        pointer, number, real = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
+        self.matrix_type = pdfium_c.FS_MATRIX
+        self.page_count = bind("FPDFPage_CountObjects", number, pointer)
+        self.page_object = bind("FPDFPage_GetObject", pointer, pointer, number)
+        self.form_count = bind("FPDFFormObj_CountObjects", number, pointer)
+        self.form_object = bind("FPDFFormObj_GetObject", pointer, pointer, ctypes.c_ulong)
+        self.get_text = bind("FPDFTextObj_GetText", ctypes.c_ulong, pointer, pointer, pointer, ctypes.c_ulong)
+        self.get_matrix = bind("FPDFPageObj_GetMatrix", number, pointer, pointer)
+        self.get_size = bind("FPDFTextObj_GetFontSize", number, pointer, pointer)
+        self.get_font = bind("FPDFTextObj_GetFont", pointer, pointer)
+        self.get_bounds = bind("FPDFPageObj_GetBounds", number, pointer, pointer, pointer, pointer, pointer)
+        self.font_flags = bind("FPDFFont_GetFlags", number, pointer)
+        self.glyph_width = bind("FPDFFont_GetGlyphWidth", number, pointer, ctypes.c_uint32, real, pointer)
+        self.char_object = bind("FPDFText_GetTextObject", pointer, pointer, number)
+        self.is_generated = bind("FPDFText_IsGenerated", number, pointer, number)
+        self.loose_box = bind("FPDFText_GetLooseCharBox", number, pointer, number, pointer)
+        self.rect_type = pdfium_c.FS_RECTF
+
+
+_API: _Api | None = None
+
+
+def _api() -> _Api:
+    global _API
+    if _API is None:
+        _API = _Api()
+    return _API
+
+
+def _space_width(api: _Api, font: int) -> float:
+    """The font's space width in a font size, as pypdf reads it from the font's widths: without a space
+    (PDFium then answers a whole em), a fixed-pitch font's character width, another font's half of it
+    (an "a"'s standing for the font's default width); SPACE when PDFium knows no widths."""
+    width = ctypes.c_float()
+    if not font or not api.glyph_width(font, 0x20, 1.0, ctypes.byref(width)) or not 0.05 < width.value < 2.0:
+        return SPACE
+    if width.value < 0.95:
+        return float(width.value)
+    if not api.glyph_width(font, 0x61, 1.0, ctypes.byref(width)) or not 0.05 < width.value < 2.0:
+        return SPACE
+    return float(width.value) if api.font_flags(font) & _FIXED_PITCH else float(width.value) / 2
+
+
+def _groups(pieces: list[_Piece], fonts: _Fonts) -> list[_Group]:
+    """pypdf's BT groups: within a block, the pieces on one line with their gaps as spaces."""
+    groups: list[_Group] = []
+    index = 0
+    while index < len(pieces):
+        block = pieces[index].block
+        end = index
+        while end < len(pieces) and pieces[end].block == block:
+            end += 1
+        first = pieces[index]
+        text = ""
+        last_right, last_y = first.right, first.y
+        for piece in pieces[index:end]:
+            if piece is not first:
+                fonts.spaces(piece)
+            if abs(piece.y - last_y) > piece.font_height:
+                if text.strip():
+                    groups.append(_Group(first, text, last_right))
+                first, text = piece, ""
+            if last_right - piece.x > piece.space * BACK_JUMP_SPACES:
+                if text.strip():
+                    groups.append(_Group(first, text, last_right))
+                first, text = piece, ""
+                last_right = piece.right
+            if piece is not first and piece.page_space > 0:
+                gap = round(piece.x - last_right, 3)
+                spaces = min(round(gap / piece.page_space), WHITESPACE_LIMIT) if gap > 0 else 0
+                text += " " * spaces
+            text += piece.text
+            last_y, last_right = piece.y, piece.right
+        if text:
+            groups.append(_Group(first, text, last_right))
+        index = end
+    return groups
+
+
+def _layout(groups: list[_Group]) -> str:
+    """pypdf's fixed-width page: groups on lines by baseline, each at the column its left edge falls in."""
+    if not groups:
         return ""
-    texts = {id(run): "".join(run.chars) for run in runs}
-    lengths = sum(len(texts[id(run)]) for run in runs) * WEIGHT
-    char_width = sum(run.right - run.left for run in runs) / lengths if lengths else 0.0
-    left = min(run.left for run in runs)
-    runs.sort(key=lambda run: (-run.y, run.left))
-    # Lines: runs at the same height, and the next height's when less than a font height below and not
-    # printed at the same x (a second row of a table cell).
-    groups: list[tuple[float, float, list[_Run]]] = []
-    for run in runs:
-        if groups:
-            y, height, members = groups[-1]
-            if int(run.y) == int(y) or (
-                abs(run.y - y) < MERGE * min(height, run.height) and all(int(run.left) != int(m.left) for m in members)
-            ):
-                members.append(run)
-                continue
-        groups.append((run.y, run.height, [run]))
+    left = min(group.x for group in groups)
+    lengths = sum(len(group.text) for group in groups) * SCALE_WEIGHT
+    char_width = sum(group.right - group.x for group in groups) / lengths if lengths else 0.0
+    groups.sort(key=lambda group: (group.y, -group.x), reverse=True)
+    lines_of: dict[int, list[_Group]] = {}
+    for group in groups:
+        lines_of.setdefault(int(group.y), []).append(group)
+    for members in lines_of.values():
+        members.sort(key=lambda group: group.x)
+    # Lines less than a font height apart merge, unless their text starts at the same x.
+    keys = list(lines_of)
+    last = keys[0]
+    last_xs = {int(group.x) for group in lines_of[last] if group.text.strip()}
+    for key in keys[1:]:
+        height = min(lines_of[key][0].font_height, lines_of[last][0].font_height)
+        xs = {int(group.x) for group in lines_of[key] if group.text.strip()}
+        if not (xs & last_xs) and abs(key - last) < height:
+            lines_of[last] = sorted(lines_of.pop(key) + lines_of[last], key=lambda group: group.x)
+            last_xs |= xs
+        else:
+            last, last_xs = key, xs
     lines: list[str] = []
-    last_y = 0.0
-    for y, height, members in groups:
+    last_y = 0
+    for y, members in lines_of.items():
         if lines:
-            lines.extend([""] * min(max(0, int(abs(last_y - y) / (LINE * height)) - 1), 10))
-        members.sort(key=lambda run: run.left)
-        line = ""
+            height = members[0].font_height
+            blank = 0 if height == 0 else int(abs(y - last_y) / height) - 1
+            lines.extend([""] * min(max(blank, 0), NEWLINE_LIMIT))
+        parts: list[str] = []
+        length = 0
         last_right = 0.0
-        for run in members:
-            tx = run.left - left
-            offset = int(tx // char_width) if char_width else len(line)
-            if offset > len(line) and math.ceil(last_right) < int(tx):
-                line += " " * min(offset - len(line), 200)
-            line += texts[id(run)]
-            last_right = run.right - left
-        lines.append(line.rstrip())
+        for group in members:
+            x = group.x - left
+            offset = int(x // char_width) if char_width else length
+            needed = offset - length
+            if needed > 0 and math.ceil(last_right) < int(x):
+                needed = min(needed, WHITESPACE_LIMIT)
+                parts.append(" " * needed)
+                length += needed
+            parts.append(group.text)
+            length += len(group.text)
+            last_right = group.right - left
+        line = "".join(parts).rstrip()
+        if line.strip() or lines:
+            lines.append(line)
         last_y = y
     return "\n".join(lines)
