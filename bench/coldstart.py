@@ -17,8 +17,8 @@ per sample.
   (bench/reference_fastapi.py); (b) a bare Powertools APIGatewayHttpResolver (bench/reference_powertools.py).
   Each function is compared with the pair making its AWS calls (CALL_SETS; by default `get`: the two
   GetItems of get_document, the token's record then the document, fed events/get_document/get_document.json),
-  fed the function's own sample event: an S3 route's references create the S3 client and make its S3 call,
-  openapi's make no AWS call at all.
+  fed the sample event of a function that uses it: an S3 route's references create the S3 client and make its
+  S3 call; the public functions' (openapi, health, web, not_found) make no AWS call at all.
 """
 
 from __future__ import annotations
@@ -50,7 +50,11 @@ CALL_SETS = {
     "delete_document": "delete",
     "upload_document": "upload",
     "create_upload_url": "presign",
+    # The public functions make no AWS call: the reference is FastAPI (or Powertools) alone, fed openapi's event.
     "openapi": "none",
+    "health": "none",
+    "web": "none",
+    "not_found": "none",
 }
 DEFAULT_CALLS = "get"
 WORKER_TIMEOUT_SECONDS = 120
@@ -120,9 +124,12 @@ def targets() -> list[Target]:
             raise FileNotFoundError(f"no sample event in events/{code_dir.name}/")
         calls = CALL_SETS.get(code_dir.name, DEFAULT_CALLS)
         functions.append(Target(code_dir.name, "app", code_dir, events[0], calls))
+    # A call-set's references are fed the event of the first function CALL_SETS names with it.
+    events = {function.name: function.event for function in functions}
     reference_events = {DEFAULT_CALLS: REFERENCE_EVENT}
-    for function in functions:
-        reference_events.setdefault(function.calls, function.event)
+    for name, calls in CALL_SETS.items():
+        if name in events:
+            reference_events.setdefault(calls, events[name])
     references = [
         Target(f"{label} {calls}", module, BENCH_DIR, event, calls)
         for calls, event in reference_events.items()

@@ -16,7 +16,7 @@ seed: token, contact 1, folder 1, document 1 and its file), with the same client
   client; PutObject.
 - `presign` (create_upload_url, JSON): GetItem token, contact, folder; UpdateItem;
   TransactWriteItems (document, history entry); an S3 client; a presigned POST.
-- `none` (openapi): no AWS call and no client.
+- `none` (openapi, health, web, not_found: fed openapi's event): no AWS call, no client, no boto3.
 
 The front ends (reference_fastapi.py, reference_powertools.py) pick the call-set named by
 BENCH_REFERENCE_CALLS (default `get`) and serve it on the sample event's method and path. The worker imports
