@@ -13,9 +13,12 @@ per sample.
 - AWS: one moto server in another process (bench/coldstart_moto.py), seeded once (the sample events' token,
   contact 1, folder 1, document 1 and its file); AWS_ENDPOINT_URL points every sample at it. After a sample
   whose request is not a GET, the tables and the bucket are put back to the seed (untimed, from here).
-- References, both fed events/get_document/get_document.json and doing the same GetItems as get_document
-  (the token's record, then the document): (a) a minimal one-route FastAPI + Mangum app
+- References, a pair per call-set (bench/reference_calls.py): (a) a minimal one-route FastAPI + Mangum app
   (bench/reference_fastapi.py); (b) a bare Powertools APIGatewayHttpResolver (bench/reference_powertools.py).
+  Each function is compared with the pair making its AWS calls (CALL_SETS; by default `get`: the two
+  GetItems of get_document, the token's record then the document, fed events/get_document/get_document.json),
+  fed the sample event of a function that uses it: an S3 route's references create the S3 client and make its
+  S3 call; the public functions' (openapi, health, web, not_found) make no AWS call at all.
 """
 
 from __future__ import annotations
@@ -40,7 +43,20 @@ LAYER_SOURCE = ROOT / "layers" / "common"
 EVENTS_DIR = ROOT / "events"
 BENCH_DIR = Path(__file__).resolve().parent
 REFERENCE_EVENT = EVENTS_DIR / "get_document" / "get_document.json"
-REFERENCES = {"reference_fastapi": "(a) FastAPI+Mangum", "reference_powertools": "(b) Powertools"}
+REFERENCES = {"reference_fastapi": "(a) FastAPI", "reference_powertools": "(b) Powertools"}
+# The call-set (bench/reference_calls.py) of each function whose AWS calls are not get_document's two GetItems.
+CALL_SETS = {
+    "document_file": "file",
+    "delete_document": "delete",
+    "upload_document": "upload",
+    "create_upload_url": "presign",
+    # The public functions make no AWS call: the reference is FastAPI (or Powertools) alone, fed openapi's event.
+    "openapi": "none",
+    "health": "none",
+    "web": "none",
+    "not_found": "none",
+}
+DEFAULT_CALLS = "get"
 WORKER_TIMEOUT_SECONDS = 120
 MOTO_START_TIMEOUT_SECONDS = 120
 DEFAULT_ROUNDS = 20
@@ -72,6 +88,7 @@ class Target:
     module: str
     code_dir: Path
     event: Path
+    calls: str = DEFAULT_CALLS
 
     @property
     def is_reference(self) -> bool:
@@ -93,19 +110,32 @@ class Samples(Runs):
 
 
 def targets() -> list[Target]:
-    """The two references, then every function with an HttpApi event, each with one of its sample events.
+    """The references, a pair per call-set (`get` first), then every function with an HttpApi event, each with
+    one of its sample events; a call-set's references are fed the event of the function that uses it.
 
     Events without path parameters come first: they need no rows beyond what the seed creates (contact 1,
     folder 1, document 1), whereas e.g. a rule's or a webhook's own id would name nothing.
     """
-    found = [Target(label, module, BENCH_DIR, REFERENCE_EVENT) for module, label in REFERENCES.items()]
+    functions = []
     for code_uri in api_functions(load_template()).values():
         code_dir = ROOT / code_uri
         events = sorted((EVENTS_DIR / code_dir.name).glob("*.json"), key=lambda p: (_has_path_parameters(p), p.name))
         if not events:
             raise FileNotFoundError(f"no sample event in events/{code_dir.name}/")
-        found.append(Target(code_dir.name, "app", code_dir, events[0]))
-    return found
+        calls = CALL_SETS.get(code_dir.name, DEFAULT_CALLS)
+        functions.append(Target(code_dir.name, "app", code_dir, events[0], calls))
+    # A call-set's references are fed the event of the first function CALL_SETS names with it.
+    events = {function.name: function.event for function in functions}
+    reference_events = {DEFAULT_CALLS: REFERENCE_EVENT}
+    for name, calls in CALL_SETS.items():
+        if name in events:
+            reference_events.setdefault(calls, events[name])
+    references = [
+        Target(f"{label} {calls}", module, BENCH_DIR, event, calls)
+        for calls, event in reference_events.items()
+        for module, label in REFERENCES.items()
+    ]
+    return references + functions
 
 
 def _has_path_parameters(event_path: Path) -> bool:
@@ -221,6 +251,7 @@ class Runner:
 
     def sample(self, target: Target) -> dict[str, Any]:
         """One fresh process; raises RuntimeError unless the handler answered as it should."""
+        env = {**self.env, "BENCH_REFERENCE_CALLS": target.calls} if target.is_reference else self.env
         sys_path = os.pathsep.join([str(target.code_dir), str(self.layer), str(self.runtime)])
         command = [
             str(self.python),
@@ -232,7 +263,7 @@ class Runner:
             str(target.event),
             sys_path,
         ]
-        result = run_worker(command, self.env, WORKER_TIMEOUT_SECONDS)
+        result = run_worker(command, env, WORKER_TIMEOUT_SECONDS)
         if not target.answered_right(result.get("status")):
             raise RuntimeError(f"status {result.get('status')}: {result.get('body')}")
         return result
@@ -258,7 +289,9 @@ def measure(rounds: int, only: set[str] | None = None) -> Measurement | str:
         timeout=30,
         check=False,
     ).stdout.strip()
-    found = [t for t in targets() if only is None or t.is_reference or t.name in only]
+    chosen = [t for t in targets() if not t.is_reference and (only is None or t.name in only)]
+    used = {DEFAULT_CALLS} | {t.calls for t in chosen}
+    found = [t for t in targets() if t.is_reference and t.calls in used] + chosen
     with tempfile.TemporaryDirectory(prefix="bench-coldstart-") as tmp:
         workdir = Path(tmp)
         layer, why = build_with_makefile("CommonLayer", workdir / "common", python, for_lambda=False)
@@ -303,33 +336,40 @@ def report(rounds: int = DEFAULT_ROUNDS, only: set[str] | None = None) -> list[s
     if isinstance(measured, str):
         return [header, f"   skipped: {measured}"]
     results = measured.results
-    fastapi, powertools = results[0], results[1]
+    references = {(r.target.module, r.target.calls): r for r in results if r.target.is_reference}
+    pairs = {
+        calls: (references[("reference_fastapi", calls)], references[("reference_powertools", calls)])
+        for _, calls in references
+    }
     lines = [
         header.replace("CPython 3.12", f"CPython {measured.python_version}"),
         "   layer built by layers/common/Makefile for this machine, precompiled as for Lambda;"
         " moto in its own process;",
-        "   references fed events/get_document/get_document.json, same GetItems (token, document): "
-        "(a) one-route FastAPI+Mangum, (b) bare Powertools resolver",
-        f"   {'target':<24}{'event':<22}{'import':>7}{'invoke':>7}{'total':>7}{'wall':>7}{'spread':>7}"
-        f"{'mods':>6}{'/(a)':>6}{'/(b)':>6}",
+        "   references per call-set (bench/reference_calls.py), making the AWS calls of the functions compared with"
+        " them: (a) one-route FastAPI+Mangum, (b) bare Powertools resolver",
+        f"   {'target':<24}{'event':<22}{'calls':<8}{'import':>7}{'invoke':>7}{'total':>7}{'wall':>7}{'spread':>7}"
+        f"{'mods':>6}{'/(a)':>6}{'/(b)':>6}{'/get':>6}",
     ]
     for result in results:
-        name = result.target.name
+        name, calls = result.target.name, result.target.calls
         if result.error is not None or not result.runs:
             lines.append(f"   {name:<24}{result.target.event.name:<22}FAILED: {(result.error or 'no samples')[:200]}")
             continue
         total = result.median("total_cpu_ms")
+        fastapi, powertools = pairs[calls]
         lines.append(
-            f"   {name:<24}{result.target.event.name:<22}{result.median('import_cpu_ms'):>7.0f}"
+            f"   {name:<24}{result.target.event.name:<22}{calls:<8}{result.median('import_cpu_ms'):>7.0f}"
             f"{result.median('invoke_cpu_ms'):>7.0f}{total:>7.0f}{result.median('total_wall_ms'):>7.0f}"
             f"{result.spread('total_cpu_ms'):>6.0f}%{result.runs[-1]['modules_imported']:>6}"
-            f"{_ratio(total, fastapi):>6}{_ratio(total, powertools):>6}"
+            f"{_ratio(total, fastapi):>6}{_ratio(total, powertools):>6}{_ratio(total, pairs[DEFAULT_CALLS][0]):>6}"
         )
     before = results[0].runs[0]["modules_before"] if results[0].runs else "?"
     lines += [
         "   ms of CPU (all threads), medians; wall = total wall time; spread = (max-min)/median of total CPU;",
         f"   mods = modules the target imported ({before} were loaded before the timer: the interpreter's own);",
-        "   /(a), /(b) = total / the reference's total.",
+        "   /(a), /(b) = total / the total of the reference making the same calls (calls);"
+        f" /get = total / (a)'s for `{DEFAULT_CALLS}`",
+        "   (the two GetItems of get_document, what every function was compared with before the call-sets).",
         f"   {len(results) * (rounds + 1)} processes, rounds interleaved, in {measured.seconds:.0f} s"
         " (including building the layer and seeding moto).",
     ]

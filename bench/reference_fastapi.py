@@ -1,50 +1,75 @@
-"""Cold-start reference (a): a minimal FastAPI + Mangum handler doing what GET /api/documents/{id} does.
+"""Cold-start reference (a): a minimal FastAPI + Mangum handler making the AWS calls of the function it is
+compared with.
 
-One route, a boto3 DynamoDB client created at import, Mangum with lifespan="off", and the same two GetItems
-as the project's get_document: the bearer token's record (checked as recordengine.tokens does), then the
-document. No logger, no middleware, no error handlers, no generated docs: the least a FastAPI function on
-Lambda does. The worker imports it as the top-level module `reference_fastapi`.
+One route, Mangum with lifespan="off", and the call-set that BENCH_REFERENCE_CALLS names (bench/reference_calls.py:
+by default `get`, the two GetItems of GET /api/documents/{id}: the bearer token's record, checked as
+recordengine.tokens does, then the document), served on the method and path of that function's sample event;
+boto3 clients made on first use. No logger, no middleware, no error handlers, no generated docs: the least a
+FastAPI function on Lambda does. The worker imports it as the top-level module `reference_fastapi`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
-import re
-from typing import Any
+from typing import Annotated, Any
 
-import boto3
-from fastapi import FastAPI, Header, HTTPException
+from fastapi import Body, FastAPI, File, Form, Header, HTTPException, Response
+from fastapi.responses import JSONResponse
 from mangum import Mangum
+from reference_calls import CALLS, METHOD, PATH, Answer, answer  # type: ignore[import-not-found]
 
-TABLE_NAME = os.environ["TABLE_NAME"]
-TOKEN = re.compile(r"^Bearer re_(?P<key_id>[0-9a-f]{12})_(?P<secret>[A-Za-z0-9_-]{43})$")
-dynamodb = boto3.client("dynamodb")
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 
 
-def _authorized(header: str) -> bool:
-    match = TOKEN.match(header)
-    if match is None:
-        return False
-    key = {"pk": {"S": f"TOKEN#{match['key_id']}"}, "sk": {"S": "TOKEN"}}
-    item = dynamodb.get_item(TableName=TABLE_NAME, Key=key).get("Item")
-    if item is None or "revoked_at" in item:
-        return False
-    digest = hashlib.sha256(match["secret"].encode()).hexdigest()
-    return hmac.compare_digest(item["secret_sha256"]["S"], digest)
+def _response(status: int, body: Any, headers: dict[str, str]) -> Response:
+    if body is None:
+        return Response(status_code=status, headers=headers)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
-@app.get("/api/documents/{document_id}")
-def get_document(document_id: int, authorization: str = Header(default="")) -> dict[str, Any]:
-    if not _authorized(authorization):
-        raise HTTPException(status_code=401, detail="unauthorized")
-    key = {"pk": {"S": f"DOCUMENT#{document_id}"}, "sk": {"S": "DOCUMENT"}}
-    item = dynamodb.get_item(TableName=TABLE_NAME, Key=key).get("Item")
-    if item is None:
-        raise HTTPException(status_code=404, detail="not found")
-    return {"id": int(item["id"]["N"]), "status": item["status"]["S"]}
+def _ok(result: Answer) -> dict[str, Any]:
+    status, body, _ = result
+    if status >= 400:
+        raise HTTPException(status_code=status, detail=body["detail"])
+    return dict(body)
+
+
+if CALLS == "upload":
+
+    @app.post(PATH)
+    def upload(
+        file: Annotated[bytes, File()],
+        contact_id: Annotated[int, Form()],
+        folder_id: Annotated[int, Form()],
+        authorization: Annotated[str, Header()] = "",
+    ) -> Response:
+        fields = {"contact_id": contact_id, "folder_id": folder_id}
+        return _response(*answer(authorization, body=fields, file=file))
+
+elif CALLS == "presign":
+
+    @app.post(PATH)
+    def presigned_upload(
+        body: Annotated[dict[str, Any], Body()], authorization: Annotated[str, Header()] = ""
+    ) -> Response:
+        return _response(*answer(authorization, body=body))
+
+elif CALLS == "none":
+
+    @app.get(PATH)
+    def document() -> dict[str, Any]:
+        return _ok(answer(""))
+
+elif CALLS == "get":
+
+    @app.get(PATH)
+    def get_document(document_id: int, authorization: Annotated[str, Header()] = "") -> dict[str, Any]:
+        return _ok(answer(authorization, str(document_id)))
+
+else:
+
+    @app.api_route(PATH, methods=[METHOD])
+    def document_call(document_id: int, authorization: Annotated[str, Header()] = "") -> Response:
+        return _response(*answer(authorization, str(document_id)))
 
 
 handler = Mangum(app, lifespan="off")

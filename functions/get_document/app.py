@@ -1,6 +1,6 @@
 """GET /api/documents/{document_id}"""
 
 from recordengine.api.app import lambda_handler
-from recordengine.api.documents import get_router
+from recordengine.api.documents.get import router
 
-handler = lambda_handler(get_router)
+handler = lambda_handler(router)

@@ -1,6 +1,6 @@
 """GET /api/documents"""
 
 from recordengine.api.app import lambda_handler
-from recordengine.api.documents import list_router
+from recordengine.api.documents.listing import router
 
-handler = lambda_handler(list_router)
+handler = lambda_handler(router)

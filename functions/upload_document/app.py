@@ -1,6 +1,6 @@
 """POST /api/documents/upload"""
 
 from recordengine.api.app import lambda_handler
-from recordengine.api.documents import upload_router
+from recordengine.api.documents.upload import router
 
-handler = lambda_handler(upload_router)
+handler = lambda_handler(router)

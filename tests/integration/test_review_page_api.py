@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from local.cfn import Template
-from recordengine.api.documents import prefers_json
+from recordengine.api.documents.file import prefers_json
 from recordengine.tokens import TokenScope, TokenStore
 from tests.support.aws_stack import ROOT
 from tests.support.documents import invoice_pdf

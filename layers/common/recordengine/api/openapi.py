@@ -1,8 +1,8 @@
-"""GET /api/openapi.json: the OpenAPI 3.1 document of the whole API, generated from its routers.
+"""The OpenAPI 3.1 document of the whole API, generated from its routers.
 
-Only its own function (functions/openapi) and the tools build it: the other functions never call into this
-module, so their cold starts never pay for the schemas of every model. `make openapi` writes the same text
-to openapi.json at the repository root (scripts/openapi.py).
+Only the tools and the tests build it: `make openapi` (scripts/openapi.py) writes it to openapi.json at the
+repository root and beside the openapi function's handler, which serves that file as it is
+(api/openapi_route.py), so no function's cold start pays for the schemas of every model.
 
 FastAPI derives each operation's parameters, body and success answer from its route. Added here, every
 error answer in the API's one shape (`Error`: `{"detail": ...}`), each for what the route is:
@@ -19,10 +19,8 @@ this document.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from typing import Any
 
-from fastapi import APIRouter, Response
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
@@ -31,7 +29,6 @@ import recordengine
 from .app import TITLE
 from .auth import ScopeRequirement, TokenRequirement
 
-OPENAPI_PATH = "/api/openapi.json"
 SCHEMAS = "#/components/schemas/"
 SECURITY_SCHEME = "bearer"
 
@@ -170,21 +167,3 @@ def openapi_document() -> dict[str, Any]:
 def openapi_text(document: dict[str, Any]) -> str:
     """The document as committed and served: sorted keys and fixed indentation, so that it diffs cleanly."""
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-@lru_cache(maxsize=1)
-def openapi_json() -> bytes:
-    """The served document, built once per execution environment."""
-    return openapi_text(openapi_document()).encode("utf-8")
-
-
-router = APIRouter()
-
-
-@router.get(
-    OPENAPI_PATH,
-    response_class=Response,
-    responses={200: {"description": "This document", "content": {"application/json": {"schema": {"type": "object"}}}}},
-)
-def get_openapi_document() -> Response:
-    return Response(openapi_json(), media_type="application/json")

@@ -11,6 +11,8 @@ from typing import Annotated
 from fastapi import Header
 
 _ANY = "*"
+# The 412 answer of a route that takes If-Match, as its OpenAPI document describes it.
+STALE_VERSION = "If-Match names a version the document is no longer at; the ETag header gives the current one."
 
 
 def entity_tag(version: int) -> str:

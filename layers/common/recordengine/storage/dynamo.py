@@ -1,4 +1,9 @@
-"""Conversions between Python values and DynamoDB's typed attribute values, and the client factory."""
+"""Conversions between Python values and DynamoDB's typed attribute values, and the client factory.
+
+boto3 is imported on first use, not with this module: importing boto3 (botocore's session and loaders) is a
+large part of a cold start, and a function that never calls AWS (health, the OpenAPI document, the review
+page, the answer to unknown routes) imports this module through the token check without ever using it.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,26 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
 from recordengine.storable import as_dynamodb_number
 
 if TYPE_CHECKING:
+    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
+
+@lru_cache(maxsize=1)
+def _serializer() -> TypeSerializer:
+    from boto3.dynamodb.types import TypeSerializer
+
+    return TypeSerializer()
+
+
+@lru_cache(maxsize=1)
+def _deserializer() -> TypeDeserializer:
+    from boto3.dynamodb.types import TypeDeserializer
+
+    return TypeDeserializer()
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +62,7 @@ def _from_stored(value: Any) -> Any:
 
 
 def serialize(value: Any) -> AttributeValueTypeDef:
-    return _serializer.serialize(_to_storable(value))
+    return _serializer().serialize(_to_storable(value))
 
 
 def to_item(values: dict[str, Any]) -> dict[str, AttributeValueTypeDef]:
@@ -55,4 +70,5 @@ def to_item(values: dict[str, Any]) -> dict[str, AttributeValueTypeDef]:
 
 
 def from_item(item: dict[str, Any]) -> dict[str, Any]:
-    return {name: _from_stored(_deserializer.deserialize(value)) for name, value in item.items()}
+    deserializer = _deserializer()
+    return {name: _from_stored(deserializer.deserialize(value)) for name, value in item.items()}
