@@ -73,5 +73,6 @@ def test_a_filtered_list_reads_only_matching_documents(service, stack):
         service.documents.change(document_id, lambda current: DocumentChange({"status": "Needs Review"}))
     page = service.documents.page(DocumentFilters(folder_id=1), limit=2, offset=0)
     assert page.total == 4 and len(page.items) == 2
-    # The page's index entries and one more (is there a next page?), its documents, one count item (one day).
-    assert page.items_read == 3 + 2 + 1
+    # The page's index entries (which carry what the list shows) and one more (is there a next page?), and one
+    # count item (one day): no document is read.
+    assert page.items_read == 3 + 1

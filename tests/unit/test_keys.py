@@ -70,3 +70,19 @@ def test_documents_in_the_pipeline_are_not_in_the_counts():
     assert keys.count_updates(document, {**document, "status": "Processing"}) == {}
     settled = keys.count_updates({**document, "status": "Processing"}, {**document, "status": "Needs Review"})
     assert settled[("COUNT#ALL", "D#2025-06-01")] == {"s#Needs Review": 1}
+
+
+def test_the_settled_indexes_project_what_a_list_shows():
+    from pathlib import Path
+
+    from local.cfn import load_yaml
+    from recordengine.models import DocumentSummary
+
+    template = load_yaml((Path(__file__).resolve().parents[2] / "template.yaml").read_text(encoding="utf-8"))
+    indexes = template["Resources"]["DocumentsTable"]["Properties"]["GlobalSecondaryIndexes"]
+    settled = {index["IndexName"]: index["Projection"] for index in indexes if index["IndexName"].endswith("status")}
+    assert set(settled) == {keys.settled_stream(c, f, "Ready").name for c in (None, 1) for f in (None, 1)}
+    for projection in settled.values():
+        assert projection["ProjectionType"] == "INCLUDE"
+        assert tuple(projection["NonKeyAttributes"]) == keys.LISTED_ATTRIBUTES
+    assert set(keys.LISTED_ATTRIBUTES) == set(DocumentSummary.model_fields)

@@ -441,8 +441,8 @@ class DocumentStore:
         """One page, newest first, and the exact total, reading only what the page needs: the totals per
         status from the count items (and the pipeline's few entries), then, merged newest first, the index
         entries of each status that has documents up to the page's end (offset + limit + 1, from the
-        cursor's position when there is one), then the page's documents. Nothing reads on to the end of the
-        matches."""
+        cursor's position when there is one), which carry what a list shows, and the documents of the
+        pipeline's entries shown. Nothing reads on to the end of the matches."""
         status = filters.status.value if filters.status is not None else None
         before = decode_cursor(cursor) if cursor is not None else None
         reads = _ReadCount()
@@ -468,9 +468,14 @@ class DocumentStore:
                 if len(entries) == wanted:
                     break
         shown = entries[offset : offset + limit]
-        ids = [int(entry["pk"]["S"].split("#", 1)[1]) for entry in shown]
-        documents = self._get_many(ids)
-        items = [documents[i] for i in ids if i in documents and _matches(documents[i], filters)]
+        # A settled entry carries what a list shows (the indexes project it); a pipeline entry does not.
+        waiting = [_entry_id(entry) for entry in shown if keys.PIPELINE_KEY in entry]
+        documents = self._get_many(waiting)
+        items = []
+        for entry in shown:
+            document = documents.get(_entry_id(entry)) if keys.PIPELINE_KEY in entry else from_item(entry)
+            if document is not None and _matches(document, filters):
+                items.append(document)
         more = len(entries) > offset + limit and bool(shown)
         next_cursor = encode_cursor(shown[-1]["created_sk"]["S"]) if more else None
         return Page(total=total, items=items, items_read=reads.items + len(documents), next_cursor=next_cursor)
@@ -772,6 +777,10 @@ class DocumentStore:
 
         document, concluded = self.try_change(int(claim["id"]), conclude)
         return document if concluded else None
+
+
+def _entry_id(entry: Mapping[str, Any]) -> int:
+    return int(entry["pk"]["S"].split("#", 1)[1])
 
 
 def _counted(document: Mapping[str, Any]) -> bool:

@@ -50,14 +50,31 @@ class ListStream:
 # - In the pipeline (New, Processing: from upload until extraction ends, seconds when extraction keeps up),
 #   it is one entry of `by_pipeline`, a sparse index whose projection carries contact_id, folder_id and
 #   status. Upload writes that one entry; the claim (New -> Processing) changes a projected attribute.
-# - Settled (every other status), it is in four KEYS_ONLY indexes, one per combination of contact and folder
-#   with the status: `by_status` (`status_key = <status>`), `by_contact_status` (`<contact>#<status>`),
-#   `by_folder_status` (`<folder>#<status>`) and `by_contact_folder_status` (`<contact>#<folder>#<status>`),
+# - Settled (every other status), it is in four indexes that project what a list shows of it
+#   (LISTED_ATTRIBUTES, written when it settles, so extraction's conclusion costs no more than entering
+#   them), one per combination of contact and folder with the status: `by_status` (`status_key =
+#   <status>`), `by_contact_status` (`<contact>#<status>`), `by_folder_status` (`<folder>#<status>`) and
+#   `by_contact_folder_status` (`<contact>#<folder>#<status>`),
 #   each sorted by `created_sk`. A list filtered on a settled status is one Query of one of them; a list
 #   without a status filter merges, newest first, the same index's runs of each settled status that has
 #   documents, with the pipeline's entries that match.
 PIPELINE_STATUSES = frozenset({"New", "Processing"})
 SETTLED_STATUSES = ("Needs Review", "Missing Info", "Ready", "Approved", "Export", "Exception", "Archived")
+# What a list shows of a document (models.DocumentSummary): the settled indexes' projection in template.yaml.
+LISTED_ATTRIBUTES = (
+    "id",
+    "filename",
+    "status",
+    "confidence_score",
+    "confidence_label",
+    "contact_id",
+    "folder_id",
+    "created_at",
+    "doc_type",
+    "doc_date",
+    "error",
+    "duplicate_of",
+)
 BY_PIPELINE_INDEX = "by_pipeline"
 PIPELINE_KEY = "pipeline_key"
 PIPELINE = "PIPELINE"
