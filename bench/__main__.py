@@ -2,9 +2,10 @@
 
 Every number is a ratio to a reference measured in the same run; nothing passes or fails on an absolute
 threshold. Environment: BENCH_SAMPLES (cold-start samples per target: default 20 rounds for coldstart, 5 for
-extraction-coldstart), BENCH_BUILD=1 (build the
-layers with scripts/sam_build.sh instead of reading .aws-sam/build), BENCH_WEB_RUNS (page loads per screen
-in the web section, default 10).
+extraction-coldstart), BENCH_COLDSTART_ONLY (comma-separated API functions to measure, with their
+references; default every one), BENCH_BUILD=1 (build the layers with scripts/sam_build.sh instead of
+reading .aws-sam/build), BENCH_WEB_RUNS (page loads per screen in the web section, default 10),
+BENCH_READS_SIZES (table sizes for reads, default 1000,20000,100000), BENCH_COST_DOCUMENTS.
 """
 
 from __future__ import annotations
@@ -31,8 +32,13 @@ def _samples(default: int = DEFAULT_SAMPLES) -> int:
     return samples
 
 
+def _only() -> set[str] | None:
+    value = os.environ.get("BENCH_COLDSTART_ONLY", "").strip()
+    return {name.strip() for name in value.split(",") if name.strip()} or None
+
+
 SECTIONS: dict[str, Callable[[], list[str]]] = {
-    "coldstart": lambda: coldstart.report(_samples(coldstart.DEFAULT_ROUNDS)),
+    "coldstart": lambda: coldstart.report(_samples(coldstart.DEFAULT_ROUNDS), _only()),
     "extraction-coldstart": lambda: extraction_coldstart.report(_samples()),
     "size": size.report,
     "reads": reads.report,

@@ -321,10 +321,28 @@ def measure(rounds: int, only: set[str] | None = None) -> Measurement | str:
     return Measurement(results, time.monotonic() - started, version)
 
 
-def _ratio(total: float, reference: Samples) -> str:
+def _paired_ratios(result: Samples, reference: Samples) -> list[float]:
+    """The target's total CPU over the reference's, round by round: the two ran a few seconds apart, so what
+    drifts on the machine between rounds (load, clock, caches) touches both sides of each ratio."""
+    return [
+        float(run["total_cpu_ms"]) / float(base["total_cpu_ms"])
+        for run, base in zip(result.runs, reference.runs, strict=False)
+        if float(base["total_cpu_ms"])
+    ]
+
+
+def _ratio(result: Samples, reference: Samples) -> str:
     if reference.error is not None or not reference.runs:
         return "-"
-    return f"{total / reference.median('total_cpu_ms'):.2f}"
+    return f"{statistics.median(_paired_ratios(result, reference)):.2f}"
+
+
+def _quartiles(result: Samples, reference: Samples) -> str:
+    ratios = _paired_ratios(result, reference)
+    if len(ratios) < 4:
+        return "-"
+    low, _, high = statistics.quantiles(ratios, n=4)
+    return f"{low:.2f}-{high:.2f}"
 
 
 def report(rounds: int = DEFAULT_ROUNDS, only: set[str] | None = None) -> list[str]:
@@ -348,7 +366,7 @@ def report(rounds: int = DEFAULT_ROUNDS, only: set[str] | None = None) -> list[s
         "   references per call-set (bench/reference_calls.py), making the AWS calls of the functions compared with"
         " them: (a) one-route FastAPI+Mangum, (b) bare Powertools resolver",
         f"   {'target':<24}{'event':<22}{'calls':<8}{'import':>7}{'invoke':>7}{'total':>7}{'wall':>7}{'spread':>7}"
-        f"{'mods':>6}{'/(a)':>6}{'/(b)':>6}{'/get':>6}",
+        f"{'mods':>6}{'/(a)':>6}{'(a) IQR':>11}{'/(b)':>6}{'/get':>6}",
     ]
     for result in results:
         name, calls = result.target.name, result.target.calls
@@ -361,14 +379,16 @@ def report(rounds: int = DEFAULT_ROUNDS, only: set[str] | None = None) -> list[s
             f"   {name:<24}{result.target.event.name:<22}{calls:<8}{result.median('import_cpu_ms'):>7.0f}"
             f"{result.median('invoke_cpu_ms'):>7.0f}{total:>7.0f}{result.median('total_wall_ms'):>7.0f}"
             f"{result.spread('total_cpu_ms'):>6.0f}%{result.runs[-1]['modules_imported']:>6}"
-            f"{_ratio(total, fastapi):>6}{_ratio(total, powertools):>6}{_ratio(total, pairs[DEFAULT_CALLS][0]):>6}"
+            f"{_ratio(result, fastapi):>6}{_quartiles(result, fastapi):>11}{_ratio(result, powertools):>6}"
+            f"{_ratio(result, pairs[DEFAULT_CALLS][0]):>6}"
         )
     before = results[0].runs[0]["modules_before"] if results[0].runs else "?"
     lines += [
         "   ms of CPU (all threads), medians; wall = total wall time; spread = (max-min)/median of total CPU;",
         f"   mods = modules the target imported ({before} were loaded before the timer: the interpreter's own);",
-        "   /(a), /(b) = total / the total of the reference making the same calls (calls);"
-        f" /get = total / (a)'s for `{DEFAULT_CALLS}`",
+        "   /(a), /(b) = median over the rounds of total / the total of the reference making the same calls"
+        " (calls) in the same round; (a) IQR = their quartiles;",
+        f"   /get = the same against (a) for `{DEFAULT_CALLS}`",
         "   (the two GetItems of get_document, what every function was compared with before the call-sets).",
         f"   {len(results) * (rounds + 1)} processes, rounds interleaved, in {measured.seconds:.0f} s"
         " (including building the layer and seeding moto).",
