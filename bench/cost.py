@@ -262,7 +262,7 @@ def _run(documents: int) -> tuple[Counts, dict[str, int], int]:
 
     from local.cfn import load_yaml
     from local.moto_patches import patch_moto
-    from tests.support.aws_stack import start_stack
+    from tests.support.aws_stack import start_stack, use_moto_credentials
     from tests.support.documents import invoice_pdf
     from tests.support.webhooks import Pump, Receiver, configure
 
@@ -270,14 +270,7 @@ def _run(documents: int) -> tuple[Counts, dict[str, int], int]:
     receiver = Receiver()
     with pytest.MonkeyPatch.context() as monkeypatch, mock_aws():
         patch_moto()
-        for name, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
-        }.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-        monkeypatch.delenv("AWS_PROFILE", raising=False)
+        use_moto_credentials(monkeypatch)
         stacks = start_stack(monkeypatch)
         stack = next(stacks)
         try:

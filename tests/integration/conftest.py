@@ -7,7 +7,7 @@ from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
 
 from local.moto_patches import patch_moto
-from tests.support.aws_stack import AwsStack, start_stack
+from tests.support.aws_stack import AwsStack, start_stack, use_moto_credentials
 
 _DYNAMODB_LOCK = threading.Lock()
 _moto_call = BotocoreStubber.__call__
@@ -27,14 +27,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(BotocoreStubber, "__call__", _atomic_dynamodb_call)
     # As in the local stack: moto put right where it differs from AWS (moto_patches).
     patch_moto()
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    use_moto_credentials(monkeypatch)
     with mock_aws():
         yield
 

@@ -160,6 +160,19 @@ class AwsStack:
         return response.json()  # type: ignore[no-any-return]
 
 
+def use_moto_credentials(monkeypatch: Any) -> None:
+    """The environment every in-process moto run needs: test credentials, one region, and nothing that would
+    send boto3 to a real endpoint or profile."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
 def start_stack(monkeypatch: Any) -> Iterator[AwsStack]:
     """Yields a stack on moto (the caller holds mock_aws open)."""
     template = Template.load(ROOT / "template.yaml")
