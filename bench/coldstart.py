@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .layers import build_with_makefile, child_env, find_python312, install_runtime, run_worker
+from .layers import build_with_makefile, child_env, find_python312, install_runtime, python_version, run_worker
 from .stack import AWS_ENV, AWS_ENV_DROPPED, ROOT, api_functions, load_template, stack_spec
 
 LAYER_SOURCE = ROOT / "layers" / "common"
@@ -282,13 +282,7 @@ def measure(rounds: int, only: set[str] | None = None) -> Measurement | str:
     python = find_python312()
     if python is None:
         return "no CPython 3.12 (PYTHON312_BIN_DIR, pyenv or python3.12)"
-    version = subprocess.run(  # noqa: S603 - the interpreter found above
-        [str(python), "-c", "import platform; print(platform.python_version())"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    ).stdout.strip()
+    version = python_version(python)
     chosen = [t for t in targets() if not t.is_reference and (only is None or t.name in only)]
     used = {DEFAULT_CALLS} | {t.calls for t in chosen}
     found = [t for t in targets() if t.is_reference and t.calls in used] + chosen

@@ -22,7 +22,7 @@ and gives no ratio for a document that was never read.
 from __future__ import annotations
 
 import os
-import subprocess
+import platform
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .coldstart import Runs
-from .layers import build_with_makefile, child_env, find_python312, install_runtime, run_worker
+from .layers import build_with_makefile, child_env, find_python312, install_runtime, python_version, run_worker
 from .stack import AWS_ENV, AWS_ENV_DROPPED, ROOT, load_template, stack_spec
 
 FUNCTION_ID = "ExtractDocumentFunction"
@@ -124,9 +124,9 @@ def _function_env(python_env: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def _header(samples: int, python_version: str) -> list[str]:
+def _header(samples: int, version: str) -> list[str]:
     return [
-        f"== Extraction function cold start: import + first document, fresh CPython {python_version} process per "
+        f"== Extraction function cold start: import + first document, fresh CPython {version} process per "
         f"sample, median of {samples} (CPU time)",
     ]
 
@@ -149,14 +149,7 @@ def report(samples: int) -> list[str]:
     python = find_python312()
     if python is None:
         return [*_header(samples, "3.12"), "   skipped: no CPython 3.12 (PYTHON312_BIN_DIR, pyenv or python3.12)"]
-    version = subprocess.run(  # noqa: S603 - the interpreter found above
-        [str(python), "-c", "import platform; print(platform.python_version(), platform.machine())"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    ).stdout.split()
-    lines = _header(samples, version[0] if version else "3.12")
+    lines = _header(samples, python_version(python))
     with tempfile.TemporaryDirectory(prefix="bench-extraction-") as tmp:
         workdir = Path(tmp)
         common, why = build_with_makefile("CommonLayer", workdir / "common", python, for_lambda=False)
@@ -193,7 +186,8 @@ def report(samples: int) -> list[str]:
                         target.runs.append(runner.run(target))
                     except RuntimeError as error:
                         target.error = str(error)
-    machine = version[1] if len(version) > 1 else "this machine"
+    # The interpreter runs here: its machine is this process's.
+    machine = platform.machine() or "this machine"
     lines += [
         f"   layers built for {machine} by layers/*/Makefile (PIP_LAMBDA_FLAGS emptied), precompiled as for Lambda;",
         f"   {boto3_requirement} beside them (the Lambda runtime's). First document: a receipt PNG drawn by the bench"

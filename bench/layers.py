@@ -103,6 +103,18 @@ def _version_key(path: Path) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", path.parent.parent.name))
 
 
+def python_version(python: Path) -> str:
+    """The interpreter's version (3.12.1), or "3.12" when it does not say."""
+    version = subprocess.run(  # noqa: S603 - an interpreter find_python312 found
+        [str(python), "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    ).stdout.strip()
+    return version or "3.12"
+
+
 def find_python312() -> Path | None:
     """CPython 3.12 as scripts/sam_build.sh finds it: $PYTHON312_BIN_DIR, pyenv's newest 3.12.x, then PATH."""
     candidates: list[Path] = []

@@ -45,7 +45,6 @@ JUNE = {"created_from": "2025-06-01", "created_to": "2025-06-30"}
 # The target for every list request, at every table size.
 RCU_TARGET = 100
 TARGET_STATUS = "Needs Review"
-PIPELINE_STATUSES = ("New", "Processing")
 PIPELINE = 100
 BACKLOG = 10_000
 
@@ -202,6 +201,9 @@ def _timestamp(moment: datetime) -> str:
 def documents(count: int, settled: list[str], pipeline: int = PIPELINE) -> tuple[list[dict[str, Any]], set[int]]:
     """`count` document records and the ids of the 50 target documents among them (spread over the ids);
     `pipeline` of the others (spread too) are New or Processing, the rest in the `settled` statuses."""
+    from recordengine.storage.keys import PIPELINE_STATUSES
+
+    pipeline_statuses = sorted(PIPELINE_STATUSES)
     step = count // TARGETS
     target_ids = {1 + k * step for k in range(TARGETS)}
     in_pipeline = {2 + k * (count // pipeline) for k in range(pipeline)} - target_ids if pipeline else set()
@@ -219,7 +221,7 @@ def documents(count: int, settled: list[str], pipeline: int = PIPELINE) -> tuple
             contact = 1 + other % CONTACTS
             folder = 1 + (other // CONTACTS) % FOLDERS
             if document_id in in_pipeline:
-                status = PIPELINE_STATUSES[document_id % 2]
+                status = pipeline_statuses[document_id % len(pipeline_statuses)]
             else:
                 status = settled[(other // 7) % len(settled)]
                 if contact == 1 and status == TARGET_STATUS:
@@ -286,13 +288,13 @@ def measure_size(spec: StackSpec, count: int) -> SizeResult:
     import boto3
     from moto import mock_aws
 
-    from recordengine.models import Status
     from recordengine.storage.documents import DocumentStore, HistoryEvent
+    from recordengine.storage.keys import SETTLED_STATUSES
     from recordengine.storage.table import Table
 
     from .capacity import Meter
 
-    settled = [s.value for s in Status if s.value not in PIPELINE_STATUSES]
+    settled = list(SETTLED_STATUSES)
     records, _ = documents(count, settled, int(os.environ.get("BENCH_READS_PIPELINE", PIPELINE)))
     with mock_aws():
         session = boto3.session.Session(region_name=REGION)

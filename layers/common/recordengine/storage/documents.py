@@ -42,8 +42,6 @@ _MERGE_SLACK = 4
 # Entries one Query asks for at most (the pipeline's are read whole, in pages of this many).
 _MAX_QUERY_LIMIT = 1000
 _BACKOFF_SECONDS = 0.01
-# The statuses the pipeline itself moves a document through; any other was set by a person (or a rule).
-PIPELINE_STATUSES = keys.PIPELINE_STATUSES
 # A document's extraction run is under way (the claim's lease decides when another run may take it over).
 _CLAIMED = "claimed"
 HISTORY = "HISTORY"
@@ -446,8 +444,9 @@ class DocumentStore:
         status = filters.status.value if filters.status is not None else None
         before = decode_cursor(cursor) if cursor is not None else None
         reads = _ReadCount()
-        settled = self._settled_totals(filters, reads) if status not in PIPELINE_STATUSES else {}
-        in_pipeline = self._pipeline_entries(filters, reads) if status is None or status in PIPELINE_STATUSES else []
+        of_the_pipeline = status in keys.PIPELINE_STATUSES
+        settled = self._settled_totals(filters, reads) if not of_the_pipeline else {}
+        in_pipeline = self._pipeline_entries(filters, reads) if status is None or of_the_pipeline else []
         total = sum(settled.values()) + len(in_pipeline)
         wanted = offset + limit + 1
         runs: list[Iterator[dict[str, Any]]] = [
@@ -770,7 +769,7 @@ class DocumentStore:
         def conclude(current: dict[str, Any]) -> DocumentChange | None:
             if current.get("extraction_claimed_at") != mine:
                 return None
-            change = decide(current, current.get("status") in PIPELINE_STATUSES)
+            change = decide(current, current.get("status") in keys.PIPELINE_STATUSES)
             return DocumentChange(
                 change.values, remove=tuple(dict.fromkeys((*change.remove, "extraction_state"))), history=change.history
             )

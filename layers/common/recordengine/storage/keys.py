@@ -58,6 +58,7 @@ class ListStream:
 #   each sorted by `created_sk`. A list filtered on a settled status is one Query of one of them; a list
 #   without a status filter merges, newest first, the same index's runs of each settled status that has
 #   documents, with the pipeline's entries that match.
+# The statuses the pipeline itself moves a document through; any other was set by a person (or a rule).
 PIPELINE_STATUSES = frozenset({"New", "Processing"})
 SETTLED_STATUSES = ("Needs Review", "Missing Info", "Ready", "Approved", "Export", "Exception", "Archived")
 # What a list shows of a document (models.DocumentSummary): the settled indexes' projection in template.yaml.
