@@ -11,14 +11,20 @@ from pathlib import Path
 from types import FrameType
 
 from .cfn import Template, TemplateError
-from .runtime import HandlerLoadError
+from .runtime import HandlerLoadError, cpu_count
 from .stack import TOKEN_ENV, LocalStack, StackConfig, StackError
 
 STATE_ENV = "RECORDENGINE_LOCAL_STATE"
 
 # Template parameters the local stack runs with unless --parameter-overrides says otherwise: a webhook
-# receiver on this machine is allowed, and failed webhook deliveries are retried within seconds.
-LOCAL_PARAMETER_DEFAULTS = {"WebhookAllowLoopback": "true", "WebhookRetrySchedule": "2,5,10,20,30"}
+# receiver on this machine is allowed, failed webhook deliveries are retried within seconds, and as many
+# documents are extracted at once as there are cores (Lambda gives each execution a CPU of its own; here
+# they share this machine's, and more OCR executions than cores would only make each document slower).
+LOCAL_PARAMETER_DEFAULTS = {
+    "WebhookAllowLoopback": "true",
+    "WebhookRetrySchedule": "2,5,10,20,30",
+    "ExtractionReservedConcurrency": str(cpu_count()),
+}
 
 
 def _local_defaults(template: Path) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Lambda's asynchronous invocation (how S3 invokes a function): retries, then the on-failure destination."""
+"""Lambda's asynchronous invocation (how S3 invokes a function): an event queue, the function's executions
+taking events from it one at a time, retries, then the on-failure destination."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ class SqsDestination:
 
 
 class AsyncInvoker:
+    """Invokes `function` asynchronously on `pool`, the function's executions: each runs one event at a time,
+    and the events beyond them wait in the pool's queue, first in first out, for as long as it takes (Lambda
+    keeps an asynchronous event up to six hours). Waiting there costs an event none of its own time."""
+
     def __init__(
         self,
         function: LambdaFunction,
@@ -46,34 +51,39 @@ class AsyncInvoker:
 
     def invoke(self, event: dict[str, Any]) -> None:
         """Queues the event and returns at once, as an asynchronous invocation does."""
-        self.pool.submit(lambda: self._run(event))
+        self._enqueue(event, attempt=1)
 
-    def _run(self, event: dict[str, Any]) -> None:
+    def _enqueue(self, event: dict[str, Any], attempt: int) -> None:
+        if not self.stop.is_set():
+            self.pool.submit(lambda: self._run(event, attempt))
+
+    def _run(self, event: dict[str, Any], attempt: int) -> None:
         spec = self.function.spec
         attempts = 1 + spec.async_config.maximum_retry_attempts
-        for attempt in range(1, attempts + 1):
-            context = self.function.new_context()
-            try:
-                result = self.function.invoke(event, context)
-            except Exception as exc:  # a function error is what gets retried
-                log.error(
-                    "%s failed (attempt %d of %d, request %s):\n%s",
-                    spec.logical_id,
-                    attempt,
-                    attempts,
-                    context.aws_request_id,
-                    "".join(traceback.format_exception(exc)).rstrip(),
-                )
-                if attempt == attempts:
-                    self._destination(self.on_failure, event, context.aws_request_id, attempt, error=exc)
-                    log.error("%s: dropped an event after %d attempts", spec.logical_id, attempts)
-                    return
-                delay = self.retry_delays[min(attempt - 1, len(self.retry_delays) - 1)]
-                if self.stop.wait(delay):
-                    return
-                continue
-            self._destination(self.on_success, event, context.aws_request_id, attempt, result=result)
+        context = self.function.new_context()
+        try:
+            result = self.function.invoke(event, context)
+        except Exception as exc:  # a function error is what gets retried
+            log.error(
+                "%s failed (attempt %d of %d, request %s):\n%s",
+                spec.logical_id,
+                attempt,
+                attempts,
+                context.aws_request_id,
+                "".join(traceback.format_exception(exc)).rstrip(),
+            )
+            if attempt == attempts:
+                self._destination(self.on_failure, event, context.aws_request_id, attempt, error=exc)
+                log.error("%s: dropped an event after %d attempts", spec.logical_id, attempts)
+                return
+            # As in Lambda, the event waits out the delay back in the queue, not in an execution: the
+            # execution takes the next event meanwhile, and the retry queues behind those already waiting.
+            delay = self.retry_delays[min(attempt - 1, len(self.retry_delays) - 1)]
+            retry = threading.Timer(delay, self._enqueue, args=(event, attempt + 1))
+            retry.daemon = True
+            retry.start()
             return
+        self._destination(self.on_success, event, context.aws_request_id, attempt, result=result)
 
     def _destination(
         self,

@@ -97,6 +97,8 @@ class FunctionSpec:
     stream_triggers: list[StreamTrigger] = field(default_factory=list)
     sqs_triggers: list[SqsTrigger] = field(default_factory=list)
     async_config: AsyncInvokeConfig = field(default_factory=AsyncInvokeConfig)
+    # ReservedConcurrentExecutions: the most executions of the function at once (None: not reserved).
+    reserved_concurrency: int | None = None
 
     @property
     def handler_file(self) -> Path:
@@ -329,6 +331,17 @@ def _async_config(template: Template, props: dict[str, Any]) -> AsyncInvokeConfi
     )
 
 
+def _reserved_concurrency(template: Template, props: dict[str, Any], logical_id: str) -> int | None:
+    value = template.resolve(props.get("ReservedConcurrentExecutions", NO_VALUE))
+    if value is NO_VALUE or value is None:
+        return None
+    reserved = _int(template, value, f"{logical_id}.ReservedConcurrentExecutions")
+    if reserved < 1:
+        # Lambda throttles every invocation of a function reserved at 0; locally that would only hide it.
+        raise TemplateError(f"{logical_id}: ReservedConcurrentExecutions {reserved} would let no event run")
+    return reserved
+
+
 def load_application(template: Template) -> Application:
     functions: dict[str, FunctionSpec] = {}
     for logical_id, resource in template.resources_of_type(*FUNCTION_TYPES).items():
@@ -351,6 +364,7 @@ def load_application(template: Template) -> Application:
             layer_dirs=_layer_dirs(template, list(props.get("Layers") or []), logical_id),
             environment_node=dict(environment),
             async_config=_async_config(template, props),
+            reserved_concurrency=_reserved_concurrency(template, props, logical_id),
         )
         if not spec.handler_file.is_file():
             raise TemplateError(f"{logical_id}: handler file {spec.handler_file} does not exist")

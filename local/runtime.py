@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import importlib.util
 import logging
+import os
 import queue
 import re
 import secrets
@@ -121,6 +122,21 @@ class LambdaFunction:
             timeout_seconds=self.spec.timeout_seconds,
         )
 
+    def invoke_on(self, pool: WorkerPool, event: Any) -> Any:
+        """Invokes the handler synchronously on one of `pool`'s threads (as an event source mapping does) and
+        returns its result; raises concurrent.futures.TimeoutError once it runs past its Timeout. The Timeout,
+        and the context's remaining time, count from when a thread takes the event, never while the event
+        waits for one: in Lambda that wait is the event source's, not the function's."""
+        taken = threading.Event()
+
+        def run() -> Any:
+            taken.set()
+            return self.invoke(event)
+
+        future = pool.submit(run)
+        taken.wait()
+        return future.result(timeout=self.spec.timeout_seconds)
+
     def invoke(self, event: Any, context: LambdaContext | None = None) -> Any:
         """Runs the handler on the calling thread (which must be a worker thread with an event loop)."""
         context = context or self.new_context()
@@ -139,11 +155,17 @@ class LambdaFunction:
                 )
 
 
+def cpu_count() -> int:
+    """The cores this process may run on."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+
+
 _STOP: Any = object()
 
 
 class WorkerPool:
-    """A fixed set of daemon threads, each with its own event loop.
+    """A fixed set of daemon threads, each with its own event loop, taking work in the order it was submitted.
 
     Not concurrent.futures.ThreadPoolExecutor: its threads are joined at interpreter exit, so one handler
     that is still running would keep Ctrl-C from stopping the stack.

@@ -140,10 +140,8 @@ class SqsPoller(PollingThread):
     def invoke(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Runs the function on a batch; returns the records that succeeded (to be deleted)."""
         event = {"Records": records}
-        context = self.function.new_context()
-        future = self.pool.submit(lambda: self.function.invoke(event, context))
         try:
-            result = future.result(timeout=self.function.spec.timeout_seconds)
+            result = self.function.invoke_on(self.pool, event)
         except FutureTimeoutError:
             log.error("%s: Task timed out after %d seconds", self.name, self.function.spec.timeout_seconds)
             return []

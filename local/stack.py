@@ -19,7 +19,7 @@ from .gateway import Gateway, GatewayServer
 from .model import Application, load_application
 from .ports import LOOPBACK, PortInUse, check_port_free
 from .resources import AwsClients, create_resources
-from .runtime import LambdaFunction, WorkerPool, add_layers_to_path
+from .runtime import LambdaFunction, WorkerPool, add_layers_to_path, cpu_count
 from .s3_events import S3EventSource
 from .sqs_events import SqsPoller
 from .streams import StreamReader
@@ -60,8 +60,12 @@ class StackConfig:
     # Where the running stack is described for other tools; None: don't write one.
     state_file: Path | None = None
     http_workers: int = 16
-    # Enough for every SQS source to have its batches in flight beside the stream readers and S3 events.
+    # Enough for every SQS source to have its batches in flight beside the stream readers.
     event_workers: int = 24
+    # The executions at once of a function S3 invokes that has no ReservedConcurrentExecutions. Lambda
+    # would run up to the account's limit, each with a CPU of its own; here they share this machine's cores,
+    # and more executions than cores would only make each slower.
+    unreserved_concurrency: int = field(default_factory=cpu_count)
     async_retry_delays: tuple[float, ...] = (1.0, 2.0)
 
 
@@ -75,6 +79,8 @@ class LocalStack:
         self.token: str | None = None
         self.resources: dict[str, str] = {}
         self.functions: dict[str, LambdaFunction] = {}
+        # The most executions at once of each function that has executions of its own.
+        self.concurrency: dict[str, int] = {}
         self.app: Application | None = None
         self.started_in_seconds = 0.0
         self._moto: Any = None
@@ -132,7 +138,7 @@ class LocalStack:
         http_pool = WorkerPool("http", self.config.http_workers)
         event_pool = WorkerPool("events", self.config.event_workers)
         self._pools = [http_pool, event_pool]
-        self._start_event_sources(app, clients, event_pool)
+        self._start_event_sources(app, clients, self._executions(app, event_pool))
         self.token = self._issue_token(clients)
         phase.done("event sources and token")
 
@@ -176,7 +182,24 @@ class LocalStack:
         self.endpoint_url = f"http://{host}:{port}"
         os.environ["AWS_ENDPOINT_URL"] = self.endpoint_url
 
-    def _start_event_sources(self, app: Application, clients: AwsClients, pool: WorkerPool) -> None:
+    def _executions(self, app: Application, shared: WorkerPool) -> dict[str, WorkerPool]:
+        """Where each function's events run. A function with reserved concurrency, or invoked by S3, has
+        executions of its own (as many as it may run at once), which every event source of it shares: the
+        events beyond them wait in the queue. The others share the `shared` pool."""
+        pools: dict[str, WorkerPool] = {}
+        for logical_id, spec in app.functions.items():
+            size = spec.reserved_concurrency
+            if size is None and spec.s3_triggers:
+                size = self.config.unreserved_concurrency
+            if size is None:
+                pools[logical_id] = shared
+                continue
+            pools[logical_id] = WorkerPool(f"{logical_id}-execution", size)
+            self._pools.append(pools[logical_id])
+            self.concurrency[logical_id] = size
+        return pools
+
+    def _start_event_sources(self, app: Application, clients: AwsClients, executions: dict[str, WorkerPool]) -> None:
         template = app.template
         invokers: dict[str, AsyncInvoker] = {}
 
@@ -196,7 +219,7 @@ class LocalStack:
                 fn = self.functions[logical_id]
                 invokers[logical_id] = AsyncInvoker(
                     fn,
-                    pool,
+                    executions[logical_id],
                     self.stop_event,
                     on_failure=destination(fn.spec.async_config.on_failure),
                     on_success=destination(fn.spec.async_config.on_success),
@@ -218,7 +241,7 @@ class LocalStack:
                     self.functions[fn.logical_id],
                     stream_arn,
                     clients.dynamodbstreams,
-                    pool,
+                    executions[fn.logical_id],
                     self.stop_event,
                     region=self.region,
                 )
@@ -234,7 +257,7 @@ class LocalStack:
                     template.get_att(sqs_trigger.queue, "QueueUrl"),
                     template.get_att(sqs_trigger.queue, "Arn"),
                     clients.sqs,
-                    pool,
+                    executions[fn.logical_id],
                     self.stop_event,
                     region=self.region,
                 )
@@ -346,6 +369,11 @@ class LocalStack:
                     lines.append(f"  DynamoDB stream {self.resources.get(stream.table)} -> {fn.logical_id}")
                 for sqs in fn.sqs_triggers:
                     lines.append(f"  SQS {self.resources.get(sqs.queue)} -> {fn.logical_id}")
+                if fn.logical_id in self.concurrency:
+                    lines.append(
+                        f"  {fn.logical_id}: {self.concurrency[fn.logical_id]} execution(s) at once; "
+                        "further events wait in its queue"
+                    )
         lines.append(f"AWS endpoint (moto): {self.endpoint_url}  region {self.region}")
         lines.append(DATA_IS_IN_MEMORY)
         if self.token:

@@ -190,10 +190,8 @@ class StreamReader(PollingThread):
 
     def invoke(self, batch: list[dict[str, Any]]) -> BatchOutcome:
         event = {"Records": batch}
-        context = self.function.new_context()
-        future = self.pool.submit(lambda: self.function.invoke(event, context))
         try:
-            result = future.result(timeout=self.function.spec.timeout_seconds)
+            result = self.function.invoke_on(self.pool, event)
         except FutureTimeoutError:
             log.error("%s: Task timed out after %d seconds", self.name, self.function.spec.timeout_seconds)
             return BatchOutcome(0, function_error=True)
