@@ -66,6 +66,12 @@ def builtin_extractor(content: bytes, media_type: str, profile: Profile) -> Extr
     return extract_document(content, media_type, profile)
 
 
+def _is_overloaded(error: Exception) -> bool:
+    from .extraction.budget import Overloaded
+
+    return isinstance(error, Overloaded)
+
+
 def _is_unreadable(error: Exception) -> bool:
     from .extraction import UnreadableDocument
 
@@ -184,6 +190,9 @@ class ExtractionPipeline:
         except FutureTimeout:
             return self._fail(document, f"Extraction took longer than {seconds_available:.0f} seconds.", facts)
         except Exception as error:  # every failure ends the run in Exception, never stuck in Processing
+            if _is_overloaded(error):
+                # Not the document's fault: the event is handed back to be retried, as long as one is left.
+                return self._retry_or_fail(document, attempt, str(error), error, facts)
             if _is_unreadable(error):
                 return self._fail(document, str(error), facts)
             logger.exception("Extraction of document %s failed", document["id"])

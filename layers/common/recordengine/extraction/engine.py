@@ -11,7 +11,7 @@ from recordengine.media import JPEG, PDF, PNG, SUPPORTED_MEDIA_TYPES, TIFF, snif
 from recordengine.models import ExtractionResult, Profile
 
 from . import images, ocr, raster
-from .budget import within
+from .budget import own_work_within, within
 from .einvoice import EInvoice
 from .errors import UnreadableDocument
 from .generic import fields_for_profile
@@ -24,6 +24,8 @@ from .text import NOT_A_PDF, has_text_layer, read_pdf
 UNSUPPORTED = "This file type is not supported."
 # All OCR work for one document (rasterising and recognising every page) stays within this.
 OCR_BUDGET_SECONDS = 60.0
+# How OCR says that a document's time ran out.
+_OCR_TIME_OUTS = frozenset({ocr.OCR_TIMED_OUT, raster.RENDER_TIMED_OUT})
 _IMAGES = (PNG, JPEG, TIFF)
 
 
@@ -56,7 +58,8 @@ def extract_document(
         if not ocr.ocr_available():
             raise UnreadableDocument(ocr.OCR_NOT_AVAILABLE)
         deadline = within(OCR_BUDGET_SECONDS)
-        return _result(read_scans(images.decode_pages(content), profile, deadline), profile)
+        with own_work_within(deadline, _OCR_TIME_OUTS):
+            return _result(read_scans(images.decode_pages(content), profile, deadline), profile)
 
     pdf = read_pdf(content, einvoice=_einvoice_default() if einvoice is None else einvoice)
     if pdf.einvoice is not None:
@@ -72,8 +75,9 @@ def extract_document(
         # Rendering would decode it, however small the page is drawn.
         raise UnreadableDocument(images.IMAGE_TOO_LARGE_IN_PDF)
     deadline = within(OCR_BUDGET_SECONDS)
-    rendered = raster.render_pages(content, min(pdf.page_count, images.MAX_PAGES), deadline)
-    return _result(read_scans(rendered, profile, deadline), profile)
+    with own_work_within(deadline, _OCR_TIME_OUTS):
+        rendered = raster.render_pages(content, min(pdf.page_count, images.MAX_PAGES), deadline)
+        return _result(read_scans(rendered, profile, deadline), profile)
 
 
 def _result(reading: Reading, profile: Profile) -> ExtractionResult:
