@@ -17,7 +17,7 @@ from local.async_invoke import AsyncInvoker
 from local.cfn import Template, TemplateError
 from local.model import FunctionSpec, load_application
 from local.runtime import LambdaFunction, WorkerPool, cpu_count
-from local.stack import StackConfig
+from local.stack import LocalStack, StackConfig
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[3]
@@ -157,3 +157,17 @@ def test_a_reservation_of_zero_is_refused(tmp_path: Path) -> None:
 def test_locally_as_many_documents_are_extracted_at_once_as_there_are_cores() -> None:
     assert LOCAL_PARAMETER_DEFAULTS["ExtractionReservedConcurrency"] == str(cpu_count())
     assert StackConfig(template_path=REPO / "template.yaml").unreserved_concurrency == cpu_count()
+
+
+def test_a_function_s3_invokes_has_executions_of_its_own_and_the_others_share_the_event_threads() -> None:
+    stack = LocalStack(StackConfig(template_path=FIXTURES / "template.yaml", unreserved_concurrency=3))
+    shared = WorkerPool("events", 1)
+    try:
+        pools = stack._executions(load_application(Template.load(FIXTURES / "template.yaml")), shared)
+    finally:
+        shared.shutdown()
+        for pool in stack._pools:
+            pool.shutdown()
+    assert stack.concurrency == {"OnUploadFunction": 3}
+    assert pools["OnUploadFunction"] is not shared
+    assert all(pool is shared for name, pool in pools.items() if name != "OnUploadFunction")
