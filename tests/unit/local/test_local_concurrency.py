@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from textwrap import dedent
 from typing import Any
@@ -58,6 +59,9 @@ def test_events_beyond_the_executions_wait_and_run_in_the_order_they_came(stop: 
     running = [0, 0]  # now, most at once
     released = {n: threading.Event() for n in range(6)}
 
+    def has_started(count: int) -> bool:
+        return len(started) >= count
+
     def handler(event: dict[str, int], context: Any) -> None:
         with lock:
             started.append(event["n"])
@@ -75,7 +79,7 @@ def test_events_beyond_the_executions_wait_and_run_in_the_order_they_came(stop: 
         wait_until(lambda: len(started) == 2)
         for n in range(6):
             released[n].set()
-            wait_until(lambda n=n: len(started) >= min(6, n + 3))
+            wait_until(partial(has_started, min(6, n + 3)))
         wait_until(lambda: running[0] == 0)
     finally:
         executions.shutdown()
