@@ -16,13 +16,13 @@ from local.runtime import WorkerPool
 from recordengine.extraction import budget, engine, ocr
 from recordengine.extraction.errors import UnreadableDocument
 from recordengine.pipeline import RetryLater
+from recordengine.storage import keys
 from tests.support import scans
-
-SETTLED = ("New", "Processing")
+from tests.support.aws_stack import AwsStack
 
 
 @pytest.fixture
-def receipt(stack, contact, folder) -> tuple[int, dict[str, Any]]:
+def receipt(stack: AwsStack, contact: dict[str, Any], folder: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     """A receipt photo uploaded, and the S3 event of its upload."""
     photo = scans.jpeg(scans.receipt_page(scans.RECEIPT_LINES))
     r = stack.upload(photo, filename="receipt.jpg", fields={"contact_id": contact["id"], "folder_id": folder["id"]})
@@ -38,19 +38,19 @@ def stop() -> Iterator[threading.Event]:
     event.set()
 
 
-def settled(stack, document_id: int, timeout: float = 300) -> dict[str, Any]:
+def settled(stack: AwsStack, document_id: int, timeout: float = 300) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
-    while (document := stack.document(document_id))["status"] in SETTLED:
+    while (document := stack.document(document_id))["status"] in keys.PIPELINE_STATUSES:
         assert time.monotonic() < deadline, f"document still {document['status']}"
         time.sleep(0.2)
     return document
 
 
 def test_a_document_that_waited_longer_than_its_budget_for_an_execution_is_still_read(
-    stack, receipt, stop, monkeypatch
+    stack: AwsStack, receipt: tuple[int, dict[str, Any]], stop: threading.Event, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     document_id, event = receipt
-    monkeypatch.setattr(engine, "OCR_BUDGET_SECONDS", 5.0)
+    monkeypatch.setattr(engine, "OCR_BUDGET_SECONDS", 8.0)
     executions = WorkerPool("extraction-execution", 1)
     invoker = AsyncInvoker(stack.function("extract_document"), executions, stop, retry_delays=(0.1,))
     other_document = threading.Event()
@@ -68,7 +68,7 @@ def test_a_document_that_waited_longer_than_its_budget_for_an_execution_is_still
     assert document["extracted_fields"]["total_amount"] == "13.75"
 
 
-def ocr_out_of_time(monkeypatch, *, times: int, uses_cpu: bool) -> None:
+def ocr_out_of_time(monkeypatch: pytest.MonkeyPatch, *, times: int, uses_cpu: bool) -> None:
     """OCR that gives up at its time limit ``times`` times, then reads the page: its thread having had the
     CPU all the while (``uses_cpu``: the document is slow by its own work), or having barely run, as when
     other work holds the CPU."""
@@ -88,7 +88,7 @@ def ocr_out_of_time(monkeypatch, *, times: int, uses_cpu: bool) -> None:
 
 
 def test_a_run_out_of_time_while_its_cpu_was_elsewhere_is_retried_and_the_retry_reads_it(
-    stack, receipt, monkeypatch
+    stack: AwsStack, receipt: tuple[int, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     document_id, event = receipt
     ocr_out_of_time(monkeypatch, times=1, uses_cpu=False)
@@ -102,7 +102,9 @@ def test_a_run_out_of_time_while_its_cpu_was_elsewhere_is_retried_and_the_retry_
     assert document["extracted_fields"]["total_amount"] == "13.75"
 
 
-def test_a_document_slow_by_its_own_work_ends_in_exception_at_once(stack, receipt, monkeypatch) -> None:
+def test_a_document_slow_by_its_own_work_ends_in_exception_at_once(
+    stack: AwsStack, receipt: tuple[int, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     document_id, event = receipt
     ocr_out_of_time(monkeypatch, times=1, uses_cpu=True)
     assert stack.invoke("extract_document", event) == {"outcomes": ["failed"]}
@@ -111,7 +113,9 @@ def test_a_document_slow_by_its_own_work_ends_in_exception_at_once(stack, receip
     assert document["error"] == ocr.OCR_TIMED_OUT
 
 
-def test_a_run_starved_on_every_attempt_ends_in_exception_on_the_last(stack, receipt, monkeypatch) -> None:
+def test_a_run_starved_on_every_attempt_ends_in_exception_on_the_last(
+    stack: AwsStack, receipt: tuple[int, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from recordengine.settings import get_settings
 
     document_id, event = receipt
