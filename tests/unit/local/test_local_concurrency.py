@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from local.__main__ import LOCAL_PARAMETER_DEFAULTS
+from local.__main__ import _local_defaults
 from local.async_invoke import AsyncInvoker
 from local.cfn import Template, TemplateError
 from local.model import FunctionSpec, load_application
@@ -159,7 +159,8 @@ def test_a_reservation_of_zero_is_refused(tmp_path: Path) -> None:
 
 
 def test_locally_as_many_documents_are_extracted_at_once_as_there_are_cores() -> None:
-    assert LOCAL_PARAMETER_DEFAULTS["ExtractionReservedConcurrency"] == str(cpu_count())
+    # The template declares the parameter, so the local default reaches it.
+    assert _local_defaults(REPO / "template.yaml")["ExtractionReservedConcurrency"] == str(cpu_count())
     assert StackConfig(template_path=REPO / "template.yaml").unreserved_concurrency == cpu_count()
 
 
