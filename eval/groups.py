@@ -185,7 +185,12 @@ def calibration_checks(section: Section) -> list[TargetCheck]:
             f"≥ {HIGH_SCORE_FIELDS_TARGET:.0%}",
             section.high_score_fields_met(),
         ),
-        TargetCheck(f"Calibration: wrong vendor or total scored ≥ {HIGH_SCORE}", str(len(wrong)), "0", not wrong),
+        TargetCheck(
+            f"Calibration: wrong vendor or total scored ≥ {HIGH_SCORE}",
+            str(len(wrong)),
+            "0",
+            not wrong if section.high_scored() else None,
+        ),
     ]
 
 
