@@ -8,11 +8,13 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from eval import http_run
+from eval.__main__ import main
 from eval.http_run import BURST, SEQUENTIAL, Client, load_caused, read_over_http
 from eval.run import Document, score
 
@@ -176,3 +178,15 @@ def test_an_upload_refused_for_load_is_a_load_caused_exception(stub: tuple[StubA
 )
 def test_exceptions_are_load_caused_when_their_reason_says_so(reason: str, load: bool) -> None:
     assert load_caused(reason) is load
+
+
+def test_the_http_modes_are_refused_where_they_cannot_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "ground_truth.jsonl").write_text("", encoding="utf-8")
+    assert main(["--corpus", str(tmp_path), "--only", "http"]) == 2
+    assert "without --burst or --sequential-http" in capsys.readouterr().err
+    assert main(["--corpus", str(tmp_path), "--baseline", str(tmp_path / "missing.json")]) == 2
+    monkeypatch.chdir(tmp_path)  # no template.yaml here: no stack to start
+    assert main(["--corpus", str(tmp_path), "--burst"]) == 2
+    assert "run from the repository root" in capsys.readouterr().err
