@@ -76,7 +76,7 @@ class Document:
 
     @property
     def format(self) -> str:
-        """ "text PDF", "image-only PDF" (a PDF without a usable text layer) or "photo" (an image: photo or scan)."""
+        """TEXT_PDF, IMAGE_PDF (a PDF without a usable text layer) or PHOTO (an image: a photo or a scan)."""
         if self.kind == "text":
             return TEXT_PDF
         return IMAGE_PDF if self.media_type == PDF else PHOTO

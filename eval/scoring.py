@@ -156,7 +156,7 @@ def percent(value: float | None) -> str:
 
 
 def share_of(correct: int, scored: int) -> str:
-    """ "92.0% (46/50)", or "–" when nothing was scored."""
+    """The share and its counts, as "92.0% (46/50)"; "–" when nothing was scored."""
     return f"{percent(correct / scored)} ({correct}/{scored})" if scored else "–"
 
 
