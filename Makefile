@@ -94,8 +94,10 @@ bench: $(VENV)/.installed
 	$(PY) -m bench
 
 # Extraction accuracy, calibration and speed on a labelled corpus: make eval [CORPUS=dir] [OUT=dir]
+# [BASELINE=previous/results.json] [BURST=1: also over HTTP, all at once and one at a time] [EVAL_ARGS=...]
 eval: $(VENV)/.installed
-	$(PY) -m eval $(if $(CORPUS),--corpus "$(CORPUS)") $(if $(OUT),--out "$(OUT)")
+	$(PY) -m eval $(if $(CORPUS),--corpus "$(CORPUS)") $(if $(OUT),--out "$(OUT)") \
+	  $(if $(BASELINE),--baseline "$(BASELINE)") $(if $(BURST),--burst --sequential-http) $(EVAL_ARGS)
 
 # A token for the running local stack (every scope unless told): make token NAME="my script" SCOPES=documents:read
 ALL_SCOPES := documents:read,documents:write,admin

@@ -18,17 +18,19 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from recordengine.builtin_profiles import INVOICE_PROFILE
 from recordengine.extraction import UnreadableDocument, extract_document
 from recordengine.media import PDF, sniff_media_type
 from recordengine.models import ExtractionResult
 
+from .languages import ENGLISH, document_language
 from .scoring import (
     CONFIDENT_FIELDS,
     FIELDS,
     HIGH_SCORE,
+    HIGH_SCORE_FIELDS_TARGET,
     LAYOUT_LINE_ITEMS_F1_TARGET,
     LAYOUT_TARGETS,
     SCAN_TARGETS,
@@ -37,10 +39,12 @@ from .scoring import (
     LineItemScore,
     Timing,
     field_correct,
+    reaches,
     scorable_fields,
     wrong_fields,
 )
 
+TEXT_PDF, IMAGE_PDF, PHOTO = "text PDF", "image-only PDF", "photo"
 # The engine reads at most this many pages of a PDF's text layer (extraction/text.py) and OCRs at most
 # this many pages of a scan (extraction/images.py); the baselines read the same.
 MAX_PAGES = 50
@@ -48,6 +52,9 @@ MAX_SCAN_PAGES = 5
 # Rendering a scanned PDF's pages for the OCR baseline (not timed) stops after this.
 RENDER_SECONDS = 60.0
 _WORD = re.compile(r"[^\W\d_]{2,}")
+
+if TYPE_CHECKING:
+    from .http_run import HttpRun
 
 logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
@@ -61,10 +68,22 @@ class Document:
     pages: int  # the pages the engine reads
     # Whole-document seconds of the bare libraries: "pypdf_plain", "pypdf_layout" (text PDFs), "tesseract" (scans).
     baseline_seconds: dict[str, float] = field(default_factory=dict)
+    language: str = ENGLISH  # ISO 639-1 (see languages.py)
 
     @property
     def path(self) -> str:
         return str(self.row.get("document") or self.row.get("id") or "?")
+
+    @property
+    def format(self) -> str:
+        """TEXT_PDF, IMAGE_PDF (a PDF without a usable text layer) or PHOTO (an image: a photo or a scan)."""
+        if self.kind == "text":
+            return TEXT_PDF
+        return IMAGE_PDF if self.media_type == PDF else PHOTO
+
+    @property
+    def source(self) -> str:
+        return str(self.row.get("source") or "?")
 
     def baseline_per_page(self, name: str) -> float | None:
         seconds = self.baseline_seconds.get(name)
@@ -152,6 +171,11 @@ class Section:
             found.correct += len(scorable) - len(wrong_fields(outcome.document.row, outcome.result.extracted_fields))
         return found
 
+    def high_score_fields_met(self) -> bool | None:
+        """At least HIGH_SCORE_FIELDS_TARGET of the fields right among documents scored >= 90; None when none was."""
+        found = self.high_score_fields()
+        return reaches(found.correct, found.scored, HIGH_SCORE_FIELDS_TARGET)
+
     def high_scored(self, threshold: int = HIGH_SCORE) -> int:
         return sum(1 for outcome in self.outcomes if (outcome.score or 0) >= threshold)
 
@@ -189,7 +213,15 @@ class Evaluation:
     scans: list[Document]
     ocr: str
     seconds: float
-    only: str | None = None  # "text" or "scans" when one part ran
+    only: str | None = None  # "text" or "scans" when one part ran, "http" when none did in-process
+    http: dict[str, HttpRun] = field(default_factory=dict)  # by mode: "burst", "sequential"
+    baseline: list[dict[str, Any]] | None = None  # a previous run's page-read documents (results.json)
+
+    def page_outcomes(self) -> list[Outcome]:
+        """The documents read from the page: receipts and scans, and text PDFs with e-invoice reading off."""
+        return [
+            outcome for key in ("text_off", "scans") if key in self.sections for outcome in self.sections[key].outcomes
+        ]
 
 
 def load_rows(corpus: Path) -> list[dict[str, Any]]:
@@ -242,11 +274,14 @@ def prepare(row: Mapping[str, Any], corpus: Path) -> Document:
     content = (corpus / row["document"]).read_bytes()
     media_type = sniff_media_type(content[:1024])
     if media_type != PDF:
-        return Document(dict(row), content, media_type, "scan", image_pages(content))
+        return Document(
+            dict(row), content, media_type, "scan", image_pages(content), language=document_language(row, content)
+        )
     text, pages, _ = pypdf_text(content, "plain")
+    language = document_language(row, content, text)
     if usable_text(text):
-        return Document(dict(row), content, media_type, "text", max(1, pages))
-    return Document(dict(row), content, media_type, "scan", max(1, min(MAX_SCAN_PAGES, pages)))
+        return Document(dict(row), content, media_type, "text", max(1, pages), language=language)
+    return Document(dict(row), content, media_type, "scan", max(1, min(MAX_SCAN_PAGES, pages)), language=language)
 
 
 def ocr_status() -> str:
@@ -392,11 +427,14 @@ def run_scans(scans: list[Document]) -> list[Outcome]:
 
 
 def run(corpus: Path, only: str | None = None, progress: Callable[[str], None] = lambda _: None) -> Evaluation:
-    """Every section of the report, measured in this run (``only``: "text" or "scans" for one part)."""
+    """Every section of the report, measured in this run (``only``: "text" or "scans" for one part; "http":
+    the documents prepared, none read in-process)."""
     started = time.perf_counter()
     documents = [prepare(row, corpus) for row in load_rows(corpus)]
     texts = [document for document in documents if document.kind == "text"] if only != "scans" else []
     scans = [document for document in documents if document.kind == "scan"] if only != "text" else []
+    if only == "http":
+        return Evaluation(corpus, {}, texts, scans, ocr_status(), time.perf_counter() - started, only)
     progress(f"{len(documents)} documents: {len(texts)} text PDFs and {len(scans)} receipts and scans to read")
 
     off, on = run_texts(texts)

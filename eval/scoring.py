@@ -28,9 +28,20 @@ FIELDS: dict[str, str] = {
     "total": "total_amount",
 }
 AMOUNT_FIELDS = frozenset({"subtotal", "tax", "total"})
-# The issue's targets. Receipts and scans (images and image-only PDFs): the fields a receipt has
-# (currency where it is labelled), and no receipt may end in Exception.
-SCAN_TARGETS: dict[str, float] = {"vendor_name": 0.80, "invoice_date": 0.90, "total": 0.85, "currency": 0.85}
+# The issues' targets. Receipts and scans (images and image-only PDFs): the fields a receipt has
+# (currency where it is labelled), and no receipt may end in Exception (issue 15 raised them).
+SCAN_TARGETS: dict[str, float] = {"vendor_name": 0.85, "invoice_date": 0.90, "total": 0.90, "currency": 0.90}
+# Issue 15: documents not in English, read from the page (e-invoice reading off).
+NON_ENGLISH_TARGETS: dict[str, float] = {
+    **dict.fromkeys(("vendor_name", "invoice_number"), 0.90),
+    **dict.fromkeys(("invoice_date", "total", "currency"), 0.95),
+    **dict.fromkeys(("subtotal", "tax"), 0.85),
+}
+NON_ENGLISH_LINE_ITEMS_F1_TARGET = 0.85
+# Issue 15: the Chinese VAT invoices' total, date and currency are read, every one.
+CHINESE_TARGETS: dict[str, float] = dict.fromkeys(("total", "invoice_date", "currency"), 1.0)
+# Issue 15: on English text PDFs no field is right on more than this many documents fewer than before.
+ENGLISH_TEXT_ALLOWED_DROP = 1
 # Text PDFs read from their printed layout (e-invoice reading off): every field, and line items by F1.
 LAYOUT_TARGETS: dict[str, float] = {**dict.fromkeys(FIELDS, 0.90), "vendor_name": 0.92, "total": 0.95}
 LAYOUT_LINE_ITEMS_F1_TARGET = 0.92
@@ -138,6 +149,15 @@ def wrong_fields(row: Mapping[str, Any], extracted: Mapping[str, Any]) -> list[s
 
 # ---------------------------------------------------------------------------------------------------
 # Verdicts
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def share_of(correct: int, scored: int) -> str:
+    """The share and its counts, as "92.0% (46/50)"; "–" when nothing was scored."""
+    return f"{percent(correct / scored)} ({correct}/{scored})" if scored else "–"
 
 
 def reaches(correct: int, total: int, target: float) -> bool | None:
