@@ -110,3 +110,33 @@ def test_the_due_date_by_its_label(due_line: str) -> None:
         "Total                     100,00 EUR",
     )
     assert (found["invoice_date"], found["due_date"]) == ("2026-12-07", "2027-01-06")
+
+
+INVOICE_NUMBERS = [
+    ("es", ["FACTURA", "NIF: B12345678", "Nº: 2026/0147", "Fecha: 07/12/2026"], "2026/0147"),
+    ("es", ["Servicios Ejemplo S.L.   CIF: B87654321", "Núm. factura: A-147", "Fecha: 07/12/2026"], "A-147"),
+    ("es", ["Factura Nº 2026-0147", "Pedido nº 5561"], "2026-0147"),
+    (
+        "de",
+        ["USt-IdNr.: DE123456789", "Steuernummer: 12/345/67890", "Kunden-Nr.: 10045", "Rechnungs-Nr.: RE-2026-0815"],
+        "RE-2026-0815",
+    ),
+    ("de", ["RECHNUNG", "Kunden-Nr.: 10045", "Nr.: 2026-77", "Datum: 07.12.2026"], "2026-77"),
+    ("de", ["Terminal-ID 12345678", "Trace-Nr. 998877", "Bon-Nr. 4711", "Datum 07.12.2026 12:31"], "4711"),
+    ("fr", ["SIRET : 50000371000034", "TVA intracom : FR38500003710", "Facture n° F2026-0147"], "F2026-0147"),
+    ("fr", ["FACTURE", "", "07/12/2026", "", "nº  2026-6013", "La loi n°92/1442 du 31 décembre 1992"], "2026-6013"),
+    ("it", ["P.IVA 01234567890", "Fattura n. 147/2026 del 07/12/2026"], "147/2026"),
+    ("pt", ["NIF: 501234567", "Fatura n.º FT 2026/147"], "FT 2026/147"),
+    ("pt", ["CNPJ: 12.345.678/0001-90", "Nota Fiscal Nº 000.147.852"], "000.147.852"),
+    ("nl", ["KvK 12345678   BTW NL123456789B01", "Factuurnummer: 2026-0147"], "2026-0147"),
+    ("pl", ["NIP: 123-456-78-90", "Faktura VAT nr FV/12/2026"], "FV/12/2026"),
+    ("ro", ["CIF: RO12345678", "Factura fiscală nr. 147"], "147"),
+    ("zh", ["发票代码：012001800311", "发票号码：33207675"], "33207675"),
+]
+
+
+@pytest.mark.parametrize(("language", "lines", "expected"), INVOICE_NUMBERS)
+def test_the_invoice_number_by_its_label(language: str, lines: list[str], expected: str) -> None:
+    found = fields("Example Vendor", *lines, "", "Total                     100,00 EUR")
+    assert found["invoice_number"] == expected, language
+
