@@ -140,3 +140,99 @@ def test_the_invoice_number_by_its_label(language: str, lines: list[str], expect
     found = fields("Example Vendor", *lines, "", "Total                     100,00 EUR")
     assert found["invoice_number"] == expected, language
 
+
+def sold(found: list[dict[str, Any]]) -> list[tuple[str, float | None, float | None, float]]:
+    return [(item["description"], item["quantity"], item["unit_price"], item["amount"]) for item in found]
+
+
+TABLES = [
+    (
+        "de",
+        "Pos   Bezeichnung                 Menge     Einzelpreis       Betrag",
+        "1     Wartung Heizungsanlage          2          120,00       240,00",
+        "2     Dichtungssatz                   1           35,50        35,50",
+        "Nettobetrag                                                   275,50",
+    ),
+    (
+        "fr",
+        "Désignation                         Qté      Prix unitaire    Montant HT",
+        "Wartung Heizungsanlage               2          120,00        240,00",
+        "Dichtungssatz                        1           35,50         35,50",
+        "Total HT                                                      275,50",
+    ),
+    (
+        "es",
+        "Descripción                      Cantidad      Precio          Importe",
+        "Wartung Heizungsanlage               2          120,00        240,00",
+        "Dichtungssatz                        1           35,50         35,50",
+        "Base imponible                                                275,50",
+    ),
+    (
+        "it",
+        "Descrizione                      Quantità      Prezzo          Importo",
+        "Wartung Heizungsanlage               2          120,00        240,00",
+        "Dichtungssatz                        1           35,50         35,50",
+        "Totale                                                        275,50",
+    ),
+    (
+        "pt",
+        "Descrição                        Qtd.       Preço unit.        Valor",
+        "Wartung Heizungsanlage               2          120,00        240,00",
+        "Dichtungssatz                        1           35,50         35,50",
+        "Total                                                         275,50",
+    ),
+    (
+        "nl",
+        "Omschrijving                     Aantal        Prijs           Bedrag",
+        "Wartung Heizungsanlage               2          120,00        240,00",
+        "Dichtungssatz                        1           35,50         35,50",
+        "Subtotaal                                                     275,50",
+    ),
+    (
+        "pl",
+        "Lp.  Nazwa towaru lub usługi     Ilość     Cena netto    Wartość netto",
+        "1    Wartung Heizungsanlage          2          120,00        240,00",
+        "2    Dichtungssatz                   1           35,50         35,50",
+        "Razem                                                         275,50",
+    ),
+    (
+        "ro",
+        "Nr.  Denumire produs             Cantitate   Preț unitar      Valoare",
+        "1    Wartung Heizungsanlage          2          120,00        240,00",
+        "2    Dichtungssatz                   1           35,50         35,50",
+        "Total                                                         275,50",
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "header", "first", "second", "total"), TABLES)
+def test_item_tables_headed_in_other_languages(language: str, header: str, first: str, second: str, total: str) -> None:
+    found = line_items("Beispiel GmbH", "Rechnung Nr. 2026-77", "", header, first, second, "", total)
+    assert sold(found) == [
+        ("Wartung Heizungsanlage", 2, 120.0, 240.0),
+        ("Dichtungssatz", 1, 35.5, 35.5),
+    ], language
+
+
+def test_till_lines_with_tax_classes_and_quantities() -> None:
+    found = line_items(
+        "Frischmarkt Beispiel",
+        "Hauptstr. 1, 12345 Musterstadt",
+        "                                EUR",
+        "Vollkornbrot                   2,49 A",
+        "Landmilch 1,5%                 1,10 A",
+        "  2 x 0,55",
+        "Bananen                        0,95 A",
+        "  0,352 kg x 2,69 EUR/kg",
+        "Pfand 0,25                     0,25 B",
+        "Apfelschorle  3 x 0,45         1,35 B",
+        "--------------------------------------",
+        "SUMME                    EUR   6,14",
+    )
+    assert sold(found) == [
+        ("Vollkornbrot", None, None, 2.49),
+        ("Landmilch 1,5%", 2, 0.55, 1.1),
+        ("Bananen", 0.352, 2.69, 0.95),
+        ("Pfand 0,25", None, None, 0.25),
+        ("Apfelschorle", 3, 0.45, 1.35),
+    ]
