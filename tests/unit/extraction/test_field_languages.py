@@ -141,6 +141,37 @@ def test_the_invoice_number_by_its_label(language: str, lines: list[str], expect
     assert found["invoice_number"] == expected, language
 
 
+def test_a_number_label_in_a_sentence_gives_way_to_the_titles_number() -> None:
+    found = fields(
+        "Verkehrsbetriebe Beispiel GmbH",
+        "Handelsrechnung (380)          20.09.2018   Nr. E2018092011804   vom",
+        "Bitte bei Schriftwechsel Ihre Kundennummer 35040727 und Belegnummer 2018092011804 angeben",
+        "Gesamt                     8,41 EUR",
+    )
+    assert found["invoice_number"] == "E2018092011804"
+
+
+def test_a_number_label_in_a_sentence_when_nothing_else_names_one() -> None:
+    found = fields(
+        "Beispiel GmbH",
+        "Bitte geben Sie bei Zahlung die Rechnungsnummer 2026-0815 an.",
+        "Gesamt                     8,41 EUR",
+    )
+    assert found["invoice_number"] == "2026-0815"
+
+
+@pytest.mark.parametrize(
+    "debit",
+    [
+        "Der Betrag wird am 06.01.2027 von Ihrem Konto per SEPA-Lastschrift eingezogen.",
+        "Le montant sera prélevé le 06/01/2027 sur votre compte.",
+    ],
+)
+def test_a_direct_debits_date_is_the_due_date(debit: str) -> None:
+    found = fields("Example Vendor", "Datum: 07.12.2026", "Total                     100,00 EUR", debit)
+    assert found["due_date"] == "2027-01-06"
+
+
 def sold(found: list[dict[str, Any]]) -> list[tuple[str, float | None, float | None, float]]:
     return [(item["description"], item["quantity"], item["unit_price"], item["amount"]) for item in found]
 
@@ -236,3 +267,4 @@ def test_till_lines_with_tax_classes_and_quantities() -> None:
         ("Pfand 0,25", None, None, 0.25),
         ("Apfelschorle", 3, 0.45, 1.35),
     ]
+

@@ -114,6 +114,9 @@ _DUE_DATE_WEAK_LABELS = labels(
     r"\b(?:r[ée]gler|payer)\s+avant\b",
     r"\b(?:pagar|pagamento)\s+(?:antes\s+de|hasta|at[ée])\b",
     r"\bda\s+pagare\s+entro\b",
+    # A direct debit's date: "Der Betrag wird am 20.03.2014 von Ihrem Konto eingezogen", "sera prélevé le".
+    r"\b(?:wird|werden)\s+am\b(?=[^\n]{0,120}\b(?:eingezogen|abgebucht|belastet)\b)",
+    r"\bpr[ée]lev[ée]e?s?\s+le\b",
 )
 
 

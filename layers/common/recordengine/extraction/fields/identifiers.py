@@ -126,7 +126,8 @@ def extract_invoice_number(reader: Reader) -> Candidate[str] | None:
     def parse(text: str) -> str | None:
         return parse_identifier(reader, text)
 
-    found = reader.search(_NUMBER_LABELS, parse, below=2)
+    layout = reader.layout
+    found = reader.search(_NUMBER_LABELS, parse, below=2, accept=lambda hit: not _in_sentence(layout, hit))
     if found:
         return found[0]
     # Next, an identifier after the document's title ("Invoice 103767", "Rechnung Nr. 471102") or after a
@@ -141,7 +142,20 @@ def extract_invoice_number(reader: Reader) -> Candidate[str] | None:
     found = reader.search(
         _NUMBER_HEADING_LABELS, parse, right=0, below=1, accept=lambda hit: reader.layout.starts_cell(hit)
     )
+    if found:
+        return found[0]
+    # A label in a sentence ("please quote order 4711 and document number 2018-11 when writing") is as
+    # likely to name another document's number: only when nothing else names one.
+    found = reader.search(_NUMBER_LABELS, parse, below=0, accept=lambda hit: _in_sentence(layout, hit))
     return found[0] if found else None
+
+
+# Words before a label in its own cell that make it part of a sentence.
+_SENTENCE_WORDS = 3
+
+
+def _in_sentence(layout: Layout, hit: Hit) -> bool:
+    return len(layout.cell_prefix(hit).split()) >= _SENTENCE_WORDS
 
 
 def _bare_sign_of_title(layout: Layout, hit: Hit, title: re.Pattern[str]) -> bool:
