@@ -268,3 +268,21 @@ def test_till_lines_with_tax_classes_and_quantities() -> None:
         ("Apfelschorle", 3, 0.45, 1.35),
     ]
 
+
+def test_till_rows_that_all_end_in_a_tax_class_are_items_when_ocr_lost_one() -> None:
+    found = line_items(
+        "Frischmarkt Beispiel",
+        "                                EUR",
+        "LANDBROT                       1,69 B      4",
+        "0,55ex     2                   1,10 AW",
+        "DRY GIN 37,5%                  6,49 A      |",
+        "GR. PAPIERTASCHE               0,25 À",
+        "JA! MP SCHALEN                 2,40 B",
+        "  0,352 kg x   269 e/kg",
+        "SUMME                    EUR  12,88",
+    )
+    assert sold(found) == [
+        ("DRY GIN 37,5%", None, None, 6.49),
+        ("GR. PAPIERTASCHE", None, None, 0.25),
+        ("JA! MP SCHALEN", None, None, 2.4),
+    ]

@@ -204,46 +204,71 @@ def extract_line_items(layout: Layout, *, dayfirst: bool = True) -> list[dict[st
     return _headerless(layout, dayfirst)
 
 
+@dataclass
+class _TillRow:
+    """A line of a table without headings, bottom up: an item with where its amount ends and whether a tax
+    class follows the amount, or (``item`` None) a quantity line with its quantity and unit price."""
+
+    item: dict[str, Any] | None
+    end: int = 0
+    taxed: bool = False
+    times: tuple[Decimal, Decimal] | None = None
+
+
+# Rows that all end in a till's tax class are items even when OCR lost one of them (or the total): the
+# sum no longer has to agree once there are this many.
+TAXED_ROWS_ENOUGH = 3
+
+
 def _headerless(layout: Layout, dayfirst: bool) -> list[dict[str, Any]]:
     """Items of a table printed without a heading row: lines of wording and an amount, right-aligned,
-    right above a total line whose amount they add up to (the sum is what makes them items). A till's
-    "2 x 1,29" line under or over an item gives that item's quantity and unit price."""
+    right above a total line whose amount they add up to (the sum is what makes them items), or that all
+    end in a till's tax class. A till's "2 x 1,29" line under or over an item gives that item its
+    quantity and unit price."""
     for index, segments in enumerate(layout.segments):
         if not any(_STOP.match(segment.text) or _TOTAL_WORD.search(segment.text) for segment in segments):
             continue
         target = _last_money(layout.lines[index], dayfirst)
         if target is None or target.value == 0:
             continue
-        # Bottom up: items with where their amount ends, and quantity lines (None) between them.
-        rows: list[tuple[dict[str, Any], int] | tuple[None, tuple[Decimal, Decimal]]] = []
-        above = index - 1
-        blanks = 0
-        while above >= 0 and layout.page_of_line[above] == layout.page_of_line[index] and len(rows) < MAX_ITEMS:
-            if not layout.segments[above] or _RULE.match(layout.lines[above]):
-                blanks += 1
-                if blanks > 1:
-                    break
-                above -= 1
-                continue
-            blanks = 0
-            times = _quantity_line(layout.lines[above])
-            row = _plain_row(layout, above, dayfirst) if times is None else None
-            if times is not None:
-                rows.append((None, times))
-            elif row is None:
-                break
-            else:
-                rows.append(row)
-            above -= 1
-        found = [(item, end) for item, end in reversed(rows) if item is not None and isinstance(end, int)]
+        rows = list(reversed(_rows_above(layout, index, dayfirst)))
+        found = [row for row in rows if row.item is not None]
         if not found:
             continue
-        ends = [end for _, end in found]
-        total = sum((Decimal(str(item["amount"])) for item, _ in found), Decimal(0))
-        if max(ends) - min(ends) <= 3 and abs(total - target.value) <= Decimal("0.011") * len(found):
-            _attach_quantities(list(reversed(rows)))
-            return [item for item, _ in found]
+        ends = [row.end for row in found]
+        total = sum((Decimal(str(row.item["amount"])) for row in found if row.item), Decimal(0))
+        adds_up = abs(total - target.value) <= Decimal("0.011") * len(found)
+        till = len(found) >= TAXED_ROWS_ENOUGH and all(row.taxed for row in found)
+        if max(ends) - min(ends) <= 3 and (adds_up or till):
+            _attach_quantities(rows)
+            return [row.item for row in found if row.item is not None]
     return []
+
+
+def _rows_above(layout: Layout, index: int, dayfirst: bool) -> list[_TillRow]:
+    """The item and quantity lines right above line ``index``, bottom up."""
+    rows: list[_TillRow] = []
+    above = index - 1
+    blanks = 0
+    while above >= 0 and layout.page_of_line[above] == layout.page_of_line[index] and len(rows) < MAX_ITEMS:
+        line = layout.lines[above]
+        above -= 1
+        if not layout.segments[above + 1] or _RULE.match(line):
+            blanks += 1
+            if blanks > 1:
+                break
+            continue
+        blanks = 0
+        if _QUANTITY_HINT.match(line):
+            # A quantity line OCR garbled ("0,352 kg x 269 e/kg") is still no item.
+            match = _QUANTITY_LINE.match(line)
+            rows.append(_TillRow(None, times=_times(match) if match else None))
+            continue
+        row = _plain_row(layout, above + 1, dayfirst)
+        if row is None:
+            break
+        rows.append(row)
+    return rows
 
 
 # A line drawn under the items ("-------", "=====").
@@ -254,12 +279,8 @@ _QUANTITY_TIMES = (
     r"(?P<price>-?\d{1,6}[.,]\d{2})(?:\s*(?:€|eur))?(?:\s*/\s*[^\W\d_]{1,5})?"
 )
 _QUANTITY_LINE = re.compile(rf"^\s*{_QUANTITY_TIMES}\s*$", re.IGNORECASE)
+_QUANTITY_HINT = re.compile(r"^\s*\d[\d.,]*\s*(?:stk|st|pcs|pc|kg)?\.?\s*[x×*]\s*\d", re.IGNORECASE)
 _QUANTITY_IN_ROW = re.compile(rf"(?<![\w.,]){_QUANTITY_TIMES}", re.IGNORECASE)
-
-
-def _quantity_line(line: str) -> tuple[Decimal, Decimal] | None:
-    match = _QUANTITY_LINE.match(line)
-    return None if match is None else _times(match)
 
 
 def _times(match: re.Match[str]) -> tuple[Decimal, Decimal] | None:
@@ -268,24 +289,36 @@ def _times(match: re.Match[str]) -> tuple[Decimal, Decimal] | None:
     return (quantity, price) if quantity > 0 else None
 
 
-def _attach_quantities(rows: list[tuple[dict[str, Any], int] | tuple[None, tuple[Decimal, Decimal]]]) -> None:
+def _attach_quantities(rows: list[_TillRow]) -> None:
     """Give each quantity line's quantity and price to the item next to it whose amount they make, the
     item above first (most tills print the quantity under the item)."""
-    for position, (item, times) in enumerate(rows):
-        if item is not None or not isinstance(times, tuple):
+    for position, row in enumerate(rows):
+        if row.times is None:
             continue
-        quantity, price = times
+        quantity, price = row.times
         for neighbour in (position - 1, position + 1):
-            if not 0 <= neighbour < len(rows):
-                continue
-            other = rows[neighbour][0]
+            other = rows[neighbour].item if 0 <= neighbour < len(rows) else None
             if other is not None and abs(quantity * price - Decimal(str(other["amount"]))) <= Decimal("0.011"):
                 other["quantity"], other["unit_price"] = to_number(quantity), float(price)
                 break
 
 
-# What a till prints after an item's amount: a currency, its tax class ("2,49 A", "1,10 B*", "3,99 1").
-_ROW_END = re.compile(r"^[\s€$£¥%*]*(?:(?i:eur|usd|gbp|chf|pln|ron)\b)?\s*(?:[A-Z]{1,2}|\d)?[\s*]*$")
+# What a till prints after an item's amount: a currency, then its tax class ("2,49 A", "1,10 B*", "3,99 1"),
+# and what OCR makes of the margin beyond ("6,49 A    |").
+_CURRENCY_AFTER = re.compile(r"^[\s€$£¥*]*(?:(?i:eur|usd|gbp|chf|pln|ron)\b)?[\s*]*")
+_TAX_CLASS = re.compile(r"^(?:[^\W\d_]{1,2}|\d)\*?$")
+_MARGIN_NOISE = re.compile(r"^[^\d]{1,3}$")
+
+
+def _row_end(rest: str) -> bool | None:
+    """After an item's amount: None when it is not the end of an item's row, else whether a tax class
+    follows."""
+    tokens = _CURRENCY_AFTER.sub("", rest, count=1).split()
+    if not tokens:
+        return False
+    if not _TAX_CLASS.match(tokens[0]) or not all(_MARGIN_NOISE.match(token) for token in tokens[1:]):
+        return None
+    return True
 
 
 # Money lines that are about paying, not about what was bought ("Amount paid", "Cash", "Change").
@@ -302,8 +335,8 @@ def _last_money(line: str, dayfirst: bool) -> Amount | None:
     return found[-1] if found else None
 
 
-def _plain_row(layout: Layout, index: int, dayfirst: bool) -> tuple[dict[str, Any], int] | None:
-    """Wording, then an amount at the end of the line; and where the amount ends."""
+def _plain_row(layout: Layout, index: int, dayfirst: bool) -> _TillRow | None:
+    """Wording, then an amount at the end of the line (and perhaps a tax class)."""
     line = layout.lines[index]
     segments = layout.segments[index]
     if _NOT_AN_ITEM.search(line) or any(
@@ -311,7 +344,8 @@ def _plain_row(layout: Layout, index: int, dayfirst: bool) -> tuple[dict[str, An
     ):
         return None
     amount = _last_money(line, dayfirst)
-    if amount is None or not _ROW_END.match(line[amount.end :]) or _DETAIL_LABEL.search(line):
+    taxed = None if amount is None else _row_end(line[amount.end :])
+    if amount is None or taxed is None or _DETAIL_LABEL.search(line):
         return None
     wording = [segment for segment in segments if segment.end <= amount.start and _WORDING.search(segment.text)]
     if not wording:
@@ -325,7 +359,7 @@ def _plain_row(layout: Layout, index: int, dayfirst: bool) -> tuple[dict[str, An
             item["quantity"], item["unit_price"] = to_number(quantity), float(price)
         text = text[: max(0, times.start() - wording[0].start)] or text
     item["description"] = re.sub(r"\s{2,}", " ", text).strip()[:200]
-    return item, amount.end
+    return _TillRow(item, amount.end, taxed)
 
 
 def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) -> list[dict[str, Any]]:
