@@ -38,6 +38,7 @@ def line_items(*lines: str) -> list[dict[str, Any]]:
         ("3 martie 2025", date(2025, 3, 3)),
         ("07.12.2026", date(2026, 12, 7)),
         ("07.12.26", date(2026, 12, 7)),
+        ("07.12. 2026", date(2026, 12, 7)),
         ("07-Dez-26", date(2026, 12, 7)),
         ("2026年12月7日", date(2026, 12, 7)),
     ],
@@ -285,4 +286,26 @@ def test_till_rows_that_all_end_in_a_tax_class_are_items_when_ocr_lost_one() -> 
         ("DRY GIN 37,5%", None, None, 6.49),
         ("GR. PAPIERTASCHE", None, None, 0.25),
         ("JA! MP SCHALEN", None, None, 2.4),
+    ]
+
+
+def test_till_rows_up_to_the_payment_when_there_is_no_total_line() -> None:
+    found = line_items(
+        "Kaufpark Beispiel",
+        "                                       EUR",
+        "    MUELLERMILCH                       2,98 B",
+        "       2 Stk x    1,49",
+        "me   MON CHERI                         5,98 B",
+        "       2Stkx      2,99",
+        "    Muller Kalinka Kefir   0,89x    2  1,78 A",
+        "    LEERGUT EINWEG                    -0,75 A x",
+        "       3Stkx      0,25",
+        "",
+        "mm  Geg. BAR                EUR      20,00     |",
+    )
+    assert sold(found) == [
+        ("MUELLERMILCH", 2, 1.49, 2.98),
+        ("MON CHERI", 2, 2.99, 5.98),
+        ("Muller Kalinka Kefir", 2, 0.89, 1.78),
+        ("LEERGUT EINWEG", 3, 0.25, -0.75),
     ]

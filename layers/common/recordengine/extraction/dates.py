@@ -144,6 +144,8 @@ _MONTH = "(?:" + "|".join(sorted(map(re.escape, _MONTH_BY_NAME), key=len, revers
 
 _ISO = re.compile(r"(?<![\d.,/\-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d]|[.,/\-]\d)")
 _NUMERIC = re.compile(r"(?<![\d.,/\-])(\d{1,2})([./\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d]|[.,/\-]\d)")
+# "03.04. 2025": a space after the dot before the year.
+_DOTTED_SPACED_YEAR = re.compile(r"(?<![\d.,/\-])(\d{1,2})\.(\d{1,2})\.\s(\d{4})(?!\d)")
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 # Any word before a day and a year, kept only when the word is a month's name: one pattern of letters is
 # much faster to scan with than the alternation of every month's names in every language.
@@ -253,6 +255,8 @@ def find_dates(text: str, *, dayfirst: bool = True, compact: bool = False) -> li
             # The other order is the only valid one (e.g. 08/13/2014 in a day-first document).
             value = _make(year, first, second) if sep == "/" else None
         add(match.start(), match.end(), value)
+    for match in _DOTTED_SPACED_YEAR.finditer(text):
+        add(match.start(), match.end(), _make(int(match.group(3)), int(match.group(2)), int(match.group(1))))
     if compact:
         for match in _COMPACT.finditer(text):
             add(match.start(), match.end(), _make(int(match.group(1)), int(match.group(2)), int(match.group(3))))

@@ -226,7 +226,10 @@ def _headerless(layout: Layout, dayfirst: bool) -> list[dict[str, Any]]:
     end in a till's tax class. A till's "2 x 1,29" line under or over an item gives that item its
     quantity and unit price."""
     for index, segments in enumerate(layout.segments):
-        if not any(_STOP.match(segment.text) or _TOTAL_WORD.search(segment.text) for segment in segments):
+        totalled = any(_STOP.match(segment.text) or _TOTAL_WORD.search(segment.text) for segment in segments)
+        # A till's items may end at the payment when OCR lost the total line ("Geg. BAR  EUR 10,00").
+        paid = not totalled and _PAYMENT.match(layout.lines[index]) is not None
+        if not totalled and not paid:
             continue
         target = _last_money(layout.lines[index], dayfirst)
         if target is None or target.value == 0:
@@ -237,7 +240,7 @@ def _headerless(layout: Layout, dayfirst: bool) -> list[dict[str, Any]]:
             continue
         ends = [row.end for row in found]
         total = sum((Decimal(str(row.item["amount"])) for row in found if row.item), Decimal(0))
-        adds_up = abs(total - target.value) <= Decimal("0.011") * len(found)
+        adds_up = totalled and abs(total - target.value) <= Decimal("0.011") * len(found)
         till = len(found) >= TAXED_ROWS_ENOUGH and all(row.taxed for row in found)
         if max(ends) - min(ends) <= 3 and (adds_up or till):
             _attach_quantities(rows)
@@ -279,8 +282,18 @@ _QUANTITY_TIMES = (
     r"(?P<price>-?\d{1,6}[.,]\d{2})(?:\s*(?:€|eur))?(?:\s*/\s*[^\W\d_]{1,5})?"
 )
 _QUANTITY_LINE = re.compile(rf"^\s*{_QUANTITY_TIMES}\s*$", re.IGNORECASE)
-_QUANTITY_HINT = re.compile(r"^\s*\d[\d.,]*\s*(?:stk|st|pcs|pc|kg)?\.?\s*[x×*]\s*\d", re.IGNORECASE)
+_QUANTITY_HINT = re.compile(r"^\s*\d[\d.,]*\s*(?:stk|st|pcs|pc|kg)?\.?\s*[x×*][\s_]*\d", re.IGNORECASE)
 _QUANTITY_IN_ROW = re.compile(rf"(?<![\w.,]){_QUANTITY_TIMES}", re.IGNORECASE)
+# Some tills print the unit price first: "Kefir   0,89x  2   1,78 A".
+_PRICE_TIMES_IN_ROW = re.compile(
+    r"(?<![\w.,])(?P<price>\d{1,6}[.,]\d{2})\s*[x×*]\s*(?P<quantity>\d{1,3})(?![\d.,])", re.IGNORECASE
+)
+# The first words of a till's payment lines (after a speck OCR read in the margin).
+_PAYMENT = re.compile(
+    r"^\W*(?:[^\W\d_]{1,3}\s+)?(?:geg\.|gegeben|bar\b|ec[\s-]*cash|karten?zahlung|girocard|mastercard|visa\b|maestro|"
+    r"esp[èe]ces|efectivo|contanti|dinheiro|got[óo]wk[ai]|karta\b|cash\b)",
+    re.IGNORECASE,
+)
 
 
 def _times(match: re.Match[str]) -> tuple[Decimal, Decimal] | None:
@@ -298,7 +311,8 @@ def _attach_quantities(rows: list[_TillRow]) -> None:
         quantity, price = row.times
         for neighbour in (position - 1, position + 1):
             other = rows[neighbour].item if 0 <= neighbour < len(rows) else None
-            if other is not None and abs(quantity * price - Decimal(str(other["amount"]))) <= Decimal("0.011"):
+            # A returned bottle's amount is negative, its quantity line is not ("3 Stk x 0,25").
+            if other is not None and abs(quantity * price - abs(Decimal(str(other["amount"])))) <= Decimal("0.011"):
                 other["quantity"], other["unit_price"] = to_number(quantity), float(price)
                 break
 
@@ -352,7 +366,7 @@ def _plain_row(layout: Layout, index: int, dayfirst: bool) -> _TillRow | None:
         return None
     item: dict[str, Any] = {"description": None, "quantity": None, "unit_price": None, "amount": float(amount.value)}
     text = wording[0].text
-    times = _QUANTITY_IN_ROW.search(line, 0, amount.start)
+    times = _QUANTITY_IN_ROW.search(line, 0, amount.start) or _PRICE_TIMES_IN_ROW.search(line, 0, amount.start)
     if times is not None and (found := _times(times)) is not None:
         quantity, price = found
         if abs(quantity * price - amount.value) <= Decimal("0.011"):
