@@ -118,6 +118,11 @@ INVOICE_NUMBERS = [
     ("es", ["Servicios Ejemplo S.L.   CIF: B87654321", "Núm. factura: A-147", "Fecha: 07/12/2026"], "A-147"),
     ("es", ["Factura Nº 2026-0147", "Pedido nº 5561"], "2026-0147"),
     (
+        "es",
+        ["FACTURA", "Cliente: Talleres Ejemplo S.A.", "Calle Mayor Nº 12", "28001 Madrid", "Nº: 2026/0147"],
+        "2026/0147",
+    ),
+    (
         "de",
         ["USt-IdNr.: DE123456789", "Steuernummer: 12/345/67890", "Kunden-Nr.: 10045", "Rechnungs-Nr.: RE-2026-0815"],
         "RE-2026-0815",

@@ -145,8 +145,17 @@ def extract_invoice_number(reader: Reader) -> Candidate[str] | None:
     if found:
         return found[0]
     # A label in a sentence ("please quote order 4711 and document number 2018-11 when writing") is as
-    # likely to name another document's number: only when nothing else names one.
+    # likely to name another document's number; a bare "Nº 2026/147" opening a cell on the first page, far
+    # from the title, is most often the document's own: each only when nothing else names one.
     found = reader.search(_NUMBER_LABELS, parse, below=0, accept=lambda hit: _in_sentence(layout, hit))
+    if not found:
+        found = reader.search(
+            _NUMBER_WEAK_LABELS,
+            parse,
+            right=1,
+            below=0,
+            accept=lambda hit: layout.page_of_line[hit.line] == 0 and layout.starts_cell(hit),
+        )
     return found[0] if found else None
 
 
