@@ -1,4 +1,5 @@
-"""Dates as invoices print them, in English, German, French, Dutch, Spanish and Italian."""
+"""Dates as invoices print them, in English, German, French, Dutch, Spanish, Italian, Portuguese, Polish,
+Romanian and Chinese."""
 
 from __future__ import annotations
 
@@ -6,25 +7,145 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-_MONTHS: dict[int, tuple[str, ...]] = {
-    1: ("january", "jan", "januar", "jänner", "janvier", "janv", "januari", "enero", "ene", "gennaio", "genn"),
-    2: ("february", "feb", "febr", "februar", "février", "fevrier", "févr", "fevr", "februari", "febrero", "febbraio"),
-    3: ("march", "mar", "märz", "maerz", "mär", "mars", "maart", "mrt", "marzo"),
-    4: ("april", "apr", "avril", "avr", "abril", "abr", "aprile"),
-    5: ("may", "mai", "mei", "mayo", "maggio", "magg"),
-    6: ("june", "jun", "juni", "juin", "junio", "giugno"),
-    7: ("july", "jul", "juli", "juillet", "juil", "julio", "luglio"),
-    8: ("august", "aug", "août", "aout", "augustus", "agosto", "ago"),
-    9: ("september", "sep", "sept", "septembre", "septiembre", "settembre", "set"),
-    10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott"),
-    11: ("november", "nov", "novembre", "noviembre"),
-    12: ("december", "dec", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre"),
+# Month names and their printed abbreviations, per language (Polish prints dates with the genitive:
+# "7 grudnia 2026"). A name shared by two languages means the same month in both.
+_MONTH_NAMES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "en": (
+        ("january", "jan"),
+        ("february", "feb"),
+        ("march", "mar"),
+        ("april", "apr"),
+        ("may",),
+        ("june", "jun"),
+        ("july", "jul"),
+        ("august", "aug"),
+        ("september", "sep", "sept"),
+        ("october", "oct"),
+        ("november", "nov"),
+        ("december", "dec"),
+    ),
+    "de": (
+        ("januar", "jänner", "jan", "jän"),
+        ("februar", "feb", "febr"),
+        ("märz", "maerz", "mär", "mrz"),
+        ("april", "apr"),
+        ("mai",),
+        ("juni", "jun"),
+        ("juli", "jul"),
+        ("august", "aug"),
+        ("september", "sep", "sept"),
+        ("oktober", "okt"),
+        ("november", "nov"),
+        ("dezember", "dez"),
+    ),
+    "fr": (
+        ("janvier", "janv"),
+        ("février", "fevrier", "févr", "fevr", "fév", "fev"),
+        ("mars",),
+        ("avril", "avr"),
+        ("mai",),
+        ("juin",),
+        ("juillet", "juil"),
+        ("août", "aout"),
+        ("septembre", "sept"),
+        ("octobre", "oct"),
+        ("novembre", "nov"),
+        ("décembre", "decembre", "déc", "dec"),
+    ),
+    "nl": (
+        ("januari", "jan"),
+        ("februari", "feb"),
+        ("maart", "mrt"),
+        ("april", "apr"),
+        ("mei",),
+        ("juni", "jun"),
+        ("juli", "jul"),
+        ("augustus", "aug"),
+        ("september", "sep", "sept"),
+        ("oktober", "okt"),
+        ("november", "nov"),
+        ("december", "dec"),
+    ),
+    "es": (
+        ("enero", "ene"),
+        ("febrero", "feb"),
+        ("marzo", "mar"),
+        ("abril", "abr"),
+        ("mayo", "may"),
+        ("junio", "jun"),
+        ("julio", "jul"),
+        ("agosto", "ago"),
+        ("septiembre", "setiembre", "sep", "sept", "set"),
+        ("octubre", "oct"),
+        ("noviembre", "nov"),
+        ("diciembre", "dic"),
+    ),
+    "it": (
+        ("gennaio", "genn", "gen"),
+        ("febbraio", "febbr", "feb"),
+        ("marzo", "mar"),
+        ("aprile", "apr"),
+        ("maggio", "magg", "mag"),
+        ("giugno", "giu"),
+        ("luglio", "lug"),
+        ("agosto", "ago"),
+        ("settembre", "sett", "set"),
+        ("ottobre", "ott"),
+        ("novembre", "nov"),
+        ("dicembre", "dic"),
+    ),
+    "pt": (
+        ("janeiro", "jan"),
+        ("fevereiro", "fev"),
+        ("março", "marco", "mar"),
+        ("abril", "abr"),
+        ("maio", "mai"),
+        ("junho", "jun"),
+        ("julho", "jul"),
+        ("agosto", "ago"),
+        ("setembro", "set"),
+        ("outubro", "out"),
+        ("novembro", "nov"),
+        ("dezembro", "dez"),
+    ),
+    "pl": (
+        ("styczeń", "stycznia", "styczen", "sty"),
+        ("luty", "lutego", "lut"),
+        ("marzec", "marca", "mar"),
+        ("kwiecień", "kwietnia", "kwiecien", "kwi"),
+        ("maj", "maja"),
+        ("czerwiec", "czerwca", "cze"),
+        ("lipiec", "lipca", "lip"),
+        ("sierpień", "sierpnia", "sierpien", "sie"),
+        ("wrzesień", "września", "wrzesien", "wrzesnia", "wrz"),
+        ("październik", "października", "pazdziernik", "pazdziernika", "paź", "paz"),
+        ("listopad", "listopada", "lis"),
+        ("grudzień", "grudnia", "grudzien", "gru"),
+    ),
+    "ro": (
+        ("ianuarie", "ian"),
+        ("februarie", "feb"),
+        ("martie", "mar"),
+        ("aprilie", "apr"),
+        ("mai",),
+        ("iunie", "iun"),
+        ("iulie", "iul"),
+        ("august", "aug"),
+        ("septembrie", "sep", "sept"),
+        ("octombrie", "oct"),
+        ("noiembrie", "noi", "nov"),
+        ("decembrie", "dec"),
+    ),
 }
-_MONTH_BY_NAME = {name: number for number, names in _MONTHS.items() for name in names}
+_MONTH_BY_NAME = {
+    name: number for months in _MONTH_NAMES.values() for number, names in enumerate(months, start=1) for name in names
+}
 _MONTH = "(?:" + "|".join(sorted(map(re.escape, _MONTH_BY_NAME), key=len, reverse=True)) + ")"
 
 _ISO = re.compile(r"(?<![\d.,/\-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d]|[.,/\-]\d)")
 _NUMERIC = re.compile(r"(?<![\d.,/\-])(\d{1,2})([./\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d]|[.,/\-]\d)")
+# "03.04. 2025": a space after the dot before the year.
+_DOTTED_SPACED_YEAR = re.compile(r"(?<![\d.,/\-])(\d{1,2})\.(\d{1,2})\.\s(\d{4})(?!\d)")
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 # Any word before a day and a year, kept only when the word is a month's name: one pattern of letters is
 # much faster to scan with than the alternation of every month's names in every language.
@@ -33,9 +154,17 @@ _MONTH_FIRST = re.compile(
     re.IGNORECASE,
 )
 _DAY_FIRST = re.compile(
-    rf"(?<![\w.])(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|e|\.)?\s*(?:de\s+|of\s+)?(?P<month>{_MONTH})\.?,?\s*(?:de\s+)?(?P<year>\d{{4}})(?!\d)",
+    rf"(?<![\w.])(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|e|\.)?\s*(?:de\s+|of\s+)?(?P<month>{_MONTH})\.?,?\s*"
+    rf"(?:del?\s+)?(?P<year>\d{{4}})(?!\d)",
     re.IGNORECASE,
 )
+# "07-Dec-26", "7 dic 26", "07.Dez.26": a named month with a two-digit year, the same separator on both
+# sides; a time is no year ("5 Mar 12:30").
+_DAY_FIRST_SHORT_YEAR = re.compile(
+    rf"(?<![\w.])(?P<day>\d{{1,2}})(?P<sep>[\-/. ])(?P<month>{_MONTH})\.?(?P=sep)(?P<year>\d{{2}})(?![\d:]|[.,]\d)",
+    re.IGNORECASE,
+)
+_CHINESE = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
 
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
@@ -108,6 +237,11 @@ def find_dates(text: str, *, dayfirst: bool = True, compact: bool = False) -> li
     for match in _DAY_FIRST.finditer(text):
         month = _MONTH_BY_NAME[match.group("month").lower()]
         add(match.start(), match.end(), _make(int(match.group("year")), month, int(match.group("day"))))
+    for match in _DAY_FIRST_SHORT_YEAR.finditer(text):
+        month = _MONTH_BY_NAME[match.group("month").lower()]
+        add(match.start(), match.end(), _make(_full_year(match.group("year")), month, int(match.group("day"))))
+    for match in _CHINESE.finditer(text):
+        add(match.start(), match.end(), _make(int(match.group(1)), int(match.group(2)), int(match.group(3))))
     for match in _ISO.finditer(text):
         add(match.start(), match.end(), _make(int(match.group(1)), int(match.group(3)), int(match.group(4))))
     for match in _NUMERIC.finditer(text):
@@ -121,6 +255,8 @@ def find_dates(text: str, *, dayfirst: bool = True, compact: bool = False) -> li
             # The other order is the only valid one (e.g. 08/13/2014 in a day-first document).
             value = _make(year, first, second) if sep == "/" else None
         add(match.start(), match.end(), value)
+    for match in _DOTTED_SPACED_YEAR.finditer(text):
+        add(match.start(), match.end(), _make(int(match.group(3)), int(match.group(2)), int(match.group(1))))
     if compact:
         for match in _COMPACT.finditer(text):
             add(match.start(), match.end(), _make(int(match.group(1)), int(match.group(2)), int(match.group(3))))

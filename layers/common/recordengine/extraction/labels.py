@@ -21,11 +21,12 @@ V = TypeVar("V")
 TIER_CONFIDENCE = {1: 92, 2: 84, 3: 72}
 BELOW_PENALTY = 6
 
-# A dash right before a digit is a minus sign ("Total HT  -120,00 €"), not a separator.
-_LEADING_SEPARATORS = re.compile(r"^(?:[\s:#.=|*>]|[\-—–](?!\d))*")
+# A dash right before a digit is a minus sign ("Total HT  -120,00 €"), not a separator; Chinese and
+# Japanese print a full-width colon ("发票号码：").
+_LEADING_SEPARATORS = re.compile(r"^(?:[\s:：#.=|*>]|[\-—–](?!\d))*")
 _LETTERS = re.compile(r"[^\W\d_]{3,}")
 _DATE_OPENING = re.compile(
-    r"^[\s:#.\-—–=|*(]*(?:(?:on|am|le|vom|den|du|of|dated|the|at|til|until|zum|bis|by)\b[\s:.,]*)*",
+    r"^[\s:：#.\-—–=|*(]*(?:(?:on|am|le|vom|den|du|of|dated|the|at|til|until|zum|bis|by)\b[\s:.,]*)*",
     re.IGNORECASE,
 )
 _CURRENCY_WORDS = re.compile(r"\b[A-Z]{3}\b|\bRs\b")

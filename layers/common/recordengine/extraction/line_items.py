@@ -15,31 +15,64 @@ MAX_ITEMS = 200
 # Lines of prose, notes or wrapped descriptions tolerated between two items before the table is over.
 MAX_GAP = 12
 
+# The words of each kind of column heading, per language; a heading is of the first kind whose words it has
+# ("Prix unitaire" is a unit price, "Montant HT" an amount).
+_COLUMN_WORDS: dict[str, dict[str, str]] = {
+    "quantity": {
+        "en": r"qty|quantity|units|hours|hrs",
+        "de": r"menge|anzahl|anz\.|stk",
+        "fr": r"quantit[ée]|qt[ée]",
+        "nl": r"aantal|hoeveelheid",
+        "es": r"cantidad|cant\.|uds\.?|unidades",
+        "it": r"quantit[àa]|q\.t[àa]|qt[àa]",
+        "pt": r"quantidade|qtd\.?|qtde\.?",
+        "pl": r"ilo[śs][ćc]",
+        "ro": r"cantitate|cant\.",
+    },
+    "unit_price": {
+        "en": r"unit\s*(?:net\s*)?(?:price|cost)|price|rate",
+        "de": r"(?:einzel|netto|stück)?preis\w*(?:/\w*)?|e-preis",
+        "fr": r"prix|p\.\s*u",
+        "nl": r"prijs",
+        "es": r"precio(?!\s+total)|p\.\s*unit\.?",
+        "it": r"prezzo(?!\s+totale)",
+        "pt": r"pre[çc]o(?!\s+total)|valor\s+unit[áa]rio|v\.\s*unit\.?",
+        "pl": r"cena",
+        "ro": r"pre[țţt](?:ul)?(?:\s+unitar)?",
+    },
+    "amount": {
+        "en": r"amount|total|line\s+total|gross\s+value|net\s+value",
+        "de": r"betrag|nettobetrag|gesamt|summe|entgelt|(?:netto|brutto|gesamt|positions|waren)wert",
+        "fr": r"montant|total\s*ht",
+        "nl": r"bedrag",
+        "es": r"importe",
+        "it": r"importo",
+        "pt": r"valor(?:\s+total)?",
+        "pl": r"warto[śs][ćc]",
+        "ro": r"valoare(?:a)?",
+    },
+    "description": {
+        "en": r"description|item|items|article|product|service|item\s+name",
+        "de": r"artikel\w*|beschreibung|bezeichnung|produkt|leistung",
+        "fr": r"d[ée]signation|libell[ée]",
+        "nl": r"omschrijving",
+        "es": r"descripci[óo]n|concepto|art[íi]culo",
+        "it": r"descrizione|articolo|prodotto",
+        "pt": r"descri[çc][ãa]o|produto|artigo",
+        "pl": r"nazwa|opis|towar\w*",
+        "ro": r"denumire(?:a)?|produs|descriere",
+    },
+    "other": {
+        "en": r"tax|vat|%|pos|no\.|nr|unit|date|code",
+        "de": r"ust|mwst|einheit|datum",
+        "fr": r"tva",
+        "nl": r"btw",
+        "es": r"iva",
+    },
+}
 _COLUMN_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern, re.IGNORECASE))
-    for kind, pattern in (
-        (
-            "quantity",
-            r"\b(?:qty|quantity|quantit[ée]|qt[ée]|menge|anzahl|aantal|hoeveelheid|units|cantidad|quantit[àa]|"
-            r"hours|hrs|stk)\b",
-        ),
-        (
-            "unit_price",
-            r"\b(?:unit\s*(?:net\s*)?(?:price|cost)|price|rate|(?:einzel|netto|stück)?preis\w*|prix|prijs|precio|prezzo)\b"
-            r"|\bp\.\s*u\b|preis/",
-        ),
-        (
-            "amount",
-            r"\b(?:amount|total|line\s+total|betrag|nettobetrag|gesamt|summe|montant|bedrag|importe|importo|entgelt|"
-            r"gross\s+value|net\s+value|(?:netto|brutto|gesamt|positions|waren)wert)\b|total\s*ht",
-        ),
-        (
-            "description",
-            r"\b(?:description|item|items|article|artikel\w*|beschreibung|bezeichnung|produkt|product|service|"
-            r"leistung|omschrijving|d[ée]signation|libell[ée]|descripci[óo]n|descrizione|item\s+name)\b",
-        ),
-        ("other", r"\b(?:tax|vat|ust|mwst|btw|tva|iva|%|pos|no\.|nr|einheit|unit|date|datum|code)\b"),
-    )
+    (kind, re.compile(rf"(?<!\w)(?:{'|'.join(by_language.values())})(?!\w)", re.IGNORECASE))
+    for kind, by_language in _COLUMN_WORDS.items()
 )
 _STOP = re.compile(
     # "Bruttopreis: 1,50" under an item is a detail of that item, not the gross total.
@@ -47,7 +80,8 @@ _STOP = re.compile(
     r"positionssumme|positionen\s+netto|exclusief|excl|tax\b|vat\b|btw\b|tva\b|mwst|ust\b|zzgl|zuzügl|"
     r"sales\s+tax|gst\b|hst\b|shipping|"
     r"amount\s+due|balance|grand|payments?\b|invoice\s+total|belegsummen|umsatzsteuer|endsumme|versandkosten|"
-    r"d[ée]tail\s+tva|montant|net\s+[àa]\s+payer)",
+    r"d[ée]tail\s+tva|montant|net\s+[àa]\s+payer|zu\s+zahlen|razem|suma\b|do\s+zap[łl]aty|totale|"
+    r"base\s+imponible|importe\s+total|iva\b|a\s+pagar|valoare\s+total)",
     re.IGNORECASE,
 )
 _TOTAL_WORD = re.compile(r"\b(?:sub\s*-?\s*total|total|totaal|summe|gesamtbetrag|rechnungsbetrag)\b", re.IGNORECASE)
@@ -170,38 +204,135 @@ def extract_line_items(layout: Layout, *, dayfirst: bool = True) -> list[dict[st
     return _headerless(layout, dayfirst)
 
 
+@dataclass
+class _TillRow:
+    """A line of a table without headings, bottom up: an item with where its amount ends and whether a tax
+    class follows the amount, or (``item`` None) a quantity line with its quantity and unit price."""
+
+    item: dict[str, Any] | None
+    end: int = 0
+    taxed: bool = False
+    times: tuple[Decimal, Decimal] | None = None
+
+
+# Rows that all end in a till's tax class are items even when OCR lost one of them (or the total): the
+# sum no longer has to agree once there are this many.
+TAXED_ROWS_ENOUGH = 3
+
+
 def _headerless(layout: Layout, dayfirst: bool) -> list[dict[str, Any]]:
     """Items of a table printed without a heading row: lines of wording and an amount, right-aligned,
-    right above a total line whose amount they add up to (the sum is what makes them items)."""
+    right above a total line whose amount they add up to (the sum is what makes them items), or that all
+    end in a till's tax class. A till's "2 x 1,29" line under or over an item gives that item its
+    quantity and unit price."""
     for index, segments in enumerate(layout.segments):
-        if not any(_STOP.match(segment.text) or _TOTAL_WORD.search(segment.text) for segment in segments):
+        totalled = any(_STOP.match(segment.text) or _TOTAL_WORD.search(segment.text) for segment in segments)
+        # A till's items may end at the payment when OCR lost the total line ("Geg. BAR  EUR 10,00").
+        paid = not totalled and _PAYMENT.match(layout.lines[index]) is not None
+        if not totalled and not paid:
             continue
         target = _last_money(layout.lines[index], dayfirst)
         if target is None or target.value == 0:
             continue
-        rows: list[tuple[dict[str, Any], int]] = []
-        above = index - 1
-        blanks = 0
-        while above >= 0 and layout.page_of_line[above] == layout.page_of_line[index] and len(rows) < MAX_ITEMS:
-            if not layout.segments[above]:
-                blanks += 1
-                if blanks > 1:
-                    break
-                above -= 1
-                continue
-            blanks = 0
-            row = _plain_row(layout, above, dayfirst)
-            if row is None:
-                break
-            rows.append(row)
-            above -= 1
-        if not rows:
+        rows = list(reversed(_rows_above(layout, index, dayfirst)))
+        found = [row for row in rows if row.item is not None]
+        if not found:
             continue
-        ends = [end for _, end in rows]
-        total = sum((Decimal(str(item["amount"])) for item, _ in rows), Decimal(0))
-        if max(ends) - min(ends) <= 3 and abs(total - target.value) <= Decimal("0.011") * len(rows):
-            return [item for item, _ in reversed(rows)]
+        ends = [row.end for row in found]
+        total = sum((Decimal(str(row.item["amount"])) for row in found if row.item), Decimal(0))
+        adds_up = totalled and abs(total - target.value) <= Decimal("0.011") * len(found)
+        till = len(found) >= TAXED_ROWS_ENOUGH and all(row.taxed for row in found)
+        if max(ends) - min(ends) <= 3 and (adds_up or till):
+            _attach_quantities(rows)
+            return [row.item for row in found if row.item is not None]
     return []
+
+
+def _rows_above(layout: Layout, index: int, dayfirst: bool) -> list[_TillRow]:
+    """The item and quantity lines right above line ``index``, bottom up."""
+    rows: list[_TillRow] = []
+    above = index - 1
+    blanks = 0
+    while above >= 0 and layout.page_of_line[above] == layout.page_of_line[index] and len(rows) < MAX_ITEMS:
+        line = layout.lines[above]
+        above -= 1
+        if not layout.segments[above + 1] or _RULE.match(line):
+            blanks += 1
+            if blanks > 1:
+                break
+            continue
+        blanks = 0
+        if _QUANTITY_HINT.match(line):
+            # A quantity line OCR garbled ("0,352 kg x 269 e/kg") is still no item.
+            match = _QUANTITY_LINE.match(line)
+            rows.append(_TillRow(None, times=_times(match) if match else None))
+            continue
+        row = _plain_row(layout, above + 1, dayfirst)
+        if row is None:
+            break
+        rows.append(row)
+    return rows
+
+
+# A line drawn under the items ("-------", "=====").
+_RULE = re.compile(r"^[\s\-=_*.~]+$")
+# A till's quantity line: "2 x 1,29", "2 Stk x 1,49", "0,296 kg x 2,95 EUR/kg".
+_QUANTITY_TIMES = (
+    r"(?P<quantity>\d{1,4}(?:[.,]\d{1,3})?)\s*(?:stk|st|pcs|pc|kg|x)?\.?\s*[x×*]\s*"
+    r"(?P<price>-?\d{1,6}[.,]\d{2})(?:\s*(?:€|eur))?(?:\s*/\s*[^\W\d_]{1,5})?"
+)
+_QUANTITY_LINE = re.compile(rf"^\s*{_QUANTITY_TIMES}\s*$", re.IGNORECASE)
+_QUANTITY_HINT = re.compile(r"^\s*\d[\d.,]*\s*(?:stk|st|pcs|pc|kg)?\.?\s*[x×*][\s_]*\d", re.IGNORECASE)
+_QUANTITY_IN_ROW = re.compile(rf"(?<![\w.,]){_QUANTITY_TIMES}", re.IGNORECASE)
+# Some tills print the unit price first: "Kefir   0,89x  2   1,78 A".
+_PRICE_TIMES_IN_ROW = re.compile(
+    r"(?<![\w.,])(?P<price>\d{1,6}[.,]\d{2})\s*[x×*]\s*(?P<quantity>\d{1,3})(?![\d.,])", re.IGNORECASE
+)
+# The first words of a till's payment lines (after a speck OCR read in the margin).
+_PAYMENT = re.compile(
+    r"^\W*(?:[^\W\d_]{1,3}\s+)?(?:geg\.|gegeben|bar\b|ec[\s-]*cash|karten?zahlung|girocard|mastercard|visa\b|maestro|"
+    r"esp[èe]ces|efectivo|contanti|dinheiro|got[óo]wk[ai]|karta\b|cash\b)",
+    re.IGNORECASE,
+)
+
+
+def _times(match: re.Match[str]) -> tuple[Decimal, Decimal] | None:
+    quantity = Decimal(match.group("quantity").replace(",", "."))
+    price = Decimal(match.group("price").replace(",", "."))
+    return (quantity, price) if quantity > 0 else None
+
+
+def _attach_quantities(rows: list[_TillRow]) -> None:
+    """Give each quantity line's quantity and price to the item next to it whose amount they make, the
+    item above first (most tills print the quantity under the item)."""
+    for position, row in enumerate(rows):
+        if row.times is None:
+            continue
+        quantity, price = row.times
+        for neighbour in (position - 1, position + 1):
+            other = rows[neighbour].item if 0 <= neighbour < len(rows) else None
+            # A returned bottle's amount is negative, its quantity line is not ("3 Stk x 0,25").
+            if other is not None and abs(quantity * price - abs(Decimal(str(other["amount"])))) <= Decimal("0.011"):
+                other["quantity"], other["unit_price"] = to_number(quantity), float(price)
+                break
+
+
+# What a till prints after an item's amount: a currency, then its tax class ("2,49 A", "1,10 B*", "3,99 1"),
+# and what OCR makes of the margin beyond ("6,49 A    |").
+_CURRENCY_AFTER = re.compile(r"^[\s€$£¥*]*(?:(?i:eur|usd|gbp|chf|pln|ron)\b)?[\s*]*")
+_TAX_CLASS = re.compile(r"^(?:[^\W\d_]{1,2}|\d)\*?$")
+_MARGIN_NOISE = re.compile(r"^[^\d]{1,3}$")
+
+
+def _row_end(rest: str) -> bool | None:
+    """After an item's amount: None when it is not the end of an item's row, else whether a tax class
+    follows."""
+    tokens = _CURRENCY_AFTER.sub("", rest, count=1).split()
+    if not tokens:
+        return False
+    if not _TAX_CLASS.match(tokens[0]) or not all(_MARGIN_NOISE.match(token) for token in tokens[1:]):
+        return None
+    return True
 
 
 # Money lines that are about paying, not about what was bought ("Amount paid", "Cash", "Change").
@@ -218,8 +349,8 @@ def _last_money(line: str, dayfirst: bool) -> Amount | None:
     return found[-1] if found else None
 
 
-def _plain_row(layout: Layout, index: int, dayfirst: bool) -> tuple[dict[str, Any], int] | None:
-    """Wording, then an amount at the end of the line; and where the amount ends."""
+def _plain_row(layout: Layout, index: int, dayfirst: bool) -> _TillRow | None:
+    """Wording, then an amount at the end of the line (and perhaps a tax class)."""
     line = layout.lines[index]
     segments = layout.segments[index]
     if _NOT_AN_ITEM.search(line) or any(
@@ -227,14 +358,22 @@ def _plain_row(layout: Layout, index: int, dayfirst: bool) -> tuple[dict[str, An
     ):
         return None
     amount = _last_money(line, dayfirst)
-    if amount is None or line[amount.end :].strip(" €$£¥%*") or _DETAIL_LABEL.search(line):
+    taxed = None if amount is None else _row_end(line[amount.end :])
+    if amount is None or taxed is None or _DETAIL_LABEL.search(line):
         return None
     wording = [segment for segment in segments if segment.end <= amount.start and _WORDING.search(segment.text)]
     if not wording:
         return None
-    description = re.sub(r"\s{2,}", " ", wording[0].text).strip()[:200]
-    item = {"description": description, "quantity": None, "unit_price": None, "amount": float(amount.value)}
-    return item, amount.end
+    item: dict[str, Any] = {"description": None, "quantity": None, "unit_price": None, "amount": float(amount.value)}
+    text = wording[0].text
+    times = _QUANTITY_IN_ROW.search(line, 0, amount.start) or _PRICE_TIMES_IN_ROW.search(line, 0, amount.start)
+    if times is not None and (found := _times(times)) is not None:
+        quantity, price = found
+        if abs(quantity * price - amount.value) <= Decimal("0.011"):
+            item["quantity"], item["unit_price"] = to_number(quantity), float(price)
+        text = text[: max(0, times.start() - wording[0].start)] or text
+    item["description"] = re.sub(r"\s{2,}", " ", text).strip()[:200]
+    return _TillRow(item, amount.end, taxed)
 
 
 def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) -> list[dict[str, Any]]:

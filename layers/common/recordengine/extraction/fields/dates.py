@@ -9,57 +9,101 @@ from recordengine.extraction.dates import FoundDate, find_dates, plausible
 from recordengine.extraction.labels import Candidate, Reader, labels
 from recordengine.extraction.layout import Hit, Layout
 
-_ISSUE_DATE_LABELS = labels(
-    1,
-    r"\binvoice\s+date\b",
-    r"\bdate\s+of\s+(?:the\s+)?invoice\b",
-    r"\binvoice\s+dated\b",
-    r"\bdate\s+of\s+issue\b",
-    r"\bissue\s+date\b",
-    r"\bissued\s+on\b",
-    r"\bdate\s+issued\b",
-    r"\bbilling\s+date\b",
-    r"\bbill\s+date\b",
-    r"\breceipt\s+date\b",
-    r"\brechnungs\s*-?\s*datum\b",
-    r"\bbelegdatum\b",
-    r"\bausstellungsdatum\b",
-    r"\bdate\s+de\s+(?:la\s+)?factur(?:e|ation)\b(?!\s+associ)",
-    r"\bdate\s+d[’']?[ée]mission\b",
-    r"\bfactuur\s*datum\b",
-    r"\bfecha\s+de\s+(?:la\s+)?factura\b",
-    r"\bdata\s+(?:della\s+)?fattura\b",
+# The labels of the date of issue, per language, most explicit first.
+_ISSUE_DATE_LABEL_TABLE: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"\binvoice\s+date\b",
+        r"\bdate\s+of\s+(?:the\s+)?invoice\b",
+        r"\binvoice\s+dated\b",
+        r"\bdate\s+of\s+issue\b",
+        r"\bissue\s+date\b",
+        r"\bissued\s+on\b",
+        r"\bdate\s+issued\b",
+        r"\bbilling\s+date\b",
+        r"\bbill\s+date\b",
+        r"\breceipt\s+date\b",
+    ),
+    "de": (
+        r"\brechnungs\s*-?\s*datum\b",
+        r"\bdatum\s+der\s+rechnung\b",
+        r"\bbelegdatum\b",
+        r"\bausstellungsdatum\b",
+        r"\bausgestellt\s+am\b",
+    ),
+    "fr": (
+        r"\bdate\s+(?:de\s+(?:la\s+)?)?factur(?:e|ation)\b(?!\s+associ)",
+        r"\bdate\s+d[’']?[ée]mission\b",
+        r"\bfactur[ée]e?\s+le\b",
+        r"\b[ée]mise?\s+le\b",
+    ),
+    "nl": (r"\bfactuur\s*datum\b", r"\bdatum\s+factuur\b"),
+    "es": (
+        r"\bfecha\s+(?:de\s+(?:la\s+)?)?factura\b",
+        r"\bfecha\s+(?:de\s+)?(?:emisi[óo]n|expedici[óo]n)\b",
+    ),
+    "it": (
+        r"\bdata\s+(?:della\s+)?fattura\b",
+        r"\bdata\s+(?:di\s+)?emissione\b",
+        r"\bdata\s+(?:del\s+)?documento\b",
+    ),
+    "pt": (
+        r"\bdata\s+(?:da\s+)?fatura\b",
+        r"\bdata\s+(?:de\s+|da\s+)?emiss[ãa]o\b",
+        r"\bdata\s+do\s+documento\b",
+    ),
+    "pl": (r"\bdata\s+wystawienia\b", r"\bdata\s+faktury\b"),
+    "ro": (r"\bdata\s+(?:emiterii|emitere|facturii|factur[aă]rii)\b",),
+    "zh": (r"开票日期", r"发票日期"),
+}
+_ISSUE_DATE_LABELS = labels(1, *(label for table in _ISSUE_DATE_LABEL_TABLE.values() for label in table))
+_GENERIC_DATE_LABELS = labels(2, r"(?<![\w\-])(?:date|datum|dated|fecha|data|den)(?![\w\-])", r"日期")
+# Dates that are not the date of issue, whatever "date" label they carry: the words printed before the
+# label ("Delivery date", "Liefer-Datum", "gültig bis", "Tel.") and after it ("Date of delivery", "Fecha
+# de vencimiento", "Data sprzedaży").
+_OTHER_DATE_WORDS_BEFORE = (
+    r"due|delivery|order|ship\w*|service|payment|sale|start|end|expiry|expiration|valid\w*|birth|performance|"
+    r"next\s+billing|vervaldatum|lever\w*|zahlungs|paid|liefer\w*|leistungs\w*|bestell\w*|auftrags\w*|"
+    r"g[üu]ltig\w*(?:\s+bis)?|valable\s+jusqu[’']?(?:au|à)?|v[áa]lid[oa]\s+(?:hasta|at[ée])|"
+    r"tel|tél|fax|phone|telefon|telefone|tlf"
 )
-_GENERIC_DATE_LABELS = labels(2, r"(?<![\w\-])(?:date|datum|dated|fecha|data|den)(?![\w\-])")
-# Dates that are not the date of issue, whatever "date" label they carry.
-_OTHER_DATE_BEFORE = re.compile(
-    r"(?:due|delivery|order|ship\w*|service|payment|sale|start|end|expiry|expiration|valid|birth|"
-    r"performance|next\s+billing|vervaldatum|lever|zahlungs|paid)\W*$",
-    re.IGNORECASE,
+_OTHER_DATE_WORDS_AFTER = (
+    r"due\b|of\s+(?:sale|delivery|order|service|supply|payment|birth)|"
+    r"de\s+(?:livraison|d[ée]but|fin|commande|paiement|prestation|facture\s+associ)|d[’']?[ée]ch[ée]ance|"
+    r"de\s+(?:vencimiento|entrega|pedido|pago|servicio|vencimento|pagamento|encomenda|validade)|"
+    r"do\s+(?:pedido|vencimento)|di\s+(?:scadenza|consegna|pagamento|ordine)|"
+    r"sprzeda[żz]y|dostawy|p[łl]atno[śs]ci|zam[óo]wienia|wykonania|"
+    r"scaden[țţt]ei|livr[ăa]rii|der\s+(?:lieferung|leistung)"
 )
-_OTHER_DATE_AFTER = re.compile(
-    r"^\W*(?:due\b|of\s+(?:sale|delivery|order|service|supply|payment|birth)|"
-    r"de\s+(?:livraison|d[ée]but|fin|commande|paiement|prestation|facture\s+associ)|d[’']?[ée]ch[ée]ance)",
-    re.IGNORECASE,
-)
-_DUE_DATE_LABELS = labels(
-    1,
-    r"\bdue\s+date\b",
-    r"\bdate\s+due\b",
-    r"\bpayment\s+due(?:\s+date)?\b",
-    r"\bdue\s+(?:on|by)\b",
-    r"\bpay(?:able)?\s+by\b",
-    r"\bf[äa]llig(?:keit(?:sdatum|stag|stermin)?|\s+am|\s+bis)?\b",
-    r"\bzahlbar\s+bis\b",
-    r"\bzahlungsziel\b",
-    r"\bdate\s+d[’']?[ée]ch[ée]ance\b",
-    r"\b[ée]ch[ée]ance\b",
-    r"\bvervaldatum\b",
-    r"\bvervaldag\b",
-    r"\buiterste\s+betaaldatum\b",
-    r"\bfecha\s+de\s+vencimiento\b",
-    r"\bscadenza\b",
-)
+_OTHER_DATE_BEFORE = re.compile(rf"(?:{_OTHER_DATE_WORDS_BEFORE})\W*$", re.IGNORECASE)
+_OTHER_DATE_AFTER = re.compile(rf"^\W*(?:{_OTHER_DATE_WORDS_AFTER})", re.IGNORECASE)
+# The labels of the due date, per language.
+_DUE_DATE_LABEL_TABLE: dict[str, tuple[str, ...]] = {
+    "en": (
+        r"\bdue\s+date\b",
+        r"\bdate\s+due\b",
+        r"\bpayment\s+due(?:\s+date)?\b",
+        r"\bdue\s+(?:on|by)\b",
+        r"\bpay(?:able)?\s+by\b",
+    ),
+    "de": (
+        r"\bf[äa]llig(?:keit(?:sdatum|stag|stermin)?|\s+am|\s+bis)?\b",
+        r"\bzahlbar\s+bis\b",
+        r"\bzahlungsziel\b",
+        r"\bzahlungstermin\b",
+    ),
+    "fr": (
+        r"\bdate\s+d[’']?[ée]ch[ée]ance\b",
+        r"\b[ée]ch[ée]ance\b",
+        r"\bdate\s+limite\s+de\s+(?:r[èe]glement|paiement)\b",
+    ),
+    "nl": (r"\bvervaldatum\b", r"\bvervaldag\b", r"\buiterste\s+betaaldatum\b"),
+    "es": (r"\bfecha\s+de\s+vencimiento\b", r"\bvencimiento\b", r"\bfecha\s+l[íi]mite\s+de\s+pago\b"),
+    "it": (r"\bdata\s+(?:di\s+)?scadenza\b", r"\bscadenza\b"),
+    "pt": (r"\bdata\s+de\s+vencimento\b", r"\bvencimento\b", r"\bdata\s+limite\s+de\s+pagamento\b"),
+    "pl": (r"\btermin\s+p[łl]atno[śs]ci\b", r"\btermin\s+zap[łl]aty\b", r"\bp[łl]atne\s+do\b"),
+    "ro": (r"\bdata\s+scaden[țţt]ei\b", r"\bscaden[țţt][aă]\b", r"\btermen\s+de\s+plat[aă]\b"),
+}
+_DUE_DATE_LABELS = labels(1, *(label for table in _DUE_DATE_LABEL_TABLE.values() for label in table))
 _DUE_DATE_WEAK_LABELS = labels(
     2,
     r"\bdue\b",
@@ -68,6 +112,11 @@ _DUE_DATE_WEAK_LABELS = labels(
     r"\bbetalen\s+voor\b",
     r"\b(?:remit|pay(?:ment)?|payable)\s+(?:until|by|before|no\s+later\s+than)\b",
     r"\b(?:r[ée]gler|payer)\s+avant\b",
+    r"\b(?:pagar|pagamento)\s+(?:antes\s+de|hasta|at[ée])\b",
+    r"\bda\s+pagare\s+entro\b",
+    # A direct debit's date: "Der Betrag wird am 20.03.2014 von Ihrem Konto eingezogen", "sera prélevé le".
+    r"\b(?:wird|werden)\s+am\b(?=[^\n]{0,120}\b(?:eingezogen|abgebucht|belastet)\b)",
+    r"\bpr[ée]lev[ée]e?s?\s+le\b",
 )
 
 

@@ -31,12 +31,17 @@ _DOC_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?<!on )(?<!upon )(?<!of )\breceipt\b(?!\s+of\b)|\bquittung\b|\bkassenbon\b|\bkassenbeleg\b|"
             r"\bre[çc]u\b|\bkwitantie\b|\brecibo\b",
         ),
-        ("Invoice", r"\binvoice\b|rechnung|\bfacture\b|\bfactuur\b|\bfactura\b|\bfattura\b|\btax\s+invoice\b"),
+        (
+            "Invoice",
+            r"\binvoice\b|rechnung|\bfacture\b|\bfactuur\b|\bfactura\b|\bfattura\b|\btax\s+invoice\b|\bfatura\b|"
+            r"\bfaktura\b|\bfactur[aă]\b|\bnota\s+fiscal\b|发票",
+        ),
     )
 )
 # The words a document is titled with (an identifier often follows: "Invoice 103767", "Facture FA-2017-0010").
 TITLE_WORD = (
-    r"(?:tax\s+invoice|invoice|\w*rechnung|gutschrift|facture|avoir|factuur|credit\s*note|receipt|factura|fattura)"
+    r"(?:tax\s+invoice|invoice|\w*rechnung|gutschrift|facture|avoir|factuur|credit\s*note|receipt|factura|factură|"
+    r"fattura|fatura|faktura|nota\s+fiscal)"
 )
 _TITLE_LINES = 15
 _TITLE_WORDS = 6

@@ -1,0 +1,316 @@
+"""Invoice numbers, dates and line items as invoices in other languages print them, read from layout text
+(a text layer's lines or OCR words laid out as text) written here."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from recordengine.builtin_profiles import INVOICE_PROFILE
+from recordengine.extraction.dates import find_dates
+from recordengine.extraction.layout import Layout
+from recordengine.extraction.readings import read_layout
+
+
+def fields(*lines: str) -> dict[str, str | None]:
+    reading = read_layout(Layout(["\n".join(lines)]), INVOICE_PROFILE)
+    return {name: found.value if found else None for name, found in reading.values.items()}
+
+
+def line_items(*lines: str) -> list[dict[str, Any]]:
+    return read_layout(Layout(["\n".join(lines)]), INVOICE_PROFILE).line_items
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("7 grudnia 2026 r.", date(2026, 12, 7)),
+        ("15 października 2025", date(2025, 10, 15)),
+        ("7. Mrz. 2026", date(2026, 3, 7)),
+        ("7 janv. 2026", date(2026, 1, 7)),
+        ("12 févr. 2026", date(2026, 2, 12)),
+        ("7 dic. 2026", date(2026, 12, 7)),
+        ("7 de diciembre del 2026", date(2026, 12, 7)),
+        ("7 de dezembro de 2026", date(2026, 12, 7)),
+        ("7 settembre 2026", date(2026, 9, 7)),
+        ("3 martie 2025", date(2025, 3, 3)),
+        ("07.12.2026", date(2026, 12, 7)),
+        ("07.12.26", date(2026, 12, 7)),
+        ("07.12. 2026", date(2026, 12, 7)),
+        ("07-Dez-26", date(2026, 12, 7)),
+        ("2026年12月7日", date(2026, 12, 7)),
+    ],
+)
+def test_dates_in_other_languages(text: str, expected: date) -> None:
+    assert [found.value for found in find_dates(text)] == [expected]
+
+
+def test_a_time_after_a_month_is_no_two_digit_year() -> None:
+    assert find_dates("Geöffnet 5 Mar 12:30") == []
+
+
+ISSUE_DATES = [
+    ("Data wystawienia: 2026-12-07", "Data sprzedaży: 2026-11-30"),
+    ("Fecha de emisión: 07/12/2026", "Fecha de vencimiento: 06/01/2027"),
+    ("Data de emissão: 07/12/2026", "Data de vencimento: 06/01/2027"),
+    ("Data fattura: 07/12/2026", "Data di consegna: 30/11/2026"),
+    ("Data emiterii: 07.12.2026", "Data scadenței: 06.01.2027"),
+    ("Factuurdatum: 07-12-2026", "Leverdatum: 30-11-2026"),
+    ("开票日期：2026年12月7日", ""),
+]
+
+
+@pytest.mark.parametrize(("issue_line", "other_line"), ISSUE_DATES)
+def test_the_date_of_issue_by_its_label(issue_line: str, other_line: str) -> None:
+    found = fields(
+        "Firma Przykładowa",
+        other_line,
+        issue_line,
+        "",
+        "Total                     100,00 EUR",
+    )
+    assert found["invoice_date"] == "2026-12-07"
+
+
+@pytest.mark.parametrize(
+    "validity",
+    ["Angebot gültig bis 31.01.2027", "Offre valable jusqu'au 31/01/2027", "Tel. 31.01.27"],
+)
+def test_a_date_that_is_not_of_issue_is_passed_over(validity: str) -> None:
+    found = fields(
+        "Muster Handel GmbH",
+        validity,
+        "Rechnung",
+        "Berlin, den 7. Dezember 2026",
+        "Gesamt                     100,00 EUR",
+    )
+    assert found["invoice_date"] == "2026-12-07"
+
+
+@pytest.mark.parametrize(
+    "due_line",
+    [
+        "Fällig am: 06.01.2027",
+        "Zahlbar bis 06.01.2027",
+        "Échéance : 06/01/2027",
+        "Date limite de règlement : 06/01/2027",
+        "Vencimiento: 06/01/2027",
+        "Scadenza: 06/01/2027",
+        "Vervaldatum: 06-01-2027",
+        "Termin płatności: 2027-01-06",
+        "Data de vencimento: 06/01/2027",
+    ],
+)
+def test_the_due_date_by_its_label(due_line: str) -> None:
+    found = fields(
+        "Example Vendor",
+        "Datum: 07.12.2026",
+        due_line,
+        "Total                     100,00 EUR",
+    )
+    assert (found["invoice_date"], found["due_date"]) == ("2026-12-07", "2027-01-06")
+
+
+INVOICE_NUMBERS = [
+    ("es", ["FACTURA", "NIF: B12345678", "Nº: 2026/0147", "Fecha: 07/12/2026"], "2026/0147"),
+    ("es", ["Servicios Ejemplo S.L.   CIF: B87654321", "Núm. factura: A-147", "Fecha: 07/12/2026"], "A-147"),
+    ("es", ["Factura Nº 2026-0147", "Pedido nº 5561"], "2026-0147"),
+    (
+        "es",
+        ["FACTURA", "Cliente: Talleres Ejemplo S.A.", "Calle Mayor Nº 12", "28001 Madrid", "Nº: 2026/0147"],
+        "2026/0147",
+    ),
+    (
+        "de",
+        ["USt-IdNr.: DE123456789", "Steuernummer: 12/345/67890", "Kunden-Nr.: 10045", "Rechnungs-Nr.: RE-2026-0815"],
+        "RE-2026-0815",
+    ),
+    ("de", ["RECHNUNG", "Kunden-Nr.: 10045", "Nr.: 2026-77", "Datum: 07.12.2026"], "2026-77"),
+    ("de", ["Terminal-ID 12345678", "Trace-Nr. 998877", "Bon-Nr. 4711", "Datum 07.12.2026 12:31"], "4711"),
+    ("fr", ["SIRET : 50000371000034", "TVA intracom : FR38500003710", "Facture n° F2026-0147"], "F2026-0147"),
+    ("fr", ["FACTURE", "", "07/12/2026", "", "nº  2026-6013", "La loi n°92/1442 du 31 décembre 1992"], "2026-6013"),
+    ("it", ["P.IVA 01234567890", "Fattura n. 147/2026 del 07/12/2026"], "147/2026"),
+    ("pt", ["NIF: 501234567", "Fatura n.º FT 2026/147"], "FT 2026/147"),
+    ("pt", ["CNPJ: 12.345.678/0001-90", "Nota Fiscal Nº 000.147.852"], "000.147.852"),
+    ("nl", ["KvK 12345678   BTW NL123456789B01", "Factuurnummer: 2026-0147"], "2026-0147"),
+    ("pl", ["NIP: 123-456-78-90", "Faktura VAT nr FV/12/2026"], "FV/12/2026"),
+    ("ro", ["CIF: RO12345678", "Factura fiscală nr. 147"], "147"),
+    ("zh", ["发票代码：012001800311", "发票号码：33207675"], "33207675"),
+]
+
+
+@pytest.mark.parametrize(("language", "lines", "expected"), INVOICE_NUMBERS)
+def test_the_invoice_number_by_its_label(language: str, lines: list[str], expected: str) -> None:
+    found = fields("Example Vendor", *lines, "", "Total                     100,00 EUR")
+    assert found["invoice_number"] == expected, language
+
+
+def test_a_number_label_in_a_sentence_gives_way_to_the_titles_number() -> None:
+    found = fields(
+        "Verkehrsbetriebe Beispiel GmbH",
+        "Handelsrechnung (380)          20.09.2018   Nr. E2018092011804   vom",
+        "Bitte bei Schriftwechsel Ihre Kundennummer 35040727 und Belegnummer 2018092011804 angeben",
+        "Gesamt                     8,41 EUR",
+    )
+    assert found["invoice_number"] == "E2018092011804"
+
+
+def test_a_number_label_in_a_sentence_when_nothing_else_names_one() -> None:
+    found = fields(
+        "Beispiel GmbH",
+        "Bitte geben Sie bei Zahlung die Rechnungsnummer 2026-0815 an.",
+        "Gesamt                     8,41 EUR",
+    )
+    assert found["invoice_number"] == "2026-0815"
+
+
+@pytest.mark.parametrize(
+    "debit",
+    [
+        "Der Betrag wird am 06.01.2027 von Ihrem Konto per SEPA-Lastschrift eingezogen.",
+        "Le montant sera prélevé le 06/01/2027 sur votre compte.",
+    ],
+)
+def test_a_direct_debits_date_is_the_due_date(debit: str) -> None:
+    found = fields("Example Vendor", "Datum: 07.12.2026", "Total                     100,00 EUR", debit)
+    assert found["due_date"] == "2027-01-06"
+
+
+def sold(found: list[dict[str, Any]]) -> list[tuple[str, float | None, float | None, float]]:
+    return [(item["description"], item["quantity"], item["unit_price"], item["amount"]) for item in found]
+
+
+TABLES = [
+    (
+        "de",
+        "Pos   Bezeichnung                 Menge     Einzelpreis       Betrag",
+        "1     Wartung Heizungsanlage          2          120,00       240,00",
+        "2     Dichtungssatz                   1           35,50        35,50",
+        "Nettobetrag                                                   275,50",
+    ),
+    (
+        "fr",
+        "Désignation                         Qté      Prix unitaire    Montant HT",
+        "Wartung Heizungsanlage               2          120,00        240,00",
+        "Dichtungssatz                        1           35,50         35,50",
+        "Total HT                                                      275,50",
+    ),
+    (
+        "es",
+        "Descripción                      Cantidad      Precio          Importe",
+        "Wartung Heizungsanlage               2          120,00        240,00",
+        "Dichtungssatz                        1           35,50         35,50",
+        "Base imponible                                                275,50",
+    ),
+    (
+        "it",
+        "Descrizione                      Quantità      Prezzo          Importo",
+        "Wartung Heizungsanlage               2          120,00        240,00",
+        "Dichtungssatz                        1           35,50         35,50",
+        "Totale                                                        275,50",
+    ),
+    (
+        "pt",
+        "Descrição                        Qtd.       Preço unit.        Valor",
+        "Wartung Heizungsanlage               2          120,00        240,00",
+        "Dichtungssatz                        1           35,50         35,50",
+        "Total                                                         275,50",
+    ),
+    (
+        "nl",
+        "Omschrijving                     Aantal        Prijs           Bedrag",
+        "Wartung Heizungsanlage               2          120,00        240,00",
+        "Dichtungssatz                        1           35,50         35,50",
+        "Subtotaal                                                     275,50",
+    ),
+    (
+        "pl",
+        "Lp.  Nazwa towaru lub usługi     Ilość     Cena netto    Wartość netto",
+        "1    Wartung Heizungsanlage          2          120,00        240,00",
+        "2    Dichtungssatz                   1           35,50         35,50",
+        "Razem                                                         275,50",
+    ),
+    (
+        "ro",
+        "Nr.  Denumire produs             Cantitate   Preț unitar      Valoare",
+        "1    Wartung Heizungsanlage          2          120,00        240,00",
+        "2    Dichtungssatz                   1           35,50         35,50",
+        "Total                                                         275,50",
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "header", "first", "second", "total"), TABLES)
+def test_item_tables_headed_in_other_languages(language: str, header: str, first: str, second: str, total: str) -> None:
+    found = line_items("Beispiel GmbH", "Rechnung Nr. 2026-77", "", header, first, second, "", total)
+    assert sold(found) == [
+        ("Wartung Heizungsanlage", 2, 120.0, 240.0),
+        ("Dichtungssatz", 1, 35.5, 35.5),
+    ], language
+
+
+def test_till_lines_with_tax_classes_and_quantities() -> None:
+    found = line_items(
+        "Frischmarkt Beispiel",
+        "Hauptstr. 1, 12345 Musterstadt",
+        "                                EUR",
+        "Vollkornbrot                   2,49 A",
+        "Landmilch 1,5%                 1,10 A",
+        "  2 x 0,55",
+        "Bananen                        0,95 A",
+        "  0,352 kg x 2,69 EUR/kg",
+        "Pfand 0,25                     0,25 B",
+        "Apfelschorle  3 x 0,45         1,35 B",
+        "--------------------------------------",
+        "SUMME                    EUR   6,14",
+    )
+    assert sold(found) == [
+        ("Vollkornbrot", None, None, 2.49),
+        ("Landmilch 1,5%", 2, 0.55, 1.1),
+        ("Bananen", 0.352, 2.69, 0.95),
+        ("Pfand 0,25", None, None, 0.25),
+        ("Apfelschorle", 3, 0.45, 1.35),
+    ]
+
+
+def test_till_rows_that_all_end_in_a_tax_class_are_items_when_ocr_lost_one() -> None:
+    found = line_items(
+        "Frischmarkt Beispiel",
+        "                                EUR",
+        "LANDBROT                       1,69 B      4",
+        "0,55ex     2                   1,10 AW",
+        "DRY GIN 37,5%                  6,49 A      |",
+        "GR. PAPIERTASCHE               0,25 À",
+        "JA! MP SCHALEN                 2,40 B",
+        "  0,352 kg x   269 e/kg",
+        "SUMME                    EUR  12,88",
+    )
+    assert sold(found) == [
+        ("DRY GIN 37,5%", None, None, 6.49),
+        ("GR. PAPIERTASCHE", None, None, 0.25),
+        ("JA! MP SCHALEN", None, None, 2.4),
+    ]
+
+
+def test_till_rows_up_to_the_payment_when_there_is_no_total_line() -> None:
+    found = line_items(
+        "Kaufpark Beispiel",
+        "                                       EUR",
+        "    MUELLERMILCH                       2,98 B",
+        "       2 Stk x    1,49",
+        "me   MON CHERI                         5,98 B",
+        "       2Stkx      2,99",
+        "    Muller Kalinka Kefir   0,89x    2  1,78 A",
+        "    LEERGUT EINWEG                    -0,75 A x",
+        "       3Stkx      0,25",
+        "",
+        "mm  Geg. BAR                EUR      20,00     |",
+    )
+    assert sold(found) == [
+        ("MUELLERMILCH", 2, 1.49, 2.98),
+        ("MON CHERI", 2, 2.99, 5.98),
+        ("Muller Kalinka Kefir", 2, 0.89, 1.78),
+        ("LEERGUT EINWEG", 3, 0.25, -0.75),
+    ]
