@@ -63,6 +63,10 @@ _ITEM_HEADING = re.compile(
 _ROLE_WORD = re.compile(r"net|tax|vat|tva|mwst|ust|btw|iva|steuer|brutto|gross|ttc|total|betrag|wert|summe", re.I)
 # Cells of a heading row are often only two spaces apart ("MwSt-Betrag  MwSt-%").
 _CELL = re.compile(r"\S+(?: \S+)*")
+# A word in a row (a currency code or sign aside): "Acompte", "Net à payer".
+_LABEL_WORD = re.compile(r"[^\W\d_]{3,}")
+# How many lines apart the two halves of one row may come out.
+_SPLIT_ROW_LINES = 2
 _SUM_ROW = re.compile(r"^\s*(?:total[es]?|totaal|summe|gesamt|sum|somme|σ)\b", re.IGNORECASE)
 
 
@@ -138,18 +142,32 @@ def _read_table(reader: Reader, heading: int, columns: list[Column], found: Tota
     layout = reader.layout
     figures: dict[int, list[tuple[Decimal, int]]] = {}
     rows: list[int] = []
+    # The columns filled by the last row: a row printed a little off its own baseline comes out of layout
+    # mode as two lines whose figures fill different columns ("100,00  ...  120,00" then "20,00").
+    last_row: set[int] = set()
     for index in layout.lines_below(heading, MAX_TABLE_LINES):
         line = layout.lines[index]
         if not re.search(r"[^\W_]", line):
             continue  # a rule: "-----", "====="
+        if _labelled_row(columns, line):
+            # A row of its own under the table's columns ("Acompte : 10,00", "Net à payer 100,00"): the
+            # table ended above it.
+            if rows:
+                break
+            continue
         placed = _place(columns, line, reader.amounts(line))
         if not placed:
             if rows:
                 break
             continue
-        rows.append(index)
+        split = bool(rows) and index - rows[-1] <= _SPLIT_ROW_LINES and not last_row & placed.keys()
+        if split:
+            last_row |= placed.keys()
+        else:
+            rows.append(index)
+            last_row = set(placed)
         for position, amount in placed.items():
-            figures.setdefault(position, []).append((amount.value, index))
+            figures.setdefault(position, []).append((amount.value, rows[-1]))
         if _SUM_ROW.match(line):
             break
     if not rows:
@@ -196,6 +214,24 @@ def _column_figure(figures: list[tuple[Decimal, int]], start: int) -> Candidate[
     return Candidate(sum(values, Decimal(0)), TIER_CONFIDENCE[2], line, 2, (line, start))
 
 
+def _labelled_row(columns: list[Column], line: str) -> bool:
+    """Whether words stand under a net, tax or gross heading: the row is labelled by them, not by the table."""
+    roles = [column for column in columns if column.role in (NET, TAX, GROSS)]
+    for cell in _CELL.finditer(line):
+        if not _LABEL_WORD.search(_HEADING_NOISE.sub(" ", cell.group(0))):
+            continue
+        if any(
+            cell.start() < column.end + COLUMN_SLACK and column.start - COLUMN_SLACK < cell.end() for column in roles
+        ):
+            return True
+    return False
+
+
+def _figure_cell(text: str) -> bool:
+    """A cell that holds a figure and nothing else but its currency: not a sentence that ends in an amount."""
+    return not _LABEL_WORD.search(_HEADING_NOISE.sub(" ", text))
+
+
 def _place(columns: list[Column], line: str, amounts: list[Amount]) -> dict[int, Amount]:
     """The row's figures by heading column: right under the headings, or cell for cell from the right
     (layout mode can shift a whole row off its headings), whichever places more net, tax and gross
@@ -204,7 +240,7 @@ def _place(columns: list[Column], line: str, amounts: list[Amount]) -> dict[int,
     by_cell: dict[int, Amount] = {}
     for position, cell in zip(reversed(range(len(columns))), reversed(cells), strict=False):
         inside = [amount for amount in amounts if cell.start() <= amount.start and amount.end <= cell.end()]
-        if len(inside) == 1:
+        if len(inside) == 1 and _figure_cell(cell.group(0)):
             by_cell[position] = inside[0]
     options = [_under_headings(columns, amounts), by_cell]
     plausible = [option for option in options if _plausible(columns, option)]
