@@ -110,3 +110,43 @@ def test_the_net_column_before_the_tax_is_the_subtotal() -> None:
         ]
     )
     assert found == ("950.00", "180.50", "1130.50")
+
+
+FRENCH_HEADER: list[Line] = [
+    "Atelier Dupont SARL",
+    "8 rue des Lilas, 69003 Lyon",
+    [(330, "Facture N° :"), (440, "FA-2023-118")],
+    [(330, "Date de facture :"), (440, "15/03/2023")],
+    "",
+]
+
+
+def test_a_deposit_and_the_amount_left_to_pay_under_the_totals_are_not_the_total() -> None:
+    found = amounts(
+        [
+            *FRENCH_HEADER,
+            [(300, "TOTAL HT"), (390, "TOTAL TVA"), (480, "TOTAL TTC")],
+            [(50, "Pénalité de retard : 40 €."), (300, "100,00"), (390, "10,00"), (480, "110,00")],
+            "",
+            [(380, "Acompte :"), (480, "10,00")],
+            "",
+            [(300, "NET A PAYER"), (480, "100,00 EUR")],
+        ]
+    )
+    assert found == ("100.00", "10.00", "110.00")
+
+
+def test_a_totals_row_split_over_two_lines_is_one_row() -> None:
+    # Layout mode puts a figure printed a little off the row's baseline on a line of its own.
+    found = amounts(
+        [
+            *FRENCH_HEADER,
+            [(300, "TOTAL HT"), (390, "TOTAL TVA"), (480, "TOTAL TTC")],
+            [(300, "100,00"), (480, "120,00")],
+            [(390, "20,00")],
+            "",
+            [(350, "Montant déjà payé :"), (480, "20,00")],
+            [(300, "NET A PAYER"), (480, "100,00 EUR")],
+        ]
+    )
+    assert found == ("100.00", "20.00", "120.00")

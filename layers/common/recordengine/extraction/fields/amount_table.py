@@ -30,8 +30,9 @@ _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             TAX,
             r"(?:total\s+(?:de\s+)?|summe\s+|montant\s+(?:de\s+la\s+|du\s+)?|valor\s+(?:do\s+|de\s+)?)?"
-            rf"(?:tax|taxes|vat|tva|mwst|ust|u\.st|gst|btw|iva|steuer)\.?{_FIGURE_WORDS}"
-            r"|steuerbetrag|umsatzsteuer(?:betrag)?",
+            rf"(?:tax|taxes|vat|tva|mwst|ust|u\.st|gst|btw|iva|steuer|ptu)\.?{_FIGURE_WORDS}"
+            r"|steuerbetrag|umsatzsteuer(?:betrag)?|(?:cuota|importe|valor)\s+(?:de\s+|do\s+)?iva|imposta|"
+            r"(?:kwota|warto[śs][ćc])\s+(?:vat|ptu|podatku)|税额",
         ),
         (
             NET,
@@ -39,14 +40,16 @@ _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|nettobetrag|nettowert|nettosumme|warenwert|sub\s*-?\s*total|subtotaal|zwischensumme|"
             r"(?:tax(?:able)?\s+)?base(?:\s+(?:tva|ht|imponible|amount))?|taxable(?:\s+(?:amount|value))?|"
             r"(?:steuer)?basis(?:betrag)?|grondslag|incid[êe]ncias?|imponibile|valor\s+l[íi]quido|"
-            r"(?:total|amount|betrag)\s+(?:excl|exkl|ohne|without|before|hors)\b.*",
+            r"(?:total|amount|betrag)\s+(?:excl|exkl|ohne|without|before|hors)\b.*|"
+            r"(?:warto[śs][ćc]|razem|suma)\s+netto|importe\s+neto|金额|不含税金额",
         ),
         (
             GROSS,
             rf"(?:total\s+|summe\s+|montant\s+)?(?:brutto|gross|t\.?t\.?c\.?){_FIGURE_WORDS}"
             r"|bruttobetrag|bruttosumme|bruttowert|endbetrag|endsumme|gesamt(?:betrag|summe)?|totaal|totale|"
             r"total(?:\s+(?:amount|t\.?t\.?c\.?))?|(?:total|amount|betrag)\s+(?:incl|inkl|including|with)\b.*|"
-            r"rechnungsbetrag|zahlbetrag|amount\s+due",
+            r"rechnungsbetrag|zahlbetrag|amount\s+due|(?:warto[śs][ćc]|razem|suma)\s+brutto|importe\s+total|"
+            r"valor\s+total|totale\s+(?:fattura|documento)|价税合计",
         ),
         (RATE, r".*(?:%|\b(?:rate|satz|taux|tarifa?)\b).*"),
     )
@@ -60,10 +63,23 @@ _ITEM_HEADING = re.compile(
     r"einzelpreis|prix\s+unitaire|p\.\s*u|st[üu]ckpreis|product|produkt|pos)\b",
     re.IGNORECASE,
 )
-_ROLE_WORD = re.compile(r"net|tax|vat|tva|mwst|ust|btw|iva|steuer|brutto|gross|ttc|total|betrag|wert|summe", re.I)
+_ROLE_WORD = re.compile(
+    r"net|tax|vat|tva|mwst|ust|btw|iva|steuer|brutto|gross|ttc|total|betrag|wert|summe|imponib|imposta|ptu|"
+    r"warto|kwota|importe|valor|base|\bh\.?t\b|金额|税额|合计",
+    re.IGNORECASE,
+)
 # Cells of a heading row are often only two spaces apart ("MwSt-Betrag  MwSt-%").
 _CELL = re.compile(r"\S+(?: \S+)*")
-_SUM_ROW = re.compile(r"^\s*(?:total[es]?|totaal|summe|gesamt|sum|somme|σ)\b", re.IGNORECASE)
+# A word in a row (a currency code or sign aside): "Acompte", "Net à payer".
+_LABEL_WORD = re.compile(r"[^\W\d_]{3,}")
+# A sum row's label that names no other amount ("Summe", "Total:"; not "Total TTC").
+_BARE_SUM = re.compile(r"\s*(?:total[es]?|totaal|summe|gesamt|sum|somme|razem|suma|og[óo][łl]em)\s*:?", re.IGNORECASE)
+# How many lines apart the two halves of one row may come out.
+_SPLIT_ROW_LINES = 2
+_SUM_ROW = re.compile(
+    r"^\s*(?:total[es]?|totaal|summe|gesamt|sum|somme|σ|razem|suma|og[óo][łl]em|totale|合\s*计)(?:\b|(?=\s|$))",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -138,18 +154,32 @@ def _read_table(reader: Reader, heading: int, columns: list[Column], found: Tota
     layout = reader.layout
     figures: dict[int, list[tuple[Decimal, int]]] = {}
     rows: list[int] = []
+    # The columns filled by the last row: a row printed a little off its own baseline comes out of layout
+    # mode as two lines whose figures fill different columns ("100,00  ...  120,00" then "20,00").
+    last_row: set[int] = set()
     for index in layout.lines_below(heading, MAX_TABLE_LINES):
         line = layout.lines[index]
         if not re.search(r"[^\W_]", line):
             continue  # a rule: "-----", "====="
+        if _labelled_row(columns, line):
+            # A row of its own under the table's columns ("Acompte : 10,00", "Net à payer 100,00"): the
+            # table ended above it.
+            if rows:
+                break
+            continue
         placed = _place(columns, line, reader.amounts(line))
         if not placed:
             if rows:
                 break
             continue
-        rows.append(index)
+        split = bool(rows) and index - rows[-1] <= _SPLIT_ROW_LINES and not last_row & placed.keys()
+        if split:
+            last_row |= placed.keys()
+        else:
+            rows.append(index)
+            last_row = set(placed)
         for position, amount in placed.items():
-            figures.setdefault(position, []).append((amount.value, index))
+            figures.setdefault(position, []).append((amount.value, rows[-1]))
         if _SUM_ROW.match(line):
             break
     if not rows:
@@ -196,6 +226,26 @@ def _column_figure(figures: list[tuple[Decimal, int]], start: int) -> Candidate[
     return Candidate(sum(values, Decimal(0)), TIER_CONFIDENCE[2], line, 2, (line, start))
 
 
+def _labelled_row(columns: list[Column], line: str) -> bool:
+    """Whether words stand under a net, tax or gross heading: the row is labelled by them, not by the table.
+    A rate's row label ("19% MwSt.") and a bare sum row's ("Summe") belong to the table."""
+    roles = [column for column in columns if column.role in (NET, TAX, GROSS)]
+    for cell in _CELL.finditer(line):
+        text = cell.group(0)
+        if not _LABEL_WORD.search(_HEADING_NOISE.sub(" ", text)) or re.search(r"\d", text) or _BARE_SUM.fullmatch(text):
+            continue
+        if any(
+            cell.start() < column.end + COLUMN_SLACK and column.start - COLUMN_SLACK < cell.end() for column in roles
+        ):
+            return True
+    return False
+
+
+def _figure_cell(text: str) -> bool:
+    """A cell that holds a figure and nothing else but its currency: not a sentence that ends in an amount."""
+    return not _LABEL_WORD.search(_HEADING_NOISE.sub(" ", text))
+
+
 def _place(columns: list[Column], line: str, amounts: list[Amount]) -> dict[int, Amount]:
     """The row's figures by heading column: right under the headings, or cell for cell from the right
     (layout mode can shift a whole row off its headings), whichever places more net, tax and gross
@@ -204,7 +254,7 @@ def _place(columns: list[Column], line: str, amounts: list[Amount]) -> dict[int,
     by_cell: dict[int, Amount] = {}
     for position, cell in zip(reversed(range(len(columns))), reversed(cells), strict=False):
         inside = [amount for amount in amounts if cell.start() <= amount.start and amount.end <= cell.end()]
-        if len(inside) == 1:
+        if len(inside) == 1 and _figure_cell(cell.group(0)):
             by_cell[position] = inside[0]
     options = [_under_headings(columns, amounts), by_cell]
     plausible = [option for option in options if _plausible(columns, option)]

@@ -7,116 +7,19 @@ from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
-from recordengine.extraction.labels import Candidate, Reader, labels
+from recordengine.extraction.labels import TIER_CONFIDENCE, Candidate, Reader
 from recordengine.extraction.layout import Hit, Layout
 
+from .amount_labels import PREPAID, SUBTOTAL, TAX, TOTAL, amount_labels
 from .amount_sums import credit_note_taxes, net_totals, summed_rows, tax_between
 from .amount_table import read_totals_tables
 from .receipts import TILL_SUBTOTAL_LABELS, TILL_TAX_LABELS, TILL_TOTAL_LABELS, Ledger, read_ledger
 from .reconcile import TOLERANCE, Amounts, reconcile
 
-_TOTAL_LABELS = [
-    *TILL_TOTAL_LABELS,
-    *labels(
-        1,
-        r"\bgrand\s*total\b",
-        r"\binvoice\s+total\b",
-        # "Total amount of lines" sums the items; "Total amount without VAT" is the net amount.
-        r"\btotal\s+(?:amount|invoice|payable|to\s+pay|for\s+this\s+invoice)\b"
-        r"(?!\s+(?:of\s+(?:the\s+)?(?:lines|items|positions)|without|w/o|excl|excluding|before|net)\b)",
-        r"\btotal\s+gross(?:\s+amount)?\b",
-        r"\bgross\s+(?:amount|total)\b",
-        r"\btotal\s*\(?\s*(?:incl|inkl|including|with\s+(?:tax|vat))",
-        r"\btotal\s+(?:\S{1,3}\s+)?incl(?!udes)",
-        r"\bamount\s+(?:payable|to\s+pay)\b",
-        r"\binvoice\s+amount\b",
-        r"\btotal\s+t\.?t\.?c\b\.?",
-        # Not across a column gap: "Montant" heads the tax table next to "Total HT".
-        r"\bmontant\s{1,2}(?:total|t\.?t\.?c\b\.?)",
-        r"\btotal\s+[àa]\s+payer\b",
-        r"\bgesamtbetrag\b(?!\s+der\s+(?:zu|ab)schl)",
-        r"\bgesamtsumme\b",
-        r"\brechnungsbetrag\b",
-        r"\bendbetrag\b",
-        r"\bendsumme\b",
-        r"\bbruttosumme\b",
-        r"\bsumme\s+(?:brutto|inkl|gesamt)",
-        r"\brechnungssumme\s+brutto\b",
-        r"\bgesamt\s*brutto\b",
-        r"\bbrutto\s*betrag\b",
-        r"\btotaal(?:bedrag)?\b(?!\s+(?:excl|btw))",
-        r"\bfactuur\s*totaal\b",
-        r"\bimporte\s+total\b",
-        r"\btotale\s+(?:fattura|documento)\b",
-    ),
-    *labels(
-        2,
-        r"(?<![\w\-])total(?!\s*(?:ht|h\.t|net|netto|excl|ex|tax|taxes|tva|vat|mwst|ust|gst|before|hors|sans|"
-        r"qty|quantity|units?|items?|hours?|weight|discount)\b)(?![\w\-])",
-        r"(?<![\w\-])summe(?!\s*(?:netto|positionen|der\s+pos))\b",
-        r"(?<![\w\-])gesamt(?!\s*netto)\b",
-    ),
-    *labels(
-        3,
-        r"\bamount\s+due\b",
-        r"\bbalance\s+due\b",
-        r"\btotal\s+due\b",
-        r"\bamount\s+paid\b",
-        r"\bzahlbetrag\b",
-        r"\bzu\s+zahlen\b",
-        r"\bnet\s+[àa]\s+payer\b",
-        r"\bsolde\s+[àa]\s+payer\b",
-        r"\bte\s+betalen\b",
-        r"\bdue\s+payable\b",
-        r"\bpayable\b",
-    ),
-]
-_SUBTOTAL_LABELS = [
-    *labels(
-        1,
-        r"\bsub\s*-?\s*total\b",
-        r"\bnet\s+total\b",
-        r"\btotal\s+net\b",
-        r"\bnet\s+amount\b",
-        r"\btotal\s+(?:amount\s+)?(?:excl|excluding|before|ex\b|w/o|without)",
-        r"\bamount\s+before\s+tax\b",
-        r"\btotal\s+h\.?t\b\.?",
-        r"\bmontant\s+h\.?t\b\.?",
-        r"\btotal\s+hors\s+taxes?\b",
-        r"\bzwischensumme\b",
-        r"\bnettobetrag\b",
-        r"\bnetto\s*summe\b",
-        r"\bsumme\s+netto\b",
-        r"\bgesamt\s*netto\b",
-        r"\brechnungssumme\s+(?:netto|ohne)\b",
-        r"\bwarenwert\b",
-        r"\bsubtotaal\b",
-        r"\btotaal\s+excl",
-        r"\bexclusief\s+btw\b",
-        r"\bgrondslag\b",
-        r"\bexcl\.?\s+btw\b",
-        r"\bbase\s+imponible\b",
-        r"\bimponibile\b",
-        r"\bvalor\s+l[íi]quido\b",
-    ),
-    *labels(2, r"\bpositionssumme\b", r"\bpositionen\s+netto\b", r"\bsumme\s+positionen\b", r"\bnetto\b"),
-    *TILL_SUBTOTAL_LABELS,
-]
-_TAX_LABELS = [
-    *labels(
-        1,
-        r"\btotal\s+(?:tax|taxes|vat|tva|gst|mwst|ust|(?:de\s+)?iva)\b",
-        r"\b(?:tax|vat|gst|tva|btw|iva|mwst|ust)\.?\s*-?\s*(?:amount|total|bedrag|betrag)\b",
-        r"\bmontant\s+(?:de\s+la\s+)?tva\b",
-        r"\bsteuerbetrag\b",
-        r"\bumsatzsteuer(?:betrag)?\b",
-        r"\bsumme\s+(?:mwst|ust|umsatzsteuer|steuern?)\b",
-        r"\btotaal\s+btw\b",
-        r"\bsales\s+tax\b",
-    ),
-    *TILL_TAX_LABELS,
-    *labels(2, r"(?<![\w\-])(?:tax|taxes|vat|gst|hst|pst|mwst|ust|tva|btw|iva)\b\.?", r"\b\w+steuer\b"),
-]
+_TOTAL_LABELS = [*TILL_TOTAL_LABELS, *amount_labels(TOTAL)]
+_SUBTOTAL_LABELS = [*amount_labels(SUBTOTAL), *TILL_SUBTOTAL_LABELS]
+_TAX_LABELS = [*amount_labels(TAX, (1,)), *TILL_TAX_LABELS, *amount_labels(TAX, (2, 3))]
+_PREPAID_LABELS = amount_labels(PREPAID)
 # A tax word that names something else: an identifier, a rate, or part of another amount's label. A column
 # heading "VAT excl." or "Preis exkl. MwSt." names prices without tax; "TVA : FR12345678901" a VAT identifier.
 _NOT_TAX_AFTER = re.compile(
@@ -210,7 +113,48 @@ def extract_amounts(reader: Reader) -> Amounts:
     ]
     subtotals += net_totals(totals, taxes)
     taxes += credit_note_taxes(taxes, totals)
-    return _sign_unsure(_added_up(reader, subtotals, taxes, totals, read_ledger(reader)))
+    totals, ledger = _after_deposits(reader, totals, read_ledger(reader))
+    return _sign_unsure(_added_up(reader, subtotals, taxes, totals, ledger))
+
+
+def _after_deposits(
+    reader: Reader, totals: list[Candidate[Decimal]], ledger: Ledger
+) -> tuple[list[Candidate[Decimal]], Ledger]:
+    """The totals and payments once an amount paid before ("Acompte", "Bereits bezahlt") is set aside: the
+    amount left to pay after it is not the invoice's total, nor is the deposit a payment of that total. With
+    no grand total printed, the total is what is left to pay plus the deposit."""
+    deposits = reader.search(_PREPAID_LABELS, _amount_parser(reader, last=False), right=3, stop_on_text=False)
+    deposits = [deposit for deposit in deposits if deposit.value > 0]
+    if not deposits:
+        return totals, ledger
+    deposit_lines = {deposit.line for deposit in deposits}
+    grand = [total for total in totals if total.tier < 3 and total.line not in deposit_lines]
+    left_to_pay = [total for total in totals if total.tier == 3 and total.line not in deposit_lines and total.value > 0]
+    paid_before = {deposit.value for deposit in deposits} | {sum((deposit.value for deposit in deposits), Decimal(0))}
+    kept = [total for total in totals if total.line not in deposit_lines]
+    settled = False
+    for due in left_to_pay:
+        matching = [
+            paid for paid in paid_before if any(abs(total.value - paid - due.value) <= TOLERANCE for total in grand)
+        ]
+        if matching:
+            kept.remove(due)
+            settled = True
+        elif not grand:
+            kept.append(replace(due, value=due.value + max(paid_before), confidence=TIER_CONFIDENCE[3], tier=2))
+            kept.remove(due)
+            settled = True
+    if not settled:
+        return totals, ledger
+
+    def not_a_deposit(payment: Candidate[Decimal]) -> bool:
+        return payment.line not in deposit_lines
+
+    return kept, replace(
+        ledger,
+        cash=list(filter(not_a_deposit, ledger.cash)),
+        cards=list(filter(not_a_deposit, ledger.cards)),
+    )
 
 
 def _added_up(

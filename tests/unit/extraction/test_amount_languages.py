@@ -1,0 +1,130 @@
+"""Subtotal, tax and total behind each language's labels, read from laid-out text as a text layer gives it."""
+
+from __future__ import annotations
+
+import pytest
+
+from recordengine.extraction.fields.amounts import extract_amounts
+from recordengine.extraction.labels import Reader
+from recordengine.extraction.layout import Layout
+
+
+def amounts(text: str) -> tuple[str | None, str | None, str | None]:
+    found = extract_amounts(Reader(Layout([text])))
+    return tuple(  # type: ignore[return-value]
+        None if candidate is None else f"{candidate.value:.2f}"
+        for candidate in (found.subtotal, found.tax, found.total)
+    )
+
+
+def page(*rows: tuple[str, str]) -> str:
+    """An invoice's header, then ``rows`` of a label at the left and its amount at the right."""
+    header = ["Fournisseur Exemple", "12 Example Street", "", "Pos  Article            Qty     Price", ""]
+    return "\n".join([*header, *(f"{label:<40}{amount:>16}" for label, amount in rows)])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            page(("Summe netto", "1.000,00 €"), ("zzgl. 19 % MwSt", "190,00 €"), ("Endbetrag", "1.190,00 €")),
+            ("1000.00", "190.00", "1190.00"),
+            id="de-endbetrag",
+        ),
+        pytest.param(
+            page(("Nettobetrag", "200,00"), ("USt. 7 %", "14,00"), ("Summe", "214,00")),
+            ("200.00", "14.00", "214.00"),
+            id="de-summe",
+        ),
+        pytest.param(
+            page(("Total HT", "1 250,00 €"), ("TVA 20 %", "250,00 €"), ("Total TTC", "1 500,00 €")),
+            ("1250.00", "250.00", "1500.00"),
+            id="fr-ttc",
+        ),
+        pytest.param(
+            page(("Base imponible", "100,00"), ("IVA 21%", "21,00"), ("TOTAL A PAGAR", "121,00 EUR")),
+            ("100.00", "21.00", "121.00"),
+            id="es-total-a-pagar",
+        ),
+        pytest.param(
+            page(("Imponibile", "500,00"), ("IVA 22%", "110,00"), ("Totale documento", "610,00")),
+            ("500.00", "110.00", "610.00"),
+            id="it-totale",
+        ),
+        pytest.param(
+            page(("Valor líquido", "80,00"), ("Valor do IVA", "18,40"), ("Valor total", "98,40 €")),
+            ("80.00", "18.40", "98.40"),
+            id="pt-valor-total",
+        ),
+        pytest.param(
+            page(("Subtotaal", "50,00"), ("BTW 21%", "10,50"), ("Totaal", "60,50")),
+            ("50.00", "10.50", "60.50"),
+            id="nl-totaal",
+        ),
+        pytest.param(
+            page(("Wartość netto", "1 000,00 zł"), ("Kwota VAT", "230,00 zł"), ("Do zapłaty", "1 230,00 zł")),
+            ("1000.00", "230.00", "1230.00"),
+            id="pl-do-zaplaty",
+        ),
+        pytest.param(
+            page(("SPRZEDAZ OPODATKOWANA A", "81,30"), ("PTU A 23%", "18,70"), ("SUMA PLN", "100,00")),
+            ("81.30", "18.70", "100.00"),
+            id="pl-receipt-suma-ptu",
+        ),
+        pytest.param(
+            page(("合计金额", "¥100.00"), ("合计税额", "¥13.00"), ("价税合计 (小写)", "¥113.00")),
+            ("100.00", "13.00", "113.00"),
+            id="zh-jiashuiheji",
+        ),
+    ],
+)
+def test_amounts_behind_each_languages_labels(text: str, expected: tuple[str, str, str]) -> None:
+    assert amounts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("rows", "total"),
+    [
+        pytest.param(
+            (("Total TTC", "1 200,00 €"), ("Acompte versé", "300,00 €"), ("Net à payer", "900,00 €")),
+            "1200.00",
+            id="fr",
+        ),
+        pytest.param(
+            (("Gesamtbetrag", "595,00 €"), ("Bereits bezahlt", "95,00 €"), ("Zahlbetrag", "500,00 €")),
+            "595.00",
+            id="de",
+        ),
+        pytest.param((("Total", "$840.00"), ("Amount paid", "$200.00"), ("Balance due", "$640.00")), "840.00", id="en"),
+        pytest.param(
+            (("Endbetrag", "1.000,00"), ("abzüglich Anzahlung", "400,00"), ("Restbetrag", "600,00")),
+            "1000.00",
+            id="de-2",
+        ),
+    ],
+)
+def test_the_total_is_the_grand_total_not_what_is_left_after_a_deposit(
+    rows: tuple[tuple[str, str], ...], total: str
+) -> None:
+    assert amounts(page(*rows))[2] == total
+
+
+def test_a_deposit_alone_is_added_back_to_the_amount_due() -> None:
+    # Only the amount due and the deposit are printed: the invoice's total is both together.
+    found = amounts(page(("Acompte", "100,00 €"), ("Net à payer", "400,00 €")))
+    assert found[2] == "500.00"
+
+
+def test_a_vat_table_of_several_rates_sums_their_tax_and_net() -> None:
+    text = "\n".join(
+        [
+            "Atelier Dupont SARL",
+            "",
+            "Taux        Base HT        Montant TVA",
+            "20,00 %      600,00         120,00",
+            "5,50 %       400,00          22,00",
+            "",
+            "Total TTC                   1 142,00 €",
+        ]
+    )
+    assert amounts(text) == ("1000.00", "142.00", "1142.00")
