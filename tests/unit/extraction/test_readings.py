@@ -52,7 +52,12 @@ class ScriptedOcr:
         self.used: list[str] = []
 
     def read_page(
-        self, image: Image.Image, deadline: float, preparation: object = PREPARATIONS[0], rotation: int | None = None
+        self,
+        image: Image.Image,
+        deadline: float,
+        preparation: object = PREPARATIONS[0],
+        rotation: int | None = None,
+        languages: str | None = None,
     ) -> ocr.OcrPage:
         self.used.append(getattr(preparation, "name", ""))
         return page_of(self.script[min(len(self.used), len(self.script)) - 1])

@@ -7,10 +7,15 @@ found where pip put it: ``share/tessdata`` under the environment's prefix or und
 ``sys.path`` (a layer's ``python/`` directory), or ``TESSDATA_PREFIX`` (the ``tessdata_prefix`` setting).
 
 Each page is read once in a single-block layout (Tesseract's automatic layout analysis often drops the
-right-hand price column of a narrow receipt, which a single block keeps) with adaptive thresholding. A
-page that reads as noise is read again turned, the turn Tesseract's orientation detection suggests
-first, and the reading with the most confidently read text wins. Engines are pooled, one per CPU, so that
-however many documents a process extracts at once, OCR never runs more threads than there are cores.
+right-hand price column of a narrow receipt, which a single block keeps) with adaptive thresholding, in
+English unless told which languages to read. A page that reads as noise goes through Tesseract's
+orientation and script detection: it is read again turned, the turn detection suggests first, and in the
+languages of the script detection names when that is not Latin (Chinese), and the reading with the most
+confidently read text wins. Which Latin-script language a document is in is decided from a reading's
+text (see language.py and readings.py), which then reads it again in that language.
+
+Each thread has its own engines, one per set of languages, made on first use and kept: an execution
+environment in AWS handles one event at a time, so no document ever waits for another's engine.
 Words keep their positions and confidences, and are laid out as text in which columns stay apart, the
 same shape as a PDF's text layer, so that one set of layout-aware field heuristics serves both.
 """
@@ -18,7 +23,6 @@ same shape as a PDF's text layer, so that one set of layout-aware field heuristi
 from __future__ import annotations
 
 import os
-import queue
 import re
 import sys
 import threading
@@ -32,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import UnreadableDocument
 from .images import PREPARATIONS, Preparation, prepare_for_ocr
+from .language import ENGLISH, TESSERACT, language_of_script
 from .text import normalize
 
 if TYPE_CHECKING:
@@ -47,8 +52,9 @@ UPRIGHT_MEDIAN_CONFIDENCE = 75.0
 UPRIGHT_MIN_WORDS = 8
 # Orientation detection below this confidence is a guess.
 ORIENTATION_MIN_CONFIDENCE = 1.0
-# Languages used when their trained data is installed: the engine's label vocabulary covers these.
-PREFERRED_LANGUAGES = ("eng", "deu", "fra", "nld")
+# What a page is read in first: English, whose trained data always comes with OCR.
+FIRST_LANGUAGES = TESSERACT[ENGLISH]
+_OSD = "osd"
 # Tesseract variables: Sauvola's adaptive thresholding (2) instead of one global Otsu threshold, which
 # loses the part of a photo in a shadow; Tesseract's own messages go nowhere.
 _SAUVOLA = "2"
@@ -60,7 +66,6 @@ OCR_NOT_AVAILABLE = "This is an image; OCR (tesserocr and its trained data) is n
 SCAN_NOT_AVAILABLE = "This is a scanned PDF; OCR (tesserocr and its trained data) is not installed in this deployment."
 OCR_FAILED = "The image could not be read by OCR."
 OCR_TIMED_OUT = "OCR took too long on this document."
-OCR_BUSY = "OCR could not start in the time available: the function is busy with other documents."
 NO_TEXT_FOUND = "No text could be recognised in the document."
 
 
@@ -82,10 +87,12 @@ class Word:
 
 @dataclass(frozen=True)
 class OcrPage:
-    """One page as OCR read it: its words, and how far it was turned to be read upright."""
+    """One page as OCR read it: its words, how far it was turned to be read upright, and the trained data
+    (Tesseract's languages, "deu+eng") it was read with."""
 
     words: list[Word]
     rotation: int = 0
+    languages: str = FIRST_LANGUAGES
 
     @property
     def median_confidence(self) -> float:
@@ -136,64 +143,29 @@ def ocr_available() -> bool:
     return _library_installed() and tessdata_dir() is not None
 
 
-def _languages(path: str) -> str:
-    installed = {entry.stem for entry in Path(path).glob("*.traineddata")}
-    return "+".join(language for language in PREFERRED_LANGUAGES if language in installed)
+@lru_cache(maxsize=1)
+def installed_languages() -> frozenset[str]:
+    """The trained data installed (Tesseract's names: eng, deu, chi_sim, osd...)."""
+    path = tessdata_dir()
+    return frozenset(entry.stem for entry in Path(path).glob("*.traineddata")) if path else frozenset()
 
 
-def _cpus() -> int:
-    affinity = getattr(os, "sched_getaffinity", None)
-    return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+def languages_for(language: str) -> str | None:
+    """What to read a document in ``language`` (ISO 639-1) with: its trained data and English's, for the
+    English words, codes and brand names every document has; None when its data is not installed."""
+    own = TESSERACT.get(language)
+    if own is None or own not in installed_languages():
+        return None
+    return own if own == FIRST_LANGUAGES else f"{own}+{FIRST_LANGUAGES}"
 
 
 # ---------------------------------------------------------------------------------------------------
-# The engines: created on first use, one per CPU, reused across documents
+# The engines: one per thread and set of languages, created on first use and reused across documents
+
+_THREAD = threading.local()
 
 
-class _EnginePool:
-    """At most ``size`` Tesseract engines of one kind; a caller waits for a free one until its deadline.
-
-    An engine loads its trained data once (tens of milliseconds) and is then reused; the bound keeps the
-    OCR threads of one process at the number of cores however many documents it extracts at once."""
-
-    def __init__(self, factory: Any, size: int) -> None:
-        self._factory = factory
-        self._size = size
-        self._idle: queue.LifoQueue[Any] = queue.LifoQueue()
-        self._created = 0
-        self._lock = threading.Lock()
-
-    @contextmanager
-    def engine(self, deadline: float) -> Iterator[Any]:
-        api = self._take(deadline)
-        try:
-            yield api
-        finally:
-            api.Clear()
-            self._idle.put(api)
-
-    def _take(self, deadline: float) -> Any:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            pass
-        with self._lock:
-            create = self._created < self._size
-            if create:
-                self._created += 1
-        if create:
-            try:
-                return self._factory()
-            except Exception:
-                with self._lock:
-                    self._created -= 1
-                raise
-        try:
-            return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            raise UnreadableDocument(OCR_BUSY) from None
-
-
+@lru_cache(maxsize=1)
 def _quiet_leptonica() -> None:
     """Leptonica prints routine complaints ("box outside rectangle") to stderr on every page; a function's
     logs are no place for them. Its message threshold is set through the copy the wheel bundles."""
@@ -209,26 +181,31 @@ def _quiet_leptonica() -> None:
             continue
 
 
-@lru_cache(maxsize=1)
-def _pools() -> tuple[_EnginePool, _EnginePool | None]:
-    """The recognition engines, and the orientation detectors when their data (``osd``) is installed."""
+def _create_engine(languages: str) -> Any:
     from tesserocr import PSM, PyTessBaseAPI
 
     _quiet_leptonica()
     path = tessdata_dir()
     if path is None:  # pragma: no cover - callers check ocr_available() first
         raise UnreadableDocument(OCR_NOT_AVAILABLE)
-    languages = _languages(path)
+    layout = PSM.OSD_ONLY if languages == _OSD else PSM.SINGLE_BLOCK
+    return PyTessBaseAPI(path=path, lang=languages, psm=layout, variables=_VARIABLES)
 
-    def reader() -> Any:
-        return PyTessBaseAPI(path=path, lang=languages, psm=PSM.SINGLE_BLOCK, variables=_VARIABLES)
 
-    def orientation() -> Any:
-        return PyTessBaseAPI(path=path, lang="osd", psm=PSM.OSD_ONLY, variables=_VARIABLES)
-
-    size = _cpus()
-    detectors = _EnginePool(orientation, size) if (Path(path) / "osd.traineddata").is_file() else None
-    return _EnginePool(reader, size), detectors
+@contextmanager
+def _engine(languages: str) -> Iterator[Any]:
+    """This thread's engine for ``languages`` (loading trained data takes tens of milliseconds, so it is
+    kept), cleared of its page after use."""
+    engines: dict[str, Any] | None = getattr(_THREAD, "engines", None)
+    if engines is None:
+        engines = _THREAD.engines = {}
+    api = engines.get(languages)
+    if api is None:
+        api = engines[languages] = _create_engine(languages)
+    try:
+        yield api
+    finally:
+        api.Clear()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -236,34 +213,41 @@ def _pools() -> tuple[_EnginePool, _EnginePool | None]:
 
 
 def read_page(
-    image: Image, deadline: float, preparation: Preparation = PREPARATIONS[0], rotation: int | None = None
+    image: Image,
+    deadline: float,
+    preparation: Preparation = PREPARATIONS[0],
+    rotation: int | None = None,
+    languages: str | None = None,
 ) -> OcrPage:
     """The page's words, read upright: prepared for OCR, recognised, and turned when it reads as noise.
 
-    ``rotation``: the turn an earlier reading of the page found (its orientation is not looked for again)."""
+    ``rotation``: the turn an earlier reading of the page found (its orientation is not looked for again).
+    ``languages``: the trained data to read with; by default English, or what the page's script needs when
+    the English reading is noise."""
     if not ocr_available():
         raise UnreadableDocument(OCR_NOT_AVAILABLE)
     prepared = prepare_for_ocr(image, preparation)
     if rotation:
         prepared = prepared.rotate(rotation, expand=True)
-    readers, detectors = _pools()
-    with readers.engine(deadline) as api:
-        best = _recognise(api, prepared, deadline, preparation, rotation or 0)
+    reading_in = languages or FIRST_LANGUAGES
+    best = _recognise(reading_in, prepared, deadline, preparation, rotation or 0)
     if rotation is not None or _reads_upright(best):
         return best
     # Sideways or upside-down text reads as confident-looking noise, and orientation detection is often
     # wrong on receipts (it cannot tell upright from upside down at low confidence): its answer is tried
-    # first, then the other turns, and the reading with the most confidently read text wins.
-    suggested = 0
-    if detectors is not None:
-        with detectors.engine(deadline) as detector:
-            suggested = _orientation(detector, prepared)
+    # first, then the other turns, and the reading with the most confidently read text wins. Text in
+    # another script reads as noise too: the page is then read in that script's language, upright as well.
+    suggested, script = _orientation_and_script(prepared)
     turns = sorted({90, 180, 270}, key=lambda turn: turn != suggested)
+    in_script = languages_for(language_of_script(script) or "") if languages is None else None
+    if in_script is not None and in_script != reading_in:
+        reading_in = in_script
+        turns = [suggested, *(turn for turn in (0, 90, 180, 270) if turn != suggested)]
     for turn in turns:
         if time.monotonic() >= deadline:
             break
-        with readers.engine(deadline) as api:
-            reading = _recognise(api, prepared.rotate(turn, expand=True), deadline, preparation, turn)
+        turned = prepared.rotate(turn, expand=True) if turn else prepared
+        reading = _recognise(reading_in, turned, deadline, preparation, turn)
         if reading.evidence > best.evidence:
             best = reading
         if _reads_upright(best):
@@ -275,37 +259,50 @@ def _reads_upright(page: OcrPage) -> bool:
     return page.median_confidence >= UPRIGHT_MEDIAN_CONFIDENCE and len(page.words) >= UPRIGHT_MIN_WORDS
 
 
-def _orientation(detector: Any, image: Image) -> int:
-    """Degrees (counter-clockwise) that turn ``image`` upright; 0 when unsure."""
-    try:
-        detector.SetImage(image)
-        found = detector.DetectOrientationScript()
-    except RuntimeError:
-        return 0
-    if not found or found.get("orient_conf", 0.0) < ORIENTATION_MIN_CONFIDENCE:
-        return 0
+def _orientation_and_script(image: Image) -> tuple[int, str | None]:
+    """Degrees (counter-clockwise) that turn ``image`` upright (0 when unsure), and the script its text is
+    in (Tesseract's name: "Latin", "Han"...), when the orientation and script data is installed."""
+    if _OSD not in installed_languages():
+        return 0, None
+    with _engine(_OSD) as detector:
+        try:
+            detector.SetImage(image)
+            found = detector.DetectOrientationScript()
+        except RuntimeError:
+            return 0, None
+    if not found:
+        return 0, None
+    script = found.get("script_name")
+    if found.get("orient_conf", 0.0) < ORIENTATION_MIN_CONFIDENCE:
+        return 0, script
     # Tesseract reports how far the page is turned clockwise; Pillow turns counter-clockwise.
-    return int(found.get("orient_deg", 0)) % 360
+    return int(found.get("orient_deg", 0)) % 360, script
 
 
-def _recognise(api: Any, image: Image, deadline: float, preparation: Preparation, rotation: int = 0) -> OcrPage:
-    from tesserocr import RIL, iterate_level
-
+def _recognise(languages: str, image: Image, deadline: float, preparation: Preparation, rotation: int = 0) -> OcrPage:
     remaining = min(OCR_TIMEOUT_SECONDS, deadline - time.monotonic())
     if remaining <= 0:
         raise UnreadableDocument(OCR_TIMED_OUT)
-    try:
-        api.SetVariable("thresholding_method", _SAUVOLA if preparation.adaptive_threshold else _OTSU)
-        api.SetImage(image)
-        finished = api.Recognize(timeout=max(1, int(remaining * 1000)))
-    except RuntimeError as exc:
-        raise UnreadableDocument(OCR_FAILED) from exc
-    if not finished:
-        raise UnreadableDocument(OCR_TIMED_OUT)
+    with _engine(languages) as api:
+        try:
+            api.SetVariable("thresholding_method", _SAUVOLA if preparation.adaptive_threshold else _OTSU)
+            api.SetImage(image)
+            finished = api.Recognize(timeout=max(1, int(remaining * 1000)))
+        except RuntimeError as exc:
+            raise UnreadableDocument(OCR_FAILED) from exc
+        if not finished:
+            raise UnreadableDocument(OCR_TIMED_OUT)
+        return OcrPage(_words(api), rotation, languages)
+
+
+def _words(api: Any) -> list[Word]:
+    """The words of the page ``api`` recognised, with their boxes, confidences and line numbers."""
+    from tesserocr import RIL, iterate_level
+
     words: list[Word] = []
     iterator = api.GetIterator()
     if iterator is None:
-        return OcrPage(words, rotation)
+        return words
     line = 0
     for position in iterate_level(iterator, RIL.WORD):
         if position.IsAtBeginningOf(RIL.TEXTLINE):
@@ -320,7 +317,7 @@ def _recognise(api: Any, image: Image, deadline: float, preparation: Preparation
             continue
         left, top, right, bottom = box
         words.append(Word(text, left, top, right - left, bottom - top, confidence, line))
-    return OcrPage(words, rotation)
+    return words
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -335,7 +332,8 @@ def lay_out(words: list[Word]) -> tuple[str, list[list[Span]]]:
     """The words as lines of text with their horizontal positions kept, and each line's word spans.
 
     A gap of more than about two characters between words becomes at least three spaces, which the layout
-    reads as a new cell; an amount that OCR split at its decimal point is joined again."""
+    reads as a new cell; an amount that OCR split at its decimal point is joined again, and so are the
+    characters of a script written without spaces."""
     if not words:
         return "", []
     char_width = _median([word.width / max(1, len(word.text)) for word in words]) or 10.0
@@ -378,7 +376,7 @@ def lay_out(words: list[Word]) -> tuple[str, list[list[Span]]]:
             else:
                 gap = word.left - (last.left + last.width)
                 if gap < 1.8 * char_width:
-                    line += "" if _splits_a_number(last.text, word.text) else " "
+                    line += "" if _splits_a_number(last.text, word.text) or _run_on(last.text, word.text) else " "
                 else:
                     line += " " * max(3, column - len(line))
             line_spans.append((len(line), len(line) + len(word.text), word.confidence))
@@ -400,6 +398,15 @@ def _splits_a_number(left: str, right: str) -> bool:
         and _NUMBER_TAIL.match(right) is not None
         and (left.endswith((".", ",")) != right.startswith((".", ",")))
     )
+
+
+# Scripts written without spaces between words: Tesseract returns each character or two as a word of its own.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _run_on(left: str, right: str) -> bool:
+    """Whether two neighbouring words are written on without a space (Chinese: "发票" "代码")."""
+    return _UNSPACED.match(left[-1]) is not None and _UNSPACED.match(right[0]) is not None
 
 
 def _skew(words: list[Word]) -> float:

@@ -1,11 +1,14 @@
 """A document's layout read into fields, and several OCR readings of one scan reconciled into one.
 
-Every page of a scan is read once. When the fields that matter do not settle (no plausible date, no total
-or one that no other figure confirms, no vendor), the pages are read again prepared another way (see
-images.PREPARATIONS), as long as time allows, and the readings are reconciled field by field: a value two
-readings agree on wins and is surer for it; otherwise the surer reading wins, and a plausible date wins
-over an implausible one. Subtotal, tax and total come from one reading, since they were chosen together.
-"""
+Every page of a scan is read once, in English (or in the language of its script, when that is not Latin:
+see ocr.read_page). The document's language is told from that reading's text (language.py); when it is
+another language whose trained data is installed, the pages are read again in it (with English) and each
+page keeps the reading with the more confidently read text. When the fields that matter do not settle (no
+plausible date, no total or one that no other figure confirms, no vendor), the pages are read again
+prepared another way (see images.PREPARATIONS), as long as time allows, and the readings are reconciled
+field by field: a value two readings agree on wins and is surer for it; otherwise the surer reading wins,
+and a plausible date wins over an implausible one. Subtotal, tax and total come from one reading, since
+they were chosen together."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from .fields import INVOICE_FIELDS, Found, detect_doc_type, extract_invoice_fiel
 from .generic import fields_for_profile
 from .images import PREPARATIONS, Preparation
 from .labels import Reader
+from .language import ENGLISH, detect_language, han_characters
 from .layout import Layout
 from .line_items import extract_line_items
 from .text import has_usable_text
@@ -38,6 +42,9 @@ SECONDS_FOR_ANOTHER_READING = 5.0
 AGREEMENT_POINTS = 4
 AGREED_CEILING = 88
 _AMOUNTS = ("subtotal", "tax_amount", "total_amount")
+# A reading with this many Han characters has text to read, however few Latin letters it has among its
+# numbers (has_usable_text weighs letters, and one Han character says what a Latin word does).
+MIN_HAN_CHARACTERS = 30
 
 
 @dataclass(frozen=True)
@@ -49,45 +56,77 @@ class Reading:
     line_items: list[dict[str, Any]]
     doc_type: str
     reader: Reader
+    # The ISO 639-1 code of the language the document is written in.
+    language: str = ENGLISH
 
 
-def read_layout(layout: Layout, profile: Profile) -> Reading:
+def read_layout(layout: Layout, profile: Profile, language: str | None = None) -> Reading:
+    """The layout's fields; ``language``: the document's, when already known (else told from the text)."""
     reader = Reader(layout)
     roles = extract_invoice_fields(reader)
     values = fields_for_profile(profile, reader, roles)
     line_items = extract_line_items(layout, dayfirst=reader.dayfirst) if profile.line_items else []
-    return Reading(roles, values, line_items, detect_doc_type(layout, reader), reader)
+    doc_type = detect_doc_type(layout, reader)
+    return Reading(roles, values, line_items, doc_type, reader, language or detect_language(layout.text))
 
 
 def read_scans(pages: list[Image], profile: Profile, deadline: float) -> Reading:
     """The scan's fields, from one reading of its pages or, when that does not settle, from several."""
     first = _read_pages(pages, deadline)
-    layout = _layout(first)
-    if not has_usable_text([text for text, _ in (page.laid_out() for page in first)]):
+    text = "\n".join(page.text for page in first)
+    if not has_usable_text([text]) and han_characters(text) < MIN_HAN_CHARACTERS:
         raise UnreadableDocument(ocr.NO_TEXT_FOUND)
-    readings = [read_layout(layout, profile)]
+    language = detect_language(text)
+    first = _in_language(pages, first, language, deadline)
+    readings = [read_layout(_layout(first), profile, language)]
     for preparation in PREPARATIONS[1:]:
         if _settled(readings) or deadline - time.monotonic() < SECONDS_FOR_ANOTHER_READING:
             break
-        turned = [page.rotation for page in first]
-        again = _read_pages(pages[: len(first)], deadline, preparation, turned)
-        readings.append(read_layout(_layout(again), profile))
+        try:
+            again = _read_pages(pages[: len(first)], deadline, preparation, first)
+        except UnreadableDocument:  # out of time: the readings made so far are the answer
+            break
+        readings.append(read_layout(_layout(again), profile, language))
     return reconcile_readings(readings, profile)
+
+
+def _in_language(pages: list[Image], read: list[ocr.OcrPage], language: str, deadline: float) -> list[ocr.OcrPage]:
+    """The pages read in ``language`` too when they were not and its trained data is installed, each page
+    keeping the reading with the more confidently read text (an English reading of a page in another
+    language drops its accented letters and misreads its words, and is less sure of them)."""
+    languages = ocr.languages_for(language)
+    if languages is None or time.monotonic() >= deadline:
+        return read
+    better: list[ocr.OcrPage] = []
+    for page, reading in zip(pages, read, strict=False):
+        if reading.languages == languages or time.monotonic() >= deadline:
+            better.append(reading)
+            continue
+        try:
+            again = ocr.read_page(page, deadline, PREPARATIONS[0], reading.rotation, languages)
+        except UnreadableDocument:  # out of time: the first reading stands
+            again = reading
+        better.append(again if again.evidence >= reading.evidence else reading)
+    return better
 
 
 def _read_pages(
     pages: list[Image],
     deadline: float,
     preparation: Preparation = PREPARATIONS[0],
-    rotations: list[int] | None = None,
+    earlier: list[ocr.OcrPage] | None = None,
 ) -> list[ocr.OcrPage]:
-    """Each page read by OCR within the deadline (at least the first page is read)."""
+    """Each page read by OCR within the deadline (at least the first page is read); ``earlier``: a reading of
+    the pages, whose turn and languages are kept (orientation is not looked for again)."""
     read: list[ocr.OcrPage] = []
     for index, page in enumerate(pages):
         if read and time.monotonic() >= deadline:
             break
-        rotation = rotations[index] if rotations is not None else None
-        read.append(ocr.read_page(page, deadline, preparation, rotation))
+        if earlier is None:
+            read.append(ocr.read_page(page, deadline, preparation))
+        else:
+            before = earlier[index]
+            read.append(ocr.read_page(page, deadline, preparation, before.rotation, before.languages))
     return read
 
 
@@ -123,7 +162,7 @@ def reconcile_readings(readings: list[Reading], profile: Profile | None) -> Read
             roles[name] = _vote([reading.roles.get(name) for reading in readings])[0]
     first = readings[0]
     values = fields_for_profile(profile, first.reader, roles) if profile is not None else dict(roles)
-    return Reading(roles, values, base.line_items, first.doc_type, first.reader)
+    return Reading(roles, values, base.line_items, first.doc_type, first.reader, first.language)
 
 
 def _vote(founds: list[Found | None]) -> tuple[Found | None, int]:

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Install Tesseract's trained data for the languages OCR reads besides English into a tessdata directory.
+
+Usage: install_tessdata.py TARGET
+
+Run by the ExtractionLayer's build (Makefile: into the layer's python/share/tessdata) and when the dev
+virtual environment is made (the project's Makefile: into .venv/share/tessdata); both are where
+recordengine.extraction.ocr looks. It sits in layers/extraction/ because `sam build` builds the layer from
+a copy of this directory alone.
+
+The trained data comes from the npm packages pinned, with their integrity hashes, in
+tessdata/package-lock.json beside this script (PyPI has trained data for English and German only). They
+are installed with `npm ci` into that directory's node_modules when it is missing or older than the lock
+file, and each package's `4.0.0_best_int/<lang>.traineddata.gz` (the integer "best" model, which today's
+libtesseract loads) is unpacked into TARGET as `<lang>.traineddata`. Files already there and newer than
+the lock file are left alone.
+
+Without npm this says so in one line and installs nothing: OCR still reads English with the trained data the
+pip packages bring. Standard library only: it runs before any virtual environment exists.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+PACKAGES = Path(__file__).resolve().parent / "tessdata"
+SCOPE = "@tesseract.js-data/"
+MODEL = "4.0.0_best_int"
+
+
+def languages(packages: Path = PACKAGES) -> list[str]:
+    """The languages package.json pins, as Tesseract names them (deu, chi_sim, ...)."""
+    manifest = json.loads((packages / "package.json").read_text())
+    return sorted(name.removeprefix(SCOPE) for name in manifest["dependencies"] if name.startswith(SCOPE))
+
+
+def npm_install(packages: Path) -> None:
+    """`npm ci` into packages/node_modules unless what is there was installed from the current lock file."""
+    lock = packages / "package-lock.json"
+    installed = packages / "node_modules" / ".package-lock.json"
+    if installed.exists() and installed.stat().st_mtime >= lock.stat().st_mtime:
+        return
+    npm = shutil.which("npm")
+    if npm is None:  # pragma: no cover - main() checks first
+        raise FileNotFoundError("npm")
+    command = [npm, "ci", "--prefix", str(packages), "--no-audit", "--no-fund", "--loglevel=error"]
+    subprocess.run(command, check=True)  # noqa: S603 - npm from PATH, the project's own lock file
+
+
+def unpack(packages: Path, target: Path, language: str) -> Path:
+    """``<language>.traineddata`` in target, unpacked from its package (written whole, then renamed)."""
+    source = packages / "node_modules" / f"{SCOPE}{language}" / MODEL / f"{language}.traineddata.gz"
+    destination = target / f"{language}.traineddata"
+    lock = packages / "package-lock.json"
+    if destination.exists() and destination.stat().st_mtime >= lock.stat().st_mtime:
+        return destination
+    partial = destination.with_suffix(".partial")
+    with gzip.open(source, "rb") as packed, open(partial, "wb") as out:
+        shutil.copyfileobj(packed, out)
+    os.replace(partial, destination)
+    return destination
+
+
+def install(target: Path, packages: Path = PACKAGES) -> list[Path]:
+    npm_install(packages)
+    target.mkdir(parents=True, exist_ok=True)
+    return [unpack(packages, target, language) for language in languages(packages)]
+
+
+def main(argv: Sequence[str]) -> int:
+    if len(argv) != 2:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    if shutil.which("npm") is None:
+        print(f"npm not found: no trained data for other languages in {argv[1]}, OCR reads English only")
+        return 0
+    try:
+        written = install(Path(argv[1]))
+    except (OSError, subprocess.CalledProcessError) as exc:
+        print(f"error: installing the trained data into {argv[1]} failed ({exc})", file=sys.stderr)
+        return 1
+    print(f"trained data for {', '.join(path.stem for path in written)} in {argv[1]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
