@@ -189,7 +189,7 @@ class ExtractionPipeline:
             result = future.result(timeout=max(seconds_available, 1.0))
         except FutureTimeout:
             return self._fail(document, f"Extraction took longer than {seconds_available:.0f} seconds.", facts)
-        except Exception as error:  # every failure ends the run in Exception, never stuck in Processing
+        except Exception as error:  # every failure ends the run, never stuck in Processing
             if _is_overloaded(error):
                 # Not the document's fault: the event is handed back to be retried, as long as one is left.
                 return self._retry_or_fail(document, attempt, str(error), error, facts)
