@@ -56,6 +56,8 @@ ISSUE_DATES = [
     ("Fecha de emisión: 07/12/2026", "Fecha de vencimiento: 06/01/2027"),
     ("Data de emissão: 07/12/2026", "Data de vencimento: 06/01/2027"),
     ("Data fattura: 07/12/2026", "Data di consegna: 30/11/2026"),
+    ("Data: 07/12/2026", "Data consegna: 30/11/2026"),
+    ("Fecha: 07/12/2026", "Fecha vencimiento: 06/01/2027"),
     ("Data emiterii: 07.12.2026", "Data scadenței: 06.01.2027"),
     ("Factuurdatum: 07-12-2026", "Leverdatum: 30-11-2026"),
     ("开票日期：2026年12月7日", ""),
