@@ -317,3 +317,22 @@ def test_till_rows_up_to_the_payment_when_there_is_no_total_line() -> None:
         ("Muller Kalinka Kefir", 2, 0.89, 1.78),
         ("LEERGUT EINWEG", 3, 0.25, -0.75),
     ]
+
+
+def test_a_period_on_the_row_of_figures_is_read_with_the_name_above_it() -> None:
+    found = line_items(
+        "LE FOURNISSEUR",
+        "FACTURE N° : F20260027",
+        "Ligne   NOM & DESIGNATION                        P.U. HT     Qté      TOTAL HT",
+        "        PRESTATION SUPPORT",
+        "  1     Période de 01/12/2026 au 31/12/2026         60,00     1,00        60,00",
+        "  2     FOURNITURES DIVERSES                        10,00     3,00        30,00",
+        "        REMISE : REMISE COMMERCIALE                                       -5,00",
+        "        CHARGE : FRAIS DEPLACEMENT                                        10,00",
+        "",
+        "TOTAL HT                                                                  95,00",
+    )
+    assert sold(found) == [
+        ("PRESTATION SUPPORT Période de 01/12/2026 au 31/12/2026", 1, 60.0, 60.0),
+        ("FOURNITURES DIVERSES", 3, 10.0, 30.0),
+    ]

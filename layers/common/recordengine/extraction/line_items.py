@@ -409,6 +409,16 @@ def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) ->
             gap += 1
             continue
         item, start = row
+        if item["quantity"] is None and _ALLOWANCE.match(item["description"] or ""):
+            # "REMISE : REMISE COMMERCIALE  -5,00": an allowance or charge on the whole invoice.
+            gap += 1
+            continue
+        if item["description"] is not None and find_dates(item["description"], dayfirst=dayfirst):
+            # "Période de 01/12/2018 au 31/12/2018" on the row of figures: the item's name is the wording
+            # printed right above it, when that line is no item of its own.
+            named = _name_above(layout, index, columns, previous_row=len(items) > 0 and gap == 0)
+            if named:
+                item["description"] = f"{named} {item['description']}"[:200]
         if item["description"] is None:
             # Figures without wording: the description is printed on the next line (two-line rows
             # under two-line headings, "Art-Nr / Artikelbezeichnung").
@@ -423,6 +433,26 @@ def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) ->
         gap = 0
         items.append(item)
     return items
+
+
+# Allowances and charges on the whole document, printed in the item table as "Word: reason".
+_ALLOWANCE = re.compile(
+    r"^(?:remise|rabais|charge|frais|rabatt|nachlass|zuschlag|discount|allowance|surcharge|descuento|recargo|"
+    r"sconto|maggiorazione|desconto|rabat|korting|toeslag)\s?:",
+    re.IGNORECASE,
+)
+
+
+def _name_above(layout: Layout, index: int, columns: list[Column], previous_row: bool) -> str | None:
+    """The description-column wording of the printed line right above row ``index``, when that line holds
+    no figures and does not directly follow another item's row (whose continuation it would be)."""
+    above = index - 1
+    while above >= 0 and not layout.segments[above]:
+        above -= 1
+    if above < 0 or previous_row or any(amount.explicit for amount in find_amounts(layout.lines[above])):
+        return None
+    name = _description(layout.segments[above], columns)[0]
+    return name or None
 
 
 # "Übertrag 1.234,56": the running sum carried from one page to the next, not an item.
