@@ -336,3 +336,16 @@ def test_a_period_on_the_row_of_figures_is_read_with_the_name_above_it() -> None
         ("PRESTATION SUPPORT Période de 01/12/2026 au 31/12/2026", 1, 60.0, 60.0),
         ("FOURNITURES DIVERSES", 3, 10.0, 30.0),
     ]
+
+
+def test_a_weighed_quantity_with_three_decimals_is_the_one_that_makes_the_amount() -> None:
+    found = line_items(
+        "Lieferant GmbH",
+        "Rechnung Nr. 471102",
+        "Pos  Artikelbeschreibung            Menge    Einheit    Preis/Einheit      Entgelt",
+        "  1  Schweinesteak                  5,000    kg                  5,50        27,50",
+        "  2  Bratwurst                      1,250    kg                  8,00        10,00",
+        "",
+        "Summe Positionen                                                           37,50",
+    )
+    assert sold(found) == [("Schweinesteak", 5, 5.5, 27.5), ("Bratwurst", 1.25, 8.0, 10.0)]

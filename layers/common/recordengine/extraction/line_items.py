@@ -590,6 +590,10 @@ def _row(
         return None
     quantity = values["quantity"][0].value if values["quantity"] else None
     unit_price = money["unit_price"][0].value if money["unit_price"] else None
+    if quantity is not None and unit_price is not None:
+        quantity = _quantity_that_adds_up(
+            line[values["quantity"][0].start : values["quantity"][0].end], quantity, unit_price, amount_value
+        )
     item = {
         "description": description or None,
         "quantity": to_number(quantity) if quantity is not None else None,
@@ -597,6 +601,19 @@ def _row(
         "amount": float(amount_value),
     }
     return item, description_start
+
+
+# "5,000" is five thousand or, in a quantity column weighed in kilograms, five.
+_THREE_DECIMALS = re.compile(r"^\d{1,3}[.,]\d{3}$")
+
+
+def _quantity_that_adds_up(printed: str, quantity: Decimal, unit_price: Decimal, amount: Decimal) -> Decimal:
+    """The reading of a quantity printed with three digits after its separator that makes quantity x unit
+    price the row's amount."""
+    if not _THREE_DECIMALS.match(printed.strip()) or abs(quantity * unit_price - amount) <= Decimal("0.011"):
+        return quantity
+    fraction = quantity / 1000 if quantity >= 1000 else quantity * 1000
+    return fraction if abs(fraction * unit_price - amount) <= Decimal("0.011") else quantity
 
 
 def _money(line: str, amount: Amount) -> bool:
