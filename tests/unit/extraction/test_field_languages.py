@@ -351,3 +351,16 @@ def test_a_weighed_quantity_with_three_decimals_is_the_one_that_makes_the_amount
         "Summe Positionen                                                           37,50",
     )
     assert sold(found) == [("Schweinesteak", 5, 5.5, 27.5), ("Bratwurst", 1.25, 8.0, 10.0)]
+
+
+@pytest.mark.parametrize(
+    "country_line",
+    [
+        "CNPJ: 12.345.678/0001-90   Total R$ 150,00",
+        "NIP: 123-456-78-90   Razem 150,00 zł",
+        "CUI: RO12345678   Total 150,00 lei",
+    ],
+)
+def test_documents_from_day_first_countries_read_ambiguous_dates_day_first(country_line: str) -> None:
+    found = fields("Empresa Exemplo", "Data: 07/12/2026", country_line)
+    assert found["invoice_date"] == "2026-12-07"
