@@ -41,6 +41,9 @@ def line_items(*lines: str) -> list[dict[str, Any]]:
         ("07.12. 2026", date(2026, 12, 7)),
         ("07-Dez-26", date(2026, 12, 7)),
         ("2026年12月7日", date(2026, 12, 7)),
+        ("2026년 12월 7일", date(2026, 12, 7)),
+        ("07.XII.2026", date(2026, 12, 7)),
+        ("7-IV-2026", date(2026, 4, 7)),
     ],
 )
 def test_dates_in_other_languages(text: str, expected: date) -> None:
