@@ -367,3 +367,19 @@ def test_a_weighed_quantity_with_three_decimals_is_the_one_that_makes_the_amount
 def test_documents_from_day_first_countries_read_ambiguous_dates_day_first(country_line: str) -> None:
     found = fields("Empresa Exemplo", "Data: 07/12/2026", country_line)
     assert found["invoice_date"] == "2026-12-07"
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("FATURA", "Invoice"),
+        ("Faktura VAT nr FV/12/2026", "Invoice"),
+        ("Factură fiscală nr. 147", "Invoice"),
+        ("Nota di credito n. 12/2026", "Credit Note"),
+        ("Faktura korygująca nr FK/1/2026", "Credit Note"),
+        ("Ricevuta n. 44", "Receipt"),
+    ],
+)
+def test_the_kind_of_document_by_its_title_in_other_languages(title: str, kind: str) -> None:
+    reading = read_layout(Layout(["\n".join(["Example Vendor", title, "", "Total     100,00 EUR"])]), INVOICE_PROFILE)
+    assert reading.doc_type == kind
