@@ -383,3 +383,21 @@ def test_documents_from_day_first_countries_read_ambiguous_dates_day_first(count
 def test_the_kind_of_document_by_its_title_in_other_languages(title: str, kind: str) -> None:
     reading = read_layout(Layout(["\n".join(["Example Vendor", title, "", "Total     100,00 EUR"])]), INVOICE_PROFILE)
     assert reading.doc_type == kind
+
+
+def test_till_rows_above_an_item_whose_amount_ocr_lost() -> None:
+    found = line_items(
+        "akzenta",
+        "                                       EUR",
+        "    M&M S PEANUT                      1,98 B",
+        "       2Stkx      0,99",
+        "    COCA-COLA                            À",
+        "    APFELSCHORLE                      0,45 À",
+        "    PFAND 0,25 EURO                   0,25 A x",
+        "    SUMME                    EUR      4,03",
+    )
+    assert sold(found) == [
+        ("M&M S PEANUT", 2, 0.99, 1.98),
+        ("APFELSCHORLE", None, None, 0.45),
+        ("PFAND 0,25 EURO", None, None, 0.25),
+    ]

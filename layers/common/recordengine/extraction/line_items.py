@@ -213,6 +213,8 @@ class _TillRow:
     end: int = 0
     taxed: bool = False
     times: tuple[Decimal, Decimal] | None = None
+    # An item's line whose amount OCR lost.
+    misread: bool = False
 
 
 # Rows that all end in a till's tax class are items even when OCR lost one of them (or the total): the
@@ -240,7 +242,8 @@ def _headerless(layout: Layout, dayfirst: bool) -> list[dict[str, Any]]:
             continue
         ends = [row.end for row in found]
         total = sum((Decimal(str(row.item["amount"])) for row in found if row.item), Decimal(0))
-        adds_up = totalled and abs(total - target.value) <= Decimal("0.011") * len(found)
+        misread = any(row.misread for row in rows)
+        adds_up = totalled and not misread and abs(total - target.value) <= Decimal("0.011") * len(found)
         till = len(found) >= TAXED_ROWS_ENOUGH and all(row.taxed for row in found)
         if max(ends) - min(ends) <= 3 and (adds_up or till):
             _attach_quantities(rows)
@@ -253,6 +256,7 @@ def _rows_above(layout: Layout, index: int, dayfirst: bool) -> list[_TillRow]:
     rows: list[_TillRow] = []
     above = index - 1
     blanks = 0
+    misread = False
     while above >= 0 and layout.page_of_line[above] == layout.page_of_line[index] and len(rows) < MAX_ITEMS:
         line = layout.lines[above]
         above -= 1
@@ -268,12 +272,29 @@ def _rows_above(layout: Layout, index: int, dayfirst: bool) -> list[_TillRow]:
             rows.append(_TillRow(None, times=_times(match) if match else None))
             continue
         row = _plain_row(layout, above + 1, dayfirst)
+        if row is None and not misread and _misread_item(line, dayfirst):
+            # An item whose amount or wording OCR lost ("COCA-COLA      À", "0,55ex   2   1,10 AW"): passed
+            # over once, the rows above it are still the till's items.
+            misread = True
+            rows.append(_TillRow(None, misread=True))
+            continue
         if row is None:
             break
         rows.append(row)
     return rows
 
 
+def _misread_item(line: str, dayfirst: bool) -> bool:
+    """An item's line with its amount or its wording lost: wording and a lone tax class, or an amount with a
+    tax class and no wording."""
+    if _WORDING.search(line):
+        return _LOST_AMOUNT.search(line) is not None
+    amount = _last_money(line, dayfirst)
+    return amount is not None and _row_end(line[amount.end :]) is True
+
+
+# The end of an item's line whose amount OCR lost: only its tax class is left, far right.
+_LOST_AMOUNT = re.compile(r"\S\s{3,}[A-ZÀ-Ý]\s?\*?$")
 # A line drawn under the items ("-------", "=====").
 _RULE = re.compile(r"^[\s\-=_*.~]+$")
 # A till's quantity line: "2 x 1,29", "2 Stk x 1,49", "0,296 kg x 2,95 EUR/kg".
