@@ -41,6 +41,9 @@ def line_items(*lines: str) -> list[dict[str, Any]]:
         ("07.12. 2026", date(2026, 12, 7)),
         ("07-Dez-26", date(2026, 12, 7)),
         ("2026年12月7日", date(2026, 12, 7)),
+        ("2026년 12월 7일", date(2026, 12, 7)),
+        ("07.XII.2026", date(2026, 12, 7)),
+        ("7-IV-2026", date(2026, 4, 7)),
     ],
 )
 def test_dates_in_other_languages(text: str, expected: date) -> None:
@@ -56,6 +59,8 @@ ISSUE_DATES = [
     ("Fecha de emisión: 07/12/2026", "Fecha de vencimiento: 06/01/2027"),
     ("Data de emissão: 07/12/2026", "Data de vencimento: 06/01/2027"),
     ("Data fattura: 07/12/2026", "Data di consegna: 30/11/2026"),
+    ("Data: 07/12/2026", "Data consegna: 30/11/2026"),
+    ("Fecha: 07/12/2026", "Fecha vencimiento: 06/01/2027"),
     ("Data emiterii: 07.12.2026", "Data scadenței: 06.01.2027"),
     ("Factuurdatum: 07-12-2026", "Leverdatum: 30-11-2026"),
     ("开票日期：2026年12月7日", ""),
@@ -134,6 +139,9 @@ INVOICE_NUMBERS = [
     ("it", ["P.IVA 01234567890", "Fattura n. 147/2026 del 07/12/2026"], "147/2026"),
     ("pt", ["NIF: 501234567", "Fatura n.º FT 2026/147"], "FT 2026/147"),
     ("pt", ["CNPJ: 12.345.678/0001-90", "Nota Fiscal Nº 000.147.852"], "000.147.852"),
+    ("es", ["Factura nº: A 0147   del 07/12/2026"], "A 0147"),
+    ("es", ["FACTURA", "NIF 12345678Z", "Nº: 2026/0147"], "2026/0147"),
+    ("en", ["INVOICE", "PO 1234", "Invoice date: 07/12/2026", "No. 2026-0147"], "2026-0147"),
     ("nl", ["KvK 12345678   BTW NL123456789B01", "Factuurnummer: 2026-0147"], "2026-0147"),
     ("pl", ["NIP: 123-456-78-90", "Faktura VAT nr FV/12/2026"], "FV/12/2026"),
     ("ro", ["CIF: RO12345678", "Factura fiscală nr. 147"], "147"),
@@ -313,4 +321,83 @@ def test_till_rows_up_to_the_payment_when_there_is_no_total_line() -> None:
         ("MON CHERI", 2, 2.99, 5.98),
         ("Muller Kalinka Kefir", 2, 0.89, 1.78),
         ("LEERGUT EINWEG", 3, 0.25, -0.75),
+    ]
+
+
+def test_a_period_on_the_row_of_figures_is_read_with_the_name_above_it() -> None:
+    found = line_items(
+        "LE FOURNISSEUR",
+        "FACTURE N° : F20260027",
+        "Ligne   NOM & DESIGNATION                        P.U. HT     Qté      TOTAL HT",
+        "        PRESTATION SUPPORT",
+        "  1     Période de 01/12/2026 au 31/12/2026         60,00     1,00        60,00",
+        "  2     FOURNITURES DIVERSES                        10,00     3,00        30,00",
+        "        REMISE : REMISE COMMERCIALE                                       -5,00",
+        "        CHARGE : FRAIS DEPLACEMENT                                        10,00",
+        "",
+        "TOTAL HT                                                                  95,00",
+    )
+    assert sold(found) == [
+        ("PRESTATION SUPPORT Période de 01/12/2026 au 31/12/2026", 1, 60.0, 60.0),
+        ("FOURNITURES DIVERSES", 3, 10.0, 30.0),
+    ]
+
+
+def test_a_weighed_quantity_with_three_decimals_is_the_one_that_makes_the_amount() -> None:
+    found = line_items(
+        "Lieferant GmbH",
+        "Rechnung Nr. 471102",
+        "Pos  Artikelbeschreibung            Menge    Einheit    Preis/Einheit      Entgelt",
+        "  1  Schweinesteak                  5,000    kg                  5,50        27,50",
+        "  2  Bratwurst                      1,250    kg                  8,00        10,00",
+        "",
+        "Summe Positionen                                                           37,50",
+    )
+    assert sold(found) == [("Schweinesteak", 5, 5.5, 27.5), ("Bratwurst", 1.25, 8.0, 10.0)]
+
+
+@pytest.mark.parametrize(
+    "country_line",
+    [
+        "CNPJ: 12.345.678/0001-90   Total R$ 150,00",
+        "NIP: 123-456-78-90   Razem 150,00 zł",
+        "CUI: RO12345678   Total 150,00 lei",
+    ],
+)
+def test_documents_from_day_first_countries_read_ambiguous_dates_day_first(country_line: str) -> None:
+    found = fields("Empresa Exemplo", "Data: 07/12/2026", country_line)
+    assert found["invoice_date"] == "2026-12-07"
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("FATURA", "Invoice"),
+        ("Faktura VAT nr FV/12/2026", "Invoice"),
+        ("Factură fiscală nr. 147", "Invoice"),
+        ("Nota di credito n. 12/2026", "Credit Note"),
+        ("Faktura korygująca nr FK/1/2026", "Credit Note"),
+        ("Ricevuta n. 44", "Receipt"),
+    ],
+)
+def test_the_kind_of_document_by_its_title_in_other_languages(title: str, kind: str) -> None:
+    reading = read_layout(Layout(["\n".join(["Example Vendor", title, "", "Total     100,00 EUR"])]), INVOICE_PROFILE)
+    assert reading.doc_type == kind
+
+
+def test_till_rows_above_an_item_whose_amount_ocr_lost() -> None:
+    found = line_items(
+        "akzenta",
+        "                                       EUR",
+        "    M&M S PEANUT                      1,98 B",
+        "       2Stkx      0,99",
+        "    COCA-COLA                            À",
+        "    APFELSCHORLE                      0,45 À",
+        "    PFAND 0,25 EURO                   0,25 A x",
+        "    SUMME                    EUR      4,03",
+    )
+    assert sold(found) == [
+        ("M&M S PEANUT", 2, 0.99, 1.98),
+        ("APFELSCHORLE", None, None, 0.45),
+        ("PFAND 0,25 EURO", None, None, 0.25),
     ]

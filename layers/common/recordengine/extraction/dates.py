@@ -164,7 +164,13 @@ _DAY_FIRST_SHORT_YEAR = re.compile(
     rf"(?<![\w.])(?P<day>\d{{1,2}})(?P<sep>[\-/. ])(?P<month>{_MONTH})\.?(?P=sep)(?P<year>\d{{2}})(?![\d:]|[.,]\d)",
     re.IGNORECASE,
 )
-_CHINESE = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
+# "2026年12月7日" (Chinese, Japanese), "2026년 12월 7일" (Korean).
+_CJK = re.compile(r"(?<!\d)(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?")
+# "07.XII.2026", "7-XII-2026": Roman numeral months (Polish, Romanian, Italian documents).
+_ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+_ROMAN = re.compile(
+    r"(?<![\w.])(\d{1,2})\.?([.\-/])(" + "|".join(sorted(_ROMAN_MONTHS, key=len, reverse=True)) + r")\2(\d{4})(?!\d)"
+)
 
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
@@ -240,8 +246,11 @@ def find_dates(text: str, *, dayfirst: bool = True, compact: bool = False) -> li
     for match in _DAY_FIRST_SHORT_YEAR.finditer(text):
         month = _MONTH_BY_NAME[match.group("month").lower()]
         add(match.start(), match.end(), _make(_full_year(match.group("year")), month, int(match.group("day"))))
-    for match in _CHINESE.finditer(text):
+    for match in _CJK.finditer(text):
         add(match.start(), match.end(), _make(int(match.group(1)), int(match.group(2)), int(match.group(3))))
+    for match in _ROMAN.finditer(text):
+        month = _ROMAN_MONTHS.index(match.group(3)) + 1
+        add(match.start(), match.end(), _make(int(match.group(4)), month, int(match.group(1))))
     for match in _ISO.finditer(text):
         add(match.start(), match.end(), _make(int(match.group(1)), int(match.group(3)), int(match.group(4))))
     for match in _NUMERIC.finditer(text):

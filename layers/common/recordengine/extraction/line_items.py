@@ -213,6 +213,8 @@ class _TillRow:
     end: int = 0
     taxed: bool = False
     times: tuple[Decimal, Decimal] | None = None
+    # An item's line whose amount OCR lost.
+    misread: bool = False
 
 
 # Rows that all end in a till's tax class are items even when OCR lost one of them (or the total): the
@@ -240,7 +242,8 @@ def _headerless(layout: Layout, dayfirst: bool) -> list[dict[str, Any]]:
             continue
         ends = [row.end for row in found]
         total = sum((Decimal(str(row.item["amount"])) for row in found if row.item), Decimal(0))
-        adds_up = totalled and abs(total - target.value) <= Decimal("0.011") * len(found)
+        misread = any(row.misread for row in rows)
+        adds_up = totalled and not misread and abs(total - target.value) <= Decimal("0.011") * len(found)
         till = len(found) >= TAXED_ROWS_ENOUGH and all(row.taxed for row in found)
         if max(ends) - min(ends) <= 3 and (adds_up or till):
             _attach_quantities(rows)
@@ -253,6 +256,7 @@ def _rows_above(layout: Layout, index: int, dayfirst: bool) -> list[_TillRow]:
     rows: list[_TillRow] = []
     above = index - 1
     blanks = 0
+    misread = False
     while above >= 0 and layout.page_of_line[above] == layout.page_of_line[index] and len(rows) < MAX_ITEMS:
         line = layout.lines[above]
         above -= 1
@@ -268,12 +272,29 @@ def _rows_above(layout: Layout, index: int, dayfirst: bool) -> list[_TillRow]:
             rows.append(_TillRow(None, times=_times(match) if match else None))
             continue
         row = _plain_row(layout, above + 1, dayfirst)
+        if row is None and not misread and _misread_item(line, dayfirst):
+            # An item whose amount or wording OCR lost ("COCA-COLA      À", "0,55ex   2   1,10 AW"): passed
+            # over once, the rows above it are still the till's items.
+            misread = True
+            rows.append(_TillRow(None, misread=True))
+            continue
         if row is None:
             break
         rows.append(row)
     return rows
 
 
+def _misread_item(line: str, dayfirst: bool) -> bool:
+    """An item's line with its amount or its wording lost: wording and a lone tax class, or an amount with a
+    tax class and no wording."""
+    if _WORDING.search(line):
+        return _LOST_AMOUNT.search(line) is not None
+    amount = _last_money(line, dayfirst)
+    return amount is not None and _row_end(line[amount.end :]) is True
+
+
+# The end of an item's line whose amount OCR lost: only its tax class is left, far right.
+_LOST_AMOUNT = re.compile(r"\S\s{3,}[A-ZÀ-Ý]\s?\*?$")
 # A line drawn under the items ("-------", "=====").
 _RULE = re.compile(r"^[\s\-=_*.~]+$")
 # A till's quantity line: "2 x 1,29", "2 Stk x 1,49", "0,296 kg x 2,95 EUR/kg".
@@ -409,6 +430,16 @@ def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) ->
             gap += 1
             continue
         item, start = row
+        if item["quantity"] is None and _ALLOWANCE.match(item["description"] or ""):
+            # "REMISE : REMISE COMMERCIALE  -5,00": an allowance or charge on the whole invoice.
+            gap += 1
+            continue
+        if item["description"] is not None and find_dates(item["description"], dayfirst=dayfirst):
+            # "Période de 01/12/2018 au 31/12/2018" on the row of figures: the item's name is the wording
+            # printed right above it, when that line is no item of its own.
+            named = _name_above(layout, index, columns, previous_row=len(items) > 0 and gap == 0)
+            if named:
+                item["description"] = f"{named} {item['description']}"[:200]
         if item["description"] is None:
             # Figures without wording: the description is printed on the next line (two-line rows
             # under two-line headings, "Art-Nr / Artikelbezeichnung").
@@ -423,6 +454,26 @@ def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) ->
         gap = 0
         items.append(item)
     return items
+
+
+# Allowances and charges on the whole document, printed in the item table as "Word: reason".
+_ALLOWANCE = re.compile(
+    r"^(?:remise|rabais|charge|frais|rabatt|nachlass|zuschlag|discount|allowance|surcharge|descuento|recargo|"
+    r"sconto|maggiorazione|desconto|rabat|korting|toeslag)\s?:",
+    re.IGNORECASE,
+)
+
+
+def _name_above(layout: Layout, index: int, columns: list[Column], previous_row: bool) -> str | None:
+    """The description-column wording of the printed line right above row ``index``, when that line holds
+    no figures and does not directly follow another item's row (whose continuation it would be)."""
+    above = index - 1
+    while above >= 0 and not layout.segments[above]:
+        above -= 1
+    if above < 0 or previous_row or any(amount.explicit for amount in find_amounts(layout.lines[above])):
+        return None
+    name = _description(layout.segments[above], columns)[0]
+    return name or None
 
 
 # "Übertrag 1.234,56": the running sum carried from one page to the next, not an item.
@@ -560,6 +611,10 @@ def _row(
         return None
     quantity = values["quantity"][0].value if values["quantity"] else None
     unit_price = money["unit_price"][0].value if money["unit_price"] else None
+    if quantity is not None and unit_price is not None:
+        quantity = _quantity_that_adds_up(
+            line[values["quantity"][0].start : values["quantity"][0].end], quantity, unit_price, amount_value
+        )
     item = {
         "description": description or None,
         "quantity": to_number(quantity) if quantity is not None else None,
@@ -567,6 +622,19 @@ def _row(
         "amount": float(amount_value),
     }
     return item, description_start
+
+
+# "5,000" is five thousand or, in a quantity column weighed in kilograms, five.
+_THREE_DECIMALS = re.compile(r"^\d{1,3}[.,]\d{3}$")
+
+
+def _quantity_that_adds_up(printed: str, quantity: Decimal, unit_price: Decimal, amount: Decimal) -> Decimal:
+    """The reading of a quantity printed with three digits after its separator that makes quantity x unit
+    price the row's amount."""
+    if not _THREE_DECIMALS.match(printed.strip()) or abs(quantity * unit_price - amount) <= Decimal("0.011"):
+        return quantity
+    fraction = quantity / 1000 if quantity >= 1000 else quantity * 1000
+    return fraction if abs(fraction * unit_price - amount) <= Decimal("0.011") else quantity
 
 
 def _money(line: str, amount: Amount) -> bool:

@@ -64,13 +64,13 @@ _OTHER_DATE_WORDS_BEFORE = (
     r"due|delivery|order|ship\w*|service|payment|sale|start|end|expiry|expiration|valid\w*|birth|performance|"
     r"next\s+billing|vervaldatum|lever\w*|zahlungs|paid|liefer\w*|leistungs\w*|bestell\w*|auftrags\w*|"
     r"g[üu]ltig\w*(?:\s+bis)?|valable\s+jusqu[’']?(?:au|à)?|v[áa]lid[oa]\s+(?:hasta|at[ée])|"
-    r"tel|tél|fax|phone|telefon|telefone|tlf"
+    r"\b(?:tel|tél|fax|phone|telefon|telefone|tlf)\.?"
 )
 _OTHER_DATE_WORDS_AFTER = (
     r"due\b|of\s+(?:sale|delivery|order|service|supply|payment|birth)|"
     r"de\s+(?:livraison|d[ée]but|fin|commande|paiement|prestation|facture\s+associ)|d[’']?[ée]ch[ée]ance|"
-    r"de\s+(?:vencimiento|entrega|pedido|pago|servicio|vencimento|pagamento|encomenda|validade)|"
-    r"do\s+(?:pedido|vencimento)|di\s+(?:scadenza|consegna|pagamento|ordine)|"
+    r"(?:(?:de|do|da|di|del)\s+)?(?:vencimiento|entrega|pedido|pago|servicio|vencimento|pagamento|encomenda|"
+    r"validade|scadenza|consegna|ordine)\b|"
     r"sprzeda[żz]y|dostawy|p[łl]atno[śs]ci|zam[óo]wienia|wykonania|"
     r"scaden[țţt]ei|livr[ăa]rii|der\s+(?:lieferung|leistung)"
 )

@@ -15,7 +15,8 @@ _DOC_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "Credit Note",
             r"\bcredit\s*(?:note|memo)\b|gutschrift|rechnungskorrektur|stornorechnung|"
-            r"^\s*avoir\b|\bnote\s+de\s+cr[ée]dit|\bcreditnota|\bcreditfactuur|\bnota\s+de\s+cr[ée]dito",
+            r"^\s*avoir\b|\bnote\s+de\s+cr[ée]dit|\bcreditnota|\bcreditfactuur|\bnota\s+de\s+cr[ée]dito|"
+            r"\bnota\s+di\s+credito\b|\bfaktura\s+koryguj[aą]ca\b|\bfactur[aă]\s+storno\b",
         ),
         (
             "Purchase Order",
@@ -29,7 +30,8 @@ _DOC_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "Receipt",
             r"(?<!on )(?<!upon )(?<!of )\breceipt\b(?!\s+of\b)|\bquittung\b|\bkassenbon\b|\bkassenbeleg\b|"
-            r"\bre[çc]u\b|\bkwitantie\b|\brecibo\b",
+            r"\bre[çc]u\b|\bkwitantie\b|\brecibo\b|\bricevuta\b|\bscontrino\b|\bparagon\s+fiskalny\b|"
+            r"\bbon\s+fiscal\b",
         ),
         (
             "Invoice",

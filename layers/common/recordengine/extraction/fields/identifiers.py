@@ -86,7 +86,13 @@ _ID_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _SERIES = re.compile(r"^[A-Z]{1,4}$")
-_SERIES_NUMBER = re.compile(r"^\d[\w\-/.]*$")
+# Abbreviations that name another identifier, never a number's series: tax and company registration
+# numbers, bank codes, post boxes, phones ("NIF 12345678Z", "PO 1234").
+_OTHER_IDENTIFIER = re.compile(
+    r"^(?:NIF|CIF|NIE|NIP|VAT|TVA|IVA|UID|BTW|KVK|HRB|HRA|IBAN|BIC|RCS|APE|NAF|ABN|GST|TIN|EIN|CUI|CNPJ|CPF|REGON|"
+    r"KRS|PO|BP|CP|APDO|TEL|FAX)$"
+)
+_SERIES_NUMBER = re.compile(r"^\d[\w\-/.]{2,}$")
 _DECIMAL_ONLY = re.compile(r"^-?\d{1,3}(?:[.,]\d{3})*[.,]\d{2}$")
 
 
@@ -95,13 +101,19 @@ def parse_identifier(reader: Reader, text: str) -> str | None:
     tokens = text.split()
     if not tokens:
         return None
+    # A series before the number: "FT 2026/147", "A 0147" (Portuguese and Spanish invoices).
+    number = tokens[1].rstrip(".,;:)") if len(tokens) > 1 else ""
+    if (
+        _SERIES.match(tokens[0])
+        and not _OTHER_IDENTIFIER.match(tokens[0])
+        and _SERIES_NUMBER.match(number)
+        and not _DECIMAL_ONLY.match(number)
+    ):
+        return None if reader.dates(number) else f"{tokens[0]} {number}"
     match = _ID_TOKEN.match(tokens[0])
     if not match or match.end() != len(tokens[0].rstrip(".,;:)")):
         return None
     token = match.group(0)
-    # A series before the number: "FT 2026/147", "A 0147" (Portuguese and Spanish invoices).
-    if _SERIES.match(token) and len(tokens) > 1 and _SERIES_NUMBER.match(tokens[1].rstrip(".,;:)")):
-        token = f"{token} {tokens[1].rstrip('.,;:)')}"
     if (
         not any(char.isdigit() for char in token)
         or len(token) > 40
