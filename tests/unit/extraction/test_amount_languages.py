@@ -128,3 +128,20 @@ def test_a_vat_table_of_several_rates_sums_their_tax_and_net() -> None:
         ]
     )
     assert amounts(text) == ("1000.00", "142.00", "1142.00")
+
+
+def test_a_till_receipts_vat_table_whose_sum_row_label_was_misread() -> None:
+    # German tills print the tax code under "Steuer", then net, tax and gross per rate, then the sums; OCR
+    # misread one net figure ("2,569") and the sum row's label ("Gesantbetrag").
+    text = "\n".join(
+        [
+            "        SUMME                     EUR      5,18",
+            "        Geg. BAR                  EUR     20,19",
+            "        Rückgeld BAR              EUR     15,01",
+            "        Steuer   %     Netto      Steuer     Brutto",
+            "        A=   19,0%      2,569      0,51       3,20",
+            "        B=   7,0%       1,85       0,13       1,98",
+            "        Gesantbetrag    4,54       0,64       5,18",
+        ]
+    )
+    assert amounts(text) == ("4.54", "0.64", "5.18")
