@@ -145,3 +145,15 @@ def test_a_till_receipts_vat_table_whose_sum_row_label_was_misread() -> None:
         ]
     )
     assert amounts(text) == ("4.54", "0.64", "5.18")
+
+
+def test_a_tills_total_with_its_currency_in_a_cell_between_label_and_amount() -> None:
+    text = "\n".join(
+        [
+            "        PFAND 0,25 EURO                    0,25 A x",
+            "        SUMME                    EUR     37,77",
+            "         Geg. BAR                EUR     40,00",
+            "         Rückgeld BAR            EUR      2,23",
+        ]
+    )
+    assert amounts(text)[2] == "37.77"
