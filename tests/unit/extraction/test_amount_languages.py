@@ -157,3 +157,17 @@ def test_a_tills_total_with_its_currency_in_a_cell_between_label_and_amount() ->
         ]
     )
     assert amounts(text)[2] == "37.77"
+
+
+def test_a_sum_row_that_prints_the_tax_before_the_net_amount() -> None:
+    text = "\n".join(
+        [
+            "    zu zahlen                         26,60",
+            "    Bar                               52,00",
+            "    Rückgeld                         -25,40",
+            # OCR lost most of the headings: only the tax's still stands over its figure.
+            "    AT           MWST   + +   Netto   =   8",
+            "    Summe        1,74      24,86      26,60",
+        ]
+    )
+    assert amounts(text) == ("24.86", "1.74", "26.60")

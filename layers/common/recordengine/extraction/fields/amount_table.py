@@ -133,7 +133,8 @@ def read_totals_tables(reader: Reader) -> TotalsTable:
         if columns is not None:
             _read_table(reader, index, columns, found)
     for index, line in enumerate(layout.lines):
-        if _SUM_ROW.match(line) and not found.covers(Hit(index, 0, len(line))):
+        # Also under a table's headings: OCR may have lost the headings of some of its figures.
+        if _SUM_ROW.match(line):
             _read_total_row(reader, index, found)
     return found
 
@@ -315,9 +316,11 @@ def _gap(column: Column, amount: Amount) -> int:
 
 
 def _read_total_row(reader: Reader, index: int, found: TotalsTable) -> None:
-    """ "Total  1.000,00  190,00  1.190,00": net, tax and gross when the first two add up to the third."""
+    """ "Total  1.000,00  190,00  1.190,00": net, tax and gross when the first two add up to the third. Some
+    tills print the tax first ("Summe  1,74  24,86  26,60"): the smaller of the two is the tax."""
     amounts = reader.amounts(reader.layout.lines[index])
-    for net, tax, gross in _triples(amounts):
+    for first, second, gross in _triples(amounts):
+        net, tax = (first, second) if abs(first.value) >= abs(second.value) else (second, first)
         if tax.value != 0 and abs(net.value + tax.value - gross.value) <= TOLERANCE:
             for role, amount in ((NET, net), (TAX, tax), (GROSS, gross)):
                 found.add(role, Candidate(amount.value, TIER_CONFIDENCE[1], index, 1, (index, amount.start)))
