@@ -128,3 +128,46 @@ def test_a_vat_table_of_several_rates_sums_their_tax_and_net() -> None:
         ]
     )
     assert amounts(text) == ("1000.00", "142.00", "1142.00")
+
+
+def test_a_till_receipts_vat_table_whose_sum_row_label_was_misread() -> None:
+    # German tills print the tax code under "Steuer", then net, tax and gross per rate, then the sums; OCR
+    # misread one net figure ("2,569") and the sum row's label ("Gesantbetrag").
+    text = "\n".join(
+        [
+            "        SUMME                     EUR      5,18",
+            "        Geg. BAR                  EUR     20,19",
+            "        Rückgeld BAR              EUR     15,01",
+            "        Steuer   %     Netto      Steuer     Brutto",
+            "        A=   19,0%      2,569      0,51       3,20",
+            "        B=   7,0%       1,85       0,13       1,98",
+            "        Gesantbetrag    4,54       0,64       5,18",
+        ]
+    )
+    assert amounts(text) == ("4.54", "0.64", "5.18")
+
+
+def test_a_tills_total_with_its_currency_in_a_cell_between_label_and_amount() -> None:
+    text = "\n".join(
+        [
+            "        PFAND 0,25 EURO                    0,25 A x",
+            "        SUMME                    EUR     37,77",
+            "         Geg. BAR                EUR     40,00",
+            "         Rückgeld BAR            EUR      2,23",
+        ]
+    )
+    assert amounts(text)[2] == "37.77"
+
+
+def test_a_sum_row_that_prints_the_tax_before_the_net_amount() -> None:
+    text = "\n".join(
+        [
+            "    zu zahlen                         26,60",
+            "    Bar                               52,00",
+            "    Rückgeld                         -25,40",
+            # OCR lost most of the headings: only the tax's still stands over its figure.
+            "    AT           MWST   + +   Netto   =   8",
+            "    Summe        1,74      24,86      26,60",
+        ]
+    )
+    assert amounts(text) == ("24.86", "1.74", "26.60")

@@ -133,7 +133,8 @@ def read_totals_tables(reader: Reader) -> TotalsTable:
         if columns is not None:
             _read_table(reader, index, columns, found)
     for index, line in enumerate(layout.lines):
-        if _SUM_ROW.match(line) and not found.covers(Hit(index, 0, len(line))):
+        # Also under a table's headings: OCR may have lost the headings of some of its figures.
+        if _SUM_ROW.match(line):
             _read_total_row(reader, index, found)
     return found
 
@@ -157,17 +158,25 @@ def _read_table(reader: Reader, heading: int, columns: list[Column], found: Tota
     # The columns filled by the last row: a row printed a little off its own baseline comes out of layout
     # mode as two lines whose figures fill different columns ("100,00  ...  120,00" then "20,00").
     last_row: set[int] = set()
+    sum_row: int | None = None
     for index in layout.lines_below(heading, MAX_TABLE_LINES):
         line = layout.lines[index]
         if not re.search(r"[^\W_]", line):
             continue  # a rule: "-----", "====="
+        placed = _place(columns, line, reader.amounts(line))
         if _labelled_row(columns, line):
-            # A row of its own under the table's columns ("Acompte : 10,00", "Net à payer 100,00"): the
-            # table ended above it.
+            if rows and _complete(columns, placed):
+                # A labelled row whose net and tax add up to its gross sums the table, whatever OCR made
+                # of its label ("Gesantbetrag").
+                sum_row = index
+                rows.append(index)
+                for position, amount in placed.items():
+                    figures.setdefault(position, []).append((amount.value, index))
+            # Else a row of its own under the table's columns ("Acompte : 10,00", "Net à payer 100,00"):
+            # the table ended above it.
             if rows:
                 break
             continue
-        placed = _place(columns, line, reader.amounts(line))
         if not placed:
             if rows:
                 break
@@ -181,14 +190,21 @@ def _read_table(reader: Reader, heading: int, columns: list[Column], found: Tota
         for position, amount in placed.items():
             figures.setdefault(position, []).append((amount.value, rows[-1]))
         if _SUM_ROW.match(line):
+            sum_row = index
             break
     if not rows:
         return
     named = [column for column in columns if column.role is not None]
     found.regions.append(({heading, *rows}, named[0].start, named[-1].end))
-    summed_rows = {index for index in rows if not _SUM_ROW.match(layout.lines[index])}
+    summed_rows = set(rows) - {sum_row}
     for role, position in _role_columns(columns).items():
         column = figures.get(position, [])
+        in_sum_row = [(value, line) for value, line in column if line == sum_row]
+        if in_sum_row:
+            # The sum row says what the rows add up to, even when a row above was misread.
+            value, line = in_sum_row[0]
+            found.add(role, Candidate(value, TIER_CONFIDENCE[1], line, 1, (line, columns[position].start)))
+            continue
         if summed_rows - {line for _, line in column}:
             # Blank in a row that has other figures: the column was not read reliably.
             continue
@@ -198,11 +214,14 @@ def _read_table(reader: Reader, heading: int, columns: list[Column], found: Tota
 
 
 def _role_columns(columns: list[Column]) -> dict[str, int]:
-    """The column of each role: the tax amount, the gross amount furthest right, and the net amount
-    nearest before the tax ("Warenwert ... Nettobetrag | MwSt-Betrag": after discounts)."""
+    """The column of each role: the tax amount (after the net amount's, when a heading before it names the
+    tax), the gross amount furthest right, and the net amount nearest before the tax ("Warenwert ...
+    Nettobetrag | MwSt-Betrag": after discounts)."""
     chosen: dict[str, int] = {}
+    first_net = next((position for position, column in enumerate(columns) if column.role == NET), None)
     for position, column in enumerate(columns):
-        if column.role == TAX and TAX not in chosen:
+        if column.role == TAX and (TAX not in chosen or chosen[TAX] < (first_net or 0) < position):
+            # A tax heading before the net amount's heads the tax code ("Steuer  %  Netto  Steuer  Brutto").
             chosen[TAX] = position
         elif column.role == GROSS:
             chosen[GROSS] = position
@@ -270,6 +289,11 @@ def _under_headings(columns: list[Column], amounts: list[Amount]) -> dict[int, A
     return placed
 
 
+def _complete(columns: list[Column], placed: dict[int, Amount]) -> bool:
+    """Whether the row has net, tax and gross figures, and they add up."""
+    return len(_role_figures(columns, placed)) == 3 and _plausible(columns, placed)
+
+
 def _role_figures(columns: list[Column], placed: dict[int, Amount]) -> dict[str, Decimal]:
     return {role: placed[position].value for role, position in _role_columns(columns).items() if position in placed}
 
@@ -292,9 +316,11 @@ def _gap(column: Column, amount: Amount) -> int:
 
 
 def _read_total_row(reader: Reader, index: int, found: TotalsTable) -> None:
-    """ "Total  1.000,00  190,00  1.190,00": net, tax and gross when the first two add up to the third."""
+    """ "Total  1.000,00  190,00  1.190,00": net, tax and gross when the first two add up to the third. Some
+    tills print the tax first ("Summe  1,74  24,86  26,60"): the smaller of the two is the tax."""
     amounts = reader.amounts(reader.layout.lines[index])
-    for net, tax, gross in _triples(amounts):
+    for first, second, gross in _triples(amounts):
+        net, tax = (first, second) if abs(first.value) >= abs(second.value) else (second, first)
         if tax.value != 0 and abs(net.value + tax.value - gross.value) <= TOLERANCE:
             for role, amount in ((NET, net), (TAX, tax), (GROSS, gross)):
                 found.add(role, Candidate(amount.value, TIER_CONFIDENCE[1], index, 1, (index, amount.start)))

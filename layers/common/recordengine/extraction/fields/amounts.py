@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
-from recordengine.extraction.labels import TIER_CONFIDENCE, Candidate, Reader
+from recordengine.extraction.labels import TIER_CONFIDENCE, Candidate, Label, Reader
 from recordengine.extraction.layout import Hit, Layout
 
 from .amount_labels import PREPAID, SUBTOTAL, TAX, TOTAL, amount_labels
@@ -71,6 +71,16 @@ def _tax_context(layout: Layout, hit: Hit) -> bool:
     )
 
 
+def _labelled(reader: Reader, label_list: list[Label], accept: Callable[[Hit], bool]) -> list[Candidate[Decimal]]:
+    """The first amount beside or under each label; failing that, along its row, where a till prints the
+    currency in a cell of its own between them ("SUMME   EUR   37,77")."""
+    parse = _amount_parser(reader, last=False)
+    found = reader.search(label_list, parse, right=3, stop_on_text=False, accept=accept)
+    labelled = {candidate.order for candidate in found}
+    along_row = reader.search(label_list, parse, row=True, accept=accept)
+    return found + [candidate for candidate in along_row if candidate.order not in labelled]
+
+
 def extract_amounts(reader: Reader) -> Amounts:
     """The subtotal, tax and total, each found by its labels and then chosen so that they agree."""
     layout = reader.layout
@@ -80,16 +90,10 @@ def extract_amounts(reader: Reader) -> Amounts:
     def outside_table(hit: Hit) -> bool:
         return not table.covers(hit)
 
-    totals = table.totals + reader.search(
-        _TOTAL_LABELS,
-        _amount_parser(reader, last=False),
-        right=3,
-        stop_on_text=False,
-        accept=lambda hit: outside_table(hit) and _total_context(layout, hit),
+    totals = table.totals + _labelled(
+        reader, _TOTAL_LABELS, accept=lambda hit: outside_table(hit) and _total_context(layout, hit)
     )
-    subtotals = table.subtotals + reader.search(
-        _SUBTOTAL_LABELS, _amount_parser(reader, last=False), right=3, stop_on_text=False, accept=outside_table
-    )
+    subtotals = table.subtotals + _labelled(reader, _SUBTOTAL_LABELS, accept=outside_table)
     # Tax rows often print the base before the tax ("USt. 7%  275,00  19,25"): read the whole row and
     # take its last amount.
     taxes = table.taxes + reader.search(
