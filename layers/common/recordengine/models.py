@@ -119,6 +119,8 @@ class ExtractionResult(BaseModel):
     field_confidence: dict[str, int] = Field(default_factory=dict)
     missing_fields: list[str] = Field(default_factory=list)
     validation: list[ValidationCheck] = Field(default_factory=list)
+    # The ISO 639-1 code of the language the document was read in ("de"), when the engine tells it.
+    language: str | None = None
 
     @property
     def confidence_label(self) -> ConfidenceLabel:
@@ -172,6 +174,12 @@ class Document(DocumentSummary):
     field_confidence: dict[str, int] = Field(default_factory=dict)
     missing_fields: list[str] = Field(default_factory=list)
     validation: list[ValidationCheck] = Field(default_factory=list)
+    language: str | None = Field(
+        default=None,
+        description="The ISO 639-1 code of the language extraction read the document in (e.g. `de`); null "
+        "before extraction, or when the extraction engine does not tell it.",
+        examples=["de"],
+    )
     external_refs: dict[str, Any] = Field(default_factory=dict)
     notes: str | None = None
     rules_applied: list[AppliedRule] = Field(default_factory=list)

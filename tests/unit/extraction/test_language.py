@@ -52,3 +52,13 @@ def test_the_han_scripts_are_read_as_chinese_and_latin_is_not_a_language_of_its_
     assert language_of_script("Japanese") == CHINESE
     assert language_of_script("Latin") is None
     assert language_of_script(None) is None
+
+
+def test_a_till_receipt_is_told_german_by_its_abbreviations() -> None:
+    text = "BEISPIEL MARKT GMBH\nBahnhofstr. 3\nwww.beispiel-markt.de\nMILCH 1,09\n5 Posten\nSUMME EUR 12,40\nGeg. Bar"
+    assert detect_language(text) == "de"
+
+
+def test_the_parts_of_a_web_address_are_no_words() -> None:
+    # "de", "es" and "it" are words in other languages, and the top-level domains of their countries.
+    assert detect_language("Thank you\nwww.shop.de  orders@shop.es  shop.it\nTotal 5.00\nCash 5.00") == ENGLISH

@@ -146,30 +146,44 @@ class FakeEngine:
         self.cleared += 1
 
 
-def test_each_thread_keeps_its_own_engine_per_set_of_languages(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ocr, "_create_engine", FakeEngine)
-    used: list[list[FakeEngine]] = []
-    start = threading.Barrier(4)
+def test_no_page_waits_for_another_documents_engine_and_engines_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    created: list[FakeEngine] = []
+
+    def create(languages: str) -> FakeEngine:
+        created.append(FakeEngine(languages))
+        return created[-1]
+
+    monkeypatch.setattr(ocr, "_IDLE", {})
+    monkeypatch.setattr(ocr, "_create_engine", create)
+    all_reading = threading.Barrier(4, timeout=10)
 
     def document() -> None:
-        start.wait()  # all four at once: none may wait for another's engine
-        mine = []
-        for languages in ("eng", "deu+eng", "eng"):
-            with ocr._engine(languages) as engine:
-                mine.append(engine)
-        used.append(mine)
+        with ocr._engine("eng"):
+            all_reading.wait()  # four pages in English at once: a page waiting for an engine breaks this
 
     threads = [threading.Thread(target=document) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    assert not all_reading.broken
+    assert len(created) == 4
 
-    assert len(used) == 4
-    for english, german, english_again in used:
-        assert english is english_again and english.cleared == 2
-        assert (english.languages, german.languages) == ("eng", "deu+eng")
-    assert len({id(engine) for mine in used for engine in mine}) == 8
+    # Later pages, in a thread of their own as every extraction is, take the engines kept.
+    later: list[FakeEngine] = []
+
+    def later_page() -> None:
+        with ocr._engine("eng") as engine:
+            later.append(engine)
+
+    thread = threading.Thread(target=later_page)
+    thread.start()
+    thread.join()
+    with ocr._engine("deu+eng") as german:
+        assert german.languages == "deu+eng"
+    assert later[0] in created[:4]
+    assert len(created) == 5
+    assert all(engine.cleared >= 1 for engine in created[:4])
 
 
 def test_trained_data_is_found_where_pip_put_it_on_the_python_path(

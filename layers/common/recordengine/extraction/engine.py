@@ -16,6 +16,7 @@ from .einvoice import EInvoice
 from .errors import UnreadableDocument
 from .generic import fields_for_profile
 from .labels import Reader
+from .language import detect_language
 from .layout import Layout
 from .readings import Reading, read_layout, read_scans
 from .result import build_result
@@ -81,7 +82,9 @@ def extract_document(
 
 
 def _result(reading: Reading, profile: Profile) -> ExtractionResult:
-    return build_result(profile, reading.values, reading.roles, reading.line_items, reading.doc_type)
+    return build_result(
+        profile, reading.values, reading.roles, reading.line_items, reading.doc_type, language=reading.language
+    )
 
 
 def _from_einvoice(found: EInvoice, pages: list[str], profile: Profile) -> ExtractionResult:
@@ -96,4 +99,5 @@ def _from_einvoice(found: EInvoice, pages: list[str], profile: Profile) -> Extra
         line_items,
         found.doc_type,
         note=f"Read from the embedded {found.syntax} e-invoice.",
+        language=detect_language("\n".join(pages)) if pages else None,
     )

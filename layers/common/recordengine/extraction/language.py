@@ -37,43 +37,45 @@ TESSERACT = {
 # Scripts Tesseract's orientation and script detection names, for the languages read in them.
 SCRIPTS = {"Han": CHINESE, "HanS": CHINESE, "HanT": CHINESE, "Japanese": CHINESE}
 
-# Frequent words and invoice and receipt words, written as the language writes them (accents are taken
-# off when the table is built). A word common to several languages counts for each of them.
+# Frequent words, invoice and receipt words and the words of addresses and company names, written as the
+# language writes them (accents are taken off when the table is built). A word common to several
+# languages counts for each of them.
 _WORDS = {
     "en": """the and of to for with from your you our this that are is on by at as be will please thank thanks
         invoice receipt total subtotal amount due date tax vat paid payment change cash card balance qty
         quantity price description item items bill customer order number account shipping discount terms
-        sales net gross tip cashier store phone""",
+        sales net gross tip cashier store phone street road ltd inc llc""",
     "de": """der die das und mit von für zu im ist auf den dem des ein eine einer bei aus an nicht sie wir ihr
         bitte vielen dank rechnung quittung beleg kassenbon summe zwischensumme gesamt gesamtbetrag betrag
         zahlen zahlung bezahlt bar gegeben rückgeld wechselgeld mwst ust steuer netto brutto datum uhrzeit
         kasse kunde kundennummer rechnungsnummer rechnungsdatum menge stück preis einzelpreis artikel
         leistung lieferung fällig zahlbar innerhalb tagen ohne abzug euro karte girocard kartenzahlung
-        filiale markt einkauf danke""",
+        filiale markt einkauf danke posten stk uhr beleg kundenbeleg bon geg gmbh str straße strasse
+        steuernummer""",
     "fr": """le la les et de des du un une pour avec sur par au aux est en dans nous vous votre merci
         facture reçu ticket total montant sous-total ttc ht tva taxe date échéance paiement payé espèces
         rendu monnaie carte bancaire quantité qté prix unitaire désignation article client numéro commande
-        remise net à payer réglement règlement livraison conditions euros""",
+        remise net à payer réglement règlement livraison conditions euros rue sarl sas siret""",
     "es": """el la los las y de del en con por para un una es su sus que al gracias factura recibo ticket
         total subtotal importe base imponible iva impuesto fecha vencimiento pago pagado efectivo cambio
         tarjeta cantidad precio unitario descripción artículo cliente número pedido descuento forma
-        entrega nif cif""",
+        entrega nif cif calle avda avenida""",
     "it": """il lo la gli le e di del della dei delle in con per un una è su al alla che grazie fattura
         ricevuta scontrino fiscale totale subtotale importo imponibile iva imposta data scadenza pagamento
         pagato contanti resto carta quantità prezzo unitario descrizione articolo cliente numero ordine
-        sconto consegna partita""",
+        sconto consegna partita via srl piazza""",
     "pt": """o a os as e de do da dos das em com por para um uma é no na ao obrigado obrigada fatura factura
         recibo nota fiscal total subtotal valor montante iva imposto data vencimento pagamento pago
         dinheiro troco cartão quantidade preço unitário descrição artigo cliente número pedido desconto
-        entrega contribuinte nif""",
+        entrega contribuinte nif rua lda avenida""",
     "nl": """de het een en van voor met op in is te aan bij uw wij u niet dank bedankt factuur bon kassabon
         totaal subtotaal bedrag te betalen btw belasting datum vervaldatum betaling betaald contant
         wisselgeld pin kaart aantal prijs omschrijving artikel klant nummer bestelling korting levering
-        excl incl""",
+        excl incl straat laan""",
     "pl": """i w z na do od dla jest nie się że to oraz po przez za dziękujemy faktura vat paragon rachunek
         suma razem łącznie kwota netto brutto podatek ptu data sprzedaży wystawienia termin płatności
         płatność zapłacono gotówka reszta karta ilość cena jednostkowa nazwa towaru usługi nabywca
-        sprzedawca numer rabat""",
+        sprzedawca numer rabat ul sp""",
 }
 
 # A language is named when its table holds at least this many of the text's words, and more than any
@@ -85,6 +87,8 @@ MIN_WORD_LENGTH = 2
 MIN_HAN_SHARE = 0.2
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# Web and mail addresses ("www.example.de"): their parts are no words of the text's language.
+_ADDRESS = re.compile(r"\S+@\S+|[\w-]+(?:\.[\w-]+)+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -107,7 +111,8 @@ def detect_language(text: str) -> str:
     letters = sum(1 for character in text if character.isalpha())
     if letters and han_characters(text) / letters >= MIN_HAN_SHARE:
         return CHINESE
-    ranked = language_scores(word for word in _WORD.findall(text) if len(word) >= MIN_WORD_LENGTH).most_common(2)
+    words = _WORD.findall(_ADDRESS.sub(" ", text))
+    ranked = language_scores(word for word in words if len(word) >= MIN_WORD_LENGTH).most_common(2)
     if not ranked or ranked[0][1] < MIN_WORDS or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
         return ENGLISH
     return ranked[0][0]

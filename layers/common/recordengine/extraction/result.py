@@ -23,11 +23,12 @@ def build_result(
     *,
     summary: str | None = None,
     note: str | None = None,
+    language: str | None = None,
 ) -> ExtractionResult:
     """The ExtractionResult, scored exactly as the built-in engine scores its own readings.
 
     ``values``: the profile's fields; ``roles``: the invoice concepts (vendor, invoice_date…) for
-    ``doc_date`` and the summary."""
+    ``doc_date`` and the summary; ``language``: the ISO 639-1 code of the document's language."""
     fields = {field.name: values.get(field.name) for field in profile.fields}
     items = line_items if profile.line_items else []
     assessment = assess(profile, fields, items, doc_type=doc_type)
@@ -44,4 +45,5 @@ def build_result(
         field_confidence=assessment.field_confidence,
         missing_fields=assessment.missing_fields,
         validation=assessment.validation,
+        language=language,
     )
