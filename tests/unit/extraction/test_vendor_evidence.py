@@ -155,3 +155,14 @@ Summe                                                       1.190,00
 def test_a_chinese_company_name_runs_into_its_legal_form() -> None:
     assert company_names("名称: 天津瑞佳讯贸易有限公司   纳税人识别号") == ["天津瑞佳讯贸易有限公司"]
     assert company_names("名称：测 试 销 方 企 业 有 限 公 司") == ["测试销方企业有限公司"]
+
+
+def test_a_department_heading_over_the_items_is_not_the_vendor() -> None:
+    lines = ["NOT A MEMBER YET? JOIN NOW!", "", "GROCERY", line("S&B WASABI", "6.59"), line("TOTAL", "6.59")]
+    assert vendor_of_receipt(lines)[0] != "GROCERY"
+
+
+def test_a_line_among_the_items_is_not_the_shop_name() -> None:
+    lines = ["COSTLESS WHOLESALE", line("232952 COKE ZERO", "17.19"), "Count 3", line("TOTAL", "17.19")]
+    # The name is a logo's lettering, read unsurely; "Count 3" is print, but under the first item.
+    assert vendor_of_receipt(lines, unsure={"COSTLESS": 60.0, "WHOLESALE": 60.0})[0] == "COSTLESS WHOLESALE"

@@ -16,7 +16,7 @@ from statistics import median
 from recordengine.extraction.labels import Candidate, Reader
 from recordengine.extraction.layout import Layout, Span
 
-from .vendor_lines import continues_advert, is_advert, is_greeting, is_heading, is_item, is_street
+from .vendor_lines import continues_advert, is_advert, is_department, is_greeting, is_heading, is_item, is_street
 
 # The header is at most this many non-blank lines, and ends at the till's first details.
 _HEADER_LINES = 14
@@ -135,7 +135,8 @@ def _header(layout: Layout) -> list[_HeaderLine]:
     printed = [index for index, text in enumerate(layout.lines) if text.strip() and layout.page_of_line[index] == 0]
     for position, index in enumerate(printed[:_HEADER_LINES]):
         text = layout.lines[index]
-        if lines and _BODY_START.search(text):
+        if lines and (_BODY_START.search(text) or is_item(text)):
+            # The till's details or the first item: the shop's name is above.
             break
         spans = _without_edge_noise(layout.spans[index])
         if spans:
@@ -200,7 +201,7 @@ def _name_in(text: str) -> str | None:
         text = text[:-1].rstrip()
     if not text or text.endswith(":") or _CHATTER.search(text) or _CONTACT.search(text):
         return None
-    if is_heading(text) or is_greeting(text) or is_advert(text) or _SLOGAN.search(text):
+    if is_heading(text) or is_greeting(text) or is_advert(text) or is_department(text) or _SLOGAN.search(text):
         return None
     if _ADDRESS.search(text) and not _LEGAL_FORM.search(text):
         return None

@@ -15,7 +15,7 @@ from recordengine.extraction.layout import Hit, Layout, Segment
 from .doc_type import TITLE_WORD
 from .merchant import merchant
 from .vendor_cues import domain_as_name, names_domain, recurs, web_domains
-from .vendor_lines import CUSTOMER_LABEL, is_advert, is_greeting, is_heading, is_item, is_street
+from .vendor_lines import CUSTOMER_LABEL, is_advert, is_department, is_greeting, is_heading, is_item, is_street
 from .vendor_words import (
     CASED_LEGAL_FORMS,
     LEGAL_FORM_WORDS,
@@ -134,7 +134,7 @@ def _plausible_name(text: str) -> bool:
         return False
     if text.endswith(":") or text.startswith("(") or _NOT_A_NAME.match(text) or _STREET.search(text):
         return False
-    if is_heading(text) or is_greeting(text) or is_advert(text) or is_street(text):
+    if is_heading(text) or is_greeting(text) or is_advert(text) or is_department(text) or is_street(text):
         return False
     if _OPENS_WITH_POSTCODE.match(text):
         return False

@@ -8,6 +8,7 @@ import re
 from .vendor_words import (
     ADVERT_WORDS,
     CUSTOMER_LABELS,
+    DEPARTMENTS,
     GERMAN_STREET_ENDINGS,
     GREETINGS,
     HEADINGS,
@@ -17,6 +18,7 @@ from .vendor_words import (
 _HEADING = re.compile(rf"^\W*{HEADINGS}\b", re.IGNORECASE)
 # What may follow a heading on its line: its number ("Nr. 2024-17", "N° FA-10"), a date, a bracketed note.
 _AFTER_HEADING = re.compile(r"\([^)]*\)|\b(?:n[°ºo]|nr|no|num)\b\.?|[#:\-/.,]|\S*\d\S*", re.IGNORECASE)
+_DEPARTMENT = re.compile(rf"^[\W\d_]*{DEPARTMENTS}[\W\d_]*$", re.IGNORECASE)
 _GREETING = re.compile(rf"^\W*{GREETINGS}\b", re.IGNORECASE)
 # Two advert words, or one in a line that asks or exclaims: one alone ("Members Club", "App Store") can be
 # part of a name.
@@ -50,6 +52,11 @@ def is_heading(text: str) -> bool:
         return False
     rest = _AFTER_HEADING.sub(" ", text[found.end() :])
     return not re.search(r"[^\W\d_]{4,}", rest) or bool(_HEADING.match(rest))
+
+
+def is_department(text: str) -> bool:
+    """A department's heading over its items on a till slip ("GROCERY", "** Obst & Gemüse **")."""
+    return _DEPARTMENT.match(text) is not None
 
 
 def is_greeting(text: str) -> bool:

@@ -127,6 +127,40 @@ ADVERT_WORDS = _any_of(
     r"vos",
 )
 
+# A till's department headings over its items ("GROCERY", "Obst & Gemüse"): alone on a line, never a shop.
+DEPARTMENTS = _any_of(
+    r"grocery",
+    r"groceries",
+    r"produce",
+    r"deli",
+    r"meat",
+    r"seafood",
+    r"dairy",
+    r"frozen(?:\s+food)?",
+    r"bakery",
+    r"household",
+    r"beverages?",
+    r"drinks",
+    r"snacks",
+    r"health\s*(?:&|and)\s*beauty",
+    r"lebensmittel",
+    r"obst\s*(?:&|und)\s*gem[üu]se",
+    r"getr[äa]nke",
+    r"molkereiprodukte",
+    r"tiefk[üu]hl\w*",
+    r"[ée]picerie",
+    r"boucherie",
+    r"boulangerie",
+    r"boissons",
+    r"frais",
+    r"surgel[ée]s",
+    r"alimentaci[óo]n",
+    r"bebidas",
+    r"frutas?\s+y\s+verduras",
+    r"alimentari",
+    r"bevande",
+)
+
 # The words of a street ("Rosenweg 25", "Hauptstr. 1", "2, rue de la Paix", "R. de Santo André 13", "ul.
 # Długa 5"); German streets are one word ending in one of theirs.
 STREET_WORDS = _any_of(
