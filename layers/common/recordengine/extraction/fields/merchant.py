@@ -14,10 +14,14 @@ from dataclasses import dataclass
 from statistics import median
 
 from recordengine.extraction.labels import Candidate, Reader
-from recordengine.extraction.layout import Layout
+from recordengine.extraction.layout import Layout, Span
+
+from .vendor_lines import continues_advert, is_advert, is_department, is_greeting, is_heading, is_item, is_street
 
 # The header is at most this many non-blank lines, and ends at the till's first details.
 _HEADER_LINES = 14
+# The shop's name is among this many first lines of the header.
+_NAME_LINES = 6
 _BODY_START = re.compile(
     r"\b(?:date|datum|time|cashier|kassierer|caissier|table|order|receipt\s*(?:no|#)|invoice\s*(?:no|#)|"
     r"doc(?:ument)?\s*no|bill\s*no|inv\s*(?:no|#)|trans(?:action)?|terminal|server|served|qty|item|description)\b|"
@@ -42,13 +46,8 @@ _REGISTRATION = re.compile(
     re.IGNORECASE,
 )
 _OCR_SDN_BHD = re.compile(r"\bS[OUA]N\.?(\s*)BH[DO]\b", re.IGNORECASE)
-_TITLE = re.compile(
-    r"^\W*(?:(?:simplified\s+)?tax\s+invoice|invoice|receipt|official\s+receipt|cash\s+(?:bill|sale)|"
-    r"sales\s+receipt|original|copy|duplicate|welcome|bienvenue|willkommen|kassenbon|quittung|rechnung|facture)\b",
-    re.IGNORECASE,
-)
 _ADDRESS = re.compile(
-    r"^\W*(?:lot|no\.?|unit|level|lvl|floor|fl\.?|suite|ste\.?|blk|block|g-|ground|\d+[a-z]?\s*[,\-/&])\s*\w|\b(?:jalan|jln|lorong|taman|persiaran|street|st\.|road|rd\.?|avenue|ave\.?|boulevard|blvd|"
+    r"^\W*(?:(?:lot|no|unit|level|lvl|floor|fl|suite|ste|blk|block|ground)\b\.?|g-|\d+[a-z]?\s*[,\-/&])\s*\w|\b(?:jalan|jln|lorong|taman|persiaran|street|st\.|road|rd\.?|avenue|ave\.?|boulevard|blvd|"
     r"lane|drive|highway|hwy|stra(?:ß|ss)e|str\.|rue|avenida|plaza|mall)\b|\b\d{5}\b|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b",
     re.IGNORECASE,
 )
@@ -78,6 +77,9 @@ class _HeaderLine:
     text: str
     confidence: float | None
     before_address: bool
+    address: bool
+    # An advert's line, or the rest of its sentence on the next line ("AND GET EXCLUSIVE OFFERS", "DELIVERY").
+    advert: bool
 
 
 def merchant(reader: Reader) -> Candidate[str] | None:
@@ -87,7 +89,7 @@ def merchant(reader: Reader) -> Candidate[str] | None:
     best: tuple[int, int, _HeaderLine, str] | None = None
     rank = 0
     for position, line in enumerate(header):
-        name = _name_in(line.text)
+        name = None if line.address or line.advert else _name_in(line.text)
         if name is None:
             continue
         if line.confidence is not None and line.confidence < _NOISE_CONFIDENCE:
@@ -99,8 +101,13 @@ def merchant(reader: Reader) -> Candidate[str] | None:
         if _REGISTRATION.search(line.text) or _REGISTRATION.match(following.strip()):
             points += 3
         if line.before_address:
-            points += max(0, 3 - rank)
+            # The name opens the slip: a line under many others is a department's or an item's.
+            points += max(0, 3 - rank) if position < _NAME_LINES else 0
             rank += 1
+        elif not points:
+            # After the address come the till's lines; a name there is a company's only with its legal form
+            # or registration number.
+            continue
         else:
             # A name after the address is the operator's or owner's ("Owned by: ... SDN BHD").
             points -= 4
@@ -125,36 +132,76 @@ def _header(layout: Layout) -> list[_HeaderLine]:
     """The non-blank lines of the first page before the till's details, each with its OCR confidence."""
     lines: list[_HeaderLine] = []
     before_address = True
-    for index, text in enumerate(layout.lines):
-        if layout.page_of_line[index] > 0 or len(lines) >= _HEADER_LINES:
+    printed = [index for index, text in enumerate(layout.lines) if text.strip() and layout.page_of_line[index] == 0]
+    for position, index in enumerate(printed[:_HEADER_LINES]):
+        text = layout.lines[index]
+        if lines and (_BODY_START.search(text) or is_item(text)):
+            # The till's details or the first item: the shop's name is above.
             break
-        if not text.strip():
-            continue
-        if lines and _BODY_START.search(text):
-            break
-        confidences = [confidence for _, _, confidence in layout.spans[index]]
+        spans = _without_edge_noise(layout.spans[index])
+        if spans:
+            # Words read as noise beside the name ("Schmitt  iy") are the logo's or the paper's, not the name's.
+            text = text[spans[0][0] : spans[-1][1]]
+        confidences = [confidence for _, _, confidence in spans]
         confidence = median(confidences) if confidences else None
-        if _ADDRESS.search(text) and not _LEGAL_FORM.search(text):
+        following = layout.lines[printed[position + 1]] if position + 1 < len(printed) else ""
+        if _is_address(text, following):
             before_address = False
-        lines.append(_HeaderLine(index, text, confidence, before_address))
+        previous = lines[-1] if lines else None
+        advert = is_advert(text) or (
+            previous is not None
+            and previous.advert
+            and previous.index + 1 == index
+            and not previous.text.rstrip().endswith((".", "!", "?"))
+            and continues_advert(text)
+        )
+        lines.append(_HeaderLine(index, text, confidence, before_address, _is_address(text, following), advert))
     return lines
+
+
+def _without_edge_noise(spans: list[Span]) -> list[Span]:
+    """The line's words without those standing apart at either end read as noise ("Schmitt      iy"), when
+    some word is read as print; a word of the name read unsurely ("GmbH&Co. oHG") stands close to it."""
+    if not any(confidence >= _PRINT_CONFIDENCE for _, _, confidence in spans):
+        return spans
+    start, end = 0, len(spans)
+    while spans[start][2] < _NOISE_CONFIDENCE and spans[start + 1][0] - spans[start][1] >= _APART:
+        start += 1
+    while spans[end - 1][2] < _NOISE_CONFIDENCE and spans[end - 1][0] - spans[end - 2][1] >= _APART:
+        end -= 1
+    return spans[start:end]
+
+
+# Words this far apart on a line are not one name's (a name's letters may be spaced: "T&T    Supermarket").
+_APART = 8
+
+
+def _is_address(text: str, following: str) -> bool:
+    return (_ADDRESS.search(text) is not None or is_street(text.strip(), following.strip())) and not _LEGAL_FORM.search(
+        text
+    )
 
 
 def _name_in(text: str) -> str | None:
     """The line as a shop's name, tidied; None when it is a title, an address, contact details or chatter."""
     text = _REGISTRATION.sub(" ", text)
+    if is_item(text):
+        return None
     tokens = text.split()
     # Specks and logo fragments beside the name: tokens of neither letters nor a plain number ("99 Speed Mart").
     while tokens and _speck(tokens[0]):
         tokens.pop(0)
     while tokens and _speck(tokens[-1]):
         tokens.pop()
+    # A lone small letter before a name in capitals is a fleck of the logo read as a letter ("f REWE").
+    while len(tokens) > 1 and len(tokens[0]) == 1 and tokens[0].islower() and tokens[1][:1].isupper():
+        tokens.pop(0)
     text = _EDGE_JUNK.sub("", " ".join(tokens))
     while text.endswith(".") and not _ABBREVIATION.search(text):
         text = text[:-1].rstrip()
-    if not text or text.endswith(":") or _TITLE.match(text) or _CHATTER.search(text) or _CONTACT.search(text):
+    if not text or text.endswith(":") or _CHATTER.search(text) or _CONTACT.search(text):
         return None
-    if _SLOGAN.search(text):
+    if is_heading(text) or is_greeting(text) or is_advert(text) or is_department(text) or _SLOGAN.search(text):
         return None
     if _ADDRESS.search(text) and not _LEGAL_FORM.search(text):
         return None

@@ -8,18 +8,27 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
+from recordengine.extraction.amounts import ISO_4217
 from recordengine.extraction.labels import Candidate, Reader, labels
 from recordengine.extraction.layout import Hit, Layout, Segment
 
 from .doc_type import TITLE_WORD
 from .merchant import merchant
-from .vendor_cues import names_domain, recurs, web_domains
+from .vendor_cues import domain_as_name, names_domain, recurs, web_domains
+from .vendor_lines import CUSTOMER_LABEL, is_advert, is_department, is_greeting, is_heading, is_item, is_street
+from .vendor_words import (
+    CASED_LEGAL_FORMS,
+    LEGAL_FORM_WORDS,
+    MULTI_WORD_LEGAL_FORMS,
+    TAX_ID_LABELS,
+    UNSPACED_LEGAL_FORMS,
+)
 
 _SELLER_LABELS = labels(
     1,
     r"\b(?:seller|vendor|supplier|service\s+provider|bill(?:ed)?\s+from|verk[äa]ufer|lieferant|rechnungs\s*-?\s*"
     r"(?:steller|ersteller)|leistungserbringer|absender|fournisseur|vendeur|[ée]metteur|prestataire|leverancier|"
-    r"verkoper|proveedor|emisor|fornitore|from|(?:sold|issued|provided|billed)\s+by)(?=\s*[:/]|\s*$|\s{3})",
+    r"verkoper|proveedor|emisor|fornitore|venditore|cedente|prestatore|sprzedawca|wystawca|dostawca|from|(?:sold|issued|provided|billed)\s+by)(?=\s*[:/]|\s*$|\s{3})",
 )
 _SELLER_INLINE_LABELS = labels(
     1,
@@ -32,24 +41,17 @@ _PAYEE_LABELS = labels(
     r"\b(?:b[ée]n[ée]ficiaire|beneficiary|account\s+(?:holder|name)|kontoinhaber(?:in)?|zahlungsempf[äa]nger|"
     r"titulaire(?:\s+du\s+compte)?|payee|begunstigde|ten\s+name\s+van|in\s+favou?r\s+of|payable\s+to)\b",
 )
-_BUYER_LABELS = re.compile(
-    r"\b(?:bill(?:ed)?\s+to|invoice\s+to|sold\s+to|ship(?:ped)?\s+to|deliver(?:y|ed)?\s+to|"
-    r"customer(?!\s*(?:id|no|number|nr|ref|code|service|account))|client(?!\s*(?:id|no|number|nr|ref))|buyer|"
-    r"recipient|attn|rechnungsempf[äa]nger|rechnung\s+an|leistungsempf[äa]nger|k[äa]ufer|kunde|lieferanschrift|"
-    r"lieferadresse|warenempf[äa]nger|adresse\s+du\s+client|adresse\s+de\s+(?:livraison|facturation)|destinataire|"
-    r"factuuradres|afleveradres|klant|cliente|destinatario)\b|^\s*(?:to|an|à)\s*:?\s*$",
-    re.IGNORECASE,
-)
+_BUYER_LABELS = CUSTOMER_LABEL
 _BLOCK_LINES = 6
 
 # Legal forms that end a company name. The short upper-case ones are matched case-sensitively: in lower
 # case they are ordinary words ("as", "ag", "se").
-_SUFFIX_WORDS = (
-    "inc inc. incorporated llc l.l.c. ltd ltd. limited plc gmbh corp corp. corporation sarl s.a.r.l. sas "
-    "s.a.s. s.a. srl s.r.l. spa s.p.a. b.v. b.v n.v. n.v a.g. e.k. pty pvt kft oy a/s aps llp sp."
-)
-_SUFFIXES = frozenset(_SUFFIX_WORDS.split())
-_CASED_SUFFIXES = frozenset(["AG", "KG", "SE", "SA", "NV", "BV", "AB", "AS", "OHG", "UG", "GbR", "LP", "SL"])
+_SUFFIXES = frozenset(LEGAL_FORM_WORDS.split())
+_CASED_SUFFIXES = CASED_LEGAL_FORMS
+_LEGAL_FORM_TAILS: dict[str, list[tuple[str, ...]]] = {}
+for _form in MULTI_WORD_LEGAL_FORMS:
+    _head, *_tail = _form.split()
+    _LEGAL_FORM_TAILS.setdefault(_head, []).append(tuple(_tail))
 _CONNECTORS = frozenset(["&", "+", "und", "and", "et", "of", "de", "der", "van", "von", "du", "la", "le", "y"])
 _STREET = re.compile(
     r"(?:stra(?:ß|ss)e\b|str\.|street\b|\bst\.|\broad\b|\brd\b|avenue\b|\bave\b|\brue\b|\bweg\b|platz\b|\blaan\b|"
@@ -86,6 +88,12 @@ def company_names(line: str) -> list[str]:
         if not _is_suffix(token):
             continue
         last = index
+        # "Sp. z o.o.", "S. de R.L.": a legal form of several words.
+        for tail in _LEGAL_FORM_TAILS.get(token.lower(), ()):
+            words = [word for _, _, word in tokens[index + 1 : index + 1 + len(tail)]]
+            if [word.lower().rstrip(",;") for word in words] == list(tail):
+                last = index + len(tail)
+                break
         # "GmbH & Co. KG"
         while last + 2 < len(tokens) and tokens[last + 1][2] == "&" and tokens[last + 2][2].lower().startswith("co"):
             last += 2
@@ -106,7 +114,14 @@ def company_names(line: str) -> list[str]:
         name = " ".join(token for _, _, token in tokens[first : last + 1]).strip(" ,;")
         if _plausible_name(name):
             names.append(name)
-    return names
+    return names + [found.group(0) for found in _UNSPACED_COMPANY.finditer(_CJK_GAP.sub("", line))]
+
+
+# In Chinese and Japanese a company's name runs into its legal form ("天津瑞佳讯贸易有限公司"); OCR may space
+# the characters out.
+_CJK = r"\u3400-\u9fff"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}（）()])\s+(?=[{_CJK}（）()])")
+_UNSPACED_COMPANY = re.compile(rf"[{_CJK}（）()]{{2,30}}?(?:{'|'.join(UNSPACED_LEGAL_FORMS)})")
 
 
 # A British or Irish postcode ("E1 7AW", "D02 X285") opening a line of an address.
@@ -118,6 +133,8 @@ def _plausible_name(text: str) -> bool:
     if not 2 <= len(text) <= 80 or "@" in text or "www." in text.lower() or "http" in text.lower():
         return False
     if text.endswith(":") or text.startswith("(") or _NOT_A_NAME.match(text) or _STREET.search(text):
+        return False
+    if is_heading(text) or is_greeting(text) or is_advert(text) or is_department(text) or is_street(text):
         return False
     if _OPENS_WITH_POSTCODE.match(text):
         return False
@@ -227,6 +244,10 @@ def extract_vendor(reader: Reader, *, receipt: bool = False) -> Candidate[str] |
         if head is not None:
             return replace(head, confidence=min(head.confidence, 60))
 
+    spelt_by_domain = domain_as_name(layout)
+    if spelt_by_domain is not None:
+        return spelt_by_domain
+
     # Last resort: the first name-like text at the top of the page, where letterheads are.
     seen = 0
     for index, segments in enumerate(layout.segments):
@@ -240,11 +261,21 @@ def extract_vendor(reader: Reader, *, receipt: bool = False) -> Candidate[str] |
             if _BUYER_LABELS.search(name):
                 # "Factuuradres", "Bill to": the heading of the customer's block, not a name.
                 continue
+            if name.upper() in ISO_4217 or is_item(layout.lines[index]) or not _read_as_print(layout, index, segment):
+                continue
             if usable(name) and not reader.dates(name):
                 return Candidate(name, 45, index, 3, (index, segment.start))
     return None
 
 
+def _read_as_print(layout: Layout, index: int, segment: Segment) -> bool:
+    """Whether OCR read the text as surely as it reads print (always, for a text layer)."""
+    confidence = layout.ocr_confidence(index, segment.start, segment.end)
+    return confidence is None or confidence >= _PRINT_CONFIDENCE
+
+
+# OCR reads printed words at least this surely; logos and specks read lower.
+_PRINT_CONFIDENCE = 70
 _TITLE_STRIP = re.compile(rf"\s*\b{TITLE_WORD}\b\s*$", re.IGNORECASE)
 
 
@@ -261,6 +292,9 @@ def _sender_line_name(layout: Layout, usable: Callable[[str], bool]) -> Candidat
         if len(parts) < 3 or not any(_POSTCODE.search(part) for part in parts[1:4]):
             continue
         first = re.split(r"\s{3,}", parts[0])[-1]
+        if _legal_details(first):
+            # "SASU au capital de 10 000 € - SIRET ...": the legal footer, not a return address.
+            continue
         names = company_names(first)
         name = _clean_name(names[0] if names else first)
         if usable(name):
@@ -376,16 +410,49 @@ def _legal_footer_names(layout: Layout) -> dict[str, tuple[int, str]]:
     for footer in _footer_rows(layout):
         for position, index in enumerate(footer):
             near = footer[max(0, position - 2) : position + 3]
-            if not any(_LEGAL_DETAILS.search(layout.lines[line]) for line in near):
+            if not any(_legal_details(layout.lines[line]) for line in near):
                 continue
             found = company_names(layout.lines[index])
-            if _LEGAL_DETAILS.search(layout.lines[index]):
-                lead = _clean_name(_SENDER_SEPARATOR.split(layout.segments[index][0].text)[0])
-                if lead and not _LEGAL_DETAILS.search(lead) and _plausible_name(lead):
+            if _legal_details(layout.lines[index]):
+                lead_text = _SENDER_SEPARATOR.split(layout.segments[index][0].text)[0]
+                lead = _clean_name(lead_text)
+                labelled = re.match(rf"\s*{re.escape(lead_text)}\s*:", layout.lines[index].lstrip())
+                if lead and not labelled and not _legal_details(lead) and _plausible_name(lead):
                     found.append(lead)
+            elif _heads_legal_lines(layout, index, footer[position + 1 : position + 3]):
+                found.append(_clean_name(layout.lines[index]))
             for name in found:
                 names.setdefault(_key(name), (index, _clean_name(name)))
     return names
+
+
+def _legal_details(text: str) -> bool:
+    return _LEGAL_DETAILS.search(text) is not None or TAX_ID_LABELS.search(text) is not None
+
+
+_FOOTER_NAME_WORDS = 8
+
+
+def _heads_legal_lines(layout: Layout, index: int, below: list[int]) -> bool:
+    """Whether a footer line is the company's name alone over its legal details ("Société Hôtelière du
+    Pacano" over "SASU au capital de ... SIRET ..."): one cell, a few words, no figures, above the details
+    (a credit line in another column is not their heading)."""
+    if len(layout.segments[index]) != 1:
+        return False
+    name = layout.segments[index][0]
+    legal = [
+        line
+        for line in below
+        if _legal_details(layout.lines[line])
+        and any(segment.overlaps(name.start, name.end, slack=0) for segment in layout.segments[line])
+    ]
+    # Legal details that name the company themselves ("ACME SARL au capital de ...") need no line above.
+    if not legal or any(company_names(layout.lines[line]) for line in legal):
+        return False
+    text = name.text.strip()
+    return (
+        len(text.split()) <= _FOOTER_NAME_WORDS and not any(char.isdigit() for char in text) and _plausible_name(text)
+    )
 
 
 def _footer_rows(layout: Layout) -> list[list[int]]:

@@ -9,7 +9,17 @@ import unicodedata
 from recordengine.extraction.labels import Candidate
 from recordengine.extraction.layout import Layout
 
-_HOST = re.compile(r"[\w.+\-]+@([\w\-]+(?:\.[\w\-]+)+)|\b(?:https?://|www\.)([\w\-]+(?:\.[\w\-]+)+)", re.IGNORECASE)
+# Top-level domains a bare web address ends in; with "www." or "@" any ends one.
+_TOP_LEVEL_DOMAINS = (
+    r"(?:com|net|org|info|biz|shop|store|eu|de|at|ch|fr|be|lu|nl|es|pt|it|pl|cz|sk|dk|se|no|fi|ie|uk|us|ca|au|nz|"
+    r"my|sg|cn|jp|in|br|mx)"
+)
+_HOST = re.compile(
+    r"[\w.+\-]+@([\w\-]+(?:\.[\w\-]+)+)|\b(?:https?://|www\.)([\w\-]+(?:\.[\w\-]+)+)|"
+    # A shop's address printed bare on a slip: "lidl.de", "survey.walmart.ca".
+    rf"(?<![\w.@\-])((?:[a-z][\w\-]*\.)+{_TOP_LEVEL_DOMAINS})(?![\w.\-])",
+    re.IGNORECASE,
+)
 # Mail providers and hosts that say nothing about who sent the document.
 _GENERIC_HOSTS = frozenset(
     [
@@ -33,6 +43,15 @@ _GENERIC_HOSTS = frozenset(
         "localhost",
         "fake",
         "test",
+        "facebook",
+        "instagram",
+        "twitter",
+        "youtube",
+        "tiktok",
+        "linkedin",
+        "paypal",
+        "stripe",
+        "sumup",
     ]
 )
 # Second-level domains under which the name is the third label: example.co.uk, example.com.au.
@@ -75,6 +94,8 @@ _LEGAL_FORMS = frozenset(
         "lda",
     ]
 )
+# A name spelt from a domain is how the seller is reached, maybe not how it is called.
+DOMAIN_NAME_CONFIDENCE = 50
 # A personal name after a trading name: two or three capitalised words ("Brightline Studio Anna Maria Kowalczyk").
 _PERSON_WORD = re.compile(r"^[A-ZÀ-Þ][a-zß-ÿ]+$")
 
@@ -83,13 +104,26 @@ def web_domains(text: str) -> set[str]:
     """The names in the document's web and e-mail addresses: ``billing@northwind.co.uk`` → ``northwind``."""
     found: set[str] = set()
     for match in _HOST.finditer(text):
-        labels = [label for label in (match.group(1) or match.group(2)).lower().split(".") if label != "www"]
+        host = match.group(1) or match.group(2) or match.group(3)
+        labels = [label for label in host.lower().split(".") if label != "www"]
         if len(labels) < 2:
             continue
         name = labels[-3] if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL else labels[-2]
         if name not in _GENERIC_HOSTS and len(name) >= 3:
             found.add(name)
     return found
+
+
+def domain_as_name(layout: Layout) -> Candidate[str] | None:
+    """The seller's name as its one web or e-mail domain spells it ("www.example-shop.de" → "Example Shop"),
+    for a document whose name is only a logo; unsure, since a domain is not how a name is written."""
+    domains = web_domains(layout.searchable)
+    if len(domains) != 1:
+        return None
+    (domain,) = domains
+    name = " ".join(part.capitalize() for part in domain.split("-") if part)
+    line = next((index for index, text in enumerate(layout.lines) if domain in text.lower()), 0)
+    return Candidate(name, DOMAIN_NAME_CONFIDENCE, line, 3, (line, 0))
 
 
 def _tokens(name: str) -> list[str]:

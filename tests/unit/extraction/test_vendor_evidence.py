@@ -1,0 +1,168 @@
+"""The vendor from the evidence a person would use when the name is not the first thing printed: a heading,
+an advert, the address or the customer's block comes first, or the name is only a logo. Receipts as OCR
+reads them and invoices as a text layer lays them out, in several languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from recordengine.extraction.fields.vendor import company_names, extract_vendor
+from recordengine.extraction.labels import Reader
+from recordengine.extraction.layout import Layout
+from tests.unit.extraction.receipt_fixtures import line, read
+
+GERMAN_TILL = [
+    "EUR",
+    line("Rumpsteak v. Jungb.", "8,80 A"),
+    line("  0,326 kg x 26,99 EUR/kg"),
+    line("Schinkenrohwurst", "1,99 A"),
+    line("zu zahlen", "10,79"),
+    line("Bar", "20,00"),
+    line("Rückgeld", "-9,21"),
+    "07.03.2024 12:01  Bon-Nr. 4711",
+]
+
+
+def vendor_of_receipt(lines: list[str], **options: object) -> tuple[str | None, int]:
+    found = read(lines, **options).roles["vendor"]
+    return (found.value, found.confidence) if found is not None else (None, 0)
+
+
+def vendor_of_invoice(text: str) -> str | None:
+    found = extract_vendor(Reader(Layout([text])))
+    return found.value if found is not None else None
+
+
+def test_a_logo_only_receipt_is_named_by_its_web_address_and_not_by_its_street() -> None:
+    lines = ["Rosenweg 25/27", "58239 Schwerte", "UID Nr.: DE123456789", *GERMAN_TILL, "www.sonnen-markt.de"]
+    name, confidence = vendor_of_receipt(lines)
+    assert name == "Sonnen Markt"
+    # A domain says how the shop is reached, not how it writes its name.
+    assert confidence <= 60
+
+
+@pytest.mark.parametrize(
+    "street",
+    ["Rosenweg 25/27", "Fred-Ape-Weg. 77", "MARGOT-RÖTTGER-RATH-STR. 1", "Calle Mayor 12", "R. de Santo André 13"],
+)
+def test_a_street_above_the_till_is_not_the_vendor(street: str) -> None:
+    name, _ = vendor_of_receipt([street, "58239 Schwerte", "Tel.: 02304/9105770", *GERMAN_TILL])
+    assert name != street
+    assert name is None or not name.startswith(street.split()[0])
+
+
+def test_a_lower_case_shop_name_over_its_compound_street_is_the_vendor() -> None:
+    name, _ = vendor_of_receipt(["akzenta", "Fred-Ape-Weg. 77", "44263 Dortmund", *GERMAN_TILL])
+    assert name == "akzenta"
+
+
+@pytest.mark.parametrize("heading", ["KASSENBON", "RECHNUNG", "FACTURE", "TICKET", "Factura simplificada", "2ª VIA"])
+def test_a_heading_above_the_shop_name_is_not_the_vendor(heading: str) -> None:
+    lines = [heading, "Bäckerei Sonnenschein", "Hauptstraße 5", "80331 München", *GERMAN_TILL]
+    assert vendor_of_receipt(lines)[0] == "Bäckerei Sonnenschein"
+
+
+def test_a_shop_name_that_begins_with_a_headings_word_is_still_the_name() -> None:
+    lines = ["BON APPETIT BISTRO", "Hauptstraße 5", "80331 München", *GERMAN_TILL]
+    assert vendor_of_receipt(lines)[0] == "BON APPETIT BISTRO"
+
+
+def test_an_advert_banner_above_the_shop_name_is_not_the_vendor() -> None:
+    lines = [
+        "NOT A MEMBER YET? DOWNLOAD & JOIN NOW!",
+        "AND GET EXCLUSIVE OFFERS",
+        "* ENJOY ONLINE GROCERY",
+        "DELIVERY",
+        "",
+        "FRESH FIELDS MARKET",
+        "12 King Street",
+        *GERMAN_TILL,
+    ]
+    assert vendor_of_receipt(lines)[0] == "FRESH FIELDS MARKET"
+
+
+def test_a_speck_of_the_logo_beside_the_name_is_not_part_of_it() -> None:
+    lines = ["f REWE FILIPS", "Hauptstraße 5", "80331 München", *GERMAN_TILL]
+    assert vendor_of_receipt(lines)[0] == "REWE FILIPS"
+
+
+def test_a_word_read_as_noise_far_from_the_name_is_dropped() -> None:
+    lines = ["Schmitt" + " " * 24 + "iy", "Rosenweg 29", "58239 Schwerte", *GERMAN_TILL]
+    assert vendor_of_receipt(lines, unsure={"iy": 37.0})[0] == "Schmitt"
+
+
+def test_an_item_line_is_never_the_vendor_of_a_slip_without_a_name() -> None:
+    name, _ = vendor_of_receipt(["", *GERMAN_TILL])
+    assert name is None
+
+
+FRENCH_INVOICE = """\
+                                                              FACTURE N° 2024-118
+Facturé à :
+Dupont Industrie SARL
+12, rue des Lilas
+69003 Lyon
+                                                              Date : 05/03/2024
+Désignation                                  Quantité        Total HT
+Nuitée chambre double                              2         240,00 €
+                                                   Total TTC 264,00 €
+Mode de règlement    : Virement bancaire (IBAN : FR76 3000 4000 0300 0012 3456 789)
+
+
+
+                           Hôtel des Tilleuls
+               2, place du Marché – 21000 Dijon – Tél : 03 80 00 00 00
+   SASU au capital de 10 000 € - SIRET 123 456 789 00012 - RCS Dijon - TVA FR40123456789
+"""
+
+
+def test_the_company_line_over_the_legal_footer_is_the_vendor_not_the_customer_block() -> None:
+    assert vendor_of_invoice(FRENCH_INVOICE) == "Hôtel des Tilleuls"
+
+
+def test_a_payment_label_by_the_bank_details_is_not_a_name() -> None:
+    assert vendor_of_invoice(FRENCH_INVOICE) != "Mode de règlement"
+
+
+@pytest.mark.parametrize(
+    ("customer_label", "seller_line"),
+    [
+        ("Rechnungsempfänger:", "Müller Werkzeuge GmbH · Hauptstr. 1 · 80331 München · USt-IdNr. DE123456789"),
+        ("Cliente:", "Ferretería López S.L. · Calle Mayor 12 · 28013 Madrid · NIF B12345678"),
+        ("Nabywca:", "Nowak Serwis Sp. z o.o. · ul. Długa 5 · 00-238 Warszawa · NIP 5261040828"),
+    ],
+)
+def test_the_customer_block_first_is_not_the_vendor(customer_label: str, seller_line: str) -> None:
+    text = f"""\
+{customer_label}
+Kowalski Handel GmbH
+Lindenweg 4
+12345 Berlin
+
+Rechnung Nr. 2024-17                                        Datum: 05.03.2024
+Leistung                                                    Betrag
+Beratung                                                    1.000,00
+Summe                                                       1.190,00
+
+
+
+{seller_line}
+"""
+    seller = seller_line.split(" · ")[0]
+    assert vendor_of_invoice(text) == seller
+
+
+def test_a_chinese_company_name_runs_into_its_legal_form() -> None:
+    assert company_names("名称: 天津瑞佳讯贸易有限公司   纳税人识别号") == ["天津瑞佳讯贸易有限公司"]
+    assert company_names("名称：测 试 销 方 企 业 有 限 公 司") == ["测试销方企业有限公司"]
+
+
+def test_a_department_heading_over_the_items_is_not_the_vendor() -> None:
+    lines = ["NOT A MEMBER YET? JOIN NOW!", "", "GROCERY", line("S&B WASABI", "6.59"), line("TOTAL", "6.59")]
+    assert vendor_of_receipt(lines)[0] != "GROCERY"
+
+
+def test_a_line_among_the_items_is_not_the_shop_name() -> None:
+    lines = ["COSTLESS WHOLESALE", line("232952 COKE ZERO", "17.19"), "Count 3", line("TOTAL", "17.19")]
+    # The name is a logo's lettering, read unsurely; "Count 3" is print, but under the first item.
+    assert vendor_of_receipt(lines, unsure={"COSTLESS": 60.0, "WHOLESALE": 60.0})[0] == "COSTLESS WHOLESALE"
