@@ -3,7 +3,7 @@
 Each document goes through ``POST /api/documents/upload`` (one contact and folder made for the run), then
 ``GET /api/documents/{id}`` is polled until it is no longer New or Processing, within a bounded wait. The
 records are scored like the in-process run. A document that ends in Exception is load-caused when its
-reason says the service was busy or ran out of time (``LOAD_ERROR_MARKERS``), or when the upload itself
+reason says the service was busy or ran out of time (``scoring.load_caused``), or when the upload itself
 was refused for load, or when it was still unsettled at the end of the wait; any other is content-caused.
 """
 
@@ -20,21 +20,14 @@ from typing import Any
 from recordengine.models import ExtractionResult
 
 from .run import Document, Outcome
+from .scoring import load_caused
 
 PENDING = frozenset({"New", "Processing"})
-# Reasons that say the document was not read for want of capacity or time, not for what it holds.
-LOAD_ERROR_MARKERS = ("busy", "took too long", "timed out", "time available", "did not finish", "too many requests")
 # Upload answers that refuse for load rather than for the request.
 LOAD_STATUS_CODES = frozenset({429, 500, 502, 503, 504})
 REQUEST_TIMEOUT_SECONDS = 120.0
 POLL_SECONDS = 1.0
 BURST, SEQUENTIAL = "burst", "sequential"
-
-
-def load_caused(error: str) -> bool:
-    """Whether an Exception's reason (or an upload's failure) says the load caused it."""
-    folded = error.casefold()
-    return any(marker in folded for marker in LOAD_ERROR_MARKERS)
 
 
 @dataclass

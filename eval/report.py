@@ -21,6 +21,7 @@ from .scoring import (
     SPEED_TARGET,
     Timing,
     fast_enough,
+    load_caused,
     percent,
     ratio,
     reaches,
@@ -301,8 +302,10 @@ def group_table(breakdown: Breakdown) -> list[str]:
     for section in breakdown.sections:
         fields = [share_of(found.correct, found.scored) for found in section.fields.values()]
         items = section.line_items
+        failed = [reason for _, reason in section.exceptions()]
+        load = sum(1 for reason in failed if load_caused(reason))
         lines.append(
-            f"| {_cell(section.title)} | {len(section.outcomes)} | {len(section.exceptions())} | "
+            f"| {_cell(section.title)} | {len(section.outcomes)} | {len(failed)}{f' ({load} load)' if load else ''} | "
             + " | ".join(fields)
             + f" | {f'{items.f1:.3f} ({items.matched}/{items.predicted}/{items.truth})' if items.documents else '–'} |"
         )
@@ -363,7 +366,8 @@ def issue_lines(evaluation: Evaluation, figures: IssueFigures) -> list[str]:
         "ground truth's `language` (absent: English), for the e-invoice sources labelled before that key the "
         "seller's country in the embedded XML (eval/languages.py). Formats: text PDF (a usable text layer), "
         f"image-only PDF, photo (an image). Sources marked (new) were added on {NEW_SOURCES_DATE}. Cells: "
-        "share right (right/scored); line items: F1 (right/found/labelled).",
+        "share right (right/scored); line items: F1 (right/found/labelled); Exception: how many, and how many of "
+        "them were load-caused (the reason says busy or out of time).",
         "",
         "### Targets",
         "",

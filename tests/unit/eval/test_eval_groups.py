@@ -245,6 +245,7 @@ def test_the_report_shows_the_targets_and_the_tables_per_language_format_and_sou
     assert "| Photos and image-only PDFs: total_amount | 0.0% (0/1) | ≥ 90% | MISSED |" in report
     assert "| Burst: load-caused Exceptions | not run (--burst) | 0 | – |" in report
     assert "### Per language" in report
-    assert "| de (German) | 2 | 1 | 0.0% (0/1) |" in report
-    assert "| receipt-recognition (new) | 1 | 1 |" in report
-    assert "| added 2026-12-07 | 1 | 1 |" in report
+    assert "| de (German) | 2 | 1 (1 load) | 0.0% (0/1) |" in report  # OCR took too long: load-caused
+    assert "| receipt-recognition (new) | 1 | 1 (1 load) |" in report
+    assert "| added 2026-12-07 | 1 | 1 (1 load) |" in report
+    assert "| en (English) | 1 | 0 | 100.0% (1/1) |" in report
