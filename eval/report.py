@@ -342,13 +342,20 @@ def http_lines(runs: dict[str, HttpRun], groups: dict[str, list[Breakdown]]) -> 
             f"| {titles[mode]} | {len(run.outcomes)} | {run.seconds:.0f} s | {timing.median:.1f} s | "
             f"{timing.p95:.1f} s | {load} | {len(run.exceptions()) - load} |"
         )
+    # How each document ended in the other mode: a load-caused Exception in both is not the burst's doing.
+    ended = {
+        mode: {outcome.document.path: outcome.error or "read" for outcome in run.outcomes} for mode, run in runs.items()
+    }
     for mode, run in runs.items():
         lines += ["", f"### {titles[mode]}", ""]
         failed = run.exceptions()
+        other = next((key for key in runs if key != mode), None)
         if failed:
-            lines += ["| document | reason | caused by |", "|---|---|---|"]
+            header = "| document | reason | caused by |" + (f" {titles[other]} |" if other else "")
+            lines += [header, "|---" * (header.count("|") - 1) + "|"]
             lines += [
                 f"| {_cell(document)} | {_cell(reason)} | {'load' if load else 'content'} |"
+                + (f" {_cell(ended[other].get(document))} |" if other else "")
                 for document, reason, load in failed
             ]
         else:

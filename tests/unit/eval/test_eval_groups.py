@@ -249,3 +249,21 @@ def test_the_report_shows_the_targets_and_the_tables_per_language_format_and_sou
     assert "| receipt-recognition (new) | 1 | 1 (1 load) |" in report
     assert "| added 2026-12-07 | 1 | 1 (1 load) |" in report
     assert "| en (English) | 1 | 0 | 100.0% (1/1) |" in report
+
+
+def test_a_burst_exception_that_happens_one_at_a_time_too_is_told_apart() -> None:
+    slow = "OCR took too long on this document."
+    burst = HttpRun(
+        "burst", [_outcome("a", None, error=slow, total=1.0), _outcome("b", None, error=slow, total=1.0)], 9.0
+    )
+    sequential = HttpRun("sequential", [_outcome("a", None, error=slow, total=1.0), _outcome("b", {}, total=1.0)], 20.0)
+    [check] = [check for check in issue_checks([], [], None, burst, sequential) if check.goal.startswith("Burst")]
+    assert (check.found, check.met) == ("2 of 2 (1 of them one at a time too)", False)
+
+    evaluation = _evaluation()
+    evaluation.http = {"burst": burst, "sequential": sequential}
+    report = markdown(evaluation)
+    assert "| Burst (every document uploaded at once) | 2 | 9 s | 1.0 s | 1.0 s | 2 | 0 |" in report
+    assert f"| invoices/a | {slow} | load | {slow} |" in report
+    assert f"| invoices/b | {slow} | load | read |" in report
+    assert "| total_amount | 0.0% (0/2) | 0.0% (0/2) |" in report
