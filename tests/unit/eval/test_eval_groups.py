@@ -6,6 +6,9 @@ import io
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from eval.__main__ import main
 from eval.groups import (
     IssueFigures,
     breakdowns,
@@ -267,3 +270,12 @@ def test_a_burst_exception_that_happens_one_at_a_time_too_is_told_apart() -> Non
     assert f"| invoices/a | {slow} | load | {slow} |" in report
     assert f"| invoices/b | {slow} | load | read |" in report
     assert "| total_amount | 0.0% (0/2) | 0.0% (0/2) |" in report
+
+
+def test_a_baseline_that_is_not_a_results_file_is_refused_before_anything_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "ground_truth.jsonl").write_text('{"document": "missing.pdf"}\n', encoding="utf-8")
+    (tmp_path / "report.json").write_text('{"targets": []}', encoding="utf-8")
+    assert main(["--corpus", str(tmp_path), "--baseline", str(tmp_path / "report.json")]) == 2
+    assert "is not a results.json of this evaluation" in capsys.readouterr().err
