@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     for mode, wanted in ((BURST, args.burst), (SEQUENTIAL, args.sequential_http)):
         if wanted:
             # A fresh stack per mode: neither mode's documents queue behind, or are duplicates of, the other's.
-            with local_stack() as client:
+            with local_stack(keep_log=args.out / f"stack-{mode}.log") as client:
                 evaluation.http[mode] = read_over_http(
                     client, evaluation.texts + evaluation.scans, mode, args.wait, progress
                 )

@@ -98,7 +98,7 @@ class Client:
         if response.status_code != 201:
             reason = f"upload answered {response.status_code}: {response.text[:200]}"
             if response.status_code in LOAD_STATUS_CODES:
-                reason += " (the service was busy)"
+                reason += " (a server-side failure, taken as busy: load-caused)"
             return None, reason
         return int(response.json()["id"]), None
 
@@ -184,9 +184,11 @@ def read_over_http(
 
 
 @contextmanager
-def local_stack() -> Iterator[Client]:
+def local_stack(keep_log: Path | None = None) -> Iterator[Client]:
     """A fresh local stack (``python -m local`` on free ports, run from the working directory, which holds
-    template.yaml: the repository's root) for the duration, and a client for it."""
+    template.yaml: the repository's root) for the duration, and a client for it. Its log is copied to
+    ``keep_log`` when it stops: what failed under load is told there."""
+    import shutil
     import tempfile
 
     from local.with_stack import StackProcess
@@ -198,3 +200,6 @@ def local_stack() -> Iterator[Client]:
             yield Client(stack.url, stack.token)
         finally:
             stack.stop()
+            if keep_log is not None and stack.log_file.exists():
+                keep_log.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(stack.log_file, keep_log)

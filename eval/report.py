@@ -328,7 +328,8 @@ def http_lines(runs: dict[str, HttpRun], groups: dict[str, list[Breakdown]]) -> 
         "(`GET /api/documents/{id}`) once it is no longer New or Processing, and scored like the in-process "
         "run (here with e-invoice reading on, the default). An Exception is load-caused when its reason says "
         "the service was busy or out of time (or the upload was refused for load, or the document was still "
-        "unread when the wait ended); any other is content-caused.",
+        "unread when the wait ended); any other is content-caused. Each mode's stack log is kept beside this "
+        "report as stack-MODE.log.",
         "",
         *field_table([score(titles[mode], run.outcomes) for mode, run in runs.items()]),
         "",
