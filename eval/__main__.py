@@ -96,13 +96,18 @@ def main(argv: list[str] | None = None) -> int:
     def progress(message: str) -> None:
         print(f"... {message}", file=sys.stderr, flush=True)
 
+    # Read before the run, which may overwrite it (--baseline eval/out/results.json compares with the last run).
+    try:
+        baseline = None if args.baseline is None else baseline_records(args.baseline)
+    except (ValueError, KeyError, TypeError) as error:
+        print(f"{args.baseline} is not a results.json of this evaluation ({error!r})", file=sys.stderr)
+        return 2
     evaluation = run(args.corpus, args.only, progress=progress)
-    if args.baseline is not None:
-        evaluation.baseline = baseline_records(args.baseline)
+    evaluation.baseline = baseline
     for mode, wanted in ((BURST, args.burst), (SEQUENTIAL, args.sequential_http)):
         if wanted:
             # A fresh stack per mode: neither mode's documents queue behind, or are duplicates of, the other's.
-            with local_stack() as client:
+            with local_stack(keep_log=args.out / f"stack-{mode}.log") as client:
                 evaluation.http[mode] = read_over_http(
                     client, evaluation.texts + evaluation.scans, mode, args.wait, progress
                 )

@@ -3,7 +3,7 @@
 Each document goes through ``POST /api/documents/upload`` (one contact and folder made for the run), then
 ``GET /api/documents/{id}`` is polled until it is no longer New or Processing, within a bounded wait. The
 records are scored like the in-process run. A document that ends in Exception is load-caused when its
-reason says the service was busy or ran out of time (``LOAD_ERROR_MARKERS``), or when the upload itself
+reason says the service was busy or ran out of time (``scoring.load_caused``), or when the upload itself
 was refused for load, or when it was still unsettled at the end of the wait; any other is content-caused.
 """
 
@@ -20,21 +20,14 @@ from typing import Any
 from recordengine.models import ExtractionResult
 
 from .run import Document, Outcome
+from .scoring import load_caused
 
 PENDING = frozenset({"New", "Processing"})
-# Reasons that say the document was not read for want of capacity or time, not for what it holds.
-LOAD_ERROR_MARKERS = ("busy", "took too long", "timed out", "time available", "did not finish", "too many requests")
 # Upload answers that refuse for load rather than for the request.
 LOAD_STATUS_CODES = frozenset({429, 500, 502, 503, 504})
 REQUEST_TIMEOUT_SECONDS = 120.0
 POLL_SECONDS = 1.0
 BURST, SEQUENTIAL = "burst", "sequential"
-
-
-def load_caused(error: str) -> bool:
-    """Whether an Exception's reason (or an upload's failure) says the load caused it."""
-    folded = error.casefold()
-    return any(marker in folded for marker in LOAD_ERROR_MARKERS)
 
 
 @dataclass
@@ -105,7 +98,7 @@ class Client:
         if response.status_code != 201:
             reason = f"upload answered {response.status_code}: {response.text[:200]}"
             if response.status_code in LOAD_STATUS_CODES:
-                reason += " (the service was busy)"
+                reason += " (a server-side failure, taken as busy: load-caused)"
             return None, reason
         return int(response.json()["id"]), None
 
@@ -191,9 +184,11 @@ def read_over_http(
 
 
 @contextmanager
-def local_stack() -> Iterator[Client]:
+def local_stack(keep_log: Path | None = None) -> Iterator[Client]:
     """A fresh local stack (``python -m local`` on free ports, run from the working directory, which holds
-    template.yaml: the repository's root) for the duration, and a client for it."""
+    template.yaml: the repository's root) for the duration, and a client for it. Its log is copied to
+    ``keep_log`` when it stops: what failed under load is told there."""
+    import shutil
     import tempfile
 
     from local.with_stack import StackProcess
@@ -205,3 +200,6 @@ def local_stack() -> Iterator[Client]:
             yield Client(stack.url, stack.token)
         finally:
             stack.stop()
+            if keep_log is not None and stack.log_file.exists():
+                keep_log.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(stack.log_file, keep_log)

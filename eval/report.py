@@ -21,6 +21,7 @@ from .scoring import (
     SPEED_TARGET,
     Timing,
     fast_enough,
+    load_caused,
     percent,
     ratio,
     reaches,
@@ -301,8 +302,10 @@ def group_table(breakdown: Breakdown) -> list[str]:
     for section in breakdown.sections:
         fields = [share_of(found.correct, found.scored) for found in section.fields.values()]
         items = section.line_items
+        failed = [reason for _, reason in section.exceptions()]
+        load = sum(1 for reason in failed if load_caused(reason))
         lines.append(
-            f"| {_cell(section.title)} | {len(section.outcomes)} | {len(section.exceptions())} | "
+            f"| {_cell(section.title)} | {len(section.outcomes)} | {len(failed)}{f' ({load} load)' if load else ''} | "
             + " | ".join(fields)
             + f" | {f'{items.f1:.3f} ({items.matched}/{items.predicted}/{items.truth})' if items.documents else '–'} |"
         )
@@ -325,7 +328,8 @@ def http_lines(runs: dict[str, HttpRun], groups: dict[str, list[Breakdown]]) -> 
         "(`GET /api/documents/{id}`) once it is no longer New or Processing, and scored like the in-process "
         "run (here with e-invoice reading on, the default). An Exception is load-caused when its reason says "
         "the service was busy or out of time (or the upload was refused for load, or the document was still "
-        "unread when the wait ended); any other is content-caused.",
+        "unread when the wait ended); any other is content-caused. Each mode's stack log is kept beside this "
+        "report as stack-MODE.log.",
         "",
         *field_table([score(titles[mode], run.outcomes) for mode, run in runs.items()]),
         "",
@@ -339,13 +343,20 @@ def http_lines(runs: dict[str, HttpRun], groups: dict[str, list[Breakdown]]) -> 
             f"| {titles[mode]} | {len(run.outcomes)} | {run.seconds:.0f} s | {timing.median:.1f} s | "
             f"{timing.p95:.1f} s | {load} | {len(run.exceptions()) - load} |"
         )
+    # How each document ended in the other mode: a load-caused Exception in both is not the burst's doing.
+    ended = {
+        mode: {outcome.document.path: outcome.error or "read" for outcome in run.outcomes} for mode, run in runs.items()
+    }
     for mode, run in runs.items():
         lines += ["", f"### {titles[mode]}", ""]
         failed = run.exceptions()
+        other = next((key for key in runs if key != mode), None)
         if failed:
-            lines += ["| document | reason | caused by |", "|---|---|---|"]
+            header = "| document | reason | caused by |" + (f" {titles[other]} |" if other else "")
+            lines += [header, "|---" * (header.count("|") - 1) + "|"]
             lines += [
                 f"| {_cell(document)} | {_cell(reason)} | {'load' if load else 'content'} |"
+                + (f" {_cell(ended[other].get(document))} |" if other else "")
                 for document, reason, load in failed
             ]
         else:
@@ -363,7 +374,8 @@ def issue_lines(evaluation: Evaluation, figures: IssueFigures) -> list[str]:
         "ground truth's `language` (absent: English), for the e-invoice sources labelled before that key the "
         "seller's country in the embedded XML (eval/languages.py). Formats: text PDF (a usable text layer), "
         f"image-only PDF, photo (an image). Sources marked (new) were added on {NEW_SOURCES_DATE}. Cells: "
-        "share right (right/scored); line items: F1 (right/found/labelled).",
+        "share right (right/scored); line items: F1 (right/found/labelled); Exception: how many, and how many of "
+        "them were load-caused (the reason says busy or out of time).",
         "",
         "### Targets",
         "",

@@ -147,6 +147,16 @@ def wrong_fields(row: Mapping[str, Any], extracted: Mapping[str, Any]) -> list[s
     return [name for name in scorable_fields(row) if not field_correct(name, extracted.get(FIELDS[name]), row)]
 
 
+# Exception reasons that say the document was not read for want of capacity or time, not for what it holds.
+LOAD_ERROR_MARKERS = ("busy", "took too long", "timed out", "time available", "did not finish", "too many requests")
+
+
+def load_caused(error: str) -> bool:
+    """Whether an Exception's reason (or an upload's failure) says the load caused it."""
+    folded = error.casefold()
+    return any(marker in folded for marker in LOAD_ERROR_MARKERS)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Verdicts
 

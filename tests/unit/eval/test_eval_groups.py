@@ -6,6 +6,9 @@ import io
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from eval.__main__ import main
 from eval.groups import (
     IssueFigures,
     breakdowns,
@@ -245,6 +248,34 @@ def test_the_report_shows_the_targets_and_the_tables_per_language_format_and_sou
     assert "| Photos and image-only PDFs: total_amount | 0.0% (0/1) | ≥ 90% | MISSED |" in report
     assert "| Burst: load-caused Exceptions | not run (--burst) | 0 | – |" in report
     assert "### Per language" in report
-    assert "| de (German) | 2 | 1 | 0.0% (0/1) |" in report
-    assert "| receipt-recognition (new) | 1 | 1 |" in report
-    assert "| added 2026-12-07 | 1 | 1 |" in report
+    assert "| de (German) | 2 | 1 (1 load) | 0.0% (0/1) |" in report  # OCR took too long: load-caused
+    assert "| receipt-recognition (new) | 1 | 1 (1 load) |" in report
+    assert "| added 2026-12-07 | 1 | 1 (1 load) |" in report
+    assert "| en (English) | 1 | 0 | 100.0% (1/1) |" in report
+
+
+def test_a_burst_exception_that_happens_one_at_a_time_too_is_told_apart() -> None:
+    slow = "OCR took too long on this document."
+    burst = HttpRun(
+        "burst", [_outcome("a", None, error=slow, total=1.0), _outcome("b", None, error=slow, total=1.0)], 9.0
+    )
+    sequential = HttpRun("sequential", [_outcome("a", None, error=slow, total=1.0), _outcome("b", {}, total=1.0)], 20.0)
+    [check] = [check for check in issue_checks([], [], None, burst, sequential) if check.goal.startswith("Burst")]
+    assert (check.found, check.met) == ("2 of 2 (1 of them one at a time too)", False)
+
+    evaluation = _evaluation()
+    evaluation.http = {"burst": burst, "sequential": sequential}
+    report = markdown(evaluation)
+    assert "| Burst (every document uploaded at once) | 2 | 9 s | 1.0 s | 1.0 s | 2 | 0 |" in report
+    assert f"| invoices/a | {slow} | load | {slow} |" in report
+    assert f"| invoices/b | {slow} | load | read |" in report
+    assert "| total_amount | 0.0% (0/2) | 0.0% (0/2) |" in report
+
+
+def test_a_baseline_that_is_not_a_results_file_is_refused_before_anything_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "ground_truth.jsonl").write_text('{"document": "missing.pdf"}\n', encoding="utf-8")
+    (tmp_path / "report.json").write_text('{"targets": []}', encoding="utf-8")
+    assert main(["--corpus", str(tmp_path), "--baseline", str(tmp_path / "report.json")]) == 2
+    assert "is not a results.json of this evaluation" in capsys.readouterr().err

@@ -15,8 +15,9 @@ import pytest
 
 from eval import http_run
 from eval.__main__ import main
-from eval.http_run import BURST, SEQUENTIAL, Client, load_caused, read_over_http
+from eval.http_run import BURST, SEQUENTIAL, Client, read_over_http
 from eval.run import Document, score
+from eval.scoring import load_caused
 
 TOKEN = "secret-token"
 READ = {
