@@ -54,6 +54,10 @@ def test_a_time_after_a_month_is_no_two_digit_year() -> None:
     assert find_dates("Geöffnet 5 Mar 12:30") == []
 
 
+def test_a_time_printed_with_dots_is_no_date() -> None:
+    assert find_dates("Uhrzeit: 10.03.10 Uhr") == []
+
+
 ISSUE_DATES = [
     ("Data wystawienia: 2026-12-07", "Data sprzedaży: 2026-11-30"),
     ("Fecha de emisión: 07/12/2026", "Fecha de vencimiento: 06/01/2027"),
@@ -81,7 +85,7 @@ def test_the_date_of_issue_by_its_label(issue_line: str, other_line: str) -> Non
 
 @pytest.mark.parametrize(
     "validity",
-    ["Angebot gültig bis 31.01.2027", "Offre valable jusqu'au 31/01/2027", "Tel. 31.01.27"],
+    ["Angebot gültig bis 31.01.2027", "Offre valable jusqu'au 31/01/2027", "Tel. 31.01.27", "Zeit: 10.03.10"],
 )
 def test_a_date_that_is_not_of_issue_is_passed_over(validity: str) -> None:
     found = fields(

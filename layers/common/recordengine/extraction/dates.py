@@ -143,7 +143,8 @@ _MONTH_BY_NAME = {
 _MONTH = "(?:" + "|".join(sorted(map(re.escape, _MONTH_BY_NAME), key=len, reverse=True)) + ")"
 
 _ISO = re.compile(r"(?<![\d.,/\-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d]|[.,/\-]\d)")
-_NUMERIC = re.compile(r"(?<![\d.,/\-])(\d{1,2})([./\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d]|[.,/\-]\d)")
+# A time printed with dots ("10.03.10 Uhr") is no date.
+_NUMERIC = re.compile(r"(?<![\d.,/\-])(\d{1,2})([./\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d]|[.,/\-]\d|\s*(?i:uhr|h)\b)")
 # "03.04. 2025": a space after the dot before the year.
 _DOTTED_SPACED_YEAR = re.compile(r"(?<![\d.,/\-])(\d{1,2})\.(\d{1,2})\.\s(\d{4})(?!\d)")
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")

@@ -64,7 +64,7 @@ _OTHER_DATE_WORDS_BEFORE = (
     r"due|delivery|order|ship\w*|service|payment|sale|start|end|expiry|expiration|valid\w*|birth|performance|"
     r"next\s+billing|vervaldatum|lever\w*|zahlungs|paid|liefer\w*|leistungs\w*|bestell\w*|auftrags\w*|"
     r"g[üu]ltig\w*(?:\s+bis)?|valable\s+jusqu[’']?(?:au|à)?|v[áa]lid[oa]\s+(?:hasta|at[ée])|"
-    r"\b(?:tel|tél|fax|phone|telefon|telefone|tlf)\.?"
+    r"\b(?:tel|tél|fax|phone|telefon|telefone|tlf|uhrzeit|zeit|time|hora|heure|ora|godzina)\.?"
 )
 _OTHER_DATE_WORDS_AFTER = (
     r"due\b|of\s+(?:sale|delivery|order|service|supply|payment|birth)|"
