@@ -183,3 +183,14 @@ def test_a_bare_total_that_the_tax_row_below_takes_higher_is_the_net_amount() ->
         ]
     )
     assert amounts(text) == ("50.00", "9.50", "59.50")
+
+
+def test_the_tax_a_total_includes_printed_in_parentheses_is_positive() -> None:
+    text = "\n".join(
+        [
+            "vierteljährlicher Beitrag inklusive 19 % Versicherungsteuer                   220,00 €",
+            "in diesem Beitrag enthaltene Versicherungsteuer                               (35,13 €)",
+            "Rechnungsbetrag                                                               220,00 €",
+        ]
+    )
+    assert amounts(text)[1:] == ("35.13", "220.00")

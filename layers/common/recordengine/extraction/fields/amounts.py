@@ -192,6 +192,9 @@ NEGATIVE_TOTAL_CONFIDENCE = 75
 
 def _sign_unsure(amounts: Amounts) -> Amounts:
     if amounts.total is None or amounts.total.value >= 0:
+        if amounts.total is not None and amounts.tax is not None and amounts.tax.value < 0:
+            # A tax in parentheses under a positive total is the tax it includes, not a refund.
+            return Amounts(amounts.subtotal, replace(amounts.tax, value=-amounts.tax.value), amounts.total)
         return amounts
 
     def capped(candidate: Candidate[Decimal] | None) -> Candidate[Decimal] | None:
