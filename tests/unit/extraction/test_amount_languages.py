@@ -171,3 +171,26 @@ def test_a_sum_row_that_prints_the_tax_before_the_net_amount() -> None:
         ]
     )
     assert amounts(text) == ("24.86", "1.74", "26.60")
+
+
+def test_a_bare_total_that_the_tax_row_below_takes_higher_is_the_net_amount() -> None:
+    text = "\n".join(
+        [
+            "Privathaftpflicht                                           50,00 €",
+            "Gesamtbeitrag                                               50,00 €",
+            "Versicherungsteuer 19 %                                      9,50 €",
+            "Rechnungsbeitrag                                            59,50 €",
+        ]
+    )
+    assert amounts(text) == ("50.00", "9.50", "59.50")
+
+
+def test_the_tax_a_total_includes_printed_in_parentheses_is_positive() -> None:
+    text = "\n".join(
+        [
+            "vierteljährlicher Beitrag inklusive 19 % Versicherungsteuer                   220,00 €",
+            "in diesem Beitrag enthaltene Versicherungsteuer                               (35,13 €)",
+            "Rechnungsbetrag                                                               220,00 €",
+        ]
+    )
+    assert amounts(text)[1:] == ("35.13", "220.00")

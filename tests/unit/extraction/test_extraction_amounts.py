@@ -80,3 +80,40 @@ def test_format_amount_has_two_decimals_and_no_grouping(value: str, expected: st
 )
 def test_currencies_in_text(text: str, expected: list[str]) -> None:
     assert currencies_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [
+        ("12,50EUR", "12.50", "EUR"),
+        ("EUR12,50", "12.50", "EUR"),
+        ("12.50€", "12.50", "EUR"),
+        ("12,50zł", "12.50", "PLN"),
+        ("1 234,56 zł", "1234.56", "PLN"),
+        ("CHF1'234.56", "1234.56", "CHF"),
+        ("¥1234.00", "1234.00", "JPY"),
+        ("￥1234.00", "1234.00", "JPY"),
+    ],
+)
+def test_a_currency_glued_before_or_after_the_amount(text: str, value: str, currency: str) -> None:
+    found = [amount for amount in find_amounts(text) if amount.explicit]
+    assert [(amount.value, amount.currency) for amount in found] == [(Decimal(value), currency)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tel. : 0231/618079-903",
+        "Tél. 01 23 45 67 89",
+        "Telefon 0 23 04 / 91 05,50",
+        "Phone: (555) 123-4567",
+        "Fax 089.12 34 56",
+    ],
+)
+def test_a_phone_number_is_no_amount(text: str) -> None:
+    assert find_amounts(text) == []
+
+
+def test_an_amount_on_the_line_of_a_phone_number_is_still_read() -> None:
+    found = find_amounts("Tel 089.12 34 56   Summe 12,50 EUR")
+    assert [amount.value for amount in found] == [Decimal("12.50")]

@@ -240,3 +240,27 @@ def test_an_invoice_with_a_bill_to_block_stays_an_invoice() -> None:
         line("Payment", "120.00"),
     ]
     assert read(invoice).doc_type == "Invoice"
+
+
+def test_a_total_with_a_stray_digit_is_put_right_by_what_was_paid() -> None:
+    # OCR read "9.00" as "91.00": cash tendered less change says 9.00; a person should still look.
+    receipt = [
+        "KEDAI MAJU SDN BHD",
+        line("TOTAL", "RM 91.00"),
+        line("CASH", "RM 10.00"),
+        line("CHANGE", "RM 1.00"),
+    ]
+    total = read(receipt).roles["total_amount"]
+    assert total is not None
+    assert total.value == "9.00"
+    assert total.confidence < 90
+
+
+def test_a_total_that_lost_its_decimal_point_is_put_right_by_subtotal_and_tax() -> None:
+    receipt = [
+        "KEDAI MAJU SDN BHD",
+        line("SUBTOTAL", "RM 8.50"),
+        line("GST 6%", "RM 0.50"),
+        line("TOTAL", "RM 900"),
+    ]
+    assert fields(receipt)["total_amount"] == "9.00"

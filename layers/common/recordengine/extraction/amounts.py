@@ -41,7 +41,9 @@ _SYMBOLS: tuple[tuple[str, str], ...] = (
     ("$", "USD"),
     ("€", "EUR"),
     ("£", "GBP"),
+    # The yen sign is also the yuan's: currency.py reads which one from the document's script or country.
     ("¥", "JPY"),
+    ("￥", "JPY"),
     ("₹", "INR"),
     ("₩", "KRW"),
     ("₺", "TRY"),
@@ -63,18 +65,20 @@ _MARKER_AFTER = re.compile(rf"^\s?\)?\s?(?:(?:{_SYMBOL_ALT})|(?:{_CODE_ALT})(?![
 _GLUED_MARKERS = DETECTABLE_CODES | frozenset(_WORD_SYMBOLS)
 _WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 
+# A currency code glued after the amount ("12,50EUR", "12,50zł"): the number still ends there.
+_GLUED_AFTER = rf"(?:{_CODE_ALT}|zł)(?![A-Za-z])"
 _NUMBER = re.compile(
-    r"""
+    rf"""
     (?:(?<![\w.,/:\-−'’])|(?<=[A-Za-z]))
     (?P<neg>[-−–]\s?)?
     (?P<body>
-        \d{1,3}(?P<sep>[.,'’])\d{3}(?:(?P=sep)\d{3})*(?:[.,]\d{1,4})?   # grouped thousands
-      | \d{1,3}(?:\ \d{3})+,\d{2}                                       # French: 1 234,56
-      | \d{1,3}(?:\ \d{3})*\ [.,]\d{2}(?!\d)                            # OCR'd: 1 234 ,56 / 12 .50
-      | \d+(?:[.,]\d{1,4})?                                             # plain
+        \d{{1,3}}(?P<sep>[.,'’])\d{{3}}(?:(?P=sep)\d{{3}})*(?:[.,]\d{{1,4}})?   # grouped thousands
+      | \d{{1,3}}(?:\ \d{{3}})+,\d{{2}}                                       # French: 1 234,56
+      | \d{{1,3}}(?:\ \d{{3}})*\ [.,]\d{{2}}(?!\d)                            # OCR'd: 1 234 ,56 / 12 .50
+      | \d+(?:[.,]\d{{1,4}})?                                             # plain
     )
     (?P<trail>-(?![\w]))?
-    (?![\w/:%]|[.,'’]\d|\s?%|[-−]\w)
+    (?!(?!{_GLUED_AFTER})[\w/:%]|[.,'’]\d|\s?%|[-−]\w)
     """,
     re.VERBOSE,
 )
@@ -121,8 +125,20 @@ def _marker_code(marker: str) -> str | None:
     return marker if marker in DETECTABLE_CODES else None
 
 
+# A phone or fax number after its label, its groups apart by single spaces, dots, dashes or slashes
+# ("Tel. 0231/618 079-903", "Fax 089.12 34 56"): none of its groups is an amount.
+_PHONE = re.compile(
+    r"\b(?:t[ée]l(?:efon|[ée]phone)?|phone|fon|fax|t[ée]l[ée]copie|mobile?|mob|handy|hp|tlf|telp)\b\.?\s*"
+    r"(?:no\.?|nr\.?|n°)?\s*[:.]?\s*\+?\(?\d[\d()]*(?:(?:\s?[./\-]\s?|\s)\(?\d[\d()]*)+",
+    re.IGNORECASE,
+)
+_PHONE_DIGITS = 6
+
+
 def find_amounts(text: str, *, masked: list[tuple[int, int]] | None = None) -> list[Amount]:
-    """Every number in ``text`` read as money, skipping the spans in ``masked`` (e.g. dates)."""
+    """Every number in ``text`` read as money, skipping the spans in ``masked`` (e.g. dates) and phone numbers."""
+    phones = [phone.span() for phone in _PHONE.finditer(text) if sum(map(str.isdigit, phone.group(0))) >= _PHONE_DIGITS]
+    masked = [*(masked or []), *phones]
     found: list[Amount] = []
     for match in _NUMBER.finditer(text):
         start, end = match.span()

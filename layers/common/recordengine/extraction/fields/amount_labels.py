@@ -63,7 +63,8 @@ ENGLISH: AmountLabels = {
             r"\b(?:tax|vat|gst|tva|btw|iva|mwst|ust)\.?\s*-?\s*(?:amount|total)\b",
             r"\bsales\s+tax\b",
         ),
-        2: (r"(?<![\w\-])(?:tax|taxes|vat|gst|hst|pst)\b\.?",),
+        # SST: Malaysia's sales and service tax.
+        2: (r"(?<![\w\-])(?:tax|taxes|vat|gst|hst|pst|sst)\b\.?",),
     },
     PREPAID: {
         1: (

@@ -199,11 +199,11 @@ def _read_table(reader: Reader, heading: int, columns: list[Column], found: Tota
     summed_rows = set(rows) - {sum_row}
     for role, position in _role_columns(columns).items():
         column = figures.get(position, [])
-        in_sum_row = [(value, line) for value, line in column if line == sum_row]
-        if in_sum_row:
+        in_sum_row = [value for value, row in column if row == sum_row]
+        if in_sum_row and sum_row is not None:
             # The sum row says what the rows add up to, even when a row above was misread.
-            value, line = in_sum_row[0]
-            found.add(role, Candidate(value, TIER_CONFIDENCE[1], line, 1, (line, columns[position].start)))
+            order = (sum_row, columns[position].start)
+            found.add(role, Candidate(in_sum_row[0], TIER_CONFIDENCE[1], sum_row, 1, order))
             continue
         if summed_rows - {line for _, line in column}:
             # Blank in a row that has other figures: the column was not read reliably.

@@ -174,7 +174,13 @@ def _added_up(
     if _consistent(resolved):
         return resolved
     summed = summed_rows(subtotals, taxes, resolved.total) or tax_between(reader, taxes)
-    if summed is None or (resolved.total is not None and summed[2].value != resolved.total.value):
+    if summed is None:
+        return resolved
+    total = resolved.total
+    # A total labelled only as such ("Gesamtbeitrag 50,00") that a tax row below takes to a larger gross
+    # amount is the net amount.
+    net_total = total is not None and total.tier >= 2 and summed[0].value == total.value
+    if total is not None and summed[2].value != total.value and not net_total:
         return resolved
     return Amounts(*summed)
 
@@ -186,6 +192,9 @@ NEGATIVE_TOTAL_CONFIDENCE = 75
 
 def _sign_unsure(amounts: Amounts) -> Amounts:
     if amounts.total is None or amounts.total.value >= 0:
+        if amounts.total is not None and amounts.tax is not None and amounts.tax.value < 0:
+            # A tax in parentheses under a positive total is the tax it includes, not a refund.
+            return Amounts(amounts.subtotal, replace(amounts.tax, value=-amounts.tax.value), amounts.total)
         return amounts
 
     def capped(candidate: Candidate[Decimal] | None) -> Candidate[Decimal] | None:

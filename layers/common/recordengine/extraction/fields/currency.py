@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from decimal import Decimal
 
-from recordengine.extraction.amounts import currencies_in
+from recordengine.extraction.amounts import SYMBOL_CODES, currencies_in
 from recordengine.extraction.country import CURRENCY
 from recordengine.extraction.labels import Candidate, Reader, labels
 
@@ -40,6 +41,8 @@ def extract_currency(reader: Reader, total: Candidate[Decimal] | None) -> Candid
             code = on_total_line[0]
             if code == "USD" and dollar is not None:
                 return Candidate(dollar, 80, total.line, 2, (total.line, 0))
+            if code == "JPY" and _yuan(reader):
+                return Candidate("CNY", 80, total.line, 2, (total.line, 0))
             return Candidate(code, 90, total.line, 1, (total.line, 0))
     counts = Counter(currencies_in(layout.searchable))
     if not counts:
@@ -50,6 +53,8 @@ def extract_currency(reader: Reader, total: Candidate[Decimal] | None) -> Candid
     confidence = 85 if len(counts) == 1 else 70
     if code == "USD" and dollar is not None:
         return Candidate(dollar, confidence - 5, 0, 2, (0, 0))
+    if code == "JPY" and _yuan(reader):
+        return Candidate("CNY", confidence - 5, 0, 2, (0, 0))
     if code == "USD" and _only_the_symbol(layout.text):
         # A bare "$" is also the Canadian, Australian, Mexican... dollar.
         confidence -= 10
@@ -58,7 +63,21 @@ def extract_currency(reader: Reader, total: Candidate[Decimal] | None) -> Candid
 
 # A currency inferred from the country alone, with no mark on the document.
 _COUNTRY_ONLY_CONFIDENCE = 60
-_DOLLAR_COUNTRIES = frozenset({"CA", "AU", "NZ", "SG"})
+# Currencies written with a "$" of their own ("CA$", "S$", "R$"): in their countries a bare "$" is theirs.
+_DOLLAR_SIGN_CURRENCIES = frozenset(code for symbol, code in SYMBOL_CODES.items() if symbol.endswith("$")) - {"USD"}
+_DOLLAR_COUNTRIES = frozenset(country for country, code in CURRENCY.items() if code in _DOLLAR_SIGN_CURRENCIES)
+# Chinese characters, and the kana only Japanese writes among them.
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+
+
+def _yuan(reader: Reader) -> bool:
+    """Whether a bare "¥" or "￥" is the yuan: the document is from China or written in Chinese (Chinese
+    characters and no Japanese kana), and names neither the yen nor its code."""
+    text = reader.layout.text
+    if "JPY" in text or "円" in text or _KANA.search(text):
+        return False
+    return reader.country == "CN" or bool(_HAN.search(text))
 
 
 def _only_the_symbol(text: str) -> bool:

@@ -5,7 +5,8 @@ summary, a card slip's amount, a misread digit). The figures that confirm each o
 (+ service charge, tip or rounding) = total; cash tendered − change = total; a total after rounding = the
 total before it + the adjustment; the same amount printed again elsewhere. A confirmed total is trusted
 more, and on an OCR'd page a total that nothing confirms may be a misread: a reading that differs by one
-commonly confused digit and that the other figures do confirm is taken instead.
+commonly confused digit (or by a stray digit, or a lost decimal point) and that the other figures do confirm
+is taken instead.
 """
 
 from __future__ import annotations
@@ -254,6 +255,8 @@ def _misreadings(candidate: Amount) -> Iterator[Amount]:
 
 
 def _misread_values(value: Decimal) -> Iterator[Decimal]:
+    """Readings OCR may have turned into ``value``: one digit confused with another, a stray digit added
+    ("91.00" for "9.00"), or the decimal point lost ("900" for "9.00")."""
     text = f"{value:.2f}"
     for index, digit in enumerate(text):
         for other in _CONFUSABLE.get(digit, ""):
@@ -262,6 +265,14 @@ def _misread_values(value: Decimal) -> Iterator[Decimal]:
             reading = Decimal(text[:index] + other + text[index + 1 :])
             if reading > 0:
                 yield reading
+    whole = text.index(".")
+    if whole > 1:
+        for index in range(whole):
+            reading = Decimal(text[:index] + text[index + 1 :])
+            if reading > 0:
+                yield reading
+    if value == value.to_integral_value() and value >= 100:
+        yield value / 100
 
 
 def _around(total: Amount | None, subtotals: list[Amount], taxes: list[Amount]) -> Amounts:
