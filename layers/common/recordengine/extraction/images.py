@@ -2,9 +2,12 @@
 
 Pillow (in the extraction function's layer) decodes PNG, JPEG and TIFF. An image's pixel buffer, not its
 file size, is what exhausts memory, so dimensions are read from the header and checked before anything is
-decoded. Photos from phones carry their rotation in EXIF and are turned upright by it; each page is then
-made grayscale, scaled so that receipt-sized text reaches the height Tesseract reads best while a
-600 dpi A4 scan is brought down to a size that reads in bounded time, and its contrast stretched.
+decoded. Photos from phones carry their rotation in EXIF, and are turned by it; but the tag is only a hint
+(editors turn the pixels and keep the tag), so the turn is remembered with the page (``exif_turn``) and OCR
+tries the pixels as stored next when the page so turned reads as noise. A receipt photographed small on
+a table is then cropped to its paper (paper.py). Each page is then made grayscale, scaled so that receipt-sized text
+reaches the height Tesseract reads best while a 600 dpi A4 scan is brought down to a size that reads in
+bounded time, and its contrast stretched.
 Binarisation is left to Tesseract's adaptive (Sauvola) thresholding, which copes with faded print and with
 shadows across a photo where one global threshold loses half the page.
 """
@@ -16,6 +19,7 @@ import struct
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import paper
 from .errors import UnreadableDocument
 
 if TYPE_CHECKING:
@@ -33,6 +37,13 @@ MIN_SHORT_SIDE = 1000
 MAX_UPSCALE = 3.0
 # Larger pages are brought down: OCR time grows with the pixels, and 300 dpi is all text needs.
 MAX_LONG_SIDE = 4200
+
+# Where a decoded page keeps the turn its EXIF orientation tag gave it (see exif_turn).
+EXIF_TURN = "recordengine.exif_turn"
+# EXIF orientations that turn the image (Pillow's exif_transpose), and by how many degrees counter-clockwise;
+# the mirrored ones (2, 4, 5, 7) come from scanners' settings, not from how a phone was held.
+_EXIF_TURNS = {3: 180, 6: 270, 8: 90}
+_EXIF_ORIENTATION = 0x0112
 
 IMAGE_TOO_LARGE = "The image is too large to read ({width} x {height} pixels)."
 IMAGE_TOO_LARGE_IN_PDF = "The PDF contains an image too large to read."
@@ -126,7 +137,8 @@ def check_dimensions(width: int, height: int) -> None:
 
 
 def decode_pages(content: bytes, max_pages: int = MAX_PAGES) -> list[Image]:
-    """The image's pages (one, or a multi-page TIFF's first ``max_pages``), decoded and turned upright by EXIF."""
+    """The image's pages (one, or a multi-page TIFF's first ``max_pages``), decoded, turned as EXIF says
+    (see ``exif_turn``), in grayscale, a photo of a receipt on a table cropped to its paper."""
     check_image(content)
     try:
         from PIL import Image as PILImage
@@ -145,7 +157,10 @@ def decode_pages(content: bytes, max_pages: int = MAX_PAGES) -> list[Image]:
                 check_dimensions(*opened.size)
                 frame = opened.copy()
                 frame.load()
-                pages.append(ImageOps.exif_transpose(frame) or frame)
+                turn = _EXIF_TURNS.get(int(frame.getexif().get(_EXIF_ORIENTATION, 1) or 1), 0)
+                page = paper.crop_to_paper(_grayscale(ImageOps.exif_transpose(frame) or frame))
+                page.info[EXIF_TURN] = turn
+                pages.append(page)
     except UnreadableDocument:
         raise
     except (OSError, ValueError, SyntaxError, EOFError, struct.error, PILImage.DecompressionBombError) as exc:
@@ -155,6 +170,13 @@ def decode_pages(content: bytes, max_pages: int = MAX_PAGES) -> list[Image]:
     if not pages:
         raise UnreadableDocument(IMAGE_CORRUPT)
     return pages
+
+
+def exif_turn(page: Image) -> int:
+    """Degrees (counter-clockwise) ``decode_pages`` turned ``page`` by because its EXIF orientation tag said
+    so; 0 when it was not turned. When the page reads as noise, turning it back by this much (to the pixels
+    as they were stored) is the likeliest fix: the tag was wrong."""
+    return int(page.info.get(EXIF_TURN, 0))
 
 
 @dataclass(frozen=True)
