@@ -128,3 +128,22 @@ def test_a_run_starved_on_every_attempt_ends_in_exception_on_the_last(
     document = stack.document(document_id)
     assert document["status"] == "Exception"
     assert document["error"] == budget.OVERLOADED
+
+
+def test_the_last_attempt_after_overloaded_ones_has_the_functions_whole_time(
+    stack: AwsStack, receipt: tuple[int, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recordengine.settings import get_settings
+
+    document_id, event = receipt
+    attempts = get_settings().extraction_max_attempts
+    ocr_out_of_time(monkeypatch, times=attempts - 1, uses_cpu=False)
+    # A budget no reading fits in: only the function's own time lets the last attempt read the receipt.
+    monkeypatch.setattr(engine, "OCR_BUDGET_SECONDS", 0.001)
+    for _ in range(attempts - 1):
+        with pytest.raises(RetryLater):
+            stack.invoke("extract_document", event)
+    assert stack.invoke("extract_document", event) == {"outcomes": ["extracted"]}
+    document = stack.document(document_id)
+    assert document["status"] == "Needs Review"
+    assert document["extracted_fields"]["total_amount"] == "13.75"

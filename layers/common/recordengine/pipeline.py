@@ -179,12 +179,15 @@ class ExtractionPipeline:
         # deadline goes with it, so that the engine's own work stops then too.
         executor = ThreadPoolExecutor(max_workers=1)
         ends = time.monotonic() + max(seconds_available, 1.0)
+        # The last attempt (the earlier ones were handed back, e.g. overloaded) has the function's whole time.
+        own_budgets = attempt < self.settings.extraction_max_attempts
         if isinstance(self.extractor, StoredObjectExtractor):
             # An engine that can read S3 itself (Textract, for large and multi-page documents) gets the location.
             stored = StoredObject(self.settings.bucket_name, str(document["s3_key"]))
-            future = executor.submit(bound(ends, self.extractor.extract_stored), content, media_type, profile, stored)
+            extract_stored = bound(ends, self.extractor.extract_stored, own_budgets=own_budgets)
+            future = executor.submit(extract_stored, content, media_type, profile, stored)
         else:
-            future = executor.submit(bound(ends, self.extractor), content, media_type, profile)
+            future = executor.submit(bound(ends, self.extractor, own_budgets=own_budgets), content, media_type, profile)
         try:
             result = future.result(timeout=max(seconds_available, 1.0))
         except FutureTimeout:

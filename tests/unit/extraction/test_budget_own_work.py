@@ -4,6 +4,7 @@ failed for another reason, keeps its own failure."""
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -43,3 +44,12 @@ def test_another_failure_before_the_deadline_keeps_its_reason() -> None:
     with pytest.raises(UnreadableDocument, match=NO_TEXT) as raised:
         fail_after_waiting(NO_TEXT, deadline=time.monotonic() + 60)
     assert not isinstance(raised.value, Overloaded)
+
+
+def test_without_its_own_budgets_a_run_has_the_callers_whole_time() -> None:
+    ends = time.monotonic() + 100
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        last_attempt = pool.submit(budget.bound(ends, budget.within, own_budgets=False), 60).result()
+        earlier = pool.submit(budget.bound(ends, budget.within), 60).result()
+    assert last_attempt == ends
+    assert earlier < ends - 30

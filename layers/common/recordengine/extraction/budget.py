@@ -30,24 +30,31 @@ _DEADLINE_REACHED_SECONDS = 0.05
 OVERLOADED = "OCR could not finish in the time available: the function was busy with other documents."
 
 _DEADLINE: ContextVar[float | None] = ContextVar("extraction_deadline", default=None)
+# False: the engine's own budgets give way to the caller's deadline (a last attempt: nothing is left to retry).
+_OWN_BUDGETS: ContextVar[bool] = ContextVar("extraction_own_budgets", default=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
 def within(seconds: float) -> float:
-    """A deadline ``seconds`` from now, or the caller's when that comes first (``time.monotonic`` time)."""
+    """A deadline ``seconds`` from now, or the caller's when that comes first (``time.monotonic`` time); the
+    caller's alone when the caller's run does without the engine's own budgets."""
     own = time.monotonic() + seconds
     given = _DEADLINE.get()
-    return own if given is None else min(own, given)
+    if given is None:
+        return own
+    return min(own, given) if _OWN_BUDGETS.get() else given
 
 
-def bound(at: float, work: Callable[P, R]) -> Callable[P, R]:
-    """``work`` to run (in another thread) with ``at`` as its deadline."""
+def bound(at: float, work: Callable[P, R], *, own_budgets: bool = True) -> Callable[P, R]:
+    """``work`` to run (in another thread) with ``at`` as its deadline; without ``own_budgets``, ``at`` is
+    every budget's end."""
 
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         context = copy_context()
         context.run(_DEADLINE.set, at)
+        context.run(_OWN_BUDGETS.set, own_budgets)
         return context.run(work, *args, **kwargs)
 
     return run
