@@ -234,7 +234,7 @@ CHINESE: AmountLabels = {
     TAX: {1: (r"合计税额", r"税额合计"), 2: (r"税额",)},
 }
 
-# Not all keyed by ISO 639-1 for nothing: the order is the order labels are tried in within a tier.
+# Keyed by ISO 639-1 language code; within a tier, labels are tried in this order.
 BY_LANGUAGE: dict[str, AmountLabels] = {
     "en": ENGLISH,
     "fr": FRENCH,
