@@ -36,8 +36,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .budget import within
 from .errors import UnreadableDocument
-from .images import PREPARATIONS, Preparation, prepare_for_ocr
+from .images import PREPARATIONS, Preparation, exif_turn, prepare_for_ocr
 from .language import ENGLISH, TESSERACT, language_of_script
 from .text import normalize
 
@@ -243,7 +244,10 @@ def read_page(
     # first, then the other turns, and the reading with the most confidently read text wins. Text in
     # another script reads as noise too: the page is then read in that script's language, upright as well.
     suggested, script = _orientation_and_script(prepared)
-    turns = sorted({90, 180, 270}, key=lambda turn: turn != suggested)
+    # A photo's EXIF tag is a hint, not a fact: editors turn the pixels and keep the tag. The pixels as they
+    # were stored are tried first, then orientation detection's answer.
+    as_stored = (360 - exif_turn(image)) % 360
+    turns = sorted({90, 180, 270}, key=lambda turn: (turn != as_stored, turn != suggested))
     in_script = languages_for(language_of_script(script) or "") if languages is None else None
     if in_script is not None and in_script != reading_in:
         reading_in = in_script
@@ -285,7 +289,8 @@ def _orientation_and_script(image: Image) -> tuple[int, str | None]:
 
 
 def _recognise(languages: str, image: Image, deadline: float, preparation: Preparation, rotation: int = 0) -> OcrPage:
-    remaining = min(OCR_TIMEOUT_SECONDS, deadline - time.monotonic())
+    # One reading is capped too, unless the run does without the engine's own budgets (its last attempt).
+    remaining = min(within(OCR_TIMEOUT_SECONDS), deadline) - time.monotonic()
     if remaining <= 0:
         raise UnreadableDocument(OCR_TIMED_OUT)
     with _engine(languages) as api:
