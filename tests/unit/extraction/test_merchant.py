@@ -82,6 +82,9 @@ def test_specks_beside_the_name_and_an_advertisement_are_dropped() -> None:
         ("Hauptstraße 5, 80331 München  MwSt 19%", "DE"),
         ("12 rue de la Paix 75002 Paris  TVA 20%", "FR"),
         ("14 Quay Street, Manchester M3 3HN  VAT £", "GB"),
+        ("上海某某科技有限公司  增值税专用发票  ¥1,280.00", "CN"),
+        ("株式会社サンプル  合計 1,080円", "JP"),
+        ("Shop 3, Nathan Road, Kowloon, Hong Kong  HK$58.00", "HK"),
         ("Thank you", None),
     ],
 )

@@ -35,6 +35,9 @@ CURRENCY = {
     "CH": "CHF",
     "IN": "INR",
     "PH": "PHP",
+    "CN": "CNY",
+    "HK": "HKD",
+    "JP": "JPY",
 }
 
 
@@ -88,6 +91,11 @@ _ALL_CUES: list[_Cue] = [
     *_cues("MX", 3, r"\bm[ée]xico\b", r"\brfc\b", r"\bMXN\b"),
     *_cues("IN", 3, r"\bindia\b", r"\bgstin\b", r"₹", r"\bpvt\.?\s+ltd\b"),
     *_cues("PH", 3, r"\bphilippines\b", r"₱"),
+    # Han script has no word boundaries: these cues are matched anywhere.
+    *_cues("CN", 3, r"中国|中华人民共和国|\bchina\b", r"增值税|发票|人民币", r"\bRMB\b|\bCNY\b"),
+    *_cues("CN", 2, r"有限公司", r"[省市]\S{0,6}区"),
+    *_cues("HK", 3, r"\bhong\s+kong\b|香港", r"\bHK\$|\bHKD\b"),
+    *_cues("JP", 3, r"\bjapan\b|日本", r"株式会社|有限会社", r"円", r"\bJPY\b"),
 ]
 
 
