@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import secrets
+import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import TimeoutError as FutureTimeoutError
@@ -24,7 +25,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .cfn import TemplateError
 from .model import HttpRoute
-from .runtime import LambdaFunction, WorkerPool
+from .runtime import LambdaContext, LambdaFunction, WorkerPool
 
 log = logging.getLogger("local.gateway")
 
@@ -345,8 +346,20 @@ class Gateway:
         if len(json.dumps(event, ensure_ascii=False).encode()) > LAMBDA_PAYLOAD_LIMIT_BYTES:
             return json_response(*TOO_LARGE, request_id), route.function
         function = self.functions[route.function]
-        context = function.new_context()
-        future = self.pool.submit(lambda: function.invoke(event, context))
+        # In AWS every request gets an execution of its own at once; here a request may wait for one of the
+        # pool's threads. That wait is the emulator's, not the function's: its Timeout, the integration's and
+        # the context's remaining time count from when a thread takes the request.
+        taken = threading.Event()
+        contexts: list[LambdaContext] = []
+
+        def run() -> Any:
+            contexts.append(function.new_context())
+            taken.set()
+            return function.invoke(event, contexts[0])
+
+        future = self.pool.submit(run)
+        taken.wait()
+        context = contexts[0]
         wait = min(function.spec.timeout_seconds, route.timeout_ms / 1000)
         try:
             result = future.result(timeout=wait)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
+import time
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from local.cfn import TemplateError
 from local.gateway import (
+    Gateway,
     HttpRequest,
     MalformedResponseError,
     Router,
@@ -18,6 +22,8 @@ from local.gateway import (
     map_response,
 )
 from local.model import HttpRoute
+from local.runtime import WorkerPool
+from tests.unit.local.test_local_concurrency import function
 
 
 def route(method: str, path: str, function: str = "Fn") -> HttpRoute:
@@ -338,3 +344,50 @@ def test_any_other_json_value_is_a_200_json_body(value: Any) -> None:
 def test_malformed_responses(value: Any) -> None:
     with pytest.raises(MalformedResponseError):
         map_response(value)
+
+
+# ---------------------------------------------------------------------------------------------- executions
+
+
+def test_a_request_that_waited_for_a_thread_longer_than_the_timeout_is_still_served() -> None:
+    """In AWS each request has an execution at once; here it may wait for one of the pool's threads, and that
+    wait must not count against the function's Timeout (a burst of uploads once ended in 500s this way)."""
+    first_running = threading.Event()
+    release_first = threading.Event()
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if event["rawPath"] == "/slow":
+            first_running.set()
+            release_first.wait(10)
+        return {"statusCode": 200, "body": str(context.get_remaining_time_in_millis())}
+
+    worker = function(handler)
+    worker.spec = replace(worker.spec, timeout_seconds=2)
+    routes = [
+        HttpRoute(function="Worker", event_name="Slow", method="GET", path="/slow"),
+        HttpRoute(function="Worker", event_name="Fast", method="GET", path="/fast"),
+    ]
+    pool = WorkerPool("gateway-test", 1)
+    gateway = Gateway(routes, {"Worker": worker}, pool, api_id="api", account_id="123456789012")
+    answers: dict[str, Any] = {}
+
+    def call(path: str) -> None:
+        answers[path] = gateway.handle(documented_request(method="GET", target=path, body=b""))[0]
+
+    try:
+        slow = threading.Thread(target=call, args=("/slow",))
+        slow.start()
+        assert first_running.wait(10)
+        fast = threading.Thread(target=call, args=("/fast",))
+        fast.start()
+        # The second request waits for the only thread for longer than its function's Timeout.
+        time.sleep(2.5)
+        release_first.set()
+        slow.join(10)
+        fast.join(10)
+    finally:
+        release_first.set()
+        pool.shutdown()
+    assert answers["/slow"].status == 500  # ran past its Timeout: Lambda would have stopped it
+    assert answers["/fast"].status == 200
+    assert int(answers["/fast"].body) > 1000  # its remaining time started when a thread took it
