@@ -414,7 +414,7 @@ def run_scans(scans: list[Document]) -> list[Outcome]:
     if not scans:
         return []
     with bare_tesseract() as api:
-        # The engine's pooled OCR engines and the baseline's are created and warmed up before timing.
+        # The engine's OCR engines (one per language it reads) and the baseline's are warmed up before timing.
         extract(scans[0], None)
         if api is not None:
             tesseract_seconds(api, scans[0])
