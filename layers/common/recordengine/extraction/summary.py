@@ -6,7 +6,7 @@ from .found import Found
 
 
 def summarize(doc_type: str, values: dict[str, Found | None]) -> str:
-    """E.g. "Invoice 42183017 from Amazon Web Services, Inc. dated 2014-08-03 for USD 4.11."."""
+    """E.g. "Invoice 58213 from Northwind Traders, Inc. dated 2026-03-05 for USD 120.00."."""
 
     def value(name: str) -> str | None:
         found = values.get(name)

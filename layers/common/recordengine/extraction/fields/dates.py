@@ -194,7 +194,7 @@ def _differ_in_one_part(first: date, second: date) -> bool:
 def _fallback_issue_date(reader: Reader, number_line: int | None) -> Candidate[date] | None:
     layout = reader.layout
     # The document number's line often carries the date ("Rechnung Nr. 123 vom 19.05.2014"), or the
-    # next line does ("Invoice 103767" / "February 17, 2026").
+    # next line does ("Invoice 58213" / "February 17, 2026").
     if number_line is not None:
         for index in (number_line, *layout.lines_below(number_line, 2)):
             found = _dates_of_issue(reader, layout.lines[index])

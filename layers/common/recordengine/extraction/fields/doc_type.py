@@ -40,7 +40,7 @@ _DOC_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
-# The words a document is titled with (an identifier often follows: "Invoice 103767", "Facture FA-2017-0010").
+# The words a document is titled with (an identifier often follows: "Invoice 58213", "Facture FA-2031-0042").
 TITLE_WORD = (
     r"(?:tax\s+invoice|invoice|\w*rechnung|gutschrift|facture|avoir|factuur|credit\s*note|receipt|factura|factură|"
     r"fattura|fatura|faktura|nota\s+fiscal)"

@@ -142,7 +142,7 @@ def extract_invoice_number(reader: Reader) -> Candidate[str] | None:
     found = reader.search(_NUMBER_LABELS, parse, below=2, accept=lambda hit: not _in_sentence(layout, hit))
     if found:
         return found[0]
-    # Next, an identifier after the document's title ("Invoice 103767", "Rechnung Nr. 471102") or after a
+    # Next, an identifier after the document's title ("Invoice 58213", "Rechnung Nr. 90817") or after a
     # bare "Nr."/"#" near it: whichever comes first, as titles come first.
     title = re.compile(TITLE_WORD, re.IGNORECASE)
     found = reader.search(_NUMBER_TITLE_LABELS, parse, below=1) + reader.search(

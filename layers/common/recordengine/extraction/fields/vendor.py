@@ -81,7 +81,7 @@ def _name_token(token: str) -> bool:
 
 
 def company_names(line: str) -> list[str]:
-    """Names ending in a legal form: ``"sold by Amazon Web Services, Inc."`` → Amazon Web Services, Inc."""
+    """Names ending in a legal form: ``"sold by Northwind Traders, Inc."`` → Northwind Traders, Inc."""
     tokens = [(match.start(), match.end(), match.group(0)) for match in re.finditer(r"\S+", line)]
     names: list[str] = []
     for index, (_, _, token) in enumerate(tokens):
