@@ -193,7 +193,7 @@ def _name_in(text: str) -> str | None:
         tokens.pop(0)
     while tokens and _speck(tokens[-1]):
         tokens.pop()
-    # A lone small letter before a name in capitals is a fleck of the logo read as a letter ("f REWE").
+    # A lone small letter before a name in capitals is a fleck of the logo read as a letter ("f MARKT").
     while len(tokens) > 1 and len(tokens[0]) == 1 and tokens[0].islower() and tokens[1][:1].isupper():
         tokens.pop(0)
     text = _EDGE_JUNK.sub("", " ".join(tokens))

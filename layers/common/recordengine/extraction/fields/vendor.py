@@ -117,7 +117,7 @@ def company_names(line: str) -> list[str]:
     return names + [found.group(0) for found in _UNSPACED_COMPANY.finditer(_CJK_GAP.sub("", line))]
 
 
-# In Chinese and Japanese a company's name runs into its legal form ("天津瑞佳讯贸易有限公司"); OCR may space
+# In Chinese and Japanese a company's name runs into its legal form ("上海示例科技有限公司"); OCR may space
 # the characters out.
 _CJK = r"\u3400-\u9fff"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}（）()])\s+(?=[{_CJK}（）()])")
@@ -317,7 +317,7 @@ def _seller_block_name(layout: Layout, hit: Hit, usable: Callable[[str], bool]) 
             break
         label = _row_label(cells)
         if label is not None:
-            # "Name: Lieferant GmbH" names the seller; "Nummer: 549910", "Telefon: ..." do not.
+            # "Name: Muster Handel GmbH" names the seller; "Nummer: 30417", "Telefon: ..." do not.
             if _NAME_LABEL.match(label):
                 named.append(_label_value(cells) or "")
             continue

@@ -161,7 +161,7 @@ DEPARTMENTS = _any_of(
     r"bevande",
 )
 
-# The words of a street ("Rosenweg 25", "Hauptstr. 1", "2, rue de la Paix", "R. de Santo André 13", "ul.
+# The words of a street ("Lindenweg 7", "Hauptstr. 1", "2, rue de la Paix", "R. de Santo André 13", "ul.
 # Długa 5"); German streets are one word ending in one of theirs.
 STREET_WORDS = _any_of(
     r"street",
