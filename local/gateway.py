@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import secrets
-import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import TimeoutError as FutureTimeoutError
@@ -25,7 +24,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .cfn import TemplateError
 from .model import HttpRoute
-from .runtime import LambdaContext, LambdaFunction, WorkerPool
+from .runtime import LambdaFunction, WorkerPool
 
 log = logging.getLogger("local.gateway")
 
@@ -346,20 +345,7 @@ class Gateway:
         if len(json.dumps(event, ensure_ascii=False).encode()) > LAMBDA_PAYLOAD_LIMIT_BYTES:
             return json_response(*TOO_LARGE, request_id), route.function
         function = self.functions[route.function]
-        # In AWS every request gets an execution of its own at once; here a request may wait for one of the
-        # pool's threads. That wait is the emulator's, not the function's: its Timeout, the integration's and
-        # the context's remaining time count from when a thread takes the request.
-        taken = threading.Event()
-        contexts: list[LambdaContext] = []
-
-        def run() -> Any:
-            contexts.append(function.new_context())
-            taken.set()
-            return function.invoke(event, contexts[0])
-
-        future = self.pool.submit(run)
-        taken.wait()
-        context = contexts[0]
+        future, context = function.start_on(self.pool, event)
         wait = min(function.spec.timeout_seconds, route.timeout_ms / 1000)
         try:
             result = future.result(timeout=wait)

@@ -124,18 +124,25 @@ class LambdaFunction:
 
     def invoke_on(self, pool: WorkerPool, event: Any) -> Any:
         """Invokes the handler synchronously on one of `pool`'s threads (as an event source mapping does) and
-        returns its result; raises concurrent.futures.TimeoutError once it runs past its Timeout. The Timeout,
-        and the context's remaining time, count from when a thread takes the event, never while the event
-        waits for one: in Lambda that wait is the event source's, not the function's."""
+        returns its result; raises concurrent.futures.TimeoutError once it runs past its Timeout."""
+        future, _ = self.start_on(pool, event)
+        return future.result(timeout=self.spec.timeout_seconds)
+
+    def start_on(self, pool: WorkerPool, event: Any) -> tuple[Future[Any], LambdaContext]:
+        """Starts the handler on one of `pool`'s threads and returns once a thread has taken it: its future and
+        its context. The Timeout, and the context's remaining time, count from then, never while the event
+        waits for a thread: in Lambda that wait is the event source's (or, for a request, does not happen)."""
         taken = threading.Event()
+        contexts: list[LambdaContext] = []
 
         def run() -> Any:
+            contexts.append(self.new_context())
             taken.set()
-            return self.invoke(event)
+            return self.invoke(event, contexts[0])
 
         future = pool.submit(run)
         taken.wait()
-        return future.result(timeout=self.spec.timeout_seconds)
+        return future, contexts[0]
 
     def invoke(self, event: Any, context: LambdaContext | None = None) -> Any:
         """Runs the handler on the calling thread (which must be a worker thread with an event loop)."""
