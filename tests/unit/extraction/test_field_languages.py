@@ -11,6 +11,7 @@ import pytest
 from recordengine.builtin_profiles import INVOICE_PROFILE
 from recordengine.extraction.dates import find_dates
 from recordengine.extraction.layout import Layout
+from recordengine.extraction.line_items import extract_line_items
 from recordengine.extraction.readings import read_layout
 
 
@@ -21,6 +22,11 @@ def fields(*lines: str) -> dict[str, str | None]:
 
 def line_items(*lines: str) -> list[dict[str, Any]]:
     return read_layout(Layout(["\n".join(lines)]), INVOICE_PROFILE).line_items
+
+
+def ocr_line_items(*lines: str) -> list[dict[str, Any]]:
+    """Line items of a page read by OCR (whose words may be misread)."""
+    return extract_line_items(Layout(["\n".join(lines)], [[]]))
 
 
 @pytest.mark.parametrize(
@@ -299,7 +305,9 @@ def test_till_rows_that_all_end_in_a_tax_class_are_items_when_ocr_lost_one() -> 
         "  0,352 kg x   269 e/kg",
         "SUMME                    EUR  12,88",
     )
+    # "4" and "|" far right of the tax class are specks at the paper's edge.
     assert sold(found) == [
+        ("LANDBROT", None, None, 1.69),
         ("DRY GIN 37,5%", None, None, 6.49),
         ("GR. PAPIERTASCHE", None, None, 0.25),
         ("JA! MP SCHALEN", None, None, 2.4),
@@ -391,7 +399,7 @@ def test_the_kind_of_document_by_its_title_in_other_languages(title: str, kind: 
 
 def test_till_rows_above_an_item_whose_amount_ocr_lost() -> None:
     found = line_items(
-        "akzenta",
+        "Getränkemarkt Beispiel",
         "                                       EUR",
         "    M&M S PEANUT                      1,98 B",
         "       2Stkx      0,99",
@@ -402,6 +410,97 @@ def test_till_rows_above_an_item_whose_amount_ocr_lost() -> None:
     )
     assert sold(found) == [
         ("M&M S PEANUT", 2, 0.99, 1.98),
+        ("APFELSCHORLE", None, None, 0.45),
+        ("PFAND 0,25 EURO", None, None, 0.25),
+    ]
+
+
+def test_till_items_above_a_total_word_ocr_misread_and_lines_it_garbled() -> None:
+    found = ocr_line_items(
+        "Feinkost Beispiel",
+        "                                      EUR",
+        "    Knäckebrot Roggen                2,49 A         ane",
+        "                   0,55€x      2     1,10 AW",
+        "                                     0,55 AW       ‘i",
+        "    Schmand 24%                      1,39 A",
+        "    Birnen lose                      0,95 A          a",
+        "        0.352 kg x    269 €/kg",
+        "    SUNME          €               6,48",
+    )
+    # The two lines whose wording OCR lost are no items; the rows above them still are.
+    assert sold(found) == [
+        ("Knäckebrot Roggen", None, None, 2.49),
+        ("Schmand 24%", None, None, 1.39),
+        ("Birnen lose", None, None, 0.95),
+    ]
+
+
+def test_till_items_up_to_a_payment_whose_amount_ocr_lost() -> None:
+    found = line_items(
+        "Markthalle Beispiel",
+        "                                          EUR",
+        "      BAUERNBROT                        1,69 B          4",
+        "      TONIC WATER                       1,49 A           7",
+        "      SPUELMITTEL                       2,95 A x         |",
+        "      KERZEN                                             |",
+        "      TRAGETASCHE                       0,25 A",
+        "      Treuerabatt 5%                   -0,32 A",
+        "      Treuerabatt 5%      :   mee",
+        "      Geg. Mastercard          ER",
+    )
+    # "KERZEN" lost its amount, the last discount its figure: the rows around them are still items.
+    assert sold(found) == [
+        ("BAUERNBROT", None, None, 1.69),
+        ("TONIC WATER", None, None, 1.49),
+        ("SPUELMITTEL", None, None, 2.95),
+        ("TRAGETASCHE", None, None, 0.25),
+        ("Treuerabatt 5%", None, None, -0.32),
+    ]
+
+
+def test_till_quantity_lines_with_specks_before_them_or_their_price_lost() -> None:
+    found = line_items(
+        "Kaufhaus Beispiel",
+        "                                        EUR",
+        "    VOLLMILCH                          2,98 B",
+        "       2 Stk x    1,49",
+        "me   PRALINEN                          5,98 B",
+        "       2 Stk x",
+        "me   EISTEE ZITRONE                    0,98 A",
+        "|      2 Stk x    0,49",
+        "me   LEERGUT MEHRWEG                  -0,45 A x",
+        "    LEERGUT EINWEG                    -0,75 A",
+        "7      3Stkx      0,25",
+        "mm        BAR                EUR     10,00        |",
+    )
+    assert sold(found) == [
+        ("VOLLMILCH", 2, 1.49, 2.98),
+        ("PRALINEN", None, None, 5.98),
+        ("EISTEE ZITRONE", 2, 0.49, 0.98),
+        ("LEERGUT MEHRWEG", None, None, -0.45),
+        ("LEERGUT EINWEG", 3, 0.25, -0.75),
+    ]
+
+
+def test_till_items_above_a_name_whose_amount_ocr_lost_entirely() -> None:
+    found = line_items(
+        "Getränkemarkt Beispiel",
+        "                                       EUR",
+        "    ERDNUSSKERNE                      1,98 B",
+        "       2Stkx      0,99",
+        "    MINERALWASSER MEDIUM              0,65 A",
+        "    PFAND 0,25 EURO                   0,25 A x",
+        "    COLA ZERO",
+        "    PFAND 0,25 EURO                   0,25 A x",
+        "    APFELSCHORLE                      0,45 A",
+        "    PFAND 0,25 EURO                   0,25 A x",
+        "    SUMME                    EUR      5,18",
+    )
+    assert sold(found) == [
+        ("ERDNUSSKERNE", 2, 0.99, 1.98),
+        ("MINERALWASSER MEDIUM", None, None, 0.65),
+        ("PFAND 0,25 EURO", None, None, 0.25),
+        ("PFAND 0,25 EURO", None, None, 0.25),
         ("APFELSCHORLE", None, None, 0.45),
         ("PFAND 0,25 EURO", None, None, 0.25),
     ]

@@ -220,6 +220,9 @@ class _TillRow:
 # Rows that all end in a till's tax class are items even when OCR lost one of them (or the total): the
 # sum no longer has to agree once there are this many.
 TAXED_ROWS_ENOUGH = 3
+# Lines among a till's items whose amount or wording OCR lost, passed over before the items are taken to
+# have ended.
+MAX_MISREAD_ROWS = 3
 
 
 def _headerless(layout: Layout, dayfirst: bool) -> list[dict[str, Any]]:
@@ -228,35 +231,60 @@ def _headerless(layout: Layout, dayfirst: bool) -> list[dict[str, Any]]:
     end in a till's tax class. A till's "2 x 1,29" line under or over an item gives that item its
     quantity and unit price."""
     for index, segments in enumerate(layout.segments):
-        totalled = any(_STOP.match(segment.text) or _TOTAL_WORD.search(segment.text) for segment in segments)
-        # A till's items may end at the payment when OCR lost the total line ("Geg. BAR  EUR 10,00").
+        totalled = _names_a_total(segments, misreadable=layout.ocr)
+        # A till's items may end at the payment when OCR lost the total line ("Geg. BAR  EUR 10,00"), or even
+        # the payment's amount ("Geg. Mastercard"): then only the tax classes say they are items.
         paid = not totalled and _PAYMENT.match(layout.lines[index]) is not None
         if not totalled and not paid:
             continue
         target = _last_money(layout.lines[index], dayfirst)
-        if target is None or target.value == 0:
+        if (target is None or target.value == 0) and not paid:
             continue
-        rows = list(reversed(_rows_above(layout, index, dayfirst)))
-        found = [row for row in rows if row.item is not None]
-        if not found:
-            continue
-        ends = [row.end for row in found]
-        total = sum((Decimal(str(row.item["amount"])) for row in found if row.item), Decimal(0))
-        misread = any(row.misread for row in rows)
-        adds_up = totalled and not misread and abs(total - target.value) <= Decimal("0.011") * len(found)
-        till = len(found) >= TAXED_ROWS_ENOUGH and all(row.taxed for row in found)
-        if max(ends) - min(ends) <= 3 and (adds_up or till):
-            _attach_quantities(rows)
-            return [row.item for row in found if row.item is not None]
+        # Rows that add up to the total are the items; otherwise the most rows that all end in a tax class,
+        # passing over more lines OCR garbled.
+        best: list[_TillRow] = []
+        for misread_allowed in (1, MAX_MISREAD_ROWS):
+            rows = list(reversed(_rows_above(layout, index, dayfirst, misread_allowed)))
+            verdict = _till_items(rows, target if totalled else None)
+            if verdict == "adds up":
+                best = rows
+                break
+            if verdict == "taxed" and _count_items(rows) > _count_items(best):
+                best = rows
+        if best:
+            _attach_quantities(best)
+            return [row.item for row in best if row.item is not None]
     return []
 
 
-def _rows_above(layout: Layout, index: int, dayfirst: bool) -> list[_TillRow]:
-    """The item and quantity lines right above line ``index``, bottom up."""
+def _count_items(rows: list[_TillRow]) -> int:
+    return sum(row.item is not None for row in rows)
+
+
+def _till_items(rows: list[_TillRow], total: Amount | None) -> str | None:
+    """Whether ``rows`` are items: right-aligned, and adding up to the ``total`` printed under them ("adds
+    up") or all ending in a till's tax class ("taxed"); else None."""
+    found = [row for row in rows if row.item is not None]
+    if not found:
+        return None
+    ends = [row.end for row in found]
+    if max(ends) - min(ends) > 3:
+        return None
+    added = sum((Decimal(str(row.item["amount"])) for row in found if row.item), Decimal(0))
+    misread = any(row.misread for row in rows)
+    if total is not None and not misread and abs(added - total.value) <= Decimal("0.011") * len(found):
+        return "adds up"
+    return "taxed" if len(found) >= TAXED_ROWS_ENOUGH and all(row.taxed for row in found) else None
+
+
+def _rows_above(layout: Layout, index: int, dayfirst: bool, misread_allowed: int) -> list[_TillRow]:
+    """The item and quantity lines right above line ``index``, bottom up, passing over at most
+    ``misread_allowed`` lines of items OCR garbled (and, when more than one, lines of wording without
+    an amount)."""
     rows: list[_TillRow] = []
     above = index - 1
     blanks = 0
-    misread = False
+    misread = 0
     while above >= 0 and layout.page_of_line[above] == layout.page_of_line[index] and len(rows) < MAX_ITEMS:
         line = layout.lines[above]
         above -= 1
@@ -272,10 +300,10 @@ def _rows_above(layout: Layout, index: int, dayfirst: bool) -> list[_TillRow]:
             rows.append(_TillRow(None, times=_times(match) if match else None))
             continue
         row = _plain_row(layout, above + 1, dayfirst)
-        if row is None and not misread and _misread_item(line, dayfirst):
-            # An item whose amount or wording OCR lost ("COCA-COLA      À", "0,55ex   2   1,10 AW"): passed
-            # over once, the rows above it are still the till's items.
-            misread = True
+        if row is None and misread < misread_allowed and _misread_item(line, dayfirst, lost=misread_allowed > 1):
+            # An item whose amount or wording OCR lost ("COCA-COLA      À", "0,55ex   2   1,10 AW", "Pfand"):
+            # passed over, the rows above it are still the till's items.
+            misread += 1
             rows.append(_TillRow(None, misread=True))
             continue
         if row is None:
@@ -284,13 +312,35 @@ def _rows_above(layout: Layout, index: int, dayfirst: bool) -> list[_TillRow]:
     return rows
 
 
-def _misread_item(line: str, dayfirst: bool) -> bool:
-    """An item's line with its amount or its wording lost: wording and a lone tax class, or an amount with a
-    tax class and no wording."""
-    if _WORDING.search(line):
-        return _LOST_AMOUNT.search(line) is not None
+def _misread_item(line: str, dayfirst: bool, lost: bool) -> bool:
+    """An item's line with its amount or its wording lost: wording and a lone tax class (``lost``: or no
+    amount at all), or an amount with a tax class and no wording."""
     amount = _last_money(line, dayfirst)
+    if _WORDING.search(line):
+        return _LOST_AMOUNT.search(line) is not None or (lost and amount is None)
     return amount is not None and _row_end(line[amount.end :]) is True
+
+
+# Words a till prints on its total line, which OCR misreads by a letter ("SUNME", "T0TAL").
+_TILL_TOTAL_WORDS = ("summe", "total", "totale", "totaal", "gesamt", "gesamtbetrag", "zwischensumme", "razem")
+
+
+def _names_a_total(segments: list[Segment], misreadable: bool = False) -> bool:
+    """Whether a line is a total's (or the tax's, the payment's), which ends the items; ``misreadable``:
+    OCR read it, and may have misread a letter of the total's word."""
+    return any(
+        _STOP.match(segment.text) or _TOTAL_WORD.search(segment.text) or (misreadable and _misread_total(segment.text))
+        for segment in segments
+    )
+
+
+def _misread_total(text: str) -> bool:
+    """Whether ``text`` starts with a till's total word with one letter misread."""
+    word = text.split(" ", 1)[0].casefold()
+    return any(
+        len(word) == len(known) and sum(mine != theirs for mine, theirs in zip(word, known, strict=True)) == 1
+        for known in _TILL_TOTAL_WORDS
+    )
 
 
 # The end of an item's line whose amount OCR lost: only its tax class is left, far right.
@@ -302,8 +352,10 @@ _QUANTITY_TIMES = (
     r"(?P<quantity>\d{1,4}(?:[.,]\d{1,3})?)\s*(?:stk|st|pcs|pc|kg|x)?\.?\s*[x×*]\s*"
     r"(?P<price>-?\d{1,6}[.,]\d{2})(?:\s*(?:€|eur))?(?:\s*/\s*[^\W\d_]{1,5})?"
 )
-_QUANTITY_LINE = re.compile(rf"^\s*{_QUANTITY_TIMES}\s*$", re.IGNORECASE)
-_QUANTITY_HINT = re.compile(r"^\s*\d[\d.,]*\s*(?:stk|st|pcs|pc|kg)?\.?\s*[x×*][\s_]*\d", re.IGNORECASE)
+# OCR reads specks in the margin before it ("|   2 Stk x 0,49", "7   3Stkx 0,25"), and may lose the price.
+_SPECK = r"^[\W_]*(?:\S{1,2}\s{2,})?"
+_QUANTITY_LINE = re.compile(rf"{_SPECK}{_QUANTITY_TIMES}\s*$", re.IGNORECASE)
+_QUANTITY_HINT = re.compile(rf"{_SPECK}\d[\d.,]*\s*(?:stk|st|pcs|pc|kg)?\.?\s*[x×*](?:[\s_]*\d|\s*$)", re.IGNORECASE)
 _QUANTITY_IN_ROW = re.compile(rf"(?<![\w.,]){_QUANTITY_TIMES}", re.IGNORECASE)
 # Some tills print the unit price first: "Kefir   0,89x  2   1,78 A".
 _PRICE_TIMES_IN_ROW = re.compile(
@@ -348,10 +400,17 @@ _MARGIN_NOISE = re.compile(r"^[^\d]{1,3}$")
 def _row_end(rest: str) -> bool | None:
     """After an item's amount: None when it is not the end of an item's row, else whether a tax class
     follows."""
-    tokens = _CURRENCY_AFTER.sub("", rest, count=1).split()
+    rest = _CURRENCY_AFTER.sub("", rest, count=1)
+    tokens = rest.split()
     if not tokens:
         return False
+    # Well apart from the tax class, OCR reads the paper's edge as anything short ("1,69 B      4").
+    near, _, margin = rest.strip().partition("   ")
+    margin_tokens = margin.split()
+    tokens = near.split()
     if not _TAX_CLASS.match(tokens[0]) or not all(_MARGIN_NOISE.match(token) for token in tokens[1:]):
+        return None
+    if not all(_MARGIN_NOISE.match(token) or len(token) <= 2 for token in margin_tokens):
         return None
     return True
 
@@ -374,9 +433,7 @@ def _plain_row(layout: Layout, index: int, dayfirst: bool) -> _TillRow | None:
     """Wording, then an amount at the end of the line (and perhaps a tax class)."""
     line = layout.lines[index]
     segments = layout.segments[index]
-    if _NOT_AN_ITEM.search(line) or any(
-        _STOP.match(segment.text) or _TOTAL_WORD.search(segment.text) for segment in segments
-    ):
+    if _NOT_AN_ITEM.search(line) or _names_a_total(segments):
         return None
     amount = _last_money(line, dayfirst)
     taxed = None if amount is None else _row_end(line[amount.end :])
@@ -423,7 +480,7 @@ def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) ->
         if not items and _more_heading(layout, index):
             # A heading wrapped over more lines than the header took in ("USt." under "Positions-").
             continue
-        if any(_STOP.match(segment.text) or _TOTAL_WORD.search(segment.text) for segment in segments):
+        if _names_a_total(segments):
             break
         row = _row(layout.lines[index], segments, columns, kinds, dayfirst)
         if row is None:
