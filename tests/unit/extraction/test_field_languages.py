@@ -504,3 +504,61 @@ def test_till_items_above_a_name_whose_amount_ocr_lost_entirely() -> None:
         ("APFELSCHORLE", None, None, 0.45),
         ("PFAND 0,25 EURO", None, None, 0.25),
     ]
+
+
+def test_labelled_figures_in_a_rows_cells_are_details_not_its_columns() -> None:
+    found = line_items(
+        "SOCIETE EXEMPLE",
+        "FACTURE N° : F-2026-104",
+        "Ligne   Réf.            NOM & DESIGNATION           P.U. HT          Qté      TOTAL HT",
+        "                                                    (Brut: 40,00)",
+        "  1     # ligne BC: 1   MAINTENANCE ANNUELLE        (Rabais: 0,00)   1,00        40,00",
+        "                                                    (Net): 40,00",
+        "                                                    (Brut: 12,00)",
+        "  2     # ligne BC: 2   CARTOUCHES ENCRE            (Rabais: 0,00)   3,00        36,00",
+        "                                                    (Net): 12,00",
+        "",
+        "TOTAL HT                                                                         76,00",
+    )
+    # The discount in the unit price's column is no unit price, and "(Net): 12,00" under a row no item.
+    assert sold(found) == [
+        ("MAINTENANCE ANNUELLE", 1, None, 40.0),
+        ("CARTOUCHES ENCRE", 3, None, 36.0),
+    ]
+
+
+def test_the_name_above_a_row_whose_wording_is_a_period_may_carry_figures_of_its_own() -> None:
+    found = line_items(
+        "SOCIETE EXEMPLE",
+        "FACTURE N° : F-2026-105",
+        "Ligne   Réf.        NOM & DESIGNATION                      P.U. HT          Qté      Remise       TOTAL HT",
+        "        # BC: 1     PRESTATION CONSEIL                     (Brut: 60,00)             -1,00 (RE)",
+        "  1                 Période de 01/11/2026 au 30/11/2026    (Rabais: 0,00)   1,00      1,00 (CH)       60,00",
+        "                                                           (Net): 60,00",
+        "                    FOURNITURES BUREAU                     (Brut: 10,00)",
+        "  2     # BC: 3     Date début : 01/11/2026                (Rabais: 0,00)   3,00     -2,00            28,00",
+        "                                                           (Net): 10,00",
+        "        100         REMISE : REMISE COMMERCIALE            5,00% sur 28,00 EUR                        -1,40",
+        "        FC          CHARGE : FRAIS DEPLACEMENT             10,00% sur 28,00 EUR                        2,80",
+        "",
+        "TOTAL HT                                                                                             89,40",
+    )
+    # The allowance and the charge on the whole invoice are no items, whatever their code column holds.
+    assert [(item["description"], item["amount"]) for item in found] == [
+        ("PRESTATION CONSEIL Période de 01/11/2026 au 30/11/2026", 60.0),
+        ("FOURNITURES BUREAU Date début : 01/11/2026", 28.0),
+    ]
+
+
+def test_a_line_of_two_labelled_amounts_under_an_item_is_no_item() -> None:
+    found = line_items(
+        "Lieferant GmbH",
+        "Rechnung Nr. 2026-31",
+        "Pos  Bezeichnung                      Menge       Einzelpreis        Betrag",
+        "  1  Schrauben M6 verzinkt              100              0,12         12,00",
+        "     Basisbetrag:  -2,90, MwSt.-%  7,0, Rabattbetrag:   0,06",
+        "  2  Dübel 8 mm                          50              0,10          5,00",
+        "",
+        "Summe Positionen                                                      17,00",
+    )
+    assert sold(found) == [("Schrauben M6 verzinkt", 100, 0.12, 12.0), ("Dübel 8 mm", 50, 0.1, 5.0)]

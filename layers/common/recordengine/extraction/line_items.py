@@ -487,14 +487,14 @@ def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) ->
             gap += 1
             continue
         item, start = row
-        if item["quantity"] is None and _ALLOWANCE.match(item["description"] or ""):
+        if _ALLOWANCE.match(item["description"] or ""):
             # "REMISE : REMISE COMMERCIALE  -5,00": an allowance or charge on the whole invoice.
             gap += 1
             continue
         if item["description"] is not None and find_dates(item["description"], dayfirst=dayfirst):
             # "Période de 01/12/2018 au 31/12/2018" on the row of figures: the item's name is the wording
             # printed right above it, when that line is no item of its own.
-            named = _name_above(layout, index, columns, previous_row=len(items) > 0 and gap == 0)
+            named = _name_above(layout, index, columns, dayfirst, previous_row=len(items) > 0 and gap == 0)
             if named:
                 item["description"] = f"{named} {item['description']}"[:200]
         if item["description"] is None:
@@ -521,13 +521,17 @@ _ALLOWANCE = re.compile(
 )
 
 
-def _name_above(layout: Layout, index: int, columns: list[Column], previous_row: bool) -> str | None:
-    """The description-column wording of the printed line right above row ``index``, when that line holds
-    no figures and does not directly follow another item's row (whose continuation it would be)."""
+def _name_above(layout: Layout, index: int, columns: list[Column], dayfirst: bool, previous_row: bool) -> str | None:
+    """The description-column wording of the printed line right above row ``index``, when that line is no
+    row of figures of its own and does not directly follow another item's row (whose continuation it
+    would be)."""
     above = index - 1
     while above >= 0 and not layout.segments[above]:
         above -= 1
-    if above < 0 or previous_row or any(amount.explicit for amount in find_amounts(layout.lines[above])):
+    if above < 0 or previous_row:
+        return None
+    kinds = {column.kind for column in columns}
+    if _row(layout.lines[above], layout.segments[above], columns, kinds, dayfirst) is not None:
         return None
     name = _description(layout.segments[above], columns)[0]
     return name or None
@@ -560,6 +564,20 @@ def _more_heading(layout: Layout, index: int) -> bool:
 
 
 _DETAIL_LABEL = re.compile(r"[^\W\d_]{2,}\.?\s?:(?=\s|$)")
+# A figure printed after its own label ("(Brut: 60,00)", "(Net): 60,00", "Rabatt: -0,03"): a detail of the
+# item, not one of the table's columns; one further than a space from its label may be the next column's
+# ("GTIN:    9,90"), and is only counted as a label's.
+_LABELLED_FIGURE = re.compile(r"[^\W\d_]{2,}\.?\)?\s?:(?P<gap>\s{0,3})(?P<figure>[-+]?\d+(?:[.,]\d+)*)")
+_MONEY_FIGURE = re.compile(r"[-+]?\d[\d.,]*[.,]\d{2}$")
+
+
+def _unlabelled_amounts(line: str, dayfirst: bool) -> list[Amount]:
+    """The numbers of a row that are neither dates nor a labelled detail's figure."""
+    masked = [(found.start, found.end) for found in find_dates(line, dayfirst=dayfirst)]
+    masked += [match.span("figure") for match in _LABELLED_FIGURE.finditer(line) if len(match["gap"]) <= 1]
+    return find_amounts(line, masked=masked)
+
+
 _WORDING = re.compile(r"[^\W\d_]{3,}")
 # Continuation lines of a wrapped description: at most this many, each of at most this many words.
 MAX_CONTINUATION_LINES = 2
@@ -635,12 +653,11 @@ def _row(
 ) -> tuple[dict[str, Any], int] | None:
     """An item read from a row, and where its description starts; the description is None when the row
     has figures but no wording."""
-    masked = [(found.start, found.end) for found in find_dates(line, dayfirst=dayfirst)]
-    numbers = find_amounts(line, masked=masked)
-    if not any(number.explicit for number in numbers):
-        return None
-    if len(_DETAIL_LABEL.findall(line)) >= 2:
-        # "Basis: 75,00 €   Rabatt: -0,03 €": details of the item above, not an item.
+    numbers = _unlabelled_amounts(line, dayfirst)
+    labelled_money = [match for match in _LABELLED_FIGURE.finditer(line) if _MONEY_FIGURE.match(match["figure"])]
+    if not any(number.explicit for number in numbers) or len(labelled_money) >= 2:
+        # Only labelled figures, or two labelled amounts ("Basis: 75,00 €   Rabatt: -0,03 €"): details of the
+        # item above, not an item.
         return None
     description, description_start, description_end = _description(segments, columns)
 
