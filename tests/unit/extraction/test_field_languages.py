@@ -562,3 +562,17 @@ def test_a_line_of_two_labelled_amounts_under_an_item_is_no_item() -> None:
         "Summe Positionen                                                      17,00",
     )
     assert sold(found) == [("Schrauben M6 verzinkt", 100, 0.12, 12.0), ("Dübel 8 mm", 50, 0.1, 5.0)]
+
+
+def test_an_items_own_discount_on_the_line_under_it_is_taken_off_its_amount() -> None:
+    found = line_items(
+        "Gartenbedarf Beispiel GmbH",
+        "Rechnung Nr. 2026-0815",
+        "Pos  Artikelbeschreibung          Menge   Einheit    Preis/Einheit        Entgelt",
+        "  1  Rasenkantenstein grau         10,00   Stk.               3,00          30,00",
+        "                                           abzgl.   10%  Rabatt           -3,00",
+        "  2  Pflanzerde 40 l                2,00   Sack               5,00          10,00",
+        "",
+        "Summe Positionen                                                          37,00",
+    )
+    assert sold(found) == [("Rasenkantenstein grau", 10, 3.0, 27.0), ("Pflanzerde 40 l", 2, 5.0, 10.0)]

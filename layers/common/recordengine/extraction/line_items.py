@@ -497,6 +497,11 @@ def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) ->
             named = _name_above(layout, index, columns, dayfirst, previous_row=len(items) > 0 and gap == 0)
             if named:
                 item["description"] = f"{named} {item['description']}"[:200]
+        if item["description"] is None and items and item["amount"] < 0 and _LINE_ALLOWANCE.search(layout.lines[index]):
+            # "abzgl. 16,7% Rabatt  -2,00" under an item's row: the item's own discount, taken off its amount.
+            items[-1]["amount"] = float(Decimal(str(items[-1]["amount"])) + Decimal(str(item["amount"])))
+            gap += 1
+            continue
         if item["description"] is None:
             # Figures without wording: the description is printed on the next line (two-line rows
             # under two-line headings, "Art-Nr / Artikelbezeichnung").
@@ -519,6 +524,20 @@ _ALLOWANCE = re.compile(
     r"sconto|maggiorazione|desconto|rabat|korting|toeslag)\s?:",
     re.IGNORECASE,
 )
+
+
+# Words of an item's own discount, printed on a line of its own under the item's row, per language.
+_LINE_ALLOWANCE_WORDS = {
+    "en": r"discount|less",
+    "de": r"rabatt|nachlass|abzgl\.?|abzüglich",
+    "fr": r"remise|rabais",
+    "es": r"descuento|dto\.",
+    "it": r"sconto",
+    "pt": r"desconto",
+    "nl": r"korting",
+    "pl": r"rabat|upust",
+}
+_LINE_ALLOWANCE = re.compile(rf"(?<!\w)(?:{'|'.join(_LINE_ALLOWANCE_WORDS.values())})(?!\w)", re.IGNORECASE)
 
 
 def _name_above(layout: Layout, index: int, columns: list[Column], dayfirst: bool, previous_row: bool) -> str | None:
