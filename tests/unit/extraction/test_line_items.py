@@ -6,6 +6,8 @@ from typing import Any
 
 from recordengine.builtin_profiles import INVOICE_PROFILE
 from recordengine.extraction import extract_document
+from recordengine.extraction.layout import Layout
+from recordengine.extraction.line_items import extract_line_items
 from recordengine.media import PDF
 from tests.unit.extraction.pdf_fixtures import Line, make_pdf
 
@@ -146,3 +148,34 @@ def test_an_item_table_goes_on_over_the_page_break() -> None:
     second_page.insert(1, heading)
     found = extract_document(make_pdf(pages=[first_page, second_page]), PDF, INVOICE_PROFILE).line_items
     assert [item["amount"] for item in found] == [900.0, 100.0, 150.0]
+
+
+def ocr_items(*lines: str) -> list[dict[str, Any]]:
+    """Line items of a page read by OCR (whose words may be misread)."""
+    return extract_line_items(Layout(["\n".join(lines)], [[]]))
+
+
+def test_a_subtotal_word_ocr_misread_still_ends_the_table() -> None:
+    found = ocr_items(
+        "Example Supplies Ltd",
+        "Invoice ID   INV-2026-12",
+        "Description                                   Quantity    Unit Price      Amount",
+        "Desk lamp                                            1        45.00       45.00",
+        "Paper tray                                           2         4.50        9.00",
+        "Subiotal                                                                  54.00",
+        "Delivery to the third floor                                                5.00",
+    )
+    assert descriptions(found) == ["Desk lamp", "Paper tray"]
+
+
+def test_the_total_label_under_a_figure_is_no_items_description() -> None:
+    found = ocr_items(
+        "Example Supplies Ltd",
+        "Invoice ID   INV-2026-13",
+        "Description                                   Quantity    Unit Price      Amount",
+        "Desk lamp                                            1        45.00       45.00",
+        "",
+        "                                                                          48.60",
+        "                                        Amount Due",
+    )
+    assert descriptions(found) == ["Desk lamp"]

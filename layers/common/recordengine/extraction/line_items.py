@@ -322,7 +322,9 @@ def _misread_item(line: str, dayfirst: bool, lost: bool) -> bool:
 
 
 # Words a till prints on its total line, which OCR misreads by a letter ("SUNME", "T0TAL").
-_TILL_TOTAL_WORDS = ("summe", "total", "totale", "totaal", "gesamt", "gesamtbetrag", "zwischensumme", "razem")
+_TILL_TOTAL_WORDS = (
+    *("summe", "total", "subtotal", "totale", "totaal", "gesamt", "gesamtbetrag", "zwischensumme", "razem"),
+)
 
 
 def _names_a_total(segments: list[Segment], misreadable: bool = False) -> bool:
@@ -480,7 +482,7 @@ def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) ->
         if not items and _more_heading(layout, index):
             # A heading wrapped over more lines than the header took in ("USt." under "Positions-").
             continue
-        if _names_a_total(segments):
+        if _names_a_total(segments, misreadable=layout.ocr):
             break
         row = _row(layout.lines[index], segments, columns, kinds, dayfirst)
         if row is None:
@@ -612,6 +614,9 @@ def _description_below(layout: Layout, index: int) -> tuple[str, int, int] | Non
         if any(amount.explicit for amount in find_amounts(line)) or _DETAIL_LABEL.search(line):
             return None
         for segment in layout.segments[below]:
+            if _names_a_total([segment], misreadable=layout.ocr):
+                # "Amount Due" under the total's figure: the table is over.
+                return None
             if _WORDING.search(segment.text):
                 return segment.text.strip()[:200], segment.start, below
     return None
