@@ -576,3 +576,15 @@ def test_an_items_own_discount_on_the_line_under_it_is_taken_off_its_amount() ->
         "Summe Positionen                                                          37,00",
     )
     assert sold(found) == [("Rasenkantenstein grau", 10, 3.0, 27.0), ("Pflanzerde 40 l", 2, 5.0, 10.0)]
+
+
+def test_a_weighed_items_line_with_dashes_ocr_read_before_the_currency() -> None:
+    found = line_items(
+        "Frischmarkt Beispiel",
+        "                                EUR",
+        "Birnen rot                     0,87 A",
+        "  0,296 kg x 2,95--EUR/kg",
+        "Roggenbrot                     2,49 A",
+        "SUMME                    EUR   3,36",
+    )
+    assert sold(found) == [("Birnen rot", 0.296, 2.95, 0.87), ("Roggenbrot", None, None, 2.49)]

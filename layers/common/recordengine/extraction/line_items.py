@@ -349,10 +349,11 @@ def _misread_total(text: str) -> bool:
 _LOST_AMOUNT = re.compile(r"\S\s{3,}[A-ZÀ-Ý]\s?\*?$")
 # A line drawn under the items ("-------", "=====").
 _RULE = re.compile(r"^[\s\-=_*.~]+$")
-# A till's quantity line: "2 x 1,29", "2 Stk x 1,49", "0,296 kg x 2,95 EUR/kg".
+# A till's quantity line: "2 x 1,29", "2 Stk x 1,49", "0,296 kg x 2,95 EUR/kg" (OCR may read a dash or two
+# before the currency).
 _QUANTITY_TIMES = (
     r"(?P<quantity>\d{1,4}(?:[.,]\d{1,3})?)\s*(?:stk|st|pcs|pc|kg|x)?\.?\s*[x×*]\s*"
-    r"(?P<price>-?\d{1,6}[.,]\d{2})(?:\s*(?:€|eur))?(?:\s*/\s*[^\W\d_]{1,5})?"
+    r"(?P<price>-?\d{1,6}[.,]\d{2})[-~_]*(?:\s*(?:€|eur))?(?:\s*/\s*[^\W\d_]{1,5})?"
 )
 # OCR reads specks in the margin before it ("|   2 Stk x 0,49", "7   3Stkx 0,25"), and may lose the price.
 _SPECK = r"^[\W_]*(?:\S{1,2}\s{2,})?"
