@@ -588,3 +588,25 @@ def test_a_weighed_items_line_with_dashes_ocr_read_before_the_currency() -> None
         "SUMME                    EUR   3,36",
     )
     assert sold(found) == [("Birnen rot", 0.296, 2.95, 0.87), ("Roggenbrot", None, None, 2.49)]
+
+
+def test_a_rows_name_printed_above_its_details_in_a_tall_cell() -> None:
+    found = line_items(
+        "SOCIETE EXEMPLE",
+        "FACTURE N° : F-2026-106",
+        "Ligne   Réf.             NOM & DESIGNATION, Période                  P.U. HT          Qté      TOTAL HT",
+        "",
+        "                         MAINTENANCE SERVEURS - Forfait",
+        "        # BC: 1          Période de 01/11/2026 au 30/11/2026",
+        "                         Équipe (AOP): EQUIPE_B                      (Brut: 90,00)",
+        "  1     C_FO: ART_77     (SK): SKU4410                               (Rabais: 0,00)   1,00        90,00",
+        "                         (ATT) NIVEAU : STANDARD                     (Net): 90,00",
+        "                         CABLES RESEAU - Fourniture",
+        "  2     C_FO: ART_78     LOT2026117                                  (Rabais: 0,00)   4,00        24,00",
+        "",
+        "TOTAL HT                                                                                          114,00",
+    )
+    assert [(item["description"], item["amount"]) for item in found] == [
+        ("MAINTENANCE SERVEURS - Forfait (SK): SKU4410", 90.0),
+        ("CABLES RESEAU - Fourniture LOT2026117", 24.0),
+    ]

@@ -463,6 +463,8 @@ def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) ->
     gap = 0
     page = layout.page_of_line[header]
     index = header
+    # The last line of the heading or of the last item read: an item's name is printed below it.
+    taken = header
     while index + 1 < len(layout.lines):
         index += 1
         if len(items) >= MAX_ITEMS or gap > MAX_GAP:
@@ -494,10 +496,10 @@ def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) ->
             # "REMISE : REMISE COMMERCIALE  -5,00": an allowance or charge on the whole invoice.
             gap += 1
             continue
-        if item["description"] is not None and find_dates(item["description"], dayfirst=dayfirst):
-            # "Période de 01/12/2018 au 31/12/2018" on the row of figures: the item's name is the wording
-            # printed right above it, when that line is no item of its own.
-            named = _name_above(layout, index, columns, dayfirst, previous_row=len(items) > 0 and gap == 0)
+        if item["description"] is not None and _is_detail(item["description"], dayfirst):
+            # "Période de 01/12/2018 au 31/12/2018" or "(SK): SKU2578" on the row of figures: the item's name
+            # is printed above it, in a cell whose lines the row of figures sits in the middle of.
+            named = _name_above(layout, index, taken, columns, dayfirst)
             if named:
                 item["description"] = f"{named} {item['description']}"[:200]
         if item["description"] is None and items and item["amount"] < 0 and _LINE_ALLOWANCE.search(layout.lines[index]):
@@ -518,6 +520,7 @@ def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) ->
             item["description"] = f"{item['description']} {extra}"[:200]
         gap = 0
         items.append(item)
+        taken = index
     return items
 
 
@@ -543,20 +546,31 @@ _LINE_ALLOWANCE_WORDS = {
 _LINE_ALLOWANCE = re.compile(rf"(?<!\w)(?:{'|'.join(_LINE_ALLOWANCE_WORDS.values())})(?!\w)", re.IGNORECASE)
 
 
-def _name_above(layout: Layout, index: int, columns: list[Column], dayfirst: bool, previous_row: bool) -> str | None:
-    """The description-column wording of the printed line right above row ``index``, when that line is no
-    row of figures of its own and does not directly follow another item's row (whose continuation it
-    would be)."""
-    above = index - 1
-    while above >= 0 and not layout.segments[above]:
-        above -= 1
-    if above < 0 or previous_row:
-        return None
+# Lines of an item's details (its period, labelled attributes) printed between its name and its row of
+# figures.
+MAX_NAME_ABOVE = 4
+# Wording that is a detail of an item, not its name: a labelled value ("Date début : ...", "(AOP): ...",
+# "CATEGORIE : ...") or one code of letters and digits ("LOT6254784").
+_LABELLED_WORDING = re.compile(r"[^\W\d_]{2,}\)?\s?:|^\(\w+\)")
+_CODE = re.compile(r"(?=\S*\d)(?=\S*[^\W\d_])\S+")
+
+
+def _is_detail(text: str, dayfirst: bool) -> bool:
+    return bool(find_dates(text, dayfirst=dayfirst) or _LABELLED_WORDING.search(text) or _CODE.fullmatch(text))
+
+
+def _name_above(layout: Layout, index: int, taken: int, columns: list[Column], dayfirst: bool) -> str | None:
+    """The nearest description-column wording above row ``index`` that is no detail, passing over details;
+    not above line ``taken`` (the previous item's, or the heading), nor above another row of figures."""
     kinds = {column.kind for column in columns}
-    if _row(layout.lines[above], layout.segments[above], columns, kinds, dayfirst) is not None:
-        return None
-    name = _description(layout.segments[above], columns)[0]
-    return name or None
+    printed = [line for line in range(index - 1, taken, -1) if layout.segments[line]]
+    for above in printed[:MAX_NAME_ABOVE]:
+        if _row(layout.lines[above], layout.segments[above], columns, kinds, dayfirst) is not None:
+            return None
+        name = _description(layout.segments[above], columns)[0]
+        if name and not _is_detail(name, dayfirst):
+            return name
+    return None
 
 
 # "Übertrag 1.234,56": the running sum carried from one page to the next, not an item.
