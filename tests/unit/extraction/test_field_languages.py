@@ -610,3 +610,21 @@ def test_a_rows_name_printed_above_its_details_in_a_tall_cell() -> None:
         ("MAINTENANCE SERVEURS - Forfait (SK): SKU4410", 90.0),
         ("CABLES RESEAU - Fourniture LOT2026117", 24.0),
     ]
+
+
+def test_a_detail_rows_name_is_never_taken_from_the_item_before_it() -> None:
+    found = line_items(
+        "SOCIETE EXEMPLE",
+        "FACTURE N° : F-2026-107",
+        "Ligne   NOM & DESIGNATION                        P.U. HT     Qté      TOTAL HT",
+        "",
+        "  1     CONSEIL JURIDIQUE                          80,00     2,00       160,00",
+        "        dossier prud'homal",
+        "  2     Période de 01/11/2026 au 30/11/2026        20,00     1,00        20,00",
+        "",
+        "TOTAL HT                                                                180,00",
+    )
+    assert [item["description"] for item in found] == [
+        "CONSEIL JURIDIQUE dossier prud'homal",
+        "Période de 01/11/2026 au 30/11/2026",
+    ]

@@ -172,8 +172,11 @@ def _header(layout: Layout, index: int) -> tuple[list[Column], int] | None:
     return columns, last
 
 
+_FIGURE_KINDS = frozenset({"quantity", "unit_price", "amount"})
+
+
 def _is_header(kinds: list[str]) -> bool:
-    numeric = {"quantity", "unit_price", "amount"} & set(kinds)
+    numeric = _FIGURE_KINDS & set(kinds)
     if not numeric & {"amount", "unit_price"}:
         return False
     return len(numeric) + ("description" in kinds) >= 2
@@ -463,8 +466,9 @@ def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) ->
     gap = 0
     page = layout.page_of_line[header]
     index = header
-    # The last line of the heading or of the last item read: an item's name is printed below it.
-    taken = header
+    # The last line of the last item read: an item's name is printed below it (and below the heading, which
+    # may have taken in a first item's name printed right under it).
+    taken: int | None = None
     while index + 1 < len(layout.lines):
         index += 1
         if len(items) >= MAX_ITEMS or gap > MAX_GAP:
@@ -559,12 +563,17 @@ def _is_detail(text: str, dayfirst: bool) -> bool:
     return bool(find_dates(text, dayfirst=dayfirst) or _LABELLED_WORDING.search(text) or _CODE.fullmatch(text))
 
 
-def _name_above(layout: Layout, index: int, taken: int, columns: list[Column], dayfirst: bool) -> str | None:
+def _name_above(layout: Layout, index: int, taken: int | None, columns: list[Column], dayfirst: bool) -> str | None:
     """The nearest description-column wording above row ``index`` that is no detail, passing over details;
-    not above line ``taken`` (the previous item's, or the heading), nor above another row of figures."""
+    not above line ``taken`` (the previous item's; None: the first item's, not above the heading), nor
+    above another row of figures."""
     kinds = {column.kind for column in columns}
-    printed = [line for line in range(index - 1, taken, -1) if layout.segments[line]]
+    printed = [line for line in range(index - 1, -1 if taken is None else taken, -1) if layout.segments[line]]
     for above in printed[:MAX_NAME_ABOVE]:
+        heading = _heading_cells(layout, above)
+        if taken is None and heading is not None and any(cell.kind in _FIGURE_KINDS for cell in heading):
+            # The heading row: no item's name above it.
+            return None
         if _row(layout.lines[above], layout.segments[above], columns, kinds, dayfirst) is not None:
             return None
         name = _description(layout.segments[above], columns)[0]
