@@ -628,3 +628,20 @@ def test_a_detail_rows_name_is_never_taken_from_the_item_before_it() -> None:
         "CONSEIL JURIDIQUE dossier prud'homal",
         "Période de 01/11/2026 au 30/11/2026",
     ]
+
+
+def test_bulleted_points_under_an_item_do_not_end_a_table_without_headings() -> None:
+    found = line_items(
+        "Beispiel Versicherung AG",
+        "Beitragsrechnung Nr. 2026-0042",
+        "Vereinbarter Versicherungsschutz:",
+        "Hausratversicherung Komfort                                    480,00 €",
+        "- Feuer und Leitungswasser - Teil B § 2 65.000 HR2026",
+        "- Einbruchdiebstahl - Teil B § 3 65.000 HR2026",
+        "Glasversicherung                                                60,00 €",
+        "Gesamtbeitrag                                                  540,00 €",
+    )
+    assert sold(found) == [
+        ("Hausratversicherung Komfort", None, None, 480.0),
+        ("Glasversicherung", None, None, 60.0),
+    ]

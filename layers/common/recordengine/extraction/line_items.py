@@ -297,6 +297,9 @@ def _rows_above(layout: Layout, index: int, dayfirst: bool, misread_allowed: int
                 break
             continue
         blanks = 0
+        if _BULLET.match(line):
+            # "- Feuerversicherung - Teil A § 2": a point of the item above, whatever figures it holds.
+            continue
         if _QUANTITY_HINT.match(line):
             # A quantity line OCR garbled ("0,352 kg x 269 e/kg") is still no item.
             match = _QUANTITY_LINE.match(line)
@@ -350,6 +353,8 @@ def _misread_total(text: str) -> bool:
 
 # The end of an item's line whose amount OCR lost: only its tax class is left, far right.
 _LOST_AMOUNT = re.compile(r"\S\s{3,}[A-ZÀ-Ý]\s?\*?$")
+# A bulleted point under an item: what it covers.
+_BULLET = re.compile(r"^\s*[-–•·]\s+[^\W\d_]")
 # A line drawn under the items ("-------", "=====").
 _RULE = re.compile(r"^[\s\-=_*.~]+$")
 # A till's quantity line: "2 x 1,29", "2 Stk x 1,49", "0,296 kg x 2,95 EUR/kg" (OCR may read a dash or two
