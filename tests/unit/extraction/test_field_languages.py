@@ -488,21 +488,21 @@ def test_till_items_above_a_name_whose_amount_ocr_lost_entirely() -> None:
         "                                       EUR",
         "    ERDNUSSKERNE                      1,98 B",
         "       2Stkx      0,99",
-        "    MINERALWASSER MEDIUM              0,65 A",
-        "    PFAND 0,25 EURO                   0,25 A x",
+        "    SPRUDEL NATUR                     0,65 A",
+        "    PFAND FLASCHE                     0,25 A x",
         "    COLA ZERO",
-        "    PFAND 0,25 EURO                   0,25 A x",
-        "    APFELSCHORLE                      0,45 A",
-        "    PFAND 0,25 EURO                   0,25 A x",
+        "    PFAND FLASCHE                     0,25 A x",
+        "    BIRNENSAFT                        0,45 A",
+        "    PFAND FLASCHE                     0,25 A x",
         "    SUMME                    EUR      5,18",
     )
     assert sold(found) == [
         ("ERDNUSSKERNE", 2, 0.99, 1.98),
-        ("MINERALWASSER MEDIUM", None, None, 0.65),
-        ("PFAND 0,25 EURO", None, None, 0.25),
-        ("PFAND 0,25 EURO", None, None, 0.25),
-        ("APFELSCHORLE", None, None, 0.45),
-        ("PFAND 0,25 EURO", None, None, 0.25),
+        ("SPRUDEL NATUR", None, None, 0.65),
+        ("PFAND FLASCHE", None, None, 0.25),
+        ("PFAND FLASCHE", None, None, 0.25),
+        ("BIRNENSAFT", None, None, 0.45),
+        ("PFAND FLASCHE", None, None, 0.25),
     ]
 
 

@@ -298,7 +298,7 @@ def _rows_above(layout: Layout, index: int, dayfirst: bool, misread_allowed: int
             continue
         blanks = 0
         if _BULLET.match(line):
-            # "- Feuerversicherung - Teil A § 2": a point of the item above, whatever figures it holds.
+            # "- Einbruchdiebstahl - Teil B § 3": a point of the item above, whatever figures it holds.
             continue
         if _QUANTITY_HINT.match(line):
             # A quantity line OCR garbled ("0,352 kg x 269 e/kg") is still no item.
@@ -328,9 +328,7 @@ def _misread_item(line: str, dayfirst: bool, lost: bool) -> bool:
 
 
 # Words a till prints on its total line, which OCR misreads by a letter ("SUNME", "T0TAL").
-_TILL_TOTAL_WORDS = (
-    *("summe", "total", "subtotal", "totale", "totaal", "gesamt", "gesamtbetrag", "zwischensumme", "razem"),
-)
+_TILL_TOTAL_WORDS = ("summe", "total", "subtotal", "totale", "totaal", "gesamt", "gesamtbetrag", "zwischensumme")
 
 
 def _names_a_total(segments: list[Segment], misreadable: bool = False) -> bool:
@@ -411,17 +409,15 @@ _MARGIN_NOISE = re.compile(r"^[^\d]{1,3}$")
 def _row_end(rest: str) -> bool | None:
     """After an item's amount: None when it is not the end of an item's row, else whether a tax class
     follows."""
-    rest = _CURRENCY_AFTER.sub("", rest, count=1)
-    tokens = rest.split()
-    if not tokens:
+    rest = _CURRENCY_AFTER.sub("", rest, count=1).strip()
+    if not rest:
         return False
     # Well apart from the tax class, OCR reads the paper's edge as anything short ("1,69 B      4").
-    near, _, margin = rest.strip().partition("   ")
-    margin_tokens = margin.split()
+    near, _, margin = rest.partition("   ")
     tokens = near.split()
     if not _TAX_CLASS.match(tokens[0]) or not all(_MARGIN_NOISE.match(token) for token in tokens[1:]):
         return None
-    if not all(_MARGIN_NOISE.match(token) or len(token) <= 2 for token in margin_tokens):
+    if not all(_MARGIN_NOISE.match(token) or len(token) <= 2 for token in margin.split()):
         return None
     return True
 
@@ -506,13 +502,13 @@ def _rows(layout: Layout, header: int, columns: list[Column], dayfirst: bool) ->
             gap += 1
             continue
         if item["description"] is not None and _is_detail(item["description"], dayfirst):
-            # "Période de 01/12/2018 au 31/12/2018" or "(SK): SKU2578" on the row of figures: the item's name
+            # "Période de 01/11/2026 au 30/11/2026" or "(SK): SKU4410" on the row of figures: the item's name
             # is printed above it, in a cell whose lines the row of figures sits in the middle of.
             named = _name_above(layout, index, taken, columns, dayfirst)
             if named:
                 item["description"] = f"{named} {item['description']}"[:200]
         if item["description"] is None and items and item["amount"] < 0 and _LINE_ALLOWANCE.search(layout.lines[index]):
-            # "abzgl. 16,7% Rabatt  -2,00" under an item's row: the item's own discount, taken off its amount.
+            # "abzgl. 10% Rabatt  -3,00" under an item's row: the item's own discount, taken off its amount.
             items[-1]["amount"] = float(Decimal(str(items[-1]["amount"])) + Decimal(str(item["amount"])))
             gap += 1
             continue
@@ -558,8 +554,8 @@ _LINE_ALLOWANCE = re.compile(rf"(?<!\w)(?:{'|'.join(_LINE_ALLOWANCE_WORDS.values
 # Lines of an item's details (its period, labelled attributes) printed between its name and its row of
 # figures.
 MAX_NAME_ABOVE = 4
-# Wording that is a detail of an item, not its name: a labelled value ("Date début : ...", "(AOP): ...",
-# "CATEGORIE : ...") or one code of letters and digits ("LOT6254784").
+# Wording that is a detail of an item, not its name: a labelled value ("Date de livraison : ...", "(AOP): ...",
+# "NIVEAU : ...") or one code of letters and digits ("LOT2026117").
 _LABELLED_WORDING = re.compile(r"[^\W\d_]{2,}\)?\s?:|^\(\w+\)")
 _CODE = re.compile(r"(?=\S*\d)(?=\S*[^\W\d_])\S+")
 
