@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from recordengine.extraction.fields.vendor import company_names, extract_vendor
+from recordengine.extraction.fields.vendor_lines import reads_as_noise
 from recordengine.extraction.labels import Reader
 from recordengine.extraction.layout import Layout
 from tests.unit.extraction.receipt_fixtures import line, read
@@ -166,3 +167,51 @@ def test_a_line_among_the_items_is_not_the_shop_name() -> None:
     lines = ["COSTLESS WHOLESALE", line("232952 COKE ZERO", "17.19"), "Count 3", line("TOTAL", "17.19")]
     # The name is a logo's lettering, read unsurely; "Count 3" is print, but under the first item.
     assert vendor_of_receipt(lines, unsure={"COSTLESS": 60.0, "WHOLESALE": 60.0})[0] == "COSTLESS WHOLESALE"
+
+
+@pytest.mark.parametrize("noise", ["ah So", "Sate WU Ge", "a = FEA a]", "5 > xs orc Fay", "it"])
+def test_a_logo_read_as_noise_is_no_vendor(noise: str) -> None:
+    # Read as surely as print, the logo's reading is still no name: no vendor beats a wrong one.
+    lines = [noise, "Lindenweg 29", "58300 Musterstadt", "Tel.: 02304/9105770", *GERMAN_TILL]
+    assert vendor_of_receipt(lines)[0] is None
+
+
+@pytest.mark.parametrize("name", ["MR. D.I.Y. (M) SDN BHD", "T&T Supermarket", "Dr. Oetker Shop", "99 SPEED MART"])
+def test_initials_abbreviations_and_numbers_in_a_name_are_not_noise(name: str) -> None:
+    assert not reads_as_noise(name)
+
+
+def test_a_compound_street_with_a_misread_hyphen_is_not_the_vendor() -> None:
+    lines = ["ANNA-MARIA-MUSTER=STR, 1", "58300 Musterstadt", "Tel.: 02304/9105770", *GERMAN_TILL]
+    assert vendor_of_receipt(lines)[0] is None
+
+
+def test_a_street_over_its_postcode_and_town_is_not_the_vendor_of_a_scan_without_a_till() -> None:
+    # Not a receipt: the letterhead's fallback must not take the street either.
+    assert vendor_of_receipt(["Lindenwag 25/27", "58300 Musterstadt"])[0] is None
+
+
+def test_a_misread_item_under_the_first_item_is_not_the_vendor_of_a_scan() -> None:
+    lines = ["Lindenwag 25/27", "58300 Musterstadt", line("Rumpsteak", "8,80 A"), "Aspik   2:19 A"]
+    assert vendor_of_receipt(lines)[0] is None
+
+
+def test_a_tax_number_label_is_not_the_vendor() -> None:
+    lines = ["Lindenweg 29", "58300 Musterstadt", "UID       DE123456789", *GERMAN_TILL]
+    assert vendor_of_receipt(lines)[0] is None
+
+
+def test_the_end_of_an_advert_banner_is_not_the_vendor_of_a_slip_without_a_name() -> None:
+    lines = ["NOT A MEMBER YET? DOWNLOAD & JOIN NOW!", "AND GET EXCLUSIVE OFFERS", "* ENJOY ONLINE GROCERY", "DELIVERY"]
+    assert vendor_of_receipt([*lines, "", *GERMAN_TILL])[0] is None
+
+
+@pytest.mark.parametrize("logo", ["S& SONNE", "SSONNE"])
+def test_the_web_address_confirms_the_name_inside_a_logos_reading(logo: str) -> None:
+    lines = [logo, "Bergmann", "Lindenweg 29", "58300 Musterstadt", "www sonne.de", *GERMAN_TILL]
+    assert vendor_of_receipt(lines)[0] == "SONNE"
+
+
+def test_a_name_the_web_address_spells_keeps_its_printed_punctuation() -> None:
+    lines = ["LUIGI'S PIZZA", "12 King Street", "www.luigis.com", *GERMAN_TILL]
+    assert vendor_of_receipt(lines)[0] == "LUIGI'S PIZZA"

@@ -15,11 +15,22 @@ from recordengine.extraction.layout import Hit, Layout, Segment
 from .doc_type import TITLE_WORD
 from .merchant import merchant
 from .vendor_cues import domain_as_name, names_domain, recurs, web_domains
-from .vendor_lines import CUSTOMER_LABEL, is_advert, is_department, is_greeting, is_heading, is_item, is_street
+from .vendor_lines import (
+    CUSTOMER_LABEL,
+    continues_advert,
+    is_advert,
+    is_department,
+    is_greeting,
+    is_heading,
+    is_item,
+    is_street,
+    reads_as_noise,
+)
 from .vendor_words import (
     CASED_LEGAL_FORMS,
     LEGAL_FORM_WORDS,
     MULTI_WORD_LEGAL_FORMS,
+    NAME_CONNECTORS,
     TAX_ID_LABELS,
     UNSPACED_LEGAL_FORMS,
 )
@@ -52,7 +63,7 @@ _LEGAL_FORM_TAILS: dict[str, list[tuple[str, ...]]] = {}
 for _form in MULTI_WORD_LEGAL_FORMS:
     _head, *_tail = _form.split()
     _LEGAL_FORM_TAILS.setdefault(_head, []).append(tuple(_tail))
-_CONNECTORS = frozenset(["&", "+", "und", "and", "et", "of", "de", "der", "van", "von", "du", "la", "le", "y"])
+_CONNECTORS = NAME_CONNECTORS
 _STREET = re.compile(
     r"(?:stra(?:ß|ss)e\b|str\.|street\b|\bst\.|\broad\b|\brd\b|avenue\b|\bave\b|\brue\b|\bweg\b|platz\b|\blaan\b|"
     r"gasse\b|allee\b|\bsuite\b|\bp\.?o\.?\s*box\b|postfach)",
@@ -201,7 +212,8 @@ def extract_vendor(reader: Reader, *, receipt: bool = False) -> Candidate[str] |
     buyers = _buyer_keys(layout)
 
     def usable(name: str) -> bool:
-        return _plausible_name(name) and _key(name) not in buyers
+        # OCR reads a logo or a smudge as letters: noise is no name, however it is labelled or placed.
+        return _plausible_name(name) and _key(name) not in buyers and not (layout.ocr and reads_as_noise(name))
 
     for hit in [hit for label in _SELLER_INLINE_LABELS for hit in layout.find(label.pattern)]:
         after = layout.inline_after(hit)
@@ -261,11 +273,27 @@ def extract_vendor(reader: Reader, *, receipt: bool = False) -> Candidate[str] |
             if _BUYER_LABELS.search(name):
                 # "Factuuradres", "Bill to": the heading of the customer's block, not a name.
                 continue
+            if layout.ocr and is_item(layout.lines[index]):
+                # A scan's letterhead is above its items: what follows the first is an item's, however read.
+                return None
             if name.upper() in ISO_4217 or is_item(layout.lines[index]) or not _read_as_print(layout, index, segment):
+                continue
+            if _in_address_or_advert(layout, index) or _legal_details(segment.text):
                 continue
             if usable(name) and not reader.dates(name):
                 return Candidate(name, 45, index, 3, (index, segment.start))
     return None
+
+
+def _in_address_or_advert(layout: Layout, index: int) -> bool:
+    """Whether the whole line is a street (by the postcode and town under it too) or goes on with the advert
+    on the line above ("* ENJOY ONLINE GROCERY" over "DELIVERY")."""
+    text = layout.lines[index].strip()
+    following = next((line.strip() for line in layout.lines[index + 1 :] if line.strip()), "")
+    previous = next((line.strip() for line in reversed(layout.lines[:index]) if line.strip()), "")
+    if is_street(text, following):
+        return True
+    return is_advert(previous) and not previous.endswith((".", "!", "?")) and continues_advert(text)
 
 
 def _read_as_print(layout: Layout, index: int, segment: Segment) -> bool:

@@ -226,6 +226,9 @@ GERMAN_STREET_ENDINGS = _any_of(
     r"markt",
 )
 
+# Short words that join a name's words ("Bed & Breakfast", "Café de la Gare", "Müller und Söhne").
+NAME_CONNECTORS = frozenset(["&", "+", "und", "and", "et", "of", "de", "der", "van", "von", "du", "la", "le", "y"])
+
 # Who the document is for: the heading of the customer's block.
 CUSTOMER_LABELS = _any_of(
     r"bill(?:ed)?\s+to",
