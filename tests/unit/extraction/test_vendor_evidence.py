@@ -215,3 +215,27 @@ def test_the_web_address_confirms_the_name_inside_a_logos_reading(logo: str) -> 
 def test_a_name_the_web_address_spells_keeps_its_printed_punctuation() -> None:
     lines = ["LUIGI'S PIZZA", "12 King Street", "www.luigis.com", *GERMAN_TILL]
     assert vendor_of_receipt(lines)[0] == "LUIGI'S PIZZA"
+
+
+SELLER_NAME_HEADING_INVOICE = """\
+                                                             FACTURE N° : F2024-0118
+LOGO AU BON VENDEUR                                           Date : 05/03/2024
+
+SELLER TRADE NAME                                            Adresse du Client
+AU BON VENDEUR
+4 rue des Tanneurs, bâtiment B                               BOULANGERIE DUVAL
+21000 DIJON, FR                                              8 place du Marché
+
+N° TVA : FR 11 123 456 782
+
+Désignation                                    Total HT
+Farine T65                                     240,00
+                                               Total TTC 264,00
+
+              VENDEUR V SARL au capital de 50 000 EUR - RCS DIJON 123 456 782
+"""
+
+
+def test_the_name_under_the_seller_name_heading_is_the_vendor_not_the_legal_footer_or_the_heading() -> None:
+    # The heading's neighbour is the customer's heading, and the seller's name holds a seller label's word.
+    assert vendor_of_invoice(SELLER_NAME_HEADING_INVOICE) == "AU BON VENDEUR"

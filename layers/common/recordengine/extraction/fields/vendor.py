@@ -31,6 +31,7 @@ from .vendor_words import (
     LEGAL_FORM_WORDS,
     MULTI_WORD_LEGAL_FORMS,
     NAME_CONNECTORS,
+    SELLER_NAME_HEADINGS,
     TAX_ID_LABELS,
     UNSPACED_LEGAL_FORMS,
 )
@@ -39,7 +40,9 @@ _SELLER_LABELS = labels(
     1,
     r"\b(?:seller|vendor|supplier|service\s+provider|bill(?:ed)?\s+from|verk[äa]ufer|lieferant|rechnungs\s*-?\s*"
     r"(?:steller|ersteller)|leistungserbringer|absender|fournisseur|vendeur|[ée]metteur|prestataire|leverancier|"
-    r"verkoper|proveedor|emisor|fornitore|venditore|cedente|prestatore|sprzedawca|wystawca|dostawca|from|(?:sold|issued|provided|billed)\s+by)(?=\s*[:/]|\s*$|\s{3})",
+    r"verkoper|proveedor|emisor|fornitore|venditore|cedente|prestatore|sprzedawca|wystawca|dostawca|from|(?:sold|issued|provided|billed)\s+by|"
+    # The seller's name under its own heading: "SELLER TRADE NAME", "Nom commercial du vendeur".
+    rf"{SELLER_NAME_HEADINGS})(?=\s*[:/]|\s*$|\s{{3}})",
 )
 _SELLER_INLINE_LABELS = labels(
     1,
@@ -337,11 +340,17 @@ def _seller_block_name(layout: Layout, hit: Hit, usable: Callable[[str], bool]) 
         return name if usable(name) else None
     named: list[str] = []
     # "From   Acme Ltd": the name beside the heading, on its own line, comes before the block under it.
-    plain: list[str] = [cell.text for cell in layout.right_of(hit, 1) if _row_label([cell]) is None]
+    # Another party's heading beside it ("SELLER NAME      Customer address") heads its own block.
+    plain: list[str] = [
+        cell.text
+        for cell in layout.right_of(hit, 1)
+        if _row_label([cell]) is None and not _BUYER_LABELS.search(cell.text)
+    ]
     for cells in layout.block(hit):
         # Another party's heading ends the block; in a "Name: value" row only the label could be one.
         heading = _row_label(cells) or cells[0].text
-        if _BUYER_LABELS.search(heading) or _SELLER_LABELS[0].pattern.search(heading):
+        # A seller's heading opens its cell; a name may hold the word ("Le Fournisseur", "Der Lieferant").
+        if _BUYER_LABELS.search(heading) or _SELLER_LABELS[0].pattern.match(heading.strip()):
             break
         label = _row_label(cells)
         if label is not None:

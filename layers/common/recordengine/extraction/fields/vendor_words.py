@@ -229,6 +229,14 @@ GERMAN_STREET_ENDINGS = _any_of(
 # Short words that join a name's words ("Bed & Breakfast", "Café de la Gare", "Müller und Söhne").
 NAME_CONNECTORS = frozenset(["&", "+", "und", "and", "et", "of", "de", "der", "van", "von", "du", "la", "le", "y"])
 
+# A heading over the seller's name alone (the seller's address and numbers have their own).
+SELLER_NAME_HEADINGS = _any_of(
+    r"(?:seller|supplier|vendor)(?:'s)?\s+(?:trade\s+|trading\s+|legal\s+|company\s+)?name",
+    r"nom\s+(?:commercial\s+)?du\s+(?:vendeur|fournisseur)",
+    r"name\s+des\s+(?:verk[äa]ufers|lieferanten)",
+    r"nombre\s+(?:comercial\s+)?del\s+(?:vendedor|proveedor)",
+)
+
 # Who the document is for: the heading of the customer's block.
 CUSTOMER_LABELS = _any_of(
     r"bill(?:ed)?\s+to",
