@@ -239,3 +239,26 @@ Farine T65                                     240,00
 def test_the_name_under_the_seller_name_heading_is_the_vendor_not_the_legal_footer_or_the_heading() -> None:
     # The heading's neighbour is the customer's heading, and the seller's name holds a seller label's word.
     assert vendor_of_invoice(SELLER_NAME_HEADING_INVOICE) == "AU BON VENDEUR"
+
+
+def chinese_vat_invoice(buyer_row: str, seller_row: str) -> list[str]:
+    return [
+        "FROM:",
+        buyer_row,
+        "纳税人识别号 : 110105123456789",
+        "货物或应税劳务名称     规格型号     单价      金额",
+        line("计算机                 A100", "1000.00"),
+        "合      it                                         ¥1000.00",
+        seller_row,
+        "纳税人识别号 : 110105987654321",
+    ]
+
+
+def test_the_seller_marked_name_row_of_a_chinese_vat_invoice_is_the_vendor() -> None:
+    lines = chinese_vat_invoice("购 | 名    称 : 示例购方公司", "销 | 名    夭 : 示 例 销 方 企 业")
+    assert vendor_of_receipt(lines)[0] == "示例销方企业"
+
+
+def test_the_last_name_row_of_a_chinese_vat_invoice_is_the_sellers_when_no_mark_is_read() -> None:
+    lines = chinese_vat_invoice("名      称 :个人", "名      称 : 天津示例贸易有限公司        订单号 :94859303935")
+    assert vendor_of_receipt(lines)[0] == "天津示例贸易有限公司"

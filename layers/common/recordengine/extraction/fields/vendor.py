@@ -28,6 +28,9 @@ from .vendor_lines import (
 )
 from .vendor_words import (
     CASED_LEGAL_FORMS,
+    CJK_BUYER_MARK,
+    CJK_NAME_LABEL,
+    CJK_SELLER_MARK,
     LEGAL_FORM_WORDS,
     MULTI_WORD_LEGAL_FORMS,
     NAME_CONNECTORS,
@@ -138,6 +141,34 @@ _CJK_GAP = re.compile(rf"(?<=[{_CJK}（）()])\s+(?=[{_CJK}（）()])")
 _UNSPACED_COMPANY = re.compile(rf"[{_CJK}（）()]{{2,30}}?(?:{'|'.join(UNSPACED_LEGAL_FORMS)})")
 
 
+# A party's name row: its mark maybe, then "名称:" (OCR may misread the second character) and the name.
+_CJK_NAME_ROW = re.compile(
+    rf"(?:(?P<party>[{CJK_SELLER_MARK}{CJK_BUYER_MARK}])[^{_CJK}]{{0,6}})?{CJK_NAME_LABEL[0]}[{_CJK}]?\s*[:：;]\s*"
+    rf"(?P<name>[{_CJK}（）()]{{2,40}})"
+)
+
+
+def _chinese_seller_name(layout: Layout, usable: Callable[[str], bool]) -> Candidate[str] | None:
+    """The seller's name row of a Chinese VAT invoice: the one marked as the seller's, else the last of the
+    parties' name rows (the buyer's block is printed first)."""
+    rows: list[tuple[int, str | None, str]] = []
+    for index, line in enumerate(layout.lines):
+        found = _CJK_NAME_ROW.search(_CJK_GAP.sub("", line))
+        if found is not None:
+            rows.append((index, found.group("party"), found.group("name")))
+    marked = [row for row in rows if row[1] == CJK_SELLER_MARK]
+    unmarked = [row for row in rows if row[1] is None]
+    if marked:
+        (index, _, name), confidence = marked[0], 80
+    elif len(unmarked) >= 2 and len(rows) == len(unmarked):
+        (index, _, name), confidence = unmarked[-1], 70
+    else:
+        return None
+    names = company_names(name)
+    name = names[0] if names else name
+    return Candidate(name, confidence, index, 1, (index, 0)) if usable(name) else None
+
+
 # A British or Irish postcode ("E1 7AW", "D02 X285") opening a line of an address.
 _OPENS_WITH_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z\d]{2,3}\b")
 
@@ -227,6 +258,10 @@ def extract_vendor(reader: Reader, *, receipt: bool = False) -> Candidate[str] |
         bare = _clean_name(after)
         if usable(bare) and recurs(layout, bare, hit.line):
             return Candidate(bare, 80, hit.line, 1, (hit.line, hit.start))
+
+    chinese = _chinese_seller_name(layout, usable)
+    if chinese is not None:
+        return chinese
 
     for label in _SELLER_LABELS:
         for hit in layout.find(label.pattern):

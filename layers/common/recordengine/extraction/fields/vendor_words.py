@@ -237,6 +237,12 @@ SELLER_NAME_HEADINGS = _any_of(
     r"nombre\s+(?:comercial\s+)?del\s+(?:vendedor|proveedor)",
 )
 
+# A Chinese VAT invoice (fapiao) prints each party's block under a one-character mark down its side (销 the
+# seller, 购 the buyer), each with a "名称:" (name) row; the buyer's block comes first.
+CJK_SELLER_MARK = "销"
+CJK_BUYER_MARK = "购"
+CJK_NAME_LABEL = "名称"
+
 # Who the document is for: the heading of the customer's block.
 CUSTOMER_LABELS = _any_of(
     r"bill(?:ed)?\s+to",
