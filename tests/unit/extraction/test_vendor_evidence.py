@@ -262,3 +262,19 @@ def test_the_seller_marked_name_row_of_a_chinese_vat_invoice_is_the_vendor() -> 
 def test_the_last_name_row_of_a_chinese_vat_invoice_is_the_sellers_when_no_mark_is_read() -> None:
     lines = chinese_vat_invoice("名      称 :个人", "名      称 : 天津示例贸易有限公司        订单号 :94859303935")
     assert vendor_of_receipt(lines)[0] == "天津示例贸易有限公司"
+
+
+@pytest.mark.parametrize(
+    ("thanks", "name"),
+    [
+        ("THANK YOU FOR SHOPPING AT FRESH FIELDS!", "FRESH FIELDS"),
+        ("Vielen Dank für Ihren Einkauf bei Sonne Markt.", "Sonne Markt"),
+        ("Merci de votre visite chez Épicerie Duval !", "Épicerie Duval"),
+    ],
+)
+def test_a_logo_only_slip_is_named_by_the_shop_it_thanks_its_customer_for_shopping_at(thanks: str, name: str) -> None:
+    lines = ["a = FEA a]", "Lindenweg 29", "58300 Musterstadt", *GERMAN_TILL, thanks]
+    found, confidence = vendor_of_receipt(lines)
+    assert found == name
+    # Read once, at the foot of the slip: not sure enough to pass unchecked.
+    assert confidence <= 60

@@ -14,7 +14,7 @@ from recordengine.extraction.layout import Hit, Layout, Segment
 
 from .doc_type import TITLE_WORD
 from .merchant import merchant
-from .vendor_cues import domain_as_name, names_domain, recurs, web_domains
+from .vendor_cues import domain_as_name, names_domain, recurs, thanked_name, web_domains
 from .vendor_lines import (
     CUSTOMER_LABEL,
     continues_advert,
@@ -293,6 +293,10 @@ def extract_vendor(reader: Reader, *, receipt: bool = False) -> Candidate[str] |
         head = merchant(reader)
         if head is not None:
             return replace(head, confidence=min(head.confidence, 60))
+
+    thanked = thanked_name(layout, usable)
+    if thanked is not None:
+        return thanked
 
     spelt_by_domain = domain_as_name(layout)
     if spelt_by_domain is not None:

@@ -75,6 +75,19 @@ GREETINGS = _any_of(
     r"dzi[ęe]kujemy",
 )
 
+# How a slip thanks its customer for shopping at the shop it then names ("Thank you for shopping at Sonne
+# Markt", "Vielen Dank für Ihren Einkauf bei ..."): the name follows these words.
+THANKS_FOR_SHOPPING_AT = _any_of(
+    r"thank(?:s|\s+you)\s+for\s+(?:shopping|dining|choosing|visiting)\s+(?:at|with)",
+    r"(?:vielen\s+)?dank\s+f[üu]r\s+ihren\s+(?:einkauf|besuch)\s+(?:bei|im|in\s+der)",
+    r"merci\s+(?:de\s+votre\s+visite|pour\s+votre\s+achat|d'avoir\s+choisi)\s+(?:chez|[àa])?",
+    r"gracias\s+por\s+(?:su\s+compra|comprar|su\s+visita)\s+en",
+    r"grazie\s+per\s+(?:aver\s+acquistato|la\s+visita)\s+(?:da|presso)",
+    r"obrigad[oa]\s+(?:pela\s+(?:sua\s+)?(?:compra|prefer[êe]ncia|visita))\s+(?:no|na|em)",
+    r"bedankt\s+voor\s+(?:uw|je)\s+(?:aankoop|bezoek)\s+(?:bij|in)",
+    r"dzi[ęe]kujemy\s+za\s+zakupy\s+w",
+)
+
 # What an advert on a slip asks or promises ("Download & join now!", "Earn rewards", "Spare bei deinem
 # nächsten Einkauf"): a shop's name says none of it.
 ADVERT_WORDS = _any_of(
