@@ -278,3 +278,30 @@ def test_a_logo_only_slip_is_named_by_the_shop_it_thanks_its_customer_for_shoppi
     assert found == name
     # Read once, at the foot of the slip: not sure enough to pass unchecked.
     assert confidence <= 60
+
+
+def kostenrechnung(footer_domain: str) -> str:
+    return f"""\
+ Lieferant                                   Käufer                          R E C H N U N G
+ WERK NORD GMBH                              KUNDE SÜD GMBH                  Beleg-Nr : 4711
+ Industriestraße 9                           Kundenweg 8                     Datum    : 06.10.2024
+ 12345 Musterhausen                          40235 Düsseldorf
+
+ Artikel                                      Menge          Nettowert
+ Kopierpapier A4                               100              12,10
+                                                   Endbetrag     14,40
+
+
+
+  BEISPIELHANDEL GMBH       Geschäftsführung:     USt-IdNr: DE123456789           HRB Nr. 372876
+  Bahnhofstraße 99          Max Beispiel          Telefon : +49 932 431 0         Amtsgericht Musterstadt
+  12345 Musterhausen                              www.{footer_domain}.de
+"""
+
+
+def test_the_company_of_the_legal_footer_and_web_address_issued_the_invoice_not_the_labelled_supplier() -> None:
+    assert vendor_of_invoice(kostenrechnung("beispielhandel")) == "BEISPIELHANDEL GMBH"
+
+
+def test_the_labelled_supplier_stays_the_vendor_when_the_web_address_is_not_the_footers_company() -> None:
+    assert vendor_of_invoice(kostenrechnung("werknord")) == "WERK NORD GMBH"

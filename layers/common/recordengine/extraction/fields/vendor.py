@@ -269,6 +269,9 @@ def extract_vendor(reader: Reader, *, receipt: bool = False) -> Candidate[str] |
                 continue
             found = _seller_block_name(layout, hit, usable)
             if found:
+                issuer = _issuer_by_footer_and_domain(layout, found, usable)
+                if issuer is not None:
+                    return issuer
                 return Candidate(found, 85, hit.line, 1, (hit.line, hit.start))
 
     sender = _sender_line_name(layout, usable)
@@ -439,6 +442,19 @@ def _company_name_by_score(layout: Layout, usable: Callable[[str], bool]) -> Can
     key = max(first_seen, key=lambda k: (score(k), -first_seen[k][0]))
     index, name = first_seen[key]
     return Candidate(name, min(85, score(key)), index, 2, (index, 0))
+
+
+def _issuer_by_footer_and_domain(layout: Layout, labelled: str, usable: Callable[[str], bool]) -> Candidate[str] | None:
+    """The company whose legal details close the page and whose web address is the footer's, when the block
+    labelled as the supplier names another one that no address of the document spells: the labelled one
+    supplied the goods, the footer's issued the invoice."""
+    domains = web_domains("\n".join(layout.lines[line] for rows in _footer_rows(layout) for line in rows))
+    if not domains or names_domain(labelled, web_domains(layout.searchable)):
+        return None
+    for key, (index, name) in _legal_footer_names(layout).items():
+        if key != _key(labelled) and company_names(name) and names_domain(name, domains) and usable(name):
+            return Candidate(name, 75, index, 1, (index, 0))
+    return None
 
 
 def _domain_name(layout: Layout, usable: Callable[[str], bool]) -> Candidate[str] | None:
