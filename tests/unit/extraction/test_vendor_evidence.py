@@ -305,3 +305,14 @@ def test_the_company_of_the_legal_footer_and_web_address_issued_the_invoice_not_
 
 def test_the_labelled_supplier_stays_the_vendor_when_the_web_address_is_not_the_footers_company() -> None:
     assert vendor_of_invoice(kostenrechnung("werknord")) == "WERK NORD GMBH"
+
+
+def test_a_letterhead_name_beside_its_street_in_a_text_layer_is_the_vendor() -> None:
+    text = """\
+Bäckerei Sonnenschein                                Hauptstraße 5
+                                                     80331 München
+Rechnung Nr. 2024-17                                 Datum: 05.03.2024
+Leistung                                             Betrag
+Torte                                                 40,00
+"""
+    assert vendor_of_invoice(text) == "Bäckerei Sonnenschein"

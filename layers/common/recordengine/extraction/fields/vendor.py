@@ -323,17 +323,18 @@ def extract_vendor(reader: Reader, *, receipt: bool = False) -> Candidate[str] |
                 return None
             if name.upper() in ISO_4217 or is_item(layout.lines[index]) or not _read_as_print(layout, index, segment):
                 continue
-            if _in_address_or_advert(layout, index) or _legal_details(segment.text):
+            if _in_address_or_advert(layout, index, segment) or _legal_details(segment.text):
                 continue
             if usable(name) and not reader.dates(name):
                 return Candidate(name, 45, index, 3, (index, segment.start))
     return None
 
 
-def _in_address_or_advert(layout: Layout, index: int) -> bool:
-    """Whether the whole line is a street (by the postcode and town under it too) or goes on with the advert
-    on the line above ("* ENJOY ONLINE GROCERY" over "DELIVERY")."""
-    text = layout.lines[index].strip()
+def _in_address_or_advert(layout: Layout, index: int, segment: Segment) -> bool:
+    """Whether the text is a street (by the postcode and town under it too) or goes on with the advert on the
+    line above ("* ENJOY ONLINE GROCERY" over "DELIVERY"). OCR may split a street from its number into two
+    cells, so a scan's whole line is read; a text layer's cells are its own."""
+    text = (layout.lines[index] if layout.ocr else segment.text).strip()
     following = next((line.strip() for line in layout.lines[index + 1 :] if line.strip()), "")
     previous = next((line.strip() for line in reversed(layout.lines[:index]) if line.strip()), "")
     if is_street(text, following):
