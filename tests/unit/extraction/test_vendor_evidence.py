@@ -169,20 +169,20 @@ def test_a_line_among_the_items_is_not_the_shop_name() -> None:
     assert vendor_of_receipt(lines, unsure={"COSTLESS": 60.0, "WHOLESALE": 60.0})[0] == "COSTLESS WHOLESALE"
 
 
-@pytest.mark.parametrize("noise", ["ah So", "Sate WU Ge", "a = FEA a]", "5 > xs orc Fay", "it"])
+@pytest.mark.parametrize("noise", ["eh Sa", "Lame VU Ke", "e = FOA o]", "3 > xe arc Foy", "it"])
 def test_a_logo_read_as_noise_is_no_vendor(noise: str) -> None:
     # Read as surely as print, the logo's reading is still no name: no vendor beats a wrong one.
-    lines = [noise, "Lindenweg 29", "58300 Musterstadt", "Tel.: 02304/9105770", *GERMAN_TILL]
+    lines = [noise, "Lindenweg 29", "58300 Musterstadt", "Tel.: 0711/123456", *GERMAN_TILL]
     assert vendor_of_receipt(lines)[0] is None
 
 
-@pytest.mark.parametrize("name", ["MR. D.I.Y. (M) SDN BHD", "T&T Supermarket", "Dr. Oetker Shop", "99 SPEED MART"])
+@pytest.mark.parametrize("name", ["AB. C.D.E. (M) SDN BHD", "K&K Supermarket", "Dr. Weber Apotheke", "77 QUICK MART"])
 def test_initials_abbreviations_and_numbers_in_a_name_are_not_noise(name: str) -> None:
     assert not reads_as_noise(name)
 
 
 def test_a_compound_street_with_a_misread_hyphen_is_not_the_vendor() -> None:
-    lines = ["ANNA-MARIA-MUSTER=STR, 1", "58300 Musterstadt", "Tel.: 02304/9105770", *GERMAN_TILL]
+    lines = ["ANNA-MARIA-MUSTER=STR, 1", "58300 Musterstadt", "Tel.: 0711/123456", *GERMAN_TILL]
     assert vendor_of_receipt(lines)[0] is None
 
 
@@ -202,7 +202,7 @@ def test_a_tax_number_label_is_not_the_vendor() -> None:
 
 
 def test_the_end_of_an_advert_banner_is_not_the_vendor_of_a_slip_without_a_name() -> None:
-    lines = ["NOT A MEMBER YET? DOWNLOAD & JOIN NOW!", "AND GET EXCLUSIVE OFFERS", "* ENJOY ONLINE GROCERY", "DELIVERY"]
+    lines = ["NEW HERE? SIGN UP TODAY!", "AND EARN EXCLUSIVE OFFERS", "* ENJOY FREE HOME", "DELIVERY"]
     assert vendor_of_receipt([*lines, "", *GERMAN_TILL])[0] is None
 
 
@@ -226,13 +226,13 @@ AU BON VENDEUR
 4 rue des Tanneurs, bâtiment B                               BOULANGERIE DUVAL
 21000 DIJON, FR                                              8 place du Marché
 
-N° TVA : FR 11 123 456 782
+N° TVA : FR 40 987 654 321
 
 Désignation                                    Total HT
 Farine T65                                     240,00
                                                Total TTC 264,00
 
-              VENDEUR V SARL au capital de 50 000 EUR - RCS DIJON 123 456 782
+              VENDEUR V SARL au capital de 20 000 EUR - RCS DIJON 987 654 321
 """
 
 
@@ -260,7 +260,7 @@ def test_the_seller_marked_name_row_of_a_chinese_vat_invoice_is_the_vendor() -> 
 
 
 def test_the_last_name_row_of_a_chinese_vat_invoice_is_the_sellers_when_no_mark_is_read() -> None:
-    lines = chinese_vat_invoice("名      称 :个人", "名      称 : 天津示例贸易有限公司        订单号 :94859303935")
+    lines = chinese_vat_invoice("名      称 :个人", "名      称 : 天津示例贸易有限公司        订单号 :12345678901")
     assert vendor_of_receipt(lines)[0] == "天津示例贸易有限公司"
 
 
@@ -273,7 +273,7 @@ def test_the_last_name_row_of_a_chinese_vat_invoice_is_the_sellers_when_no_mark_
     ],
 )
 def test_a_logo_only_slip_is_named_by_the_shop_it_thanks_its_customer_for_shopping_at(thanks: str, name: str) -> None:
-    lines = ["a = FEA a]", "Lindenweg 29", "58300 Musterstadt", *GERMAN_TILL, thanks]
+    lines = ["e = FOA o]", "Lindenweg 29", "58300 Musterstadt", *GERMAN_TILL, thanks]
     found, confidence = vendor_of_receipt(lines)
     assert found == name
     # Read once, at the foot of the slip: not sure enough to pass unchecked.
@@ -284,8 +284,8 @@ def kostenrechnung(footer_domain: str) -> str:
     return f"""\
  Lieferant                                   Käufer                          R E C H N U N G
  WERK NORD GMBH                              KUNDE SÜD GMBH                  Beleg-Nr : 4711
- Industriestraße 9                           Kundenweg 8                     Datum    : 06.10.2024
- 12345 Musterhausen                          40235 Düsseldorf
+ Industriestraße 9                           Gartenweg 3                     Datum    : 06.10.2024
+ 70173 Stuttgart                             50667 Köln
 
  Artikel                                      Menge          Nettowert
  Kopierpapier A4                               100              12,10
@@ -293,9 +293,9 @@ def kostenrechnung(footer_domain: str) -> str:
 
 
 
-  BEISPIELHANDEL GMBH       Geschäftsführung:     USt-IdNr: DE123456789           HRB Nr. 372876
-  Bahnhofstraße 99          Max Beispiel          Telefon : +49 932 431 0         Amtsgericht Musterstadt
-  12345 Musterhausen                              www.{footer_domain}.de
+  BEISPIELHANDEL GMBH       Geschäftsführung:     USt-IdNr: DE987654321           HRB 12345
+  Lindenallee 3             Eva Beispiel          Telefon : 0711 123456           Amtsgericht Stuttgart
+  70173 Stuttgart                                 www.{footer_domain}.de
 """
 
 

@@ -392,7 +392,7 @@ def _seller_block_name(layout: Layout, hit: Hit, usable: Callable[[str], bool]) 
     for cells in layout.block(hit):
         # Another party's heading ends the block; in a "Name: value" row only the label could be one.
         heading = _row_label(cells) or cells[0].text
-        # A seller's heading opens its cell; a name may hold the word ("Le Fournisseur", "Der Lieferant").
+        # A seller's heading opens its cell; a name may hold the word ("Au Bon Vendeur", "Der Lieferant").
         if _BUYER_LABELS.search(heading) or _SELLER_LABELS[0].pattern.match(heading.strip()):
             break
         label = _row_label(cells)

@@ -93,7 +93,7 @@ def is_item(text: str) -> bool:
 
 # What may stand between a name's words without being a fragment of one: "&", "+", "-", a number.
 _NEUTRAL_TOKEN = re.compile(r"^(?:[&+\-–/]|\d+[\d.,\-/]*)$")
-# Initials with dots or an ampersand between them: "D.I.Y.", "T&T", "H&M".
+# Initials with dots or an ampersand between them: "A.B.C.", "K&K", "P&Q".
 _INITIALS = re.compile(r"^(?:[^\W\d_][.&]){1,5}[^\W\d_]\.?$|^(?:[^\W\d_]\.){2,6}$")
 # An initial or a title's abbreviation: "J.", "Dr.", "ST."
 _ABBREVIATION = re.compile(r"^[^\W\d_]{1,2}\.$")
