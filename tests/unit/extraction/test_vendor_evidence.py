@@ -316,3 +316,9 @@ Leistung                                             Betrag
 Torte                                                 40,00
 """
     assert vendor_of_invoice(text) == "Bäckerei Sonnenschein"
+
+
+@pytest.mark.parametrize("thanks", ["THANK YOU FOR SHOPPING WITH US!", "Vielen Dank für Ihren Einkauf bei uns."])
+def test_a_slip_thanking_for_shopping_with_us_names_no_shop(thanks: str) -> None:
+    text = f"Rechnung Nr. 2024-17\nLeistung   40,00\n\n\n\n\n\n{thanks}"
+    assert vendor_of_invoice(text) not in {"US", "uns"}

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from recordengine.extraction.labels import Candidate
 from recordengine.extraction.layout import Layout
 
-from .vendor_words import THANKS_FOR_SHOPPING_AT
+from .vendor_words import SHOP_SPEAKING_OF_ITSELF, THANKS_FOR_SHOPPING_AT
 
 # Top-level domains a bare web address ends in; with "www." or "@" any ends one.
 _TOP_LEVEL_DOMAINS = (
@@ -141,7 +141,7 @@ def thanked_name(layout: Layout, usable: Callable[[str], bool]) -> Candidate[str
         if found is None:
             continue
         name = re.split(r"\s{3,}", found.group("name").strip())[0].strip(" -–")
-        if usable(name):
+        if name.split()[0].casefold() not in SHOP_SPEAKING_OF_ITSELF and usable(name):
             return Candidate(name, THANKED_NAME_CONFIDENCE, index, 3, (index, found.start("name")))
     return None
 

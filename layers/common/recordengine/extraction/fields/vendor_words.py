@@ -88,6 +88,9 @@ THANKS_FOR_SHOPPING_AT = _any_of(
     r"dzi[ęe]kujemy\s+za\s+zakupy\s+w",
 )
 
+# "... shopping with us", "... Einkauf bei uns": the shop speaking of itself, no name.
+SHOP_SPEAKING_OF_ITSELF = frozenset(["us", "uns", "nous", "nosotros", "noi", "ons", "nós", "nas", "nami"])
+
 # What an advert on a slip asks or promises ("Download & join now!", "Earn rewards", "Spare bei deinem
 # nächsten Einkauf"): a shop's name says none of it.
 ADVERT_WORDS = _any_of(
