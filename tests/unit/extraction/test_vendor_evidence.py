@@ -176,7 +176,9 @@ def test_a_logo_read_as_noise_is_no_vendor(noise: str) -> None:
     assert vendor_of_receipt(lines)[0] is None
 
 
-@pytest.mark.parametrize("name", ["AB. C.D.E. (M) SDN BHD", "K&K Supermarket", "Dr. Weber Apotheke", "77 QUICK MART"])
+@pytest.mark.parametrize(
+    "name", ["AB. C.D.E. (M) SDN BHD", "K&K Supermarket", "Dr. Weber Apotheke", "77 QUICK MART", "8-Tagesmarkt"]
+)
 def test_initials_abbreviations_and_numbers_in_a_name_are_not_noise(name: str) -> None:
     assert not reads_as_noise(name)
 

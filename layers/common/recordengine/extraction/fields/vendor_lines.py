@@ -95,6 +95,8 @@ def is_item(text: str) -> bool:
 _NEUTRAL_TOKEN = re.compile(r"^(?:[&+\-–/]|\d+[\d.,\-/]*)$")
 # Initials with dots or an ampersand between them: "A.B.C.", "K&K", "P&Q".
 _INITIALS = re.compile(r"^(?:[^\W\d_][.&]){1,5}[^\W\d_]\.?$|^(?:[^\W\d_]\.){2,6}$")
+# A word has three letters in a row ("7-Eleven", "GmbH&Co."); "a]" or "C8f" do not.
+_LETTER_RUN = re.compile(r"[^\W\d_]{3,}")
 # An initial or a title's abbreviation: "J.", "Dr.", "ST."
 _ABBREVIATION = re.compile(r"^[^\W\d_]{1,2}\.$")
 _PUNCTUATION_AROUND_A_WORD = "()[]{}.,;:'\"‘’“”"
@@ -112,7 +114,7 @@ def reads_as_noise(text: str) -> bool:
         if _NEUTRAL_TOKEN.match(token) or core.lower() in NAME_CONNECTORS:
             continue
         letters = sum(char.isalpha() for char in core)
-        if (letters >= 3 and letters >= len(core) - 1) or (core and _INITIALS.match(core)):
+        if (_LETTER_RUN.search(core) and 2 * letters >= len(core)) or (core and _INITIALS.match(core)):
             words += 1
             word_letters += letters
         elif _ABBREVIATION.match(token):
