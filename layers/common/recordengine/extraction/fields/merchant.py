@@ -16,7 +16,17 @@ from statistics import median
 from recordengine.extraction.labels import Candidate, Reader
 from recordengine.extraction.layout import Layout, Span
 
-from .vendor_lines import continues_advert, is_advert, is_department, is_greeting, is_heading, is_item, is_street
+from .vendor_cues import web_domains
+from .vendor_lines import (
+    continues_advert,
+    is_advert,
+    is_department,
+    is_greeting,
+    is_heading,
+    is_item,
+    is_street,
+    reads_as_noise,
+)
 
 # The header is at most this many non-blank lines, and ends at the till's first details.
 _HEADER_LINES = 14
@@ -87,14 +97,20 @@ def merchant(reader: Reader) -> Candidate[str] | None:
     layout = reader.layout
     header = _header(layout)
     best: tuple[int, int, _HeaderLine, str] | None = None
+    domains = web_domains(layout.searchable)
     rank = 0
     for position, line in enumerate(header):
         name = None if line.address or line.advert else _name_in(line.text)
-        if name is None:
-            continue
-        if line.confidence is not None and line.confidence < _NOISE_CONFIDENCE:
+        if name is None or (line.confidence is not None and line.confidence < _NOISE_CONFIDENCE):
             continue
         points = 0
+        spelt = _as_domain_spells(name, domains)
+        if spelt is not None:
+            # The shop's own web address spells the name: a second reading of it, surer than the logo's.
+            name = spelt
+            points += 4
+        elif layout.ocr and reads_as_noise(name):
+            continue
         if _LEGAL_FORM.search(name):
             points += 4
         following = header[position + 1].text if position + 1 < len(header) else ""
@@ -126,6 +142,32 @@ def merchant(reader: Reader) -> Candidate[str] | None:
     points, _, line, name = best
     confidence = 80 if points >= 6 else 72 if points >= 3 else 60
     return Candidate(name, confidence, line.index, 2, (line.index, 0))
+
+
+# A logo read as letters doubles or adds a stroke or two at a word's edge ("SSONNE" for the domain's "sonne").
+_EXTRA_STROKES = 2
+
+
+def _as_domain_spells(name: str, domains: set[str]) -> str | None:
+    """The name as the receipt's web or e-mail domain spells it, when a word of it is that domain give or
+    take a stroke of the logo ("S& SONNE", "SSONNE" with www.sonne.de → "SONNE"); fragments before it are
+    the logo's. None when no word of the name is a domain's."""
+    tokens = name.split()
+    for position, token in enumerate(tokens):
+        letters = "".join(char for char in token.casefold() if char.isalnum())
+        for domain in domains:
+            plain = domain.replace("-", "")
+            if len(plain) < 4 or plain not in letters or len(letters) - len(plain) > _EXTRA_STROKES:
+                continue
+            if letters == plain:
+                spelt = token.strip(".,;:")
+            else:
+                spelt = plain.upper() if token.isupper() else plain.capitalize()
+            before = tokens[:position]
+            while before and reads_as_noise(before[0]):
+                before.pop(0)
+            return " ".join([*before, spelt, *tokens[position + 1 :]])
+    return None
 
 
 def _header(layout: Layout) -> list[_HeaderLine]:
@@ -199,7 +241,7 @@ def _name_in(text: str) -> str | None:
     text = _EDGE_JUNK.sub("", " ".join(tokens))
     while text.endswith(".") and not _ABBREVIATION.search(text):
         text = text[:-1].rstrip()
-    if not text or text.endswith(":") or _CHATTER.search(text) or _CONTACT.search(text):
+    if not text or text.endswith(":") or _CHATTER.search(text) or _CONTACT.search(text) or web_domains(text):
         return None
     if is_heading(text) or is_greeting(text) or is_advert(text) or is_department(text) or _SLOGAN.search(text):
         return None

@@ -14,12 +14,27 @@ from recordengine.extraction.layout import Hit, Layout, Segment
 
 from .doc_type import TITLE_WORD
 from .merchant import merchant
-from .vendor_cues import domain_as_name, names_domain, recurs, web_domains
-from .vendor_lines import CUSTOMER_LABEL, is_advert, is_department, is_greeting, is_heading, is_item, is_street
+from .vendor_cues import domain_as_name, names_domain, recurs, thanked_name, web_domains
+from .vendor_lines import (
+    CUSTOMER_LABEL,
+    continues_advert,
+    is_advert,
+    is_department,
+    is_greeting,
+    is_heading,
+    is_item,
+    is_street,
+    reads_as_noise,
+)
 from .vendor_words import (
     CASED_LEGAL_FORMS,
+    CJK_BUYER_MARK,
+    CJK_NAME_LABEL,
+    CJK_SELLER_MARK,
     LEGAL_FORM_WORDS,
     MULTI_WORD_LEGAL_FORMS,
+    NAME_CONNECTORS,
+    SELLER_NAME_HEADINGS,
     TAX_ID_LABELS,
     UNSPACED_LEGAL_FORMS,
 )
@@ -28,7 +43,9 @@ _SELLER_LABELS = labels(
     1,
     r"\b(?:seller|vendor|supplier|service\s+provider|bill(?:ed)?\s+from|verk[äa]ufer|lieferant|rechnungs\s*-?\s*"
     r"(?:steller|ersteller)|leistungserbringer|absender|fournisseur|vendeur|[ée]metteur|prestataire|leverancier|"
-    r"verkoper|proveedor|emisor|fornitore|venditore|cedente|prestatore|sprzedawca|wystawca|dostawca|from|(?:sold|issued|provided|billed)\s+by)(?=\s*[:/]|\s*$|\s{3})",
+    r"verkoper|proveedor|emisor|fornitore|venditore|cedente|prestatore|sprzedawca|wystawca|dostawca|from|(?:sold|issued|provided|billed)\s+by|"
+    # The seller's name under its own heading: "SELLER TRADE NAME", "Nom commercial du vendeur".
+    rf"{SELLER_NAME_HEADINGS})(?=\s*[:/]|\s*$|\s{{3}})",
 )
 _SELLER_INLINE_LABELS = labels(
     1,
@@ -52,7 +69,7 @@ _LEGAL_FORM_TAILS: dict[str, list[tuple[str, ...]]] = {}
 for _form in MULTI_WORD_LEGAL_FORMS:
     _head, *_tail = _form.split()
     _LEGAL_FORM_TAILS.setdefault(_head, []).append(tuple(_tail))
-_CONNECTORS = frozenset(["&", "+", "und", "and", "et", "of", "de", "der", "van", "von", "du", "la", "le", "y"])
+_CONNECTORS = NAME_CONNECTORS
 _STREET = re.compile(
     r"(?:stra(?:ß|ss)e\b|str\.|street\b|\bst\.|\broad\b|\brd\b|avenue\b|\bave\b|\brue\b|\bweg\b|platz\b|\blaan\b|"
     r"gasse\b|allee\b|\bsuite\b|\bp\.?o\.?\s*box\b|postfach)",
@@ -122,6 +139,34 @@ def company_names(line: str) -> list[str]:
 _CJK = r"\u3400-\u9fff"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}（）()])\s+(?=[{_CJK}（）()])")
 _UNSPACED_COMPANY = re.compile(rf"[{_CJK}（）()]{{2,30}}?(?:{'|'.join(UNSPACED_LEGAL_FORMS)})")
+
+
+# A party's name row: its mark maybe, then "名称:" (OCR may misread the second character) and the name.
+_CJK_NAME_ROW = re.compile(
+    rf"(?:(?P<party>[{CJK_SELLER_MARK}{CJK_BUYER_MARK}])[^{_CJK}]{{0,6}})?{CJK_NAME_LABEL[0]}[{_CJK}]?\s*[:：;]\s*"
+    rf"(?P<name>[{_CJK}（）()]{{2,40}})"
+)
+
+
+def _chinese_seller_name(layout: Layout, usable: Callable[[str], bool]) -> Candidate[str] | None:
+    """The seller's name row of a Chinese VAT invoice: the one marked as the seller's, else the last of the
+    parties' name rows (the buyer's block is printed first)."""
+    rows: list[tuple[int, str | None, str]] = []
+    for index, line in enumerate(layout.lines):
+        found = _CJK_NAME_ROW.search(_CJK_GAP.sub("", line))
+        if found is not None:
+            rows.append((index, found.group("party"), found.group("name")))
+    marked = [row for row in rows if row[1] == CJK_SELLER_MARK]
+    unmarked = [row for row in rows if row[1] is None]
+    if marked:
+        (index, _, name), confidence = marked[0], 80
+    elif len(unmarked) >= 2 and len(rows) == len(unmarked):
+        (index, _, name), confidence = unmarked[-1], 70
+    else:
+        return None
+    names = company_names(name)
+    name = names[0] if names else name
+    return Candidate(name, confidence, index, 1, (index, 0)) if usable(name) else None
 
 
 # A British or Irish postcode ("E1 7AW", "D02 X285") opening a line of an address.
@@ -201,7 +246,8 @@ def extract_vendor(reader: Reader, *, receipt: bool = False) -> Candidate[str] |
     buyers = _buyer_keys(layout)
 
     def usable(name: str) -> bool:
-        return _plausible_name(name) and _key(name) not in buyers
+        # OCR reads a logo or a smudge as letters: noise is no name, however it is labelled or placed.
+        return _plausible_name(name) and _key(name) not in buyers and not (layout.ocr and reads_as_noise(name))
 
     for hit in [hit for label in _SELLER_INLINE_LABELS for hit in layout.find(label.pattern)]:
         after = layout.inline_after(hit)
@@ -213,12 +259,19 @@ def extract_vendor(reader: Reader, *, receipt: bool = False) -> Candidate[str] |
         if usable(bare) and recurs(layout, bare, hit.line):
             return Candidate(bare, 80, hit.line, 1, (hit.line, hit.start))
 
+    chinese = _chinese_seller_name(layout, usable)
+    if chinese is not None:
+        return chinese
+
     for label in _SELLER_LABELS:
         for hit in layout.find(label.pattern):
             if not layout.starts_cell(hit):
                 continue
             found = _seller_block_name(layout, hit, usable)
             if found:
+                issuer = _issuer_by_footer_and_domain(layout, found, usable)
+                if issuer is not None:
+                    return issuer
                 return Candidate(found, 85, hit.line, 1, (hit.line, hit.start))
 
     sender = _sender_line_name(layout, usable)
@@ -244,6 +297,10 @@ def extract_vendor(reader: Reader, *, receipt: bool = False) -> Candidate[str] |
         if head is not None:
             return replace(head, confidence=min(head.confidence, 60))
 
+    thanked = thanked_name(layout, usable)
+    if thanked is not None:
+        return thanked
+
     spelt_by_domain = domain_as_name(layout)
     if spelt_by_domain is not None:
         return spelt_by_domain
@@ -261,11 +318,28 @@ def extract_vendor(reader: Reader, *, receipt: bool = False) -> Candidate[str] |
             if _BUYER_LABELS.search(name):
                 # "Factuuradres", "Bill to": the heading of the customer's block, not a name.
                 continue
+            if layout.ocr and is_item(layout.lines[index]):
+                # A scan's letterhead is above its items: what follows the first is an item's, however read.
+                return None
             if name.upper() in ISO_4217 or is_item(layout.lines[index]) or not _read_as_print(layout, index, segment):
+                continue
+            if _in_address_or_advert(layout, index, segment) or _legal_details(segment.text):
                 continue
             if usable(name) and not reader.dates(name):
                 return Candidate(name, 45, index, 3, (index, segment.start))
     return None
+
+
+def _in_address_or_advert(layout: Layout, index: int, segment: Segment) -> bool:
+    """Whether the text is a street (by the postcode and town under it too) or goes on with the advert on the
+    line above ("* ENJOY ONLINE GROCERY" over "DELIVERY"). OCR may split a street from its number into two
+    cells, so a scan's whole line is read; a text layer's cells are its own."""
+    text = (layout.lines[index] if layout.ocr else segment.text).strip()
+    following = next((line.strip() for line in layout.lines[index + 1 :] if line.strip()), "")
+    previous = next((line.strip() for line in reversed(layout.lines[:index]) if line.strip()), "")
+    if is_street(text, following):
+        return True
+    return is_advert(previous) and not previous.endswith((".", "!", "?")) and continues_advert(text)
 
 
 def _read_as_print(layout: Layout, index: int, segment: Segment) -> bool:
@@ -309,11 +383,17 @@ def _seller_block_name(layout: Layout, hit: Hit, usable: Callable[[str], bool]) 
         return name if usable(name) else None
     named: list[str] = []
     # "From   Acme Ltd": the name beside the heading, on its own line, comes before the block under it.
-    plain: list[str] = [cell.text for cell in layout.right_of(hit, 1) if _row_label([cell]) is None]
+    # Another party's heading beside it ("SELLER NAME      Customer address") heads its own block.
+    plain: list[str] = [
+        cell.text
+        for cell in layout.right_of(hit, 1)
+        if _row_label([cell]) is None and not _BUYER_LABELS.search(cell.text)
+    ]
     for cells in layout.block(hit):
         # Another party's heading ends the block; in a "Name: value" row only the label could be one.
         heading = _row_label(cells) or cells[0].text
-        if _BUYER_LABELS.search(heading) or _SELLER_LABELS[0].pattern.search(heading):
+        # A seller's heading opens its cell; a name may hold the word ("Au Bon Vendeur", "Der Lieferant").
+        if _BUYER_LABELS.search(heading) or _SELLER_LABELS[0].pattern.match(heading.strip()):
             break
         label = _row_label(cells)
         if label is not None:
@@ -363,6 +443,19 @@ def _company_name_by_score(layout: Layout, usable: Callable[[str], bool]) -> Can
     key = max(first_seen, key=lambda k: (score(k), -first_seen[k][0]))
     index, name = first_seen[key]
     return Candidate(name, min(85, score(key)), index, 2, (index, 0))
+
+
+def _issuer_by_footer_and_domain(layout: Layout, labelled: str, usable: Callable[[str], bool]) -> Candidate[str] | None:
+    """The company whose legal details close the page and whose web address is the footer's, when the block
+    labelled as the supplier names another one that no address of the document spells: the labelled one
+    supplied the goods, the footer's issued the invoice."""
+    domains = web_domains("\n".join(layout.lines[line] for rows in _footer_rows(layout) for line in rows))
+    if not domains or names_domain(labelled, web_domains(layout.searchable)):
+        return None
+    for key, (index, name) in _legal_footer_names(layout).items():
+        if key != _key(labelled) and company_names(name) and names_domain(name, domains) and usable(name):
+            return Candidate(name, 75, index, 1, (index, 0))
+    return None
 
 
 def _domain_name(layout: Layout, usable: Callable[[str], bool]) -> Candidate[str] | None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from recordengine.extraction.labels import Candidate
 from recordengine.extraction.layout import Layout
+
+from .vendor_words import SHOP_SPEAKING_OF_ITSELF, THANKS_FOR_SHOPPING_AT
 
 # Top-level domains a bare web address ends in; with "www." or "@" any ends one.
 _TOP_LEVEL_DOMAINS = (
@@ -124,6 +127,23 @@ def domain_as_name(layout: Layout) -> Candidate[str] | None:
     name = " ".join(part.capitalize() for part in domain.split("-") if part)
     line = next((index for index, text in enumerate(layout.lines) if domain in text.lower()), 0)
     return Candidate(name, DOMAIN_NAME_CONFIDENCE, line, 3, (line, 0))
+
+
+_THANKS_FOR_SHOPPING_AT = re.compile(rf"\b{THANKS_FOR_SHOPPING_AT}\s+(?P<name>[^!.?,;:]+)", re.IGNORECASE)
+# A name spelt out in a slip's thanks is the shop's as the shop writes it, but read once, at the foot.
+THANKED_NAME_CONFIDENCE = 60
+
+
+def thanked_name(layout: Layout, usable: Callable[[str], bool]) -> Candidate[str] | None:
+    """The shop a slip thanks its customer for shopping at: "THANK YOU FOR SHOPPING AT SONNE MARKT!"."""
+    for index, line in enumerate(layout.lines):
+        found = _THANKS_FOR_SHOPPING_AT.search(line)
+        if found is None:
+            continue
+        name = re.split(r"\s{3,}", found.group("name").strip())[0].strip(" -–")
+        if name.split()[0].casefold() not in SHOP_SPEAKING_OF_ITSELF and usable(name):
+            return Candidate(name, THANKED_NAME_CONFIDENCE, index, 3, (index, found.start("name")))
+    return None
 
 
 def _tokens(name: str) -> list[str]:

@@ -12,6 +12,7 @@ from .vendor_words import (
     GERMAN_STREET_ENDINGS,
     GREETINGS,
     HEADINGS,
+    NAME_CONNECTORS,
     STREET_WORDS,
 )
 
@@ -26,8 +27,9 @@ _ADVERT_WORD = re.compile(rf"\b{ADVERT_WORDS}\b", re.IGNORECASE)
 _ASKS_OR_EXCLAIMS = re.compile(r"[?!]")
 _CONTINUES = re.compile(r"^\W*(?:and|&|und|et|y|e|ou|or|oder|o)\b|^\W*[a-zß-ÿ]")
 _HOUSE_NUMBER = r"\d{1,4}\s*[a-z]?(?:\s*[\-/]\s*\d{1,4}\s*[a-z]?)?"
+# OCR reads a compound street's hyphen as "=" or "~" too ("MUSTER-KLEIN=STR, 1").
 _STREET = re.compile(
-    rf"(?:^|\s|,){STREET_WORDS}(?=\s|$)|\b[\w\-]+{GERMAN_STREET_ENDINGS}(?=[\s.,]|$)\.?\s*,?\s*{_HOUSE_NUMBER}\b",
+    rf"(?:^|\s|,){STREET_WORDS}(?=\s|$)|\b[\w\-]+[=~]?{GERMAN_STREET_ENDINGS}(?=[\s.,]|$)\.?\s*,?\s*{_HOUSE_NUMBER}\b",
     re.IGNORECASE,
 )
 # A street line without a street word: a name and a house number, over a line of postcode and town.
@@ -87,3 +89,37 @@ def is_postcode_and_town(text: str) -> bool:
 
 def is_item(text: str) -> bool:
     return _PRICE_OR_QUANTITY.search(text) is not None
+
+
+# What may stand between a name's words without being a fragment of one: "&", "+", "-", a number.
+_NEUTRAL_TOKEN = re.compile(r"^(?:[&+\-–/]|\d+[\d.,\-/]*)$")
+# Initials with dots or an ampersand between them: "A.B.C.", "K&K", "P&Q".
+_INITIALS = re.compile(r"^(?:[^\W\d_][.&]){1,5}[^\W\d_]\.?$|^(?:[^\W\d_]\.){2,6}$")
+# A word has three letters in a row ("7-Eleven", "GmbH&Co."); "a]" or "C8f" do not.
+_LETTER_RUN = re.compile(r"[^\W\d_]{3,}")
+# An initial or a title's abbreviation: "J.", "Dr.", "ST."
+_ABBREVIATION = re.compile(r"^[^\W\d_]{1,2}\.$")
+_PUNCTUATION_AROUND_A_WORD = "()[]{}.,;:'\"‘’“”"
+
+
+def reads_as_noise(text: str) -> bool:
+    """Whether OCR's reading of a line is a logo, a smudge or the paper's grain rather than printed words
+    ("ah So", "Sate WU Ge", "a = FEA a]"): no word of three letters, more fragments (a letter or two; a stray
+    symbol counts twice) than words, or fewer letters in words than other marks. Connectors ("de", "&") and numbers are
+    neither."""
+    words = fragments = word_letters = 0
+    marks = sum(not char.isspace() for char in text)
+    for token in text.split():
+        core = token.strip(_PUNCTUATION_AROUND_A_WORD)
+        if _NEUTRAL_TOKEN.match(token) or core.lower() in NAME_CONNECTORS:
+            continue
+        letters = sum(char.isalpha() for char in core)
+        if (_LETTER_RUN.search(core) and 2 * letters >= len(core)) or (core and _INITIALS.match(core)):
+            words += 1
+            word_letters += letters
+        elif _ABBREVIATION.match(token):
+            continue
+        else:
+            # A stray symbol ("=", ">", "©") is surer noise than a letter or two.
+            fragments += 1 if any(char.isalnum() for char in core) else 2
+    return words == 0 or fragments > words or word_letters < marks / 2

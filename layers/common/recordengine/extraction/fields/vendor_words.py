@@ -75,6 +75,22 @@ GREETINGS = _any_of(
     r"dzi[ęe]kujemy",
 )
 
+# How a slip thanks its customer for shopping at the shop it then names ("Thank you for shopping at Sonne
+# Markt", "Vielen Dank für Ihren Einkauf bei ..."): the name follows these words.
+THANKS_FOR_SHOPPING_AT = _any_of(
+    r"thank(?:s|\s+you)\s+for\s+(?:shopping|dining|choosing|visiting)\s+(?:at|with)",
+    r"(?:vielen\s+)?dank\s+f[üu]r\s+ihren\s+(?:einkauf|besuch)\s+(?:bei|im|in\s+der)",
+    r"merci\s+(?:de\s+votre\s+visite|pour\s+votre\s+achat|d'avoir\s+choisi)\s+(?:chez|[àa])?",
+    r"gracias\s+por\s+(?:su\s+compra|comprar|su\s+visita)\s+en",
+    r"grazie\s+per\s+(?:aver\s+acquistato|la\s+visita)\s+(?:da|presso)",
+    r"obrigad[oa]\s+(?:pela\s+(?:sua\s+)?(?:compra|prefer[êe]ncia|visita))\s+(?:no|na|em)",
+    r"bedankt\s+voor\s+(?:uw|je)\s+(?:aankoop|bezoek)\s+(?:bij|in)",
+    r"dzi[ęe]kujemy\s+za\s+zakupy\s+w",
+)
+
+# "... shopping with us", "... Einkauf bei uns": the shop speaking of itself, no name.
+SHOP_SPEAKING_OF_ITSELF = frozenset(["us", "uns", "nous", "nosotros", "noi", "ons", "nós", "nas", "nami"])
+
 # What an advert on a slip asks or promises ("Download & join now!", "Earn rewards", "Spare bei deinem
 # nächsten Einkauf"): a shop's name says none of it.
 ADVERT_WORDS = _any_of(
@@ -225,6 +241,23 @@ GERMAN_STREET_ENDINGS = _any_of(
     r"pfad",
     r"markt",
 )
+
+# Short words that join a name's words ("Bed & Breakfast", "Café de la Gare", "Müller und Söhne").
+NAME_CONNECTORS = frozenset(["&", "+", "und", "and", "et", "of", "de", "der", "van", "von", "du", "la", "le", "y"])
+
+# A heading over the seller's name alone (the seller's address and numbers have their own).
+SELLER_NAME_HEADINGS = _any_of(
+    r"(?:seller|supplier|vendor)(?:'s)?\s+(?:trade\s+|trading\s+|legal\s+|company\s+)?name",
+    r"nom\s+(?:commercial\s+)?du\s+(?:vendeur|fournisseur)",
+    r"name\s+des\s+(?:verk[äa]ufers|lieferanten)",
+    r"nombre\s+(?:comercial\s+)?del\s+(?:vendedor|proveedor)",
+)
+
+# A Chinese VAT invoice (fapiao) prints each party's block under a one-character mark down its side (销 the
+# seller, 购 the buyer), each with a "名称:" (name) row; the buyer's block comes first.
+CJK_SELLER_MARK = "销"
+CJK_BUYER_MARK = "购"
+CJK_NAME_LABEL = "名称"
 
 # Who the document is for: the heading of the customer's block.
 CUSTOMER_LABELS = _any_of(
