@@ -32,7 +32,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -350,6 +351,47 @@ def ratio_lines(timings: Sequence[Timings]) -> list[str]:
     return lines
 
 
+@contextmanager
+def recording_readings() -> Iterator[list[str]]:
+    """The OCR work the engine does while inside: each Tesseract reading (its languages, turn and preparation)
+    and each orientation and script detection, in order. Wraps the OCR module's two calls into Tesseract;
+    records nothing when they are not there (renamed), rather than failing the section."""
+    from recordengine.extraction import ocr
+
+    made: list[str] = []
+    recognise = getattr(ocr, "_recognise", None)
+    detect = getattr(ocr, "_orientation_and_script", None)
+
+    def recording_recognise(languages: str, image: Any, deadline: float, preparation: Any, rotation: int = 0) -> Any:
+        turned = f" turned {rotation}°" if rotation else ""
+        made.append(f"{languages}{turned} ({preparation.name})")
+        return recognise(languages, image, deadline, preparation, rotation)  # type: ignore[misc]
+
+    def recording_detect(image: Any) -> Any:
+        made.append("orientation and script")
+        return detect(image)  # type: ignore[misc]
+
+    if recognise is None or detect is None:
+        yield made
+        return
+    ocr._recognise, ocr._orientation_and_script = recording_recognise, recording_detect
+    try:
+        yield made
+    finally:
+        ocr._recognise, ocr._orientation_and_script = recognise, detect
+
+
+def readings_lines(pages: Sequence[Page], engine: Callable[[Page], object]) -> list[str]:
+    """What the engine read on each page, once more after the timed rounds: where its time beyond one
+    reading goes."""
+    lines = ["-- the engine's OCR work per page (Tesseract readings, in order)"]
+    for page in pages:
+        with recording_readings() as made:
+            engine(page)
+        lines.append(f"   {page.name}: {', '.join(made) or 'not recorded'}")
+    return lines
+
+
 def trained_data_lines(tessdata: str) -> list[str]:
     files = sorted(Path(tessdata).glob("*.traineddata"))
     total = sum(path.stat().st_size for path in files)
@@ -385,5 +427,6 @@ def report() -> list[str]:
     finally:
         bare.close()
     lines += ratio_lines(timings)
+    lines += readings_lines(pages, _engine_read)
     lines += [f"   left out: {reason}" for reason in left_out]
     return lines + trained_data_lines(tessdata)

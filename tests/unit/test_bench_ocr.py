@@ -89,3 +89,20 @@ def test_the_report_gives_each_language_count_and_the_turned_pages_apart() -> No
     assert one.endswith("1.10x (wall 2.20x)")
     assert two.endswith(f"{5.4 / 4.0:4.2f}x (wall {10.8 / 4.0:4.2f}x)")
     assert turned.endswith("4.00x (wall 8.00x)")
+
+
+def test_the_engines_ocr_work_is_recorded_reading_by_reading() -> None:
+    from bench.ocr import readings_lines
+    from recordengine.extraction import ocr as engine_ocr
+
+    if not engine_ocr.ocr_available():
+        pytest.skip("OCR is not installed here")
+    recognise = engine_ocr._recognise
+    receipt = next(page for page in make_pages(None)[0] if page.name == "English receipt")
+
+    lines = readings_lines([receipt], ocr._engine_read)
+
+    # An upright English receipt: one reading, in English, prepared the first way.
+    assert lines[1:] == ["   English receipt: eng (adaptive)"]
+    # The OCR module is left as it was.
+    assert engine_ocr._recognise is recognise
