@@ -359,26 +359,31 @@ def recording_readings() -> Iterator[list[str]]:
     from recordengine.extraction import ocr
 
     made: list[str] = []
-    recognise = getattr(ocr, "_recognise", None)
-    detect = getattr(ocr, "_orientation_and_script", None)
+    # The module's namespace, untyped: the calls are wrapped whatever their signatures have become.
+    namespace = vars(ocr)
+    recognise: Callable[..., Any] | None = namespace.get("_recognise")
+    detect: Callable[..., Any] | None = namespace.get("_orientation_and_script")
 
-    def recording_recognise(languages: str, image: Any, deadline: float, preparation: Any, rotation: int = 0) -> Any:
-        turned = f" turned {rotation}°" if rotation else ""
+    def recording_recognise(languages: str, image: Any, deadline: float, preparation: Any, *rest: Any) -> Any:
+        # rest: the turn, and whatever else a reading is told (passed on as it came).
+        turned = f" turned {rest[0]}°" if rest and rest[0] else ""
         made.append(f"{languages}{turned} ({preparation.name})")
-        return recognise(languages, image, deadline, preparation, rotation)  # type: ignore[misc]
+        assert recognise is not None
+        return recognise(languages, image, deadline, preparation, *rest)
 
     def recording_detect(image: Any) -> Any:
         made.append("orientation and script")
-        return detect(image)  # type: ignore[misc]
+        assert detect is not None
+        return detect(image)
 
     if recognise is None or detect is None:
         yield made
         return
-    ocr._recognise, ocr._orientation_and_script = recording_recognise, recording_detect
+    namespace.update(_recognise=recording_recognise, _orientation_and_script=recording_detect)
     try:
         yield made
     finally:
-        ocr._recognise, ocr._orientation_and_script = recognise, detect
+        namespace.update(_recognise=recognise, _orientation_and_script=detect)
 
 
 def readings_lines(pages: Sequence[Page], engine: Callable[[Page], object]) -> list[str]:
@@ -387,7 +392,10 @@ def readings_lines(pages: Sequence[Page], engine: Callable[[Page], object]) -> l
     lines = ["-- the engine's OCR work per page (Tesseract readings, in order)"]
     for page in pages:
         with recording_readings() as made:
-            engine(page)
+            try:
+                engine(page)
+            except Exception as error:  # the timings above stand; say what stopped this account
+                made.append(f"stopped: {type(error).__name__}: {error}")
         lines.append(f"   {page.name}: {', '.join(made) or 'not recorded'}")
     return lines
 

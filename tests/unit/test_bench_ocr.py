@@ -106,3 +106,27 @@ def test_the_engines_ocr_work_is_recorded_reading_by_reading() -> None:
     assert lines[1:] == ["   English receipt: eng (adaptive)"]
     # The OCR module is left as it was.
     assert engine_ocr._recognise is recognise
+
+
+def test_a_reading_told_more_than_its_turn_is_recorded_and_passed_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.ocr import recording_readings
+    from recordengine.extraction import ocr as engine_ocr
+
+    received: list[tuple[object, ...]] = []
+
+    def recognise(*arguments: object) -> str:
+        received.append(arguments)
+        return "page"
+
+    monkeypatch.setattr(engine_ocr, "_recognise", recognise)
+
+    class Preparation:
+        name = "adaptive"
+
+    preparation = Preparation()
+    with recording_readings() as made:
+        # As a later engine may call it: with more than the turn (here a layout flag).
+        assert vars(engine_ocr)["_recognise"]("chi_sim+eng", None, 1.0, preparation, 90, True) == "page"
+    assert made == ["chi_sim+eng turned 90° (adaptive)"]
+    assert received == [("chi_sim+eng", None, 1.0, preparation, 90, True)]
+    assert vars(engine_ocr)["_recognise"] is recognise
