@@ -1,11 +1,12 @@
-"""`python -m bench [coldstart|extraction-coldstart|size|reads|web|text|cost ...]`: run the sections (all by default).
+"""`python -m bench [coldstart|extraction-coldstart|size|reads|web|text|ocr|cost ...]`: run the sections (default: all).
 
 Every number is a ratio to a reference measured in the same run; nothing passes or fails on an absolute
 threshold. Environment: BENCH_SAMPLES (cold-start samples per target: default 20 rounds for coldstart, 5 for
 extraction-coldstart), BENCH_COLDSTART_ONLY (comma-separated API functions to measure, with their
 references; default every one), BENCH_BUILD=1 (build the layers with scripts/sam_build.sh instead of
 reading .aws-sam/build), BENCH_WEB_RUNS (page loads per screen in the web section, default 10),
-BENCH_READS_SIZES (table sizes for reads, default 1000,20000,100000), BENCH_COST_DOCUMENTS.
+BENCH_READS_SIZES (table sizes for reads, default 1000,20000,100000), BENCH_OCR_ROUNDS (rounds of the ocr
+section, default 3), BENCH_COST_DOCUMENTS.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from . import coldstart, cost, extraction_coldstart, reads, size, text, web
+from . import coldstart, cost, extraction_coldstart, ocr, reads, size, text, web
 
 DEFAULT_SAMPLES = 5
 
@@ -44,6 +45,7 @@ SECTIONS: dict[str, Callable[[], list[str]]] = {
     "reads": reads.report,
     "web": web.report,
     "text": text.report,
+    "ocr": ocr.report,
     "cost": cost.report,
 }
 

@@ -10,7 +10,12 @@
   platform flags, clean-up and compile).
 
 The layers are `.aws-sam/build/<layer>` as built by `sam build`; with BENCH_BUILD=1 they are built afresh
-with scripts/sam_build.sh into a temporary directory instead (the work tree's .aws-sam is left alone).
+with scripts/sam_build.sh into a temporary directory instead (the work tree's .aws-sam is left alone). With
+neither, each layer is built for Lambda by its own Makefile into a temporary directory (as the reference is),
+and the extraction function's code is its source directory.
+
+The extraction function's whole unzipped size (its code and both layers, with every language's trained data)
+is given against issue 15's target, 150 MB, and Lambda's limit, 250 MB.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ BUILD_TIMEOUT_SECONDS = 900
 MB = 1024 * 1024
 # Lambda: a function's code and all its layers, unzipped, at most 250 MB.
 LAMBDA_UNZIPPED_LIMIT = 250 * MB
+# What the extraction function may weigh with all its languages (issue 15), leaving room below Lambda's limit.
+EXTRACTION_FUNCTION_TARGET = 150 * MB
+EXTRACTION_FUNCTION_SOURCE = ROOT / "functions" / "extract_document"
 # Top-level entries of an installed OCR stack, and what else only extraction uses (PDF reading, date parsing):
 # what must never be in the Common layer.
 OCR_ENTRIES = re.compile(
@@ -159,6 +167,23 @@ def build_layers(workdir: Path) -> tuple[Path | None, str]:
     return build_dir, ""
 
 
+def build_layers_by_makefile(workdir: Path) -> tuple[Path | None, Path | None, str]:
+    """The Common and Extraction layers built for Lambda by their own Makefiles into workdir, without sam:
+    (CommonLayer's directory, ExtractionLayer's directory, why one is missing)."""
+    python = find_python312()
+    if python is None:
+        return None, None, "no CPython 3.12 found (PYTHON312_BIN_DIR, pyenv or python3.12 on PATH)"
+    built: dict[str, Path | None] = {}
+    reasons = []
+    for name in ("CommonLayer", "ExtractionLayer"):
+        layer = workdir / "layers" / name
+        site, why = build_with_makefile(name, layer, python)
+        built[name] = layer if site is not None else None
+        if why:
+            reasons.append(why)
+    return built["CommonLayer"], built["ExtractionLayer"], "; ".join(reasons)
+
+
 def install_reference(workdir: Path) -> tuple[Path | None, str]:
     target = workdir / "powertools"
     requirement = powertools_requirement()
@@ -248,7 +273,8 @@ def _extraction_report(
         total = unzipped + tree_size(common) + tree_size(function)
         lines.append(
             f"   extraction function, code + CommonLayer + ExtractionLayer: {_mb(total)} unzipped "
-            f"({total / LAMBDA_UNZIPPED_LIMIT:.0%} of Lambda's 250 MB)"
+            f"({total / EXTRACTION_FUNCTION_TARGET:.0%} of the 150 MB target, "
+            f"{total / LAMBDA_UNZIPPED_LIMIT:.0%} of Lambda's 250 MB)"
         )
     reference, why = build_ocr_reference(workdir)
     if reference is None:
@@ -277,6 +303,10 @@ def report() -> list[str]:
             return path if path is not None and path.is_dir() else None
 
         common, extraction, function = built("CommonLayer"), built("ExtractionLayer"), built(EXTRACTION_FUNCTION_BUILD)
+        if common is None and extraction is None and os.environ.get("BENCH_BUILD") != "1":
+            common, extraction, why = build_layers_by_makefile(workdir)
+            function = EXTRACTION_FUNCTION_SOURCE if EXTRACTION_FUNCTION_SOURCE.is_dir() else None
+            where = "{}, built now by its Makefile (no .aws-sam/build)"
         if common is None:
             lines = ["== Package size: CommonLayer", f"   skipped: no CommonLayer ({why})"]
         else:
