@@ -264,3 +264,61 @@ def test_a_total_that_lost_its_decimal_point_is_put_right_by_subtotal_and_tax() 
         line("TOTAL", "RM 900"),
     ]
     assert fields(receipt)["total_amount"] == "9.00"
+
+
+def test_a_deposit_printed_twice_is_not_the_total() -> None:
+    # The total's line was not read: the deposit repeated on two lines is not the total, a larger item is above it.
+    receipt = [
+        "FRISCHMARKT MUSTERHAUSEN",
+        line("VOLLMILCH", "2,98 B"),
+        line("PFAND 0,25", "0,50 B"),
+        line("SCHOKOLADE", "5,98 B"),
+        line("PFAND 0,25", "0,50 A"),
+    ]
+    assert fields(receipt)["total_amount"] is None
+
+
+def test_a_total_that_lost_its_decimal_comma_gives_way_to_the_items_sum() -> None:
+    # "SUMME 27,31" read as "2031": more than the cash handed over; the items above it add up to 27,31.
+    receipt = [
+        "FRISCHMARKT MUSTERHAUSEN",
+        line("KAFFEE", "2,99 A"),
+        line("BUTTER", "1,49 A"),
+        line("BROT", "2,83 A"),
+        line("KAESE", "20,00 A"),
+        line("SUMME    EUR", "2031"),
+        line("BAR      EUR", "30,00"),
+    ]
+    total = read(receipt).roles["total_amount"]
+    assert total is not None
+    assert total.value == "27.31"
+    assert total.confidence < 90
+
+
+def test_the_sum_after_a_discount_is_the_total() -> None:
+    receipt = [
+        "FRISCHMARKT MUSTERHAUSEN",
+        line("KAFFEE", "12,99 A"),
+        line("BUTTER", "15,31 A"),
+        line("Summe", "28,30"),
+        line("10 % Theke", "-0,67"),
+        line("SUMME    EUR", "27,63"),
+        line("Bar      EUR", "27,70"),
+    ]
+    assert fields(receipt)["total_amount"] == "27.63"
+
+
+def test_a_first_sum_larger_than_the_cash_gives_way_to_it_less_the_discount_under_it() -> None:
+    # OCR lost the grand total's line: the first sum is more than was handed over, the discount under it says why.
+    receipt = [
+        "FRISCHMARKT MUSTERHAUSEN",
+        line("KAFFEE", "12,99 A"),
+        line("BUTTER", "15,31 A"),
+        line("Summe", "28,30"),
+        line("10 % Theke", "-0,67"),
+        line("Bar      EUR", "27,70"),
+    ]
+    total = read(receipt).roles["total_amount"]
+    assert total is not None
+    assert total.value == "27.63"
+    assert total.confidence < 90

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from recordengine.extraction.amounts import find_amounts
 from recordengine.extraction.labels import TIER_CONFIDENCE, Candidate, Reader
 
 from .reconcile import TOLERANCE
@@ -111,3 +112,33 @@ def _single_amount(reader: Reader, line: int) -> Decimal | None:
 def _derived(value: Decimal, source: Candidate[Decimal], line: int | None = None) -> Candidate[Decimal]:
     at = source.line if line is None else line
     return Candidate(value, TIER_CONFIDENCE[2], at, 2, (at, 0))
+
+
+# How far apart (in characters) the right edges of an item's amount and the total's may be and still be one
+# column: tills print a tax class after the item's amount ("1,49 AW") and OCR shifts words a little.
+_COLUMN_EDGE = 4
+ITEMS_CONFIDENCE = 60
+
+
+def items_sum(reader: Reader, totals: list[Candidate[Decimal]], stops: set[int]) -> Candidate[Decimal] | None:
+    """The sum of the amounts printed in the first total's column on the lines above it, up to the top or to
+    a line in ``stops`` (a subtotal, a tax, a payment: the items end there); None without any."""
+    first = min((total for total in totals if total.value > 0), key=lambda total: total.printed_on, default=None)
+    if first is None:
+        return None
+    lines = reader.layout.lines
+    # Not only the amounts marked as money: "SUMME  €      2031" loses its marker to the gap.
+    edge = next((amount.end for amount in find_amounts(lines[first.printed_on]) if amount.value == first.value), None)
+    if edge is None:
+        return None
+    found: list[Decimal] = []
+    for index in range(first.printed_on - 1, -1, -1):
+        if index in stops:
+            break
+        amounts = reader.amounts(lines[index])
+        if amounts and abs(amounts[-1].end - edge) <= _COLUMN_EDGE:
+            found.append(amounts[-1].value)
+    if not found:
+        return None
+    line = first.printed_on
+    return Candidate(sum(found, Decimal(0)), ITEMS_CONFIDENCE, line, 3, (line, 0))

@@ -11,7 +11,7 @@ from recordengine.extraction.labels import TIER_CONFIDENCE, Candidate, Label, Re
 from recordengine.extraction.layout import Hit, Layout
 
 from .amount_labels import PREPAID, SUBTOTAL, TAX, TOTAL, amount_labels
-from .amount_sums import credit_note_taxes, net_totals, summed_rows, tax_between
+from .amount_sums import credit_note_taxes, items_sum, net_totals, summed_rows, tax_between
 from .amount_table import read_totals_tables
 from .receipts import TILL_SUBTOTAL_LABELS, TILL_TAX_LABELS, TILL_TOTAL_LABELS, Ledger, read_ledger
 from .reconcile import TOLERANCE, Amounts, reconcile
@@ -170,7 +170,15 @@ def _added_up(
 ) -> Amounts:
     """The labelled amounts that add up or that payments confirm; failing that, net or tax rows that add up
     to the total."""
-    resolved = reconcile(subtotals, taxes, totals, ledger, _printed(reader), misreadable=reader.misreadable)
+    resolved = reconcile(
+        subtotals,
+        taxes,
+        totals,
+        ledger,
+        _printed(reader),
+        misreadable=reader.misreadable,
+        items=items_sum(reader, totals, _item_stops(subtotals, taxes, ledger)),
+    )
     if _consistent(resolved):
         return resolved
     summed = summed_rows(subtotals, taxes, resolved.total) or tax_between(reader, taxes)
@@ -209,6 +217,12 @@ def _consistent(amounts: Amounts) -> bool:
     if amounts.subtotal is None or amounts.tax is None or amounts.total is None:
         return False
     return abs(amounts.subtotal.value + amounts.tax.value - amounts.total.value) <= TOLERANCE
+
+
+def _item_stops(subtotals: list[Candidate[Decimal]], taxes: list[Candidate[Decimal]], ledger: Ledger) -> set[int]:
+    """The lines where a run of items ends going up from the total: a subtotal, a tax, a payment."""
+    others = (*subtotals, *taxes, *ledger.cash, *ledger.cards, *ledger.change, *ledger.rounding, *ledger.surcharges)
+    return {candidate.printed_on for candidate in others} | {candidate.line for candidate in others}
 
 
 def _printed(reader: Reader) -> dict[Decimal, set[int]]:
