@@ -10,7 +10,7 @@ from decimal import Decimal
 from recordengine.extraction.labels import TIER_CONFIDENCE, Candidate, Label, Reader
 from recordengine.extraction.layout import Hit, Layout
 
-from .amount_labels import PREPAID, SUBTOTAL, TAX, TOTAL, amount_labels
+from .amount_labels import NET_AND_TAX, PREPAID, SUBTOTAL, TAX, TOTAL, amount_labels
 from .amount_sums import credit_note_taxes, items_sum, net_totals, summed_rows, tax_between
 from .amount_table import read_totals_tables
 from .receipts import TILL_SUBTOTAL_LABELS, TILL_TAX_LABELS, TILL_TOTAL_LABELS, Ledger, read_ledger
@@ -20,6 +20,7 @@ _TOTAL_LABELS = [*TILL_TOTAL_LABELS, *amount_labels(TOTAL)]
 _SUBTOTAL_LABELS = [*amount_labels(SUBTOTAL), *TILL_SUBTOTAL_LABELS]
 _TAX_LABELS = [*amount_labels(TAX, (1,)), *TILL_TAX_LABELS, *amount_labels(TAX, (2, 3))]
 _PREPAID_LABELS = amount_labels(PREPAID)
+_NET_AND_TAX_LABELS = amount_labels(NET_AND_TAX)
 # A tax word that names something else: an identifier, a rate, or part of another amount's label. A column
 # heading "VAT excl." or "Preis exkl. MwSt." names prices without tax; "TVA : FR12345678901" a VAT identifier.
 _NOT_TAX_AFTER = re.compile(
@@ -115,10 +116,35 @@ def extract_amounts(reader: Reader) -> Amounts:
         )
         if candidate.line not in explicit_lines
     ]
+    net_rows, tax_rows = _net_and_tax_rows(reader, outside_table)
+    subtotals += net_rows
+    taxes += tax_rows
     subtotals += net_totals(totals, taxes)
     taxes += credit_note_taxes(taxes, totals)
     totals, ledger = _after_deposits(reader, totals, read_ledger(reader))
     return _sign_unsure(_added_up(reader, subtotals, taxes, totals, ledger))
+
+
+def _net_and_tax_rows(
+    reader: Reader, accept: Callable[[Hit], bool]
+) -> tuple[list[Candidate[Decimal]], list[Candidate[Decimal]]]:
+    """The net amount and the tax of a sum row that prints both ("合 计   ¥46.62   ¥6.08"): its last two
+    amounts, the tax the smaller; with one amount read, the net amount alone."""
+
+    def parse(text: str) -> tuple[Decimal, ...] | None:
+        found = [amount.value for amount in reader.amounts(text)]
+        if len(found) >= 2 and 0 < found[-1] < found[-2]:
+            return found[-2], found[-1]
+        return (found[0],) if len(found) == 1 else None
+
+    nets: list[Candidate[Decimal]] = []
+    taxes: list[Candidate[Decimal]] = []
+    for row in reader.search(_NET_AND_TAX_LABELS, parse, row=True, accept=accept):
+        figures = dict(zip((SUBTOTAL, TAX), row.value, strict=False))
+        for kind, found in ((SUBTOTAL, nets), (TAX, taxes)):
+            if kind in figures:
+                found.append(Candidate(figures[kind], row.confidence, row.line, row.tier, row.order, row.value_line))
+    return nets, taxes
 
 
 def _after_deposits(
