@@ -322,3 +322,34 @@ def test_a_first_sum_larger_than_the_cash_gives_way_to_it_less_the_discount_unde
     assert total is not None
     assert total.value == "27.63"
     assert total.confidence < 90
+
+
+def test_a_misread_total_is_put_right_by_the_items_above_it() -> None:
+    # "54.50" read as "64.50"; the items add up to 54.50, whatever else the column holds under them.
+    receipt = [
+        "KEDAI MAJU SDN BHD",
+        line("NASI LEMAK", "14.00"),
+        line("TEH TARIK", "12.00"),
+        line("ROTI CANAI", "28.50"),
+        line("Total Qty:", "3.00"),
+        line("Total GST", "3.09"),
+        line("Total Sales (Inclusive of GST)", "64.50"),
+    ]
+    total = read(receipt).roles["total_amount"]
+    assert total is not None
+    assert total.value == "54.50"
+    assert total.confidence < 90
+
+
+def test_a_tax_at_a_rate_of_zero_is_zero() -> None:
+    # The GST summary's tax at 0% was read as 0.06: at that rate it can only be 0.00.
+    receipt = [
+        "KEDAI MAJU SDN BHD",
+        line("ROTI", "85.20"),
+        line("SubTotal", "85.20"),
+        "GST Summary         Amount      Tax",
+        "Z @0%               85.20       0.06",
+    ]
+    found = fields(receipt)
+    assert found["tax_amount"] == "0.00"
+    assert found["total_amount"] == "85.20"

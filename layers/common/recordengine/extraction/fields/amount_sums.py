@@ -120,25 +120,40 @@ _COLUMN_EDGE = 4
 ITEMS_CONFIDENCE = 60
 
 
-def items_sum(reader: Reader, totals: list[Candidate[Decimal]], stops: set[int]) -> Candidate[Decimal] | None:
-    """The sum of the amounts printed in the first total's column on the lines above it, up to the top or to
-    a line in ``stops`` (a subtotal, a tax, a payment: the items end there); None without any."""
-    first = min((total for total in totals if total.value > 0), key=lambda total: total.printed_on, default=None)
+def _first_total(totals: list[Candidate[Decimal]]) -> Candidate[Decimal] | None:
+    return min((total for total in totals if total.value > 0), key=lambda total: total.printed_on, default=None)
+
+
+def total_column(reader: Reader, totals: list[Candidate[Decimal]]) -> list[tuple[int, Decimal]]:
+    """The amounts printed in the first total's column on the lines above it (the items, and what else the
+    column holds), bottom up, each with its line."""
+    first = _first_total(totals)
     if first is None:
-        return None
+        return []
     lines = reader.layout.lines
     # Not only the amounts marked as money: "SUMME  €      2031" loses its marker to the gap.
     edge = next((amount.end for amount in find_amounts(lines[first.printed_on]) if amount.value == first.value), None)
     if edge is None:
-        return None
-    found: list[Decimal] = []
+        return []
+    column: list[tuple[int, Decimal]] = []
     for index in range(first.printed_on - 1, -1, -1):
-        if index in stops:
-            break
         amounts = reader.amounts(lines[index])
         if amounts and abs(amounts[-1].end - edge) <= _COLUMN_EDGE:
-            found.append(amounts[-1].value)
-    if not found:
+            column.append((index, amounts[-1].value))
+    return column
+
+
+def items_sum(reader: Reader, totals: list[Candidate[Decimal]], stops: set[int]) -> Candidate[Decimal] | None:
+    """The sum of the amounts in the first total's column above it, up to the top or to a line in ``stops``
+    (a subtotal, a tax, a payment: the items end there); None without any."""
+    first = _first_total(totals)
+    column = total_column(reader, totals)
+    found: list[Decimal] = []
+    for line, value in column:
+        if line in stops:
+            break
+        found.append(value)
+    if first is None or not found:
         return None
     line = first.printed_on
     return Candidate(sum(found, Decimal(0)), ITEMS_CONFIDENCE, line, 3, (line, 0))

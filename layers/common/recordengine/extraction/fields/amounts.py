@@ -11,7 +11,7 @@ from recordengine.extraction.labels import TIER_CONFIDENCE, Candidate, Label, Re
 from recordengine.extraction.layout import Hit, Layout
 
 from .amount_labels import NET_AND_TAX, PREPAID, SUBTOTAL, TAX, TOTAL, amount_labels
-from .amount_sums import credit_note_taxes, items_sum, net_totals, summed_rows, tax_between
+from .amount_sums import credit_note_taxes, items_sum, net_totals, summed_rows, tax_between, total_column
 from .amount_table import read_totals_tables
 from .receipts import TILL_SUBTOTAL_LABELS, TILL_TAX_LABELS, TILL_TOTAL_LABELS, Ledger, read_ledger
 from .reconcile import TOLERANCE, Amounts, reconcile
@@ -119,10 +119,25 @@ def extract_amounts(reader: Reader) -> Amounts:
     net_rows, tax_rows = _net_and_tax_rows(reader, outside_table)
     subtotals += net_rows
     taxes += tax_rows
+    if reader.misreadable:
+        taxes = [_zero_rated(reader, tax) for tax in taxes]
     subtotals += net_totals(totals, taxes)
     taxes += credit_note_taxes(taxes, totals)
     totals, ledger = _after_deposits(reader, totals, read_ledger(reader))
     return _sign_unsure(_added_up(reader, subtotals, taxes, totals, ledger))
+
+
+# A rate printed on a tax row ("@0%", "Z 0 %", "6.00%").
+_RATE = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
+
+
+def _zero_rated(reader: Reader, tax: Candidate[Decimal]) -> Candidate[Decimal]:
+    """No tax at a rate of 0%: a figure OCR read on a row whose only rate is zero ("@0%  85.20  0.06") is a
+    misread 0.00."""
+    rates = _RATE.findall(reader.layout.lines[tax.printed_on])
+    if tax.value == 0 or not rates or any(Decimal(rate.replace(",", ".")) != 0 for rate in rates):
+        return tax
+    return replace(tax, value=Decimal("0.00"))
 
 
 def _net_and_tax_rows(
@@ -204,6 +219,7 @@ def _added_up(
         _printed(reader),
         misreadable=reader.misreadable,
         items=items_sum(reader, totals, _item_stops(subtotals, taxes, ledger)),
+        column=[value for _, value in reversed(total_column(reader, totals))],
     )
     if _consistent(resolved):
         return resolved

@@ -85,12 +85,14 @@ def reconcile(
     *,
     misreadable: bool = False,
     items: Amount | None = None,
+    column: list[Decimal] | None = None,
 ) -> Amounts:
     """The subtotal, tax and total that belong together.
 
     ``ledger``: payments, change, rounding and surcharges on the page; ``printed``: every amount on the page
     and the lines it is printed on; ``misreadable``: the text was OCR'd, so digits may be misread;
-    ``items``: the sum of the item amounts printed in the total's column above it, when there are some."""
+    ``items``: the sum of the item amounts printed in the total's column above it, when there are some;
+    ``column``: every amount printed in that column above it, top down."""
     ledger = ledger or Ledger()
     printed = printed or {}
     best_total = best(totals, prefer_max=True)
@@ -99,7 +101,7 @@ def reconcile(
         subtotal, tax, total = adding_up
         return Amounts(boost(subtotal), boost(tax), boost(total))
 
-    chosen = _confirmed_total(subtotals, taxes, totals, ledger, printed, misreadable, items)
+    chosen = _confirmed_total(subtotals, taxes, totals, ledger, printed, misreadable, items, column or [])
     if chosen is not None and misreadable and (best_total is None or chosen.value != best_total.value):
         # A misread total put right may now add up with the subtotal and tax.
         adding_up = _adding_up(subtotals, taxes, [chosen], _extras(ledger))
@@ -143,6 +145,7 @@ def _confirmed_total(
     printed: dict[Decimal, set[int]],
     misreadable: bool,
     items: Amount | None = None,
+    column: list[Decimal] | None = None,
 ) -> Amount | None:
     """The total with the best label and the most confirmation; one derived from what was paid or from
     subtotal + tax when no total is labelled. On an OCR'd page, a total larger than everything handed over
@@ -166,7 +169,11 @@ def _confirmed_total(
             points += _CONFIRMED_POINTS
         if _sums_to(value, subtotals, taxes, ledger):
             points += _CONFIRMED_POINTS
-        if misreadable and items is not None and tier <= top_tier and abs(items.value - value) <= TOLERANCE:
+        if (
+            misreadable
+            and tier <= top_tier
+            and ((items is not None and abs(items.value - value) <= TOLERANCE) or _run_sums_to(value, column or []))
+        ):
             points += _CONFIRMED_POINTS
         return points
 
@@ -261,6 +268,21 @@ def _after_rounding(value: Decimal, line: int, totals: list[Amount], ledger: Led
             continue
         for earlier in totals:
             if earlier.line <= rounding.line and abs(earlier.value + rounding.value - value) <= TOLERANCE:
+                return True
+    return False
+
+
+def _run_sums_to(value: Decimal, column: list[Decimal]) -> bool:
+    """Whether the amounts of the total's column from its top, or from just above the total up, add up to
+    ``value`` (two or more of them, none larger than it): the items, with whatever else the column holds
+    above or below them ("Total qty", a tax line) left out."""
+    for run in (column, column[::-1]):
+        running = Decimal(0)
+        for count, amount in enumerate(run, start=1):
+            if amount > value:
+                break
+            running += amount
+            if count >= 2 and abs(running - value) <= TOLERANCE:
                 return True
     return False
 
