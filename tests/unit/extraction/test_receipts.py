@@ -353,3 +353,19 @@ def test_a_tax_at_a_rate_of_zero_is_zero() -> None:
     found = fields(receipt)
     assert found["tax_amount"] == "0.00"
     assert found["total_amount"] == "85.20"
+
+
+def test_a_tax_line_whose_label_ocr_lost_is_the_difference_between_subtotal_and_total() -> None:
+    receipt = [
+        "NORTHERN GROCER",
+        line("SPARKLING WATER", "$8.28"),
+        line("DISH SOAP", "$15.88"),
+        line("SUBTOTAL", "$24.16"),
+        line("mo,    13.0000 %", "$3.14"),
+        line("TOTAL", "$27.30"),
+        line("MCARD TEND", "$27.30"),
+    ]
+    found = fields(receipt)
+    assert found["subtotal"] == "24.16"
+    assert found["tax_amount"] == "3.14"
+    assert found["total_amount"] == "27.30"

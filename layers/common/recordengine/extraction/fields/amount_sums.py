@@ -157,3 +157,29 @@ def items_sum(reader: Reader, totals: list[Candidate[Decimal]], stops: set[int])
         return None
     line = first.printed_on
     return Candidate(sum(found, Decimal(0)), ITEMS_CONFIDENCE, line, 3, (line, 0))
+
+
+# A tax is a share of the net amount: no rate reaches this one.
+_HIGHEST_RATE = Decimal("0.3")
+# How many lines under the subtotal an unlabelled tax line may stand.
+_TAX_LINES = 3
+UNLABELLED_TAX_CONFIDENCE = 70
+
+
+def unlabelled_tax(
+    reader: Reader, subtotal: Candidate[Decimal], total: Candidate[Decimal], others: set[int]
+) -> Candidate[Decimal] | None:
+    """The tax printed under the subtotal without a label OCR could read ("mo, 13.0000 %  $3.14"): the one
+    amount of a line just under it that takes the subtotal to the total and is a plausible share of it.
+    ``others``: lines whose amounts are something else (a tip, a payment)."""
+    difference = total.value - subtotal.value
+    if not 0 < difference <= subtotal.value * _HIGHEST_RATE:
+        return None
+    last = total.printed_on if total.printed_on > subtotal.printed_on else subtotal.printed_on + _TAX_LINES + 1
+    for index in range(subtotal.printed_on + 1, min(last, subtotal.printed_on + _TAX_LINES + 1)):
+        if index in others:
+            continue
+        found = reader.amounts(reader.layout.lines[index])
+        if len(found) == 1 and abs(found[0].value - difference) <= TOLERANCE:
+            return Candidate(found[0].value, UNLABELLED_TAX_CONFIDENCE, index, 3, (index, found[0].start))
+    return None

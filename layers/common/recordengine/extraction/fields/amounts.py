@@ -11,7 +11,15 @@ from recordengine.extraction.labels import TIER_CONFIDENCE, Candidate, Label, Re
 from recordengine.extraction.layout import Hit, Layout
 
 from .amount_labels import NET_AND_TAX, PREPAID, SUBTOTAL, TAX, TOTAL, amount_labels
-from .amount_sums import credit_note_taxes, items_sum, net_totals, summed_rows, tax_between, total_column
+from .amount_sums import (
+    credit_note_taxes,
+    items_sum,
+    net_totals,
+    summed_rows,
+    tax_between,
+    total_column,
+    unlabelled_tax,
+)
 from .amount_table import read_totals_tables
 from .receipts import TILL_SUBTOTAL_LABELS, TILL_TAX_LABELS, TILL_TOTAL_LABELS, Ledger, read_ledger
 from .reconcile import TOLERANCE, Amounts, reconcile
@@ -223,6 +231,11 @@ def _added_up(
     )
     if _consistent(resolved):
         return resolved
+    if resolved.tax is None and resolved.subtotal is not None and resolved.total is not None and reader.misreadable:
+        others = {candidate.line for candidate in (*ledger.cash, *ledger.cards, *ledger.change, *ledger.surcharges)}
+        tax = unlabelled_tax(reader, resolved.subtotal, resolved.total, others)
+        if tax is not None:
+            return Amounts(resolved.subtotal, tax, resolved.total)
     summed = summed_rows(subtotals, taxes, resolved.total) or tax_between(reader, taxes)
     if summed is None:
         return resolved
