@@ -369,3 +369,18 @@ def test_a_tax_line_whose_label_ocr_lost_is_the_difference_between_subtotal_and_
     assert found["subtotal"] == "24.16"
     assert found["tax_amount"] == "3.14"
     assert found["total_amount"] == "27.30"
+
+
+def test_a_misread_total_is_put_right_by_the_tax_summary_under_it() -> None:
+    # No change was read; the summary's zero-rated row says 141.50 was paid, and "141.59" is one digit off it.
+    receipt = [
+        "SPEED MART",
+        line("Total Sales (Inclusive GST) RM", "141.59"),
+        line("CASH RM", "150.00"),
+        "GST Summary      Amount (RM)    Tax (RM)",
+        "Z @ 0%                141.50",
+    ]
+    total = read(receipt).roles["total_amount"]
+    assert total is not None
+    assert total.value == "141.50"
+    assert total.confidence < 90

@@ -4,6 +4,7 @@ and unlabelled net and gross rows around a tax row."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -183,3 +184,31 @@ def unlabelled_tax(
         if len(found) == 1 and abs(found[0].value - difference) <= TOLERANCE:
             return Candidate(found[0].value, UNLABELLED_TAX_CONFIDENCE, index, 3, (index, found[0].start))
     return None
+
+
+# A rate printed on a tax summary's row ("Z @0%", "S 6%", "A 7,00 %").
+RATE = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,4})?)\s?%")
+
+
+def summary_gross(reader: Reader, totals: list[Candidate[Decimal]]) -> Decimal | None:
+    """What the tax summary under the total says was paid: the sum over its rows (a rate, then the net
+    amount and the tax, or only the net amount at 0%) of net plus tax; None without such rows."""
+    first = _first_total(totals)
+    if first is None:
+        return None
+    gross = Decimal(0)
+    rows = 0
+    for line in reader.layout.lines[first.printed_on + 1 :]:
+        rates = RATE.findall(line)
+        if len(rates) != 1:
+            continue
+        rate = Decimal(rates[0].replace(",", "."))
+        found = [amount.value for amount in reader.amounts(RATE.sub(" ", line))]
+        if len(found) == 2 and 0 <= found[1] <= found[0] * _HIGHEST_RATE:
+            gross += found[0] + found[1]
+        elif len(found) == 1 and rate == 0:
+            gross += found[0]
+        else:
+            continue
+        rows += 1
+    return gross if rows else None

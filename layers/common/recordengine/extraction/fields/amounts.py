@@ -12,9 +12,11 @@ from recordengine.extraction.layout import Hit, Layout
 
 from .amount_labels import NET_AND_TAX, PREPAID, SUBTOTAL, TAX, TOTAL, amount_labels
 from .amount_sums import (
+    RATE,
     credit_note_taxes,
     items_sum,
     net_totals,
+    summary_gross,
     summed_rows,
     tax_between,
     total_column,
@@ -135,14 +137,10 @@ def extract_amounts(reader: Reader) -> Amounts:
     return _sign_unsure(_added_up(reader, subtotals, taxes, totals, ledger))
 
 
-# A rate printed on a tax row ("@0%", "Z 0 %", "6.00%").
-_RATE = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,2})?)\s?%")
-
-
 def _zero_rated(reader: Reader, tax: Candidate[Decimal]) -> Candidate[Decimal]:
     """No tax at a rate of 0%: a figure OCR read on a row whose only rate is zero ("@0%  85.20  0.06") is a
     misread 0.00."""
-    rates = _RATE.findall(reader.layout.lines[tax.printed_on])
+    rates = RATE.findall(reader.layout.lines[tax.printed_on])
     if tax.value == 0 or not rates or any(Decimal(rate.replace(",", ".")) != 0 for rate in rates):
         return tax
     return replace(tax, value=Decimal("0.00"))
@@ -228,6 +226,7 @@ def _added_up(
         misreadable=reader.misreadable,
         items=items_sum(reader, totals, _item_stops(subtotals, taxes, ledger)),
         column=[value for _, value in reversed(total_column(reader, totals))],
+        summary=summary_gross(reader, totals),
     )
     if _consistent(resolved):
         return resolved

@@ -86,13 +86,15 @@ def reconcile(
     misreadable: bool = False,
     items: Amount | None = None,
     column: list[Decimal] | None = None,
+    summary: Decimal | None = None,
 ) -> Amounts:
     """The subtotal, tax and total that belong together.
 
     ``ledger``: payments, change, rounding and surcharges on the page; ``printed``: every amount on the page
     and the lines it is printed on; ``misreadable``: the text was OCR'd, so digits may be misread;
     ``items``: the sum of the item amounts printed in the total's column above it, when there are some;
-    ``column``: every amount printed in that column above it, top down."""
+    ``column``: every amount printed in that column above it, top down; ``summary``: net plus tax over the
+    rows of the tax summary printed under the total."""
     ledger = ledger or Ledger()
     printed = printed or {}
     best_total = best(totals, prefer_max=True)
@@ -101,7 +103,7 @@ def reconcile(
         subtotal, tax, total = adding_up
         return Amounts(boost(subtotal), boost(tax), boost(total))
 
-    chosen = _confirmed_total(subtotals, taxes, totals, ledger, printed, misreadable, items, column or [])
+    chosen = _confirmed_total(subtotals, taxes, totals, ledger, printed, misreadable, items, column or [], summary)
     if chosen is not None and misreadable and (best_total is None or chosen.value != best_total.value):
         # A misread total put right may now add up with the subtotal and tax.
         adding_up = _adding_up(subtotals, taxes, [chosen], _extras(ledger))
@@ -146,6 +148,7 @@ def _confirmed_total(
     misreadable: bool,
     items: Amount | None = None,
     column: list[Decimal] | None = None,
+    summary: Decimal | None = None,
 ) -> Amount | None:
     """The total with the best label and the most confirmation; one derived from what was paid or from
     subtotal + tax when no total is labelled. On an OCR'd page, a total larger than everything handed over
@@ -167,7 +170,9 @@ def _confirmed_total(
             points += _CONFIRMED_POINTS - _MISREAD_POINTS
         if _after_rounding(value, line, totals, ledger) or _after_adjustment(value, line, totals, printed):
             points += _CONFIRMED_POINTS
-        if _sums_to(value, subtotals, taxes, ledger):
+        if _sums_to(value, subtotals, taxes, ledger) or (
+            misreadable and summary is not None and abs(summary - value) <= TOLERANCE
+        ):
             points += _CONFIRMED_POINTS
         if (
             misreadable
