@@ -384,3 +384,14 @@ def test_a_misread_total_is_put_right_by_the_tax_summary_under_it() -> None:
     assert total is not None
     assert total.value == "141.50"
     assert total.confidence < 90
+
+
+def test_an_amount_due_after_the_total_and_a_voucher_is_not_the_total() -> None:
+    # Only a later sum labelled as well as the first is that sum less what lies between them.
+    receipt = [
+        "HARBOR COFFEE CO.",
+        line("TOTAL", "$840.00"),
+        line("Gift voucher 0042", "-200.00"),
+        line("Balance due", "$640.00"),
+    ]
+    assert fields(receipt)["total_amount"] == "840.00"

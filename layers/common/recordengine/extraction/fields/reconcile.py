@@ -28,13 +28,13 @@ _REPEAT_POINTS = 4
 _MAX_REPEATS = 2
 # A reading put in place of what OCR printed is surer than nothing, less than what was printed.
 _MISREAD_PENALTY = 12
+_MISREAD_POINTS = 8
 # A total that what was handed over contradicts: for a person to check.
 CONTRADICTED_CONFIDENCE = 60
 # A total worked out from a first sum and the discounts under it, for a person to check.
 ADJUSTED_CONFIDENCE = 55
 # How many lines of adjustments (a discount, a deposit) may stand between a first sum and the total.
 _ADJUSTMENT_LINES = 3
-_MISREAD_POINTS = 8
 # Digits OCR confuses in receipt fonts (thermal and dot-matrix print, photos).
 _CONFUSABLE: dict[str, str] = {
     "0": "896",
@@ -152,8 +152,9 @@ def _confirmed_total(
 ) -> Amount | None:
     """The total with the best label and the most confirmation; one derived from what was paid or from
     subtotal + tax when no total is labelled. On an OCR'd page, a total larger than everything handed over
-    is contradicted (nobody pays less than the total), and the items' sum confirms a total or, when every
-    labelled total is contradicted, stands in for it."""
+    is contradicted (nobody pays less than the total); the items in the total's column and the tax summary
+    under it confirm a total (or a misreading of it) they add up to; and when every labelled total is
+    contradicted, the items' sum or the first sum less the discounts under it stands in for it."""
     paid = [payment.value for payment in ledger.paid()] or ledger.tendered()
     handed_over = sum(ledger.tendered(), Decimal(0))
 
@@ -168,7 +169,7 @@ def _confirmed_total(
             points += _CONFIRMED_POINTS
         elif misreadable and not misread and _paid_if_misread(value, ledger):
             points += _CONFIRMED_POINTS - _MISREAD_POINTS
-        if _after_rounding(value, line, totals, ledger) or _after_adjustment(value, line, totals, printed):
+        if _after_rounding(value, line, totals, ledger) or _after_adjustment(value, line, tier, totals, printed):
             points += _CONFIRMED_POINTS
         if _sums_to(value, subtotals, taxes, ledger) or (
             misreadable and summary is not None and abs(summary - value) <= TOLERANCE
@@ -294,10 +295,7 @@ def _run_sums_to(value: Decimal, column: list[Decimal]) -> bool:
 
 def _adjusted(total: Amount, printed: dict[Decimal, set[int]]) -> Amount | None:
     """The total less the discounts or deposits printed one per line right under it, when there are some."""
-    per_line: dict[int, list[Decimal]] = {}
-    for amount, lines in printed.items():
-        for at in lines:
-            per_line.setdefault(at, []).append(amount)
+    per_line = _by_line(printed)
     adjustments: list[Decimal] = []
     line = total.printed_on + 1
     while line in per_line and len(adjustments) < _ADJUSTMENT_LINES:
@@ -312,21 +310,29 @@ def _adjusted(total: Amount, printed: dict[Decimal, set[int]]) -> Amount | None:
     return Candidate(value, ADJUSTED_CONFIDENCE, line, total.tier, (line, 0)) if value > 0 else None
 
 
-def _after_adjustment(value: Decimal, line: int, totals: list[Amount], printed: dict[Decimal, set[int]]) -> bool:
-    """Whether ``value`` is an earlier total plus the amounts printed on the few lines between the two: a
-    discount or deposit taken off after a first sum ("Summe 28,30 / Rabatt -0,67 / SUMME 27,63")."""
+def _by_line(printed: dict[Decimal, set[int]]) -> dict[int, list[Decimal]]:
+    per_line: dict[int, list[Decimal]] = {}
+    for amount, lines in printed.items():
+        for at in lines:
+            per_line.setdefault(at, []).append(amount)
+    return per_line
+
+
+def _after_adjustment(
+    value: Decimal, line: int, tier: int, totals: list[Amount], printed: dict[Decimal, set[int]]
+) -> bool:
+    """Whether ``value`` is an earlier total, labelled no better, plus the amounts printed on the few lines
+    between the two: a discount or deposit taken off after a first sum ("Summe 28,30 / Rabatt -0,67 / SUMME
+    27,63"). An amount due after a grand total ("Total / Deposit / Balance due") is no such sum."""
+    per_line = _by_line(printed)
     for earlier in totals:
         between = range(earlier.line + 1, line)
-        if not 0 < len(between) <= _ADJUSTMENT_LINES:
+        if earlier.tier < tier or not 0 < len(between) <= _ADJUSTMENT_LINES:
             continue
-        per_line: dict[int, list[Decimal]] = {}
-        for amount, lines in printed.items():
-            for at in lines:
-                if at in between:
-                    per_line.setdefault(at, []).append(amount)
-        if not per_line or any(len(amounts) != 1 for amounts in per_line.values()):
+        adjustments = [per_line[at] for at in between if at in per_line]
+        if not adjustments or any(len(amounts) != 1 for amounts in adjustments):
             continue
-        adjustment = sum((amounts[0] for amounts in per_line.values()), Decimal(0))
+        adjustment = sum((amounts[0] for amounts in adjustments), Decimal(0))
         if adjustment != 0 and abs(earlier.value + adjustment - value) <= TOLERANCE:
             return True
     return False
