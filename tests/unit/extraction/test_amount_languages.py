@@ -214,3 +214,9 @@ def test_the_grand_total_beside_a_misread_lower_case_mark_is_read_after_its_yuan
     # OCR read "(小写)" as "(5 )": the yuan sign belongs to the figure after it, not to the 5.
     text = "\n".join(["发票", "价税合计 (大写)   玖拾圆肆角        (5 )¥ 90.40"])
     assert amounts(text)[2] == "90.40"
+
+
+def test_the_total_in_words_marks_the_grand_total_where_its_label_was_lost() -> None:
+    # OCR lost 价税合计; "(大写)" and the amount in capital numerals still say whose figure follows.
+    text = "\n".join(["发票", "办公用品                      80.00", "tr it (大写)  玖拾圆肆角   (bS )¥ 90.40"])
+    assert amounts(text)[2] == "90.40"

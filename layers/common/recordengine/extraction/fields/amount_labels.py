@@ -245,6 +245,8 @@ CHINESE: AmountLabels = {
         1: (
             # The amount in capital numerals ("(大写) 伍拾贰圆柒角") is part of the label: its figure follows.
             rf"{_spaced('价税合计')[0]}(?:\s*[（(]\s*大\s*写\s*[）)])?(?:\s*[{_CAPITAL_NUMERALS}])*",
+            # "(大写)" marks the total in words even where OCR lost 价税合计 before it.
+            rf"[（(]\s*大\s*写\s*[）)](?:\s*[{_CAPITAL_NUMERALS}])*",
             r"[（(]\s*小写\s*[）)]",
             r"小写",
         ),
