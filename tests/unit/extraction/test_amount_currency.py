@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from recordengine.extraction.amounts import find_amounts
 from recordengine.extraction.fields.currency import extract_currency
 from recordengine.extraction.labels import Candidate, Reader
 from recordengine.extraction.layout import Layout
@@ -28,3 +29,8 @@ def test_a_yen_sign_among_japanese_kana_is_the_yen() -> None:
 def test_a_bare_dollar_follows_the_country() -> None:
     assert currency("Maple Hardware Ltd", "Toronto ON M5V 2T6", "Total   $45.20", total_line=2) == "CAD"
     assert currency("Sunset Diner", "Austin, TX 78701", "Total   $45.20", total_line=2) == "USD"
+
+
+def test_a_symbol_between_two_numbers_marks_the_one_after_it() -> None:
+    found = find_amounts("(5 )¥ 90.40")
+    assert [(amount.value, amount.currency) for amount in found if amount.explicit] == [(Decimal("90.40"), "JPY")]

@@ -194,3 +194,29 @@ def test_the_tax_a_total_includes_printed_in_parentheses_is_positive() -> None:
         ]
     )
     assert amounts(text)[1:] == ("35.13", "220.00")
+
+
+def test_a_chinese_sum_row_spread_over_its_cell_gives_the_net_amount_and_the_tax() -> None:
+    # 合计 prints the net amount and the tax; 价税合计's figure was lost: the total is both together.
+    text = "\n".join(
+        [
+            "货物或应税劳务名称            金额          税额",
+            "办公用品                      80.00         10.40",
+            "",
+            "合     计                    ¥80.00        ¥10.40",
+            "价税合计 (大写)   玖拾圆肆角",
+        ]
+    )
+    assert amounts(text) == ("80.00", "10.40", "90.40")
+
+
+def test_the_grand_total_beside_a_misread_lower_case_mark_is_read_after_its_yuan_sign() -> None:
+    # OCR read "(小写)" as "(5 )": the yuan sign belongs to the figure after it, not to the 5.
+    text = "\n".join(["发票", "价税合计 (大写)   玖拾圆肆角        (5 )¥ 90.40"])
+    assert amounts(text)[2] == "90.40"
+
+
+def test_the_total_in_words_marks_the_grand_total_where_its_label_was_lost() -> None:
+    # OCR lost 价税合计; "(大写)" and the amount in capital numerals still say whose figure follows.
+    text = "\n".join(["发票", "办公用品                      80.00", "tr it (大写)  玖拾圆肆角   (bS )¥ 90.40"])
+    assert amounts(text)[2] == "90.40"

@@ -264,3 +264,134 @@ def test_a_total_that_lost_its_decimal_point_is_put_right_by_subtotal_and_tax() 
         line("TOTAL", "RM 900"),
     ]
     assert fields(receipt)["total_amount"] == "9.00"
+
+
+def test_a_deposit_printed_twice_is_not_the_total() -> None:
+    # The total's line was not read: the deposit repeated on two lines is not the total, a larger item is above it.
+    receipt = [
+        "FRISCHMARKT MUSTERHAUSEN",
+        line("VOLLMILCH", "2,98 B"),
+        line("PFAND 0,25", "0,50 B"),
+        line("SCHOKOLADE", "5,98 B"),
+        line("PFAND 0,25", "0,50 A"),
+    ]
+    assert fields(receipt)["total_amount"] is None
+
+
+def test_a_total_that_lost_its_decimal_comma_gives_way_to_the_items_sum() -> None:
+    # "SUMME 27,31" read as "2031": more than the cash handed over; the items above it add up to 27,31.
+    receipt = [
+        "FRISCHMARKT MUSTERHAUSEN",
+        line("KAFFEE", "2,99 A"),
+        line("BUTTER", "1,49 A"),
+        line("BROT", "2,83 A"),
+        line("KAESE", "20,00 A"),
+        line("SUMME    EUR", "2031"),
+        line("BAR      EUR", "30,00"),
+    ]
+    total = read(receipt).roles["total_amount"]
+    assert total is not None
+    assert total.value == "27.31"
+    assert total.confidence < 90
+
+
+def test_the_sum_after_a_discount_is_the_total() -> None:
+    receipt = [
+        "FRISCHMARKT MUSTERHAUSEN",
+        line("KAFFEE", "12,99 A"),
+        line("BUTTER", "15,31 A"),
+        line("Summe", "28,30"),
+        line("10 % Theke", "-0,67"),
+        line("SUMME    EUR", "27,63"),
+        line("Bar      EUR", "27,70"),
+    ]
+    assert fields(receipt)["total_amount"] == "27.63"
+
+
+def test_a_first_sum_larger_than_the_cash_gives_way_to_it_less_the_discount_under_it() -> None:
+    # OCR lost the grand total's line: the first sum is more than was handed over, the discount under it says why.
+    receipt = [
+        "FRISCHMARKT MUSTERHAUSEN",
+        line("KAFFEE", "12,99 A"),
+        line("BUTTER", "15,31 A"),
+        line("Summe", "28,30"),
+        line("10 % Theke", "-0,67"),
+        line("Bar      EUR", "27,70"),
+    ]
+    total = read(receipt).roles["total_amount"]
+    assert total is not None
+    assert total.value == "27.63"
+    assert total.confidence < 90
+
+
+def test_a_misread_total_is_put_right_by_the_items_above_it() -> None:
+    # "54.50" read as "64.50"; the items add up to 54.50, whatever else the column holds under them.
+    receipt = [
+        "KEDAI MAJU SDN BHD",
+        line("NASI LEMAK", "14.00"),
+        line("TEH TARIK", "12.00"),
+        line("ROTI CANAI", "28.50"),
+        line("Total Qty:", "3.00"),
+        line("Total GST", "3.09"),
+        line("Total Sales (Inclusive of GST)", "64.50"),
+    ]
+    total = read(receipt).roles["total_amount"]
+    assert total is not None
+    assert total.value == "54.50"
+    assert total.confidence < 90
+
+
+def test_a_tax_at_a_rate_of_zero_is_zero() -> None:
+    # The GST summary's tax at 0% was read as 0.06: at that rate it can only be 0.00.
+    receipt = [
+        "KEDAI MAJU SDN BHD",
+        line("ROTI", "85.20"),
+        line("SubTotal", "85.20"),
+        "GST Summary         Amount      Tax",
+        "Z @0%               85.20       0.06",
+    ]
+    found = fields(receipt)
+    assert found["tax_amount"] == "0.00"
+    assert found["total_amount"] == "85.20"
+
+
+def test_a_tax_line_whose_label_ocr_lost_is_the_difference_between_subtotal_and_total() -> None:
+    receipt = [
+        "NORTHERN GROCER",
+        line("SPARKLING WATER", "$8.28"),
+        line("DISH SOAP", "$15.88"),
+        line("SUBTOTAL", "$24.16"),
+        line("mo,    13.0000 %", "$3.14"),
+        line("TOTAL", "$27.30"),
+        line("MCARD TEND", "$27.30"),
+    ]
+    found = fields(receipt)
+    assert found["subtotal"] == "24.16"
+    assert found["tax_amount"] == "3.14"
+    assert found["total_amount"] == "27.30"
+
+
+def test_a_misread_total_is_put_right_by_the_tax_summary_under_it() -> None:
+    # No change was read; the summary's zero-rated row says 141.50 was paid, and "141.59" is one digit off it.
+    receipt = [
+        "SPEED MART",
+        line("Total Sales (Inclusive GST) RM", "141.59"),
+        line("CASH RM", "150.00"),
+        "GST Summary      Amount (RM)    Tax (RM)",
+        "Z @ 0%                141.50",
+    ]
+    total = read(receipt).roles["total_amount"]
+    assert total is not None
+    assert total.value == "141.50"
+    assert total.confidence < 90
+
+
+def test_an_amount_due_after_the_total_and_a_voucher_is_not_the_total() -> None:
+    # Only a later sum labelled as well as the first is that sum less what lies between them.
+    receipt = [
+        "HARBOR COFFEE CO.",
+        line("TOTAL", "$840.00"),
+        line("Gift voucher 0042", "-200.00"),
+        line("Balance due", "$640.00"),
+    ]
+    assert fields(receipt)["total_amount"] == "840.00"

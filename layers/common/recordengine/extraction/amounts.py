@@ -159,7 +159,9 @@ def find_amounts(text: str, *, masked: list[tuple[int, int]] | None = None) -> l
             currency = _marker_code(marker.group(0))
         else:
             marker = _MARKER_AFTER.search(after)
-            if marker:
+            # A symbol between two numbers marks the one it stands before ("(5 )¥ 7018.83"): the number
+            # before it is no amount for it.
+            if marker and not _NUMBER_NEXT.match(text, end + marker.end()):
                 currency = _marker_code(marker.group(0))
         negative = bool(match.group("neg") or match.group("trail"))
         if before.rstrip(" " + _SYMBOL_CHARS).endswith("(") and after.lstrip(" " + _SYMBOL_CHARS).startswith(")"):
@@ -173,6 +175,7 @@ def find_amounts(text: str, *, masked: list[tuple[int, int]] | None = None) -> l
 
 
 _SYMBOL_CHARS = "$€£¥₹₩₺₽"
+_NUMBER_NEXT = re.compile(r"\s?\d")
 
 
 def parse_amount(text: str) -> Decimal | None:

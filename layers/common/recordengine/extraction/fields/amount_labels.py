@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from recordengine.extraction.labels import Label, labels
 
 TOTAL, SUBTOTAL, TAX, PREPAID = "total", "subtotal", "tax", "prepaid"
+# A sum row that prints the net amount and then the tax, and no total (a Chinese VAT invoice's 合计 row).
+NET_AND_TAX = "net and tax"
 # Per language, per kind of amount, per tier: the label patterns.
 AmountLabels = Mapping[str, Mapping[int, tuple[str, ...]]]
 
@@ -226,12 +228,33 @@ POLISH: AmountLabels = {
     PREPAID: {1: (r"\b(?:zaliczka|zap[łl]acono|wp[łl]acono)\b",)},
 }
 
+
+def _spaced(*words: str) -> tuple[str, ...]:
+    """CJK labels as forms print them: spread over the cell's width, so OCR puts spaces between their
+    characters ("合     计")."""
+    return tuple(r"\s*".join(word) for word in words)
+
+
+# How Chinese writes an amount out in words on a cheque or an invoice: capital numerals, units, yuan, jiao, fen.
+_CAPITAL_NUMERALS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿圆元角分整正"
+
 # Chinese VAT invoices: 价税合计 is the total with tax, (小写) its figure; 合计 the row of net amount and tax.
 # CJK text has no word boundaries, so these patterns have none.
 CHINESE: AmountLabels = {
-    TOTAL: {1: (r"价税合计", r"[（(]\s*小写\s*[）)]", r"小写"), 2: (r"总计",)},
-    SUBTOTAL: {1: (r"不含税金额", r"合计金额"), 2: (r"(?<!价税)合计(?!税额)",)},
-    TAX: {1: (r"合计税额", r"税额合计"), 2: (r"税额",)},
+    TOTAL: {
+        1: (
+            # The amount in capital numerals ("(大写) 伍拾贰圆柒角") is part of the label: its figure follows.
+            rf"{_spaced('价税合计')[0]}(?:\s*[（(]\s*大\s*写\s*[）)])?(?:\s*[{_CAPITAL_NUMERALS}])*",
+            # "(大写)" marks the total in words even where OCR lost 价税合计 before it.
+            rf"[（(]\s*大\s*写\s*[）)](?:\s*[{_CAPITAL_NUMERALS}])*",
+            r"[（(]\s*小写\s*[）)]",
+            r"小写",
+        ),
+        2: _spaced("总计"),
+    },
+    SUBTOTAL: {1: _spaced("不含税金额", "合计金额")},
+    TAX: {1: _spaced("合计税额", "税额合计"), 2: _spaced("税额")},
+    NET_AND_TAX: {1: (r"(?<!价)(?<!税)(?<!价\s)(?<!税\s)合\s*计(?!\s*(?:税|金))",)},
 }
 
 # Keyed by ISO 639-1 language code; within a tier, labels are tried in this order.

@@ -4,9 +4,11 @@ and unlabelled net and gross rows around a tax row."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from recordengine.extraction.amounts import find_amounts
 from recordengine.extraction.labels import TIER_CONFIDENCE, Candidate, Reader
 
 from .reconcile import TOLERANCE
@@ -111,3 +113,102 @@ def _single_amount(reader: Reader, line: int) -> Decimal | None:
 def _derived(value: Decimal, source: Candidate[Decimal], line: int | None = None) -> Candidate[Decimal]:
     at = source.line if line is None else line
     return Candidate(value, TIER_CONFIDENCE[2], at, 2, (at, 0))
+
+
+# How far apart (in characters) the right edges of an item's amount and the total's may be and still be one
+# column: tills print a tax class after the item's amount ("1,49 AW") and OCR shifts words a little.
+_COLUMN_EDGE = 4
+ITEMS_CONFIDENCE = 60
+
+
+def _first_total(totals: list[Candidate[Decimal]]) -> Candidate[Decimal] | None:
+    return min((total for total in totals if total.value > 0), key=lambda total: total.printed_on, default=None)
+
+
+def total_column(reader: Reader, totals: list[Candidate[Decimal]]) -> list[tuple[int, Decimal]]:
+    """The amounts printed in the first total's column on the lines above it (the items, and what else the
+    column holds), bottom up, each with its line."""
+    first = _first_total(totals)
+    if first is None:
+        return []
+    lines = reader.layout.lines
+    # Not only the amounts marked as money: "SUMME  €      2031" loses its marker to the gap.
+    edge = next((amount.end for amount in find_amounts(lines[first.printed_on]) if amount.value == first.value), None)
+    if edge is None:
+        return []
+    column: list[tuple[int, Decimal]] = []
+    for index in range(first.printed_on - 1, -1, -1):
+        amounts = reader.amounts(lines[index])
+        if amounts and abs(amounts[-1].end - edge) <= _COLUMN_EDGE:
+            column.append((index, amounts[-1].value))
+    return column
+
+
+def items_sum(reader: Reader, totals: list[Candidate[Decimal]], stops: set[int]) -> Candidate[Decimal] | None:
+    """The sum of the amounts in the first total's column above it, up to the top or to a line in ``stops``
+    (a subtotal, a tax, a payment: the items end there); None without any."""
+    first = _first_total(totals)
+    column = total_column(reader, totals)
+    found: list[Decimal] = []
+    for line, value in column:
+        if line in stops:
+            break
+        found.append(value)
+    if first is None or not found:
+        return None
+    line = first.printed_on
+    return Candidate(sum(found, Decimal(0)), ITEMS_CONFIDENCE, line, 3, (line, 0))
+
+
+# A tax is a share of the net amount: no rate reaches this one.
+_HIGHEST_RATE = Decimal("0.3")
+# How many lines under the subtotal an unlabelled tax line may stand.
+_TAX_LINES = 3
+UNLABELLED_TAX_CONFIDENCE = 70
+
+
+def unlabelled_tax(
+    reader: Reader, subtotal: Candidate[Decimal], total: Candidate[Decimal], others: set[int]
+) -> Candidate[Decimal] | None:
+    """The tax printed under the subtotal without a label OCR could read ("mo, 13.0000 %  $3.14"): the one
+    amount of a line just under it that takes the subtotal to the total and is a plausible share of it.
+    ``others``: lines whose amounts are something else (a tip, a payment)."""
+    difference = total.value - subtotal.value
+    if not 0 < difference <= subtotal.value * _HIGHEST_RATE:
+        return None
+    last = total.printed_on if total.printed_on > subtotal.printed_on else subtotal.printed_on + _TAX_LINES + 1
+    for index in range(subtotal.printed_on + 1, min(last, subtotal.printed_on + _TAX_LINES + 1)):
+        if index in others:
+            continue
+        found = reader.amounts(reader.layout.lines[index])
+        if len(found) == 1 and abs(found[0].value - difference) <= TOLERANCE:
+            return Candidate(found[0].value, UNLABELLED_TAX_CONFIDENCE, index, 3, (index, found[0].start))
+    return None
+
+
+# A rate printed on a tax summary's row ("Z @0%", "S 6%", "A 7,00 %").
+RATE = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,4})?)\s?%")
+
+
+def summary_gross(reader: Reader, totals: list[Candidate[Decimal]]) -> Decimal | None:
+    """What the tax summary under the total says was paid: the sum over its rows (a rate, then the net
+    amount and the tax, or only the net amount at 0%) of net plus tax; None without such rows."""
+    first = _first_total(totals)
+    if first is None:
+        return None
+    gross = Decimal(0)
+    rows = 0
+    for line in reader.layout.lines[first.printed_on + 1 :]:
+        rates = RATE.findall(line)
+        if len(rates) != 1:
+            continue
+        rate = Decimal(rates[0].replace(",", "."))
+        found = [amount.value for amount in reader.amounts(RATE.sub(" ", line))]
+        if len(found) == 2 and 0 <= found[1] <= found[0] * _HIGHEST_RATE:
+            gross += found[0] + found[1]
+        elif len(found) == 1 and rate == 0:
+            gross += found[0]
+        else:
+            continue
+        rows += 1
+    return gross if rows else None

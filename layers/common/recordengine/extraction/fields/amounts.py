@@ -10,8 +10,18 @@ from decimal import Decimal
 from recordengine.extraction.labels import TIER_CONFIDENCE, Candidate, Label, Reader
 from recordengine.extraction.layout import Hit, Layout
 
-from .amount_labels import PREPAID, SUBTOTAL, TAX, TOTAL, amount_labels
-from .amount_sums import credit_note_taxes, net_totals, summed_rows, tax_between
+from .amount_labels import NET_AND_TAX, PREPAID, SUBTOTAL, TAX, TOTAL, amount_labels
+from .amount_sums import (
+    RATE,
+    credit_note_taxes,
+    items_sum,
+    net_totals,
+    summary_gross,
+    summed_rows,
+    tax_between,
+    total_column,
+    unlabelled_tax,
+)
 from .amount_table import read_totals_tables
 from .receipts import TILL_SUBTOTAL_LABELS, TILL_TAX_LABELS, TILL_TOTAL_LABELS, Ledger, read_ledger
 from .reconcile import TOLERANCE, Amounts, reconcile
@@ -20,6 +30,7 @@ _TOTAL_LABELS = [*TILL_TOTAL_LABELS, *amount_labels(TOTAL)]
 _SUBTOTAL_LABELS = [*amount_labels(SUBTOTAL), *TILL_SUBTOTAL_LABELS]
 _TAX_LABELS = [*amount_labels(TAX, (1,)), *TILL_TAX_LABELS, *amount_labels(TAX, (2, 3))]
 _PREPAID_LABELS = amount_labels(PREPAID)
+_NET_AND_TAX_LABELS = amount_labels(NET_AND_TAX)
 # A tax word that names something else: an identifier, a rate, or part of another amount's label. A column
 # heading "VAT excl." or "Preis exkl. MwSt." names prices without tax; "TVA : FR12345678901" a VAT identifier.
 _NOT_TAX_AFTER = re.compile(
@@ -115,10 +126,46 @@ def extract_amounts(reader: Reader) -> Amounts:
         )
         if candidate.line not in explicit_lines
     ]
+    net_rows, tax_rows = _net_and_tax_rows(reader, outside_table)
+    subtotals += net_rows
+    taxes += tax_rows
+    if reader.misreadable:
+        taxes = [_zero_rated(reader, tax) for tax in taxes]
     subtotals += net_totals(totals, taxes)
     taxes += credit_note_taxes(taxes, totals)
     totals, ledger = _after_deposits(reader, totals, read_ledger(reader))
     return _sign_unsure(_added_up(reader, subtotals, taxes, totals, ledger))
+
+
+def _zero_rated(reader: Reader, tax: Candidate[Decimal]) -> Candidate[Decimal]:
+    """No tax at a rate of 0%: a figure OCR read on a row whose only rate is zero ("@0%  85.20  0.06") is a
+    misread 0.00."""
+    rates = RATE.findall(reader.layout.lines[tax.printed_on])
+    if tax.value == 0 or not rates or any(Decimal(rate.replace(",", ".")) != 0 for rate in rates):
+        return tax
+    return replace(tax, value=Decimal("0.00"))
+
+
+def _net_and_tax_rows(
+    reader: Reader, accept: Callable[[Hit], bool]
+) -> tuple[list[Candidate[Decimal]], list[Candidate[Decimal]]]:
+    """The net amount and the tax of a sum row that prints both ("合 计   ¥46.62   ¥6.08"): its last two
+    amounts, the tax the smaller; with one amount read, the net amount alone."""
+
+    def parse(text: str) -> tuple[Decimal, ...] | None:
+        found = [amount.value for amount in reader.amounts(text)]
+        if len(found) >= 2 and 0 < found[-1] < found[-2]:
+            return found[-2], found[-1]
+        return (found[0],) if len(found) == 1 else None
+
+    nets: list[Candidate[Decimal]] = []
+    taxes: list[Candidate[Decimal]] = []
+    for row in reader.search(_NET_AND_TAX_LABELS, parse, row=True, accept=accept):
+        figures = dict(zip((SUBTOTAL, TAX), row.value, strict=False))
+        for kind, found in ((SUBTOTAL, nets), (TAX, taxes)):
+            if kind in figures:
+                found.append(Candidate(figures[kind], row.confidence, row.line, row.tier, row.order, row.value_line))
+    return nets, taxes
 
 
 def _after_deposits(
@@ -170,9 +217,24 @@ def _added_up(
 ) -> Amounts:
     """The labelled amounts that add up or that payments confirm; failing that, net or tax rows that add up
     to the total."""
-    resolved = reconcile(subtotals, taxes, totals, ledger, _printed(reader), misreadable=reader.misreadable)
+    resolved = reconcile(
+        subtotals,
+        taxes,
+        totals,
+        ledger,
+        _printed(reader),
+        misreadable=reader.misreadable,
+        items=items_sum(reader, totals, _item_stops(subtotals, taxes, ledger)),
+        column=[value for _, value in reversed(total_column(reader, totals))],
+        summary=summary_gross(reader, totals),
+    )
     if _consistent(resolved):
         return resolved
+    if resolved.tax is None and resolved.subtotal is not None and resolved.total is not None and reader.misreadable:
+        others = {candidate.line for candidate in (*ledger.cash, *ledger.cards, *ledger.change, *ledger.surcharges)}
+        tax = unlabelled_tax(reader, resolved.subtotal, resolved.total, others)
+        if tax is not None:
+            return Amounts(resolved.subtotal, tax, resolved.total)
     summed = summed_rows(subtotals, taxes, resolved.total) or tax_between(reader, taxes)
     if summed is None:
         return resolved
@@ -209,6 +271,12 @@ def _consistent(amounts: Amounts) -> bool:
     if amounts.subtotal is None or amounts.tax is None or amounts.total is None:
         return False
     return abs(amounts.subtotal.value + amounts.tax.value - amounts.total.value) <= TOLERANCE
+
+
+def _item_stops(subtotals: list[Candidate[Decimal]], taxes: list[Candidate[Decimal]], ledger: Ledger) -> set[int]:
+    """The lines where a run of items ends going up from the total: a subtotal, a tax, a payment."""
+    others = (*subtotals, *taxes, *ledger.cash, *ledger.cards, *ledger.change, *ledger.rounding, *ledger.surcharges)
+    return {candidate.printed_on for candidate in others} | {candidate.line for candidate in others}
 
 
 def _printed(reader: Reader) -> dict[Decimal, set[int]]:

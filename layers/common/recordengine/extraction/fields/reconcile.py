@@ -29,6 +29,12 @@ _MAX_REPEATS = 2
 # A reading put in place of what OCR printed is surer than nothing, less than what was printed.
 _MISREAD_PENALTY = 12
 _MISREAD_POINTS = 8
+# A total that what was handed over contradicts: for a person to check.
+CONTRADICTED_CONFIDENCE = 60
+# A total worked out from a first sum and the discounts under it, for a person to check.
+ADJUSTED_CONFIDENCE = 55
+# How many lines of adjustments (a discount, a deposit) may stand between a first sum and the total.
+_ADJUSTMENT_LINES = 3
 # Digits OCR confuses in receipt fonts (thermal and dot-matrix print, photos).
 _CONFUSABLE: dict[str, str] = {
     "0": "896",
@@ -78,11 +84,17 @@ def reconcile(
     printed: dict[Decimal, set[int]] | None = None,
     *,
     misreadable: bool = False,
+    items: Amount | None = None,
+    column: list[Decimal] | None = None,
+    summary: Decimal | None = None,
 ) -> Amounts:
     """The subtotal, tax and total that belong together.
 
     ``ledger``: payments, change, rounding and surcharges on the page; ``printed``: every amount on the page
-    and the lines it is printed on; ``misreadable``: the text was OCR'd, so digits may be misread."""
+    and the lines it is printed on; ``misreadable``: the text was OCR'd, so digits may be misread;
+    ``items``: the sum of the item amounts printed in the total's column above it, when there are some;
+    ``column``: every amount printed in that column above it, top down; ``summary``: net plus tax over the
+    rows of the tax summary printed under the total."""
     ledger = ledger or Ledger()
     printed = printed or {}
     best_total = best(totals, prefer_max=True)
@@ -91,7 +103,7 @@ def reconcile(
         subtotal, tax, total = adding_up
         return Amounts(boost(subtotal), boost(tax), boost(total))
 
-    chosen = _confirmed_total(subtotals, taxes, totals, ledger, printed, misreadable)
+    chosen = _confirmed_total(subtotals, taxes, totals, ledger, printed, misreadable, items, column or [], summary)
     if chosen is not None and misreadable and (best_total is None or chosen.value != best_total.value):
         # A misread total put right may now add up with the subtotal and tax.
         adding_up = _adding_up(subtotals, taxes, [chosen], _extras(ledger))
@@ -134,24 +146,45 @@ def _confirmed_total(
     ledger: Ledger,
     printed: dict[Decimal, set[int]],
     misreadable: bool,
+    items: Amount | None = None,
+    column: list[Decimal] | None = None,
+    summary: Decimal | None = None,
 ) -> Amount | None:
     """The total with the best label and the most confirmation; one derived from what was paid or from
-    subtotal + tax when no total is labelled."""
+    subtotal + tax when no total is labelled. On an OCR'd page, a total larger than everything handed over
+    is contradicted (nobody pays less than the total); the items in the total's column and the tax summary
+    under it confirm a total (or a misreading of it) they add up to; and when every labelled total is
+    contradicted, the items' sum or the first sum less the discounts under it stands in for it."""
     paid = [payment.value for payment in ledger.paid()] or ledger.tendered()
+    handed_over = sum(ledger.tendered(), Decimal(0))
 
-    def confirmations(value: Decimal, line: int, *, misread: bool = False) -> int:
+    top_tier = min((total.tier for total in totals), default=3)
+
+    def confirmations(value: Decimal, line: int, *, misread: bool = False, tier: int = 1) -> int:
         """Points for the figures that agree with ``value``; a reading that is itself a guessed misread
-        counts only figures read as printed."""
+        counts only figures read as printed. The items add up to a first sum as well as to the total, so
+        they do not raise a total above one with a better label."""
         points = 0
         if any(abs(amount - value) <= TOLERANCE for amount in paid):
             points += _CONFIRMED_POINTS
         elif misreadable and not misread and _paid_if_misread(value, ledger):
             points += _CONFIRMED_POINTS - _MISREAD_POINTS
-        if _after_rounding(value, line, totals, ledger):
+        if _after_rounding(value, line, totals, ledger) or _after_adjustment(value, line, tier, totals, printed):
             points += _CONFIRMED_POINTS
-        if _sums_to(value, subtotals, taxes, ledger):
+        if _sums_to(value, subtotals, taxes, ledger) or (
+            misreadable and summary is not None and abs(summary - value) <= TOLERANCE
+        ):
+            points += _CONFIRMED_POINTS
+        if (
+            misreadable
+            and tier <= top_tier
+            and ((items is not None and abs(items.value - value) <= TOLERANCE) or _run_sums_to(value, column or []))
+        ):
             points += _CONFIRMED_POINTS
         return points
+
+    def contradicted(candidate: Amount) -> bool:
+        return misreadable and handed_over > 0 and candidate.value > handed_over + TOLERANCE
 
     def repeats(candidate: Amount) -> int:
         return len(printed.get(candidate.value, set()) - {candidate.line, candidate.printed_on})
@@ -159,7 +192,8 @@ def _confirmed_total(
     def score(candidate: Amount, *, misread: bool = False) -> tuple[int, bool]:
         """Points, then whether the amount is as printed: on a tie, what OCR read beats a guessed misread."""
         points = _LABEL_POINTS[candidate.tier] + _REPEAT_POINTS * min(_MAX_REPEATS, repeats(candidate))
-        points += confirmations(candidate.value, candidate.line, misread=misread)
+        points += confirmations(candidate.value, candidate.line, misread=misread, tier=candidate.tier)
+        points -= _CONFIRMED_POINTS if contradicted(candidate) else 0
         return points - (_MISREAD_POINTS if misread else 0), not misread
 
     def backed(candidate: Amount) -> bool:
@@ -176,20 +210,29 @@ def _confirmed_total(
             for variant in _misreadings(candidate)
             if confirmations(variant.value, variant.line, misread=True)
         ]
+        labelled = [candidate for candidate in totals if candidate.value > 0]
+        if labelled and all(map(contradicted, labelled)):
+            # What was handed over says every total read is too large: the items' sum, or the first sum
+            # less the discounts printed under it, is what was paid for, as long as it was paid for.
+            stand_ins = [] if items is None else [items]
+            stand_ins += filter(None, (_adjusted(candidate, printed) for candidate in labelled))
+            scored += [(score(stand_in), stand_in) for stand_in in stand_ins if not contradicted(stand_in)]
     if scored:
         top = max(key for key, _ in scored)
         leaders = [candidate for key, candidate in scored if key == top]
         chosen = best(leaders, prefer_max=True)
         assert chosen is not None
+        if contradicted(chosen):
+            return replace(chosen, confidence=min(chosen.confidence, CONTRADICTED_CONFIDENCE))
         if confirmations(chosen.value, chosen.line):
             chosen = boost(chosen)
         return chosen
 
-    return _unlabelled_total(subtotals, taxes, ledger, printed)
+    return _unlabelled_total(subtotals, taxes, ledger, printed, misreadable)
 
 
 def _unlabelled_total(
-    subtotals: list[Amount], taxes: list[Amount], ledger: Ledger, printed: dict[Decimal, set[int]]
+    subtotals: list[Amount], taxes: list[Amount], ledger: Ledger, printed: dict[Decimal, set[int]], misreadable: bool
 ) -> Amount | None:
     """A total when none is labelled (or its label's amount was not read): what was paid, subtotal + tax,
     an exact cash payment, or the largest amount printed twice (a total and the card slip repeating it)."""
@@ -204,12 +247,24 @@ def _unlabelled_total(
     if exact:
         # Nobody hands over 20.40 in notes: a cash amount with cents and no change is the amount due.
         return replace(exact[-1], confidence=50, tier=3)
-    repeated = [value for value, lines in printed.items() if len(lines) > 1 and value > 0]
+    # On a till receipt's photo, a total is not smaller than an amount printed above it: a deposit or an item
+    # bought twice is. (A text PDF's header may print larger figures that are no amounts: account numbers.)
+    payments = {payment.line for payment in (*ledger.cash, *ledger.cards, *ledger.change)}
+    repeated = [
+        value
+        for value, lines in printed.items()
+        if len(lines) > 1 and value > 0 and not (misreadable and _larger_above(value, max(lines), printed, payments))
+    ]
     if repeated:
         value = max(repeated)
         line = max(printed[value])
         return Candidate(value, 45, line, 3, (line, 0))
     return None
+
+
+def _larger_above(value: Decimal, line: int, printed: dict[Decimal, set[int]], payments: set[int]) -> bool:
+    """Whether an amount larger than ``value`` is printed above ``line``, payments (cash handed over) aside."""
+    return any(amount > value and any(at < line for at in lines - payments) for amount, lines in printed.items())
 
 
 def _after_rounding(value: Decimal, line: int, totals: list[Amount], ledger: Ledger) -> bool:
@@ -220,6 +275,66 @@ def _after_rounding(value: Decimal, line: int, totals: list[Amount], ledger: Led
         for earlier in totals:
             if earlier.line <= rounding.line and abs(earlier.value + rounding.value - value) <= TOLERANCE:
                 return True
+    return False
+
+
+def _run_sums_to(value: Decimal, column: list[Decimal]) -> bool:
+    """Whether the amounts of the total's column from its top, or from just above the total up, add up to
+    ``value`` (two or more of them, none larger than it): the items, with whatever else the column holds
+    above or below them ("Total qty", a tax line) left out."""
+    for run in (column, column[::-1]):
+        running = Decimal(0)
+        for count, amount in enumerate(run, start=1):
+            if amount > value:
+                break
+            running += amount
+            if count >= 2 and abs(running - value) <= TOLERANCE:
+                return True
+    return False
+
+
+def _adjusted(total: Amount, printed: dict[Decimal, set[int]]) -> Amount | None:
+    """The total less the discounts or deposits printed one per line right under it, when there are some."""
+    per_line = _by_line(printed)
+    adjustments: list[Decimal] = []
+    line = total.printed_on + 1
+    while line in per_line and len(adjustments) < _ADJUSTMENT_LINES:
+        amounts = per_line[line]
+        if len(amounts) != 1 or amounts[0] >= 0:
+            break
+        adjustments.append(amounts[0])
+        line += 1
+    if not adjustments:
+        return None
+    value = total.value + sum(adjustments, Decimal(0))
+    return Candidate(value, ADJUSTED_CONFIDENCE, line, total.tier, (line, 0)) if value > 0 else None
+
+
+def _by_line(printed: dict[Decimal, set[int]]) -> dict[int, list[Decimal]]:
+    per_line: dict[int, list[Decimal]] = {}
+    for amount, lines in printed.items():
+        for at in lines:
+            per_line.setdefault(at, []).append(amount)
+    return per_line
+
+
+def _after_adjustment(
+    value: Decimal, line: int, tier: int, totals: list[Amount], printed: dict[Decimal, set[int]]
+) -> bool:
+    """Whether ``value`` is an earlier total, labelled no better, plus the amounts printed on the few lines
+    between the two: a discount or deposit taken off after a first sum ("Summe 28,30 / Rabatt -0,67 / SUMME
+    27,63"). An amount due after a grand total ("Total / Deposit / Balance due") is no such sum."""
+    per_line = _by_line(printed)
+    for earlier in totals:
+        between = range(earlier.line + 1, line)
+        if earlier.tier < tier or not 0 < len(between) <= _ADJUSTMENT_LINES:
+            continue
+        adjustments = [per_line[at] for at in between if at in per_line]
+        if not adjustments or any(len(amounts) != 1 for amounts in adjustments):
+            continue
+        adjustment = sum((amounts[0] for amounts in adjustments), Decimal(0))
+        if adjustment != 0 and abs(earlier.value + adjustment - value) <= TOLERANCE:
+            return True
     return False
 
 
