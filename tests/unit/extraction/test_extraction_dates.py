@@ -2,7 +2,10 @@ from datetime import date
 
 import pytest
 
+from recordengine.builtin_profiles import INVOICE_PROFILE
 from recordengine.extraction.dates import find_dates, infer_dayfirst, parse_date
+from recordengine.extraction.layout import Layout
+from recordengine.extraction.readings import read_layout
 
 
 @pytest.mark.parametrize(
@@ -63,3 +66,41 @@ def test_find_dates_reports_positions_in_order() -> None:
     found = find_dates(text)
     assert [item.value for item in found] == [date(2022, 9, 13), date(2023, 9, 13)]
     assert text[found[0].start : found[0].end] == "Sep 13, 2022"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A Chinese VAT invoice's year, month and day in boxes of their own, the form's 年 月 日 not read.
+        ("开票日期: 2026 12 07", date(2026, 12, 7)),
+        ("开票日期：2026\u300012\u300007", date(2026, 12, 7)),
+        ("２０２６年１２月０７日", date(2026, 12, 7)),
+        ("2026 年 12 月 07 日", date(2026, 12, 7)),
+        # A till's dotted date as OCR reads it: a gap after a dot, or the dot before the year as a comma.
+        ("Beleg 07. 12.2026", date(2026, 12, 7)),
+        ("Datum: 07.12, 2026", date(2026, 12, 7)),
+    ],
+)
+def test_dates_printed_in_boxes_or_read_with_gaps(text: str, expected: date) -> None:
+    assert [found.value for found in find_dates(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tel. 0231 2026 12 07",  # the groups of a phone number
+        "2026 12 07 15",  # a row of figures
+        "Art. 2026 12 07,50",
+        "Menge 1.12,2026",  # a comma glued to what follows is a decimal comma, not a date's dot
+    ],
+)
+def test_groups_of_digits_that_are_not_a_boxed_date(text: str) -> None:
+    assert find_dates(text) == []
+
+
+def test_a_chinese_date_of_issue_printed_in_boxes_is_found_by_its_label() -> None:
+    reading = read_layout(
+        Layout(["发票号码：00012345\n开票日期： 2026 12 07\n\n价税合计          ¥100.00"]), INVOICE_PROFILE
+    )
+    issued = reading.values["invoice_date"]
+    assert issued is not None and issued.value == "2026-12-07"

@@ -145,8 +145,16 @@ _MONTH = "(?:" + "|".join(sorted(map(re.escape, _MONTH_BY_NAME), key=len, revers
 _ISO = re.compile(r"(?<![\d.,/\-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d]|[.,/\-]\d)")
 # A time printed with dots ("10.03.10 Uhr") is no date.
 _NUMERIC = re.compile(r"(?<![\d.,/\-])(\d{1,2})([./\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d]|[.,/\-]\d|\s*(?i:uhr|h)\b)")
-# "03.04. 2025": a space after the dot before the year.
-_DOTTED_SPACED_YEAR = re.compile(r"(?<![\d.,/\-])(\d{1,2})\.(\d{1,2})\.\s(\d{4})(?!\d)")
+# "03.04. 2025", "03. 04.2025": a space after a dot, as a till prints it or OCR reads the gap after a narrow
+# dot; OCR also reads the dot before a four-digit year as a comma ("03.04, 2025").
+_DOTTED_SPACED_YEAR = re.compile(r"(?<![\d.,/\-])(\d{1,2})\.\s?(\d{1,2})(?:\.\s?|,\s)(\d{4})(?!\d)")
+# "2019 05 08": Chinese VAT invoices print the year, month and day in boxes of their own, with no mark between
+# them (the form's 年 月 日 printed apart or not at all). Month and day are both two digits, and no other
+# group of digits is beside them, so a phone number or a row of quantities is not taken for one.
+_SPACED = re.compile(
+    r"(?<![\d.,/\-:])(?<!\d\s)((?:19|20)\d{2})[ \u3000]{1,3}(0[1-9]|1[0-2])[ \u3000]{1,3}(0[1-9]|[12]\d|3[01])"
+    r"(?!\d|\s?\d|[.,:]\d)"
+)
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 # Any word before a day and a year, kept only when the word is a month's name: one pattern of letters is
 # much faster to scan with than the alternation of every month's names in every language.
@@ -265,6 +273,8 @@ def find_dates(text: str, *, dayfirst: bool = True, compact: bool = False) -> li
             # The other order is the only valid one (e.g. 08/13/2014 in a day-first document).
             value = _make(year, first, second) if sep == "/" else None
         add(match.start(), match.end(), value)
+    for match in _SPACED.finditer(text):
+        add(match.start(), match.end(), _make(int(match.group(1)), int(match.group(2)), int(match.group(3))))
     for match in _DOTTED_SPACED_YEAR.finditer(text):
         add(match.start(), match.end(), _make(int(match.group(3)), int(match.group(2)), int(match.group(1))))
     if compact:
