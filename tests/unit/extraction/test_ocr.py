@@ -244,3 +244,30 @@ def test_a_chinese_form_is_laid_out_by_tesseract_and_a_latin_page_read_as_one_bl
     monkeypatch.setattr(ocr, "_create_engine", create)
     ocr._recognise(languages, Image.new("L", (200, 100), 255), time.monotonic() + 10, images.PREPARATIONS[0])
     assert engines[0].layouts == [int(getattr(PSM, layout))]
+
+
+def lit_from_the_left(page: Image.Image) -> Image.Image:
+    """The light falling off across the page, as in a photo taken beside a window: the right edge is dim."""
+    from PIL import ImageChops
+
+    falloff = Image.linear_gradient("L").rotate(90).resize(page.size).point(lambda value: 255 - value * 2 // 3)
+    return ImageChops.multiply(page.convert("L"), falloff)
+
+
+def test_evening_out_the_lighting_makes_dim_paper_white_and_keeps_its_print_dark() -> None:
+    page = lit_from_the_left(scans.receipt_page(scans.RECEIPT_LINES))
+    dim = page.crop((page.width * 3 // 4, 0, page.width, page.height))
+    assert dim.histogram().index(max(dim.histogram())) < 110  # the dim side's paper is darker than print
+
+    evened = images.even_out_lighting(page)
+    for side in ((0, 0, page.width // 4, page.height), (page.width * 3 // 4, 0, page.width, page.height)):
+        histogram = evened.crop(side).histogram()
+        paper_level = max(range(256), key=lambda level: histogram[level])
+        darkest = min(level for level in range(256) if histogram[level])
+        assert paper_level >= 240
+        assert paper_level - darkest >= 100
+
+
+def test_a_page_whose_readings_do_not_settle_is_read_with_its_lighting_evened_out_last() -> None:
+    assert images.PREPARATIONS[-1].even_lighting
+    assert not any(preparation.even_lighting for preparation in images.PREPARATIONS[:-1])
