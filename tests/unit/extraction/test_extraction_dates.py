@@ -104,3 +104,25 @@ def test_a_chinese_date_of_issue_printed_in_boxes_is_found_by_its_label() -> Non
     )
     issued = reading.values["invoice_date"]
     assert issued is not None and issued.value == "2026-12-07"
+
+
+def test_a_two_digit_year_date_that_reads_as_another_date_year_first_is_ambiguous() -> None:
+    (found,) = find_dates("Date/Time: 26/02/11 14:05")
+    assert found.value == date(2011, 2, 26) and found.ambiguous
+    # Dotted dates are printed day first only; four-digit years and single-digit parts say which is which.
+    assert not find_dates("26.02.11")[0].ambiguous
+    assert not find_dates("26/02/2011")[0].ambiguous
+    assert not find_dates("6/2/11")[0].ambiguous
+
+
+def test_an_implausible_day_first_date_is_read_year_first() -> None:
+    # Day first this is 12 March 2031: no date a document issued now carries (until 2030).
+    assert [found.value for found in find_dates("12/03/31")] == [date(2012, 3, 31)]
+
+
+def test_an_ambiguous_date_of_issue_is_not_sure() -> None:
+    reading = read_layout(Layout(["Corner Grocer\nDate: 26/02/11 14:05\n\nTotal            12.40"]), INVOICE_PROFILE)
+    issued = reading.roles["invoice_date"]
+    assert issued is not None and issued.confidence <= 55
+    plain = read_layout(Layout(["Corner Grocer\nDate: 26/02/2011 14:05\n\nTotal            12.40"]), INVOICE_PROFILE)
+    assert plain.roles["invoice_date"] is not None and plain.roles["invoice_date"].confidence > 55

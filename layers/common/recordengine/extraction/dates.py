@@ -197,6 +197,9 @@ class FoundDate:
     value: date
     start: int
     end: int
+    # Printed so that another order of its parts is a plausible date too: "26/02/11" is 26 February 2011
+    # day first, and 11 February 2026 year first (as Canadian, Swedish and East Asian tills print it).
+    ambiguous: bool = False
 
 
 def _make(year: int, month: int, day: int) -> date | None:
@@ -239,11 +242,11 @@ def find_dates(text: str, *, dayfirst: bool = True, compact: bool = False) -> li
     found: list[FoundDate] = []
     taken: list[tuple[int, int]] = []
 
-    def add(start: int, end: int, value: date | None) -> None:
+    def add(start: int, end: int, value: date | None, ambiguous: bool = False) -> None:
         if value is None or any(start < t_end and t_start < end for t_start, t_end in taken):
             return
         taken.append((start, end))
-        found.append(FoundDate(value, start, end))
+        found.append(FoundDate(value, start, end, ambiguous))
 
     for match in _MONTH_FIRST.finditer(text):
         named = _MONTH_BY_NAME.get(match.group("month").lower())
@@ -272,7 +275,10 @@ def find_dates(text: str, *, dayfirst: bool = True, compact: bool = False) -> li
         if value is None:
             # The other order is the only valid one (e.g. 08/13/2014 in a day-first document).
             value = _make(year, first, second) if sep == "/" else None
-        add(match.start(), match.end(), value)
+        year_first = _year_first(match) if value is not None else None
+        if value is not None and year_first is not None and not plausible(value) and plausible(year_first):
+            value = year_first
+        add(match.start(), match.end(), value, ambiguous=year_first is not None and plausible(year_first))
     for match in _SPACED.finditer(text):
         add(match.start(), match.end(), _make(int(match.group(1)), int(match.group(2)), int(match.group(3))))
     for match in _DOTTED_SPACED_YEAR.finditer(text):
@@ -282,6 +288,16 @@ def find_dates(text: str, *, dayfirst: bool = True, compact: bool = False) -> li
             add(match.start(), match.end(), _make(int(match.group(1)), int(match.group(2)), int(match.group(3))))
     found.sort(key=lambda item: item.start)
     return found
+
+
+def _year_first(match: re.Match[str]) -> date | None:
+    """The date a two-digit-year date ("26/02/11") is when read year first (2026-02-11), when that differs
+    from the day-first reading; None when it is no date or the same one. Dotted dates are day first."""
+    if len(match.group(4)) != 2 or len(match.group(1)) != 2 or match.group(2) == ".":
+        return None
+    value = _make(_full_year(match.group(1)), int(match.group(3)), int(match.group(4)))
+    day_first = _make(_full_year(match.group(4)), int(match.group(3)), int(match.group(1)))
+    return value if value is not None and value != day_first else None
 
 
 def parse_date(text: str, *, dayfirst: bool = True) -> date | None:
