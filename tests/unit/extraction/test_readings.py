@@ -58,6 +58,7 @@ class ScriptedOcr:
         preparation: object = PREPARATIONS[0],
         rotation: int | None = None,
         languages: str | None = None,
+        automatic_layout: bool = False,
     ) -> ocr.OcrPage:
         self.used.append(getattr(preparation, "name", ""))
         return page_of(self.script[min(len(self.used), len(self.script)) - 1])

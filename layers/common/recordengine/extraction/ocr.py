@@ -71,6 +71,9 @@ _VARIABLES = {"thresholding_method": _SAUVOLA, "debug_file": os.devnull}
 # the automatic layout, which also reads a page faster there.
 AUTOMATIC_LAYOUT_DATA = frozenset({TESSERACT[CHINESE]})
 _LEPTONICA_SEVERITY_NONE = 6
+# Tesseract's page segmentation modes (tesserocr.PSM): one uniform block of text, or its layout analysis.
+_ONE_BLOCK = 6
+_AUTOMATIC_LAYOUT = 3
 
 OCR_NOT_AVAILABLE = "This is an image; OCR (tesserocr and its trained data) is not installed in this deployment."
 SCAN_NOT_AVAILABLE = "This is a scanned PDF; OCR (tesserocr and its trained data) is not installed in this deployment."
@@ -97,12 +100,14 @@ class Word:
 
 @dataclass(frozen=True)
 class OcrPage:
-    """One page as OCR read it: its words, how far it was turned to be read upright, and the trained data
-    (Tesseract's languages, "deu+eng") it was read with."""
+    """One page as OCR read it: its words, how far it was turned to be read upright, the trained data
+    (Tesseract's languages, "deu+eng") and the layout it was read with."""
 
     words: list[Word]
     rotation: int = 0
     languages: str = FIRST_LANGUAGES
+    # Read with Tesseract's automatic layout analysis rather than as one block (see laid_out_by_tesseract).
+    automatic_layout: bool = False
 
     @property
     def median_confidence(self) -> float:
@@ -231,19 +236,21 @@ def read_page(
     preparation: Preparation = PREPARATIONS[0],
     rotation: int | None = None,
     languages: str | None = None,
+    automatic_layout: bool = False,
 ) -> OcrPage:
     """The page's words, read upright: prepared for OCR, recognised, and turned when it reads as noise.
 
     ``rotation``: the turn an earlier reading of the page found (its orientation is not looked for again).
     ``languages``: the trained data to read with; by default English, or what the page's script needs when
-    the English reading is noise."""
+    the English reading is noise. ``automatic_layout``: what an earlier reading found the page is read best
+    with (Tesseract's layout analysis, or one block)."""
     if not ocr_available():
         raise UnreadableDocument(OCR_NOT_AVAILABLE)
     prepared = prepare_for_ocr(image, preparation)
     if rotation:
         prepared = prepared.rotate(rotation, expand=True)
     reading_in = languages or FIRST_LANGUAGES
-    best = _recognise(reading_in, prepared, deadline, preparation, rotation or 0)
+    best = _recognise(reading_in, prepared, deadline, preparation, rotation or 0, automatic_layout)
     if rotation is not None or _reads_upright(best):
         return best
     # Sideways or upside-down text reads as confident-looking noise, and orientation detection is often
@@ -268,7 +275,19 @@ def read_page(
             best = reading
         if _reads_upright(best):
             break
-    return best
+    if _reads_upright(best) or best.automatic_layout or time.monotonic() >= deadline:
+        return best
+    # Still noise: a receipt photographed on a textured table (fabric, wood grain) reads as noise in one
+    # block, the texture beside the paper taken for lines of text, where Tesseract's own layout analysis
+    # finds the paper's text blocks. It is read so once, at the turn orientation detection found.
+    turn = suggested or best.rotation
+    try:
+        laid_out = _recognise(
+            reading_in, prepared.rotate(turn, expand=True) if turn else prepared, deadline, preparation, turn, True
+        )
+    except UnreadableDocument:  # out of time: the readings made so far are the answer
+        return best
+    return laid_out if laid_out.evidence > best.evidence else best
 
 
 def _reads_upright(page: OcrPage) -> bool:
@@ -295,14 +314,22 @@ def _orientation_and_script(image: Image) -> tuple[int, str | None]:
     return int(found.get("orient_deg", 0)) % 360, script
 
 
-def _recognise(languages: str, image: Image, deadline: float, preparation: Preparation, rotation: int = 0) -> OcrPage:
+def _recognise(
+    languages: str,
+    image: Image,
+    deadline: float,
+    preparation: Preparation,
+    rotation: int = 0,
+    automatic_layout: bool = False,
+) -> OcrPage:
     # One reading is capped too, unless the run does without the engine's own budgets (its last attempt).
     remaining = min(within(OCR_TIMEOUT_SECONDS), deadline) - time.monotonic()
     if remaining <= 0:
         raise UnreadableDocument(OCR_TIMED_OUT)
     with _engine(languages) as api:
         try:
-            api.SetPageSegMode(page_layout(languages))
+            automatic_layout = laid_out_by_tesseract(languages) or automatic_layout
+            api.SetPageSegMode(_AUTOMATIC_LAYOUT if automatic_layout else _ONE_BLOCK)
             api.SetVariable("thresholding_method", _SAUVOLA if preparation.adaptive_threshold else _OTSU)
             api.SetImage(image)
             finished = api.Recognize(timeout=max(1, int(remaining * 1000)))
@@ -310,16 +337,12 @@ def _recognise(languages: str, image: Image, deadline: float, preparation: Prepa
             raise UnreadableDocument(OCR_FAILED) from exc
         if not finished:
             raise UnreadableDocument(OCR_TIMED_OUT)
-        return OcrPage(_words(api), rotation, languages)
+        return OcrPage(_words(api), rotation, languages, automatic_layout)
 
 
-def page_layout(languages: str) -> int:
-    """Tesseract's page segmentation mode for a page read with ``languages`` ("chi_sim+eng")."""
-    from tesserocr import PSM
-
-    if AUTOMATIC_LAYOUT_DATA.intersection(languages.split("+")):
-        return int(PSM.AUTO)
-    return int(PSM.SINGLE_BLOCK)
+def laid_out_by_tesseract(languages: str) -> bool:
+    """Whether a page read with ``languages`` ("chi_sim+eng") is laid out by Tesseract, not read as one block."""
+    return bool(AUTOMATIC_LAYOUT_DATA.intersection(languages.split("+")))
 
 
 def _words(api: Any) -> list[Word]:

@@ -103,7 +103,9 @@ def _in_language(pages: list[Image], read: list[ocr.OcrPage], language: str, dea
             better.append(reading)
             continue
         try:
-            again = ocr.read_page(page, deadline, PREPARATIONS[0], reading.rotation, languages)
+            again = ocr.read_page(
+                page, deadline, PREPARATIONS[0], reading.rotation, languages, reading.automatic_layout
+            )
         except UnreadableDocument:  # out of time: the first reading stands
             again = reading
         better.append(again if again.evidence >= reading.evidence else reading)
@@ -117,7 +119,7 @@ def _read_pages(
     earlier: list[ocr.OcrPage] | None = None,
 ) -> list[ocr.OcrPage]:
     """Each page read by OCR within the deadline (at least the first page is read); ``earlier``: a reading of
-    the pages, whose turn and languages are kept (orientation is not looked for again)."""
+    the pages, whose turn, languages and layout are kept (orientation is not looked for again)."""
     read: list[ocr.OcrPage] = []
     for index, page in enumerate(pages):
         if read and time.monotonic() >= deadline:
@@ -126,7 +128,9 @@ def _read_pages(
             read.append(ocr.read_page(page, deadline, preparation))
         else:
             before = earlier[index]
-            read.append(ocr.read_page(page, deadline, preparation, before.rotation, before.languages))
+            read.append(
+                ocr.read_page(page, deadline, preparation, before.rotation, before.languages, before.automatic_layout)
+            )
     return read
 
 
