@@ -195,7 +195,8 @@ class Preparation:
 # The first is how every page is read; the others are second readings of a page whose figures do not
 # settle (see readings.py). Measured on receipt scans and photos, each of the others reads some dates and
 # totals the first misreads: a global threshold keeps thin dot-matrix digits whole, a larger page keeps
-# small print apart.
+# small print apart, and evening out the lighting reads the dim or shadowed side of a photo (it is tried only
+# when no reading found a total or a date).
 PREPARATIONS = (
     Preparation("adaptive", MIN_SHORT_SIDE, stretch_contrast=True, adaptive_threshold=True),
     Preparation("global threshold", MIN_SHORT_SIDE, stretch_contrast=False, adaptive_threshold=False),

@@ -82,6 +82,10 @@ def read_scans(pages: list[Image], profile: Profile, deadline: float) -> Reading
     for preparation in PREPARATIONS[1:]:
         if _settled(readings) or deadline - time.monotonic() < SECONDS_FOR_ANOTHER_READING:
             break
+        if preparation.even_lighting and _found_a_total_or_a_date(readings):
+            # Evening out the lighting is for a dim or shadowed photo whose readings lost what matters; where
+            # they found it, one more reading only adds a vote (and time), and misreads vote too.
+            continue
         try:
             again = _read_pages(pages[: len(first)], deadline, preparation, first)
         except UnreadableDocument:  # out of time: the readings made so far are the answer
@@ -149,6 +153,13 @@ def _settled(readings: list[Reading]) -> bool:
         and total is not None
         and total.confidence >= SETTLED_CONFIDENCE
         and vendor is not None
+    )
+
+
+def _found_a_total_or_a_date(readings: list[Reading]) -> bool:
+    return any(
+        reading.roles.get("total_amount") is not None or reading.roles.get("invoice_date") is not None
+        for reading in readings
     )
 
 
