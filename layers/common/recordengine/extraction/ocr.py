@@ -67,8 +67,8 @@ _VARIABLES = {"thresholding_method": _SAUVOLA, "debug_file": os.devnull}
 # The trained data of scripts whose documents are read with Tesseract's automatic layout analysis instead of
 # as one block: a Chinese invoice is a ruled form, with small print (the date of issue, the invoice number)
 # beside a line of large print, which a single block merges into the large line's and loses. Measured on
-# Chinese VAT invoices: the date of issue read in one of three preparations as a block, in all three with
-# the automatic layout, which also reads a page faster there.
+# two Chinese VAT invoices, each read in the four preparations: the date of issue came out right in 4 of the
+# 8 readings laid out by Tesseract against 1 of 8 as a block, in less time overall.
 AUTOMATIC_LAYOUT_DATA = frozenset({TESSERACT[CHINESE]})
 _LEPTONICA_SEVERITY_NONE = 6
 # Tesseract's page segmentation modes (tesserocr.PSM): one uniform block of text, or its layout analysis.
