@@ -2,7 +2,10 @@ from datetime import date
 
 import pytest
 
+from recordengine.builtin_profiles import INVOICE_PROFILE
 from recordengine.extraction.dates import find_dates, infer_dayfirst, parse_date
+from recordengine.extraction.layout import Layout
+from recordengine.extraction.readings import read_layout
 
 
 @pytest.mark.parametrize(
@@ -63,3 +66,63 @@ def test_find_dates_reports_positions_in_order() -> None:
     found = find_dates(text)
     assert [item.value for item in found] == [date(2022, 9, 13), date(2023, 9, 13)]
     assert text[found[0].start : found[0].end] == "Sep 13, 2022"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A Chinese VAT invoice's year, month and day in boxes of their own, the form's 年 月 日 not read.
+        ("开票日期: 2026 12 07", date(2026, 12, 7)),
+        ("开票日期：2026\u300012\u300007", date(2026, 12, 7)),
+        ("２０２６年１２月０７日", date(2026, 12, 7)),
+        ("2026 年 12 月 07 日", date(2026, 12, 7)),
+        # A till's dotted date as OCR reads it: a gap after a dot, or the dot before the year as a comma.
+        ("Beleg 07. 12.2026", date(2026, 12, 7)),
+        ("Datum: 07.12, 2026", date(2026, 12, 7)),
+    ],
+)
+def test_dates_printed_in_boxes_or_read_with_gaps(text: str, expected: date) -> None:
+    assert [found.value for found in find_dates(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tel. 0231 2026 12 07",  # the groups of a phone number
+        "2026 12 07 15",  # a row of figures
+        "Art. 2026 12 07,50",
+        "Menge 1.12,2026",  # a comma glued to what follows is a decimal comma, not a date's dot
+    ],
+)
+def test_groups_of_digits_that_are_not_a_boxed_date(text: str) -> None:
+    assert find_dates(text) == []
+
+
+def test_a_chinese_date_of_issue_printed_in_boxes_is_found_by_its_label() -> None:
+    reading = read_layout(
+        Layout(["发票号码：00012345\n开票日期： 2026 12 07\n\n价税合计          ¥100.00"]), INVOICE_PROFILE
+    )
+    issued = reading.values["invoice_date"]
+    assert issued is not None and issued.value == "2026-12-07"
+
+
+def test_a_two_digit_year_date_that_reads_as_another_date_year_first_is_ambiguous() -> None:
+    (found,) = find_dates("Date/Time: 26/02/11 14:05")
+    assert found.value == date(2011, 2, 26) and found.ambiguous
+    # Dotted dates are printed day first only; four-digit years and single-digit parts say which is which.
+    assert not find_dates("26.02.11")[0].ambiguous
+    assert not find_dates("26/02/2011")[0].ambiguous
+    assert not find_dates("6/2/11")[0].ambiguous
+
+
+def test_an_implausible_day_first_date_is_read_year_first() -> None:
+    # Day first this is 12 March 2031: no date a document issued now carries (until 2030).
+    assert [found.value for found in find_dates("12/03/31")] == [date(2012, 3, 31)]
+
+
+def test_an_ambiguous_date_of_issue_is_not_sure() -> None:
+    reading = read_layout(Layout(["Corner Grocer\nDate: 26/02/11 14:05\n\nTotal            12.40"]), INVOICE_PROFILE)
+    issued = reading.roles["invoice_date"]
+    assert issued is not None and issued.confidence <= 55
+    plain = read_layout(Layout(["Corner Grocer\nDate: 26/02/2011 14:05\n\nTotal            12.40"]), INVOICE_PROFILE)
+    assert plain.roles["invoice_date"] is not None and plain.roles["invoice_date"].confidence > 55

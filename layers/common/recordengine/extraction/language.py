@@ -78,6 +78,39 @@ _WORDS = {
         sprzedawca numer rabat ul sp""",
 }
 
+# What shops sell and their tills print, per language: a till receipt is mostly product lines ("LEERGUT",
+# "VOLLMILCH", "KAFFEE"), often with its head and foot cut off or misread, and these are the words that
+# tell its language then. Brand names and words shared with English ("sauce", "ketchup") are left out.
+_PRODUCT_WORDS = {
+    "en": """milk bread eggs chicken beef pork cheese butter coffee tea juice water sugar flour rice beans
+        apples bananas potatoes onions tomatoes carrots cream yogurt bag fresh organic frozen whole large
+        small pack bottle deposit refund coupon savings member points""",
+    "de": """leergut pfand pfandrückgabe rabatt mitarbeiterrabatt posten handeingabe kundenbeleg
+        milch vollmilch frischmilch brot brötchen semmel vollkorn butter käse quark sahne joghurt eier
+        wurst schinken fleisch hähnchen hackfleisch kaffee tee saft wasser mineralwasser zucker mehl reis
+        nudeln kartoffeln zwiebeln tomaten gurke paprika äpfel bananen möhren salat gemüse obst kräuter
+        tasche tragetasche papiertasche beutel tüte dose flasche glas stück packung frisch bio tiefkühl
+        schokolade kekse gebäck getränk getränke bier wein sekt weizen""",
+    "fr": """lait pain oeufs œufs poulet boeuf bœuf porc fromage beurre café thé jus eau sucre farine riz
+        pâtes pommes bananes carottes oignons tomates légumes fruits crème yaourt sac bouteille consigne
+        remise fidélité frais surgelé viande jambon baguette vin bière""",
+    "es": """leche pan huevos pollo ternera cerdo queso mantequilla café té zumo agua azúcar harina arroz
+        pasta manzanas plátanos patatas cebollas tomates verduras frutas nata yogur bolsa botella envase
+        fresco congelado carne jamón vino cerveza oferta ahorro""",
+    "it": """latte pane uova pollo manzo maiale formaggio burro caffè tè succo acqua zucchero farina riso
+        pasta mele banane patate cipolle pomodori verdure frutta panna yogurt sacchetto bottiglia
+        fresco surgelato carne prosciutto vino birra offerta""",
+    "pt": """leite pão ovos frango vaca porco queijo manteiga café chá sumo suco água açúcar farinha arroz
+        massa maçãs bananas batatas cebolas tomates legumes frutas natas iogurte saco garrafa fresco
+        congelado carne fiambre vinho cerveja promoção""",
+    "nl": """melk brood eieren kip rundvlees varkensvlees kaas boter koffie thee sap water suiker meel rijst
+        appels bananen aardappelen uien tomaten groente fruit room yoghurt tas fles statiegeld vers
+        diepvries vlees ham wijn bier aanbieding""",
+    "pl": """mleko chleb jajka kurczak wołowina wieprzowina ser masło kawa herbata sok woda cukier mąka ryż
+        makaron jabłka banany ziemniaki cebula pomidory warzywa owoce śmietana jogurt torba reklamówka
+        butelka kaucja świeże mrożone mięso szynka wino piwo promocja""",
+}
+
 # A language is named when its table holds at least this many of the text's words, and more than any
 # other's; below that the text is too short or too garbled to tell.
 MIN_WORDS = 3
@@ -87,8 +120,10 @@ MIN_WORD_LENGTH = 2
 MIN_HAN_SHARE = 0.2
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-# Web and mail addresses ("www.example.de"): their parts are no words of the text's language.
-_ADDRESS = re.compile(r"\S+@\S+|[\w-]+(?:\.[\w-]+)+")
+# Web and mail addresses ("www.example.de"): their parts are no words of the text's language. A domain ends
+# in a top-level part of two or three letters; a till's abbreviated product name ("VOLLK.BROT") does not,
+# and its words are what tells the language of a receipt made of product lines.
+_ADDRESS = re.compile(r"\S+@\S+|\bwww\.\S+|[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,3}\b(?!\.\w)", re.IGNORECASE)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -98,7 +133,10 @@ def _plain(word: str) -> str:
     return "".join(character for character in decomposed if not unicodedata.combining(character))
 
 
-_TABLES = {language: frozenset(_plain(word) for word in words.split()) for language, words in _WORDS.items()}
+_TABLES = {
+    language: frozenset(_plain(word) for word in (words + " " + _PRODUCT_WORDS.get(language, "")).split())
+    for language, words in _WORDS.items()
+}
 
 
 def han_characters(text: str) -> int:

@@ -82,6 +82,10 @@ def read_scans(pages: list[Image], profile: Profile, deadline: float) -> Reading
     for preparation in PREPARATIONS[1:]:
         if _settled(readings) or deadline - time.monotonic() < SECONDS_FOR_ANOTHER_READING:
             break
+        if preparation.even_lighting and _found_a_total_or_a_date(readings):
+            # Evening out the lighting is for a dim or shadowed photo whose readings lost what matters; where
+            # they found it, one more reading only adds a vote (and time), and misreads vote too.
+            continue
         try:
             again = _read_pages(pages[: len(first)], deadline, preparation, first)
         except UnreadableDocument:  # out of time: the readings made so far are the answer
@@ -103,7 +107,9 @@ def _in_language(pages: list[Image], read: list[ocr.OcrPage], language: str, dea
             better.append(reading)
             continue
         try:
-            again = ocr.read_page(page, deadline, PREPARATIONS[0], reading.rotation, languages)
+            again = ocr.read_page(
+                page, deadline, PREPARATIONS[0], reading.rotation, languages, reading.automatic_layout
+            )
         except UnreadableDocument:  # out of time: the first reading stands
             again = reading
         better.append(again if again.evidence >= reading.evidence else reading)
@@ -117,7 +123,7 @@ def _read_pages(
     earlier: list[ocr.OcrPage] | None = None,
 ) -> list[ocr.OcrPage]:
     """Each page read by OCR within the deadline (at least the first page is read); ``earlier``: a reading of
-    the pages, whose turn and languages are kept (orientation is not looked for again)."""
+    the pages, whose turn, languages and layout are kept (orientation is not looked for again)."""
     read: list[ocr.OcrPage] = []
     for index, page in enumerate(pages):
         if read and time.monotonic() >= deadline:
@@ -126,7 +132,9 @@ def _read_pages(
             read.append(ocr.read_page(page, deadline, preparation))
         else:
             before = earlier[index]
-            read.append(ocr.read_page(page, deadline, preparation, before.rotation, before.languages))
+            read.append(
+                ocr.read_page(page, deadline, preparation, before.rotation, before.languages, before.automatic_layout)
+            )
     return read
 
 
@@ -145,6 +153,13 @@ def _settled(readings: list[Reading]) -> bool:
         and total is not None
         and total.confidence >= SETTLED_CONFIDENCE
         and vendor is not None
+    )
+
+
+def _found_a_total_or_a_date(readings: list[Reading]) -> bool:
+    return any(
+        reading.roles.get("total_amount") is not None or reading.roles.get("invoice_date") is not None
+        for reading in readings
     )
 
 

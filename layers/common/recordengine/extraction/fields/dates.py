@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from recordengine.extraction.dates import FoundDate, find_dates, plausible
@@ -145,6 +146,8 @@ def extract_dates(reader: Reader, number_line: int | None) -> tuple[Candidate[da
         issue_date = _fallback_issue_date(reader, number_line)
     if issue_date is not None and reader.misreadable:
         issue_date = _surer_reading(reader, issue_date)
+    if issue_date is not None and _printed_ambiguously(reader, issue_date):
+        issue_date = replace(issue_date, confidence=min(issue_date.confidence, AMBIGUOUS_CONFIDENCE))
 
     # Dates under a heading are often printed well off its column (a date is wider than "Due"), and
     # only a date is accepted there, so the column match can be loose.
@@ -152,6 +155,17 @@ def extract_dates(reader: Reader, number_line: int | None) -> tuple[Candidate[da
         _DUE_DATE_WEAK_LABELS, parse, below=0
     )
     return issue_date, (due[0] if due else None)
+
+
+# A date whose parts read in another order are another plausible date ("26/02/11") is no surer than this.
+AMBIGUOUS_CONFIDENCE = 55
+
+
+def _printed_ambiguously(reader: Reader, chosen: Candidate[date]) -> bool:
+    return any(
+        found.ambiguous and found.value == chosen.value
+        for found in find_dates(reader.layout.lines[chosen.printed_on], dayfirst=reader.dayfirst)
+    )
 
 
 # How much surer OCR must be of another reading of the same date for it to be taken instead.
