@@ -140,11 +140,11 @@ def test_an_images_pages_are_its_frames_up_to_the_engines_limit() -> None:
 
 
 def _evaluation() -> Evaluation:
-    receipt = {"vendor_name": "Costco", "invoice_date": "2026-02-18", "total": 12.5, "currency": "CAD"}
+    receipt = {"vendor_name": "Example Warehouse", "invoice_date": "2026-02-18", "total": 12.5, "currency": "CAD"}
     scans = [
         _outcome(
             _row("r1", **receipt),
-            {"vendor": "Costco", "invoice_date": "2026-02-18", "total_amount": "12.50", "currency": "CAD"},
+            {"vendor": "Example Warehouse", "invoice_date": "2026-02-18", "total_amount": "12.50", "currency": "CAD"},
             70,
             0.5,
             kind="scan",

@@ -155,7 +155,7 @@ INVOICE_NUMBERS = [
     ("nl", ["KvK 12345678   BTW NL123456789B01", "Factuurnummer: 2026-0147"], "2026-0147"),
     ("pl", ["NIP: 123-456-78-90", "Faktura VAT nr FV/12/2026"], "FV/12/2026"),
     ("ro", ["CIF: RO12345678", "Factura fiscală nr. 147"], "147"),
-    ("zh", ["发票代码：012001800311", "发票号码：33207675"], "33207675"),
+    ("zh", ["发票代码：044001900211", "发票号码：12345678"], "12345678"),
 ]
 
 
@@ -316,7 +316,7 @@ def test_till_rows_that_all_end_in_a_tax_class_are_items_when_ocr_lost_one() -> 
 
 def test_till_rows_up_to_the_payment_when_there_is_no_total_line() -> None:
     found = line_items(
-        "Kaufpark Beispiel",
+        "Frischmarkt Beispiel",
         "                                       EUR",
         "    MUELLERMILCH                       2,98 B",
         "       2 Stk x    1,49",

@@ -214,7 +214,7 @@ def _without_edge_noise(spans: list[Span]) -> list[Span]:
     return spans[start:end]
 
 
-# Words this far apart on a line are not one name's (a name's letters may be spaced: "T&T    Supermarket").
+# Words this far apart on a line are not one name's (a name's letters may be spaced: "K&K    Supermarket").
 _APART = 8
 
 
@@ -248,7 +248,7 @@ def _name_in(text: str) -> str | None:
     if _ADDRESS.search(text) and not _LEGAL_FORM.search(text):
         return None
     letters = sum(char.isalpha() for char in text)
-    # Punctuation is part of names ("D.I.Y.", "(M)", "T&T"); digits and symbols in quantity are not.
+    # Punctuation is part of names ("A.B.C.", "(M)", "K&K"); digits and symbols in quantity are not.
     other = sum(not char.isalpha() and not char.isspace() and char not in _NAME_PUNCTUATION for char in text)
     if letters < 4 or not _WORD.search(text) or other > 0.4 * letters:
         return None

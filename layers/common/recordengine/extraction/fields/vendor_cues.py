@@ -19,7 +19,7 @@ _TOP_LEVEL_DOMAINS = (
 )
 _HOST = re.compile(
     r"[\w.+\-]+@([\w\-]+(?:\.[\w\-]+)+)|\b(?:https?://|www\.)([\w\-]+(?:\.[\w\-]+)+)|"
-    # A shop's address printed bare on a slip: "lidl.de", "survey.walmart.ca".
+    # A shop's address printed bare on a slip: "shop.example.de", "survey.example.ca".
     rf"(?<![\w.@\-])((?:[a-z][\w\-]*\.)+{_TOP_LEVEL_DOMAINS})(?![\w.\-])",
     re.IGNORECASE,
 )
