@@ -29,7 +29,20 @@ def test_created_bounds_are_utc_timestamps(value, end, expected):
     assert parse_created_bound(value, "created_from", end_of_range=end) == expected
 
 
-@pytest.mark.parametrize("value", ["yesterday", "2025-13-01", "15/11/2025", "2025-11-15T25:00:00Z"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "yesterday",
+        "2025-13-01",
+        "15/11/2025",
+        "2025-11-15T25:00:00Z",
+        # Outside the years 1583..9999 of UTC, as written or through an offset.
+        "0001-01-01",
+        "1582-12-31T23:59:59Z",
+        "9999-12-31T23:59:59-23:59",
+        "0001-01-01T00:00:00+00:01",
+    ],
+)
 def test_bad_created_bounds_are_422(value):
     with pytest.raises(InvalidInput, match="created_from"):
         parse_created_bound(value, "created_from", end_of_range=False)

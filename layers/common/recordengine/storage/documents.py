@@ -839,8 +839,13 @@ def _whole_days(
     return first, last, partial
 
 
+# What follows the last day a date can be (9999-12-31) in the order days compare in: after every day.
+_AFTER_EVERY_DAY = "9999-12-31~"
+
+
 def _day_after(day: str) -> str:
-    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    parsed = date.fromisoformat(day)
+    return (parsed + timedelta(days=1)).isoformat() if parsed < date.max else _AFTER_EVERY_DAY
 
 
 def _day_before(day: str) -> str:
