@@ -37,6 +37,10 @@ def test_unknown_routes_are_404_with_a_detail(stack, method, path, token):
         ("PATCH", "/api/rules/5", "DELETE, GET, PUT"),
         ("TRACE", "/api/documents", "GET"),
         ("QUERY", "/api/documents/1", "DELETE, GET, PATCH"),
+        # Only the route of the path itself, though /api/documents/{document_id} would take "upload" too.
+        ("OPTIONS", "/api/documents/upload", "POST"),
+        ("OPTIONS", "/api/documents/uploads", "POST"),
+        ("OPTIONS", "/api/webhooks/deliveries/1/retry", "POST"),
     ],
 )
 def test_a_known_path_with_another_method_is_405_with_allow(stack, method, path, allow):

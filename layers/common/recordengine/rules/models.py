@@ -6,7 +6,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
 from recordengine.models import AppliedRule, Status
 from recordengine.storable import Id, Name, StorableText, check_scalar, excerpt
@@ -147,8 +147,8 @@ class RuleCreate(BaseModel):
     )
 
     name: Name
-    enabled: bool = True
-    priority: int = Field(default=100, ge=-1_000_000, le=1_000_000)
+    enabled: StrictBool = True
+    priority: StrictInt = Field(default=100, ge=-1_000_000, le=1_000_000)
     match: Literal["all", "any"] = "all"
     conditions: list[Condition] = Field(min_length=1, max_length=50)
     actions: list[Action] = Field(min_length=1, max_length=20)
