@@ -57,3 +57,20 @@ def test_a_path_that_is_not_utf8_is_still_answered_briefly(stack):
     response, _ = stack.gateway.handle(HttpRequest("GET", target, [("host", "127.0.0.1")]))
     assert response.status == 404 and len(response.body) < 1000
     response.body.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "token", "status"),
+    [
+        ("GET", "/api/nothing", "default", 404),
+        ("OPTIONS", "/api/documents/1", None, 405),
+        ("GET", "/api/documents", None, 401),
+        ("GET", "/api/documents/abc", "default", 404),
+        ("GET", "/api/health", None, 200),
+        ("GET", "/api/openapi.json", None, 200),
+    ],
+)
+def test_answers_through_the_gateway_are_neither_stored_nor_sniffed(stack, method, path, token, status):
+    r = stack.request(method, path, token=token)
+    assert r.status == status, r.body
+    assert r.headers["cache-control"] == "no-store" and r.headers["x-content-type-options"] == "nosniff"
