@@ -288,6 +288,15 @@ class DocumentCorrection(BaseModel):
         return value
 
 
+class DocumentChanged(BaseModel):
+    """The answer to a correction for a token that may change documents but not read them: what changed, not
+    what the document holds (the full record is for documents:read)."""
+
+    id: int
+    updated_at: str
+    version: int
+
+
 class StatusUpdated(BaseModel):
     id: int
     status: Status

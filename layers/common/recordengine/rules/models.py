@@ -193,7 +193,11 @@ class ConditionResult(BaseModel):
     op: Operator
     value: Scalar | None = None
     passed: bool
-    actual: Any = None
+    actual: Any = Field(
+        default=None,
+        description="The document's value of the field; null when it has none, or when the token may not read "
+        "documents (documents:read).",
+    )
 
 
 class RuleTestResult(BaseModel):

@@ -99,8 +99,9 @@ class RuleService:
         rules = self.all()
         return ListPage(len(rules), limit, offset, rules[offset : offset + limit])
 
-    def test(self, rule_id: int, document_id: int) -> RuleTestResult:
-        """Evaluates the rule (enabled or not) against the document as it is now, without acting."""
+    def test(self, rule_id: int, document_id: int, *, show_values: bool = True) -> RuleTestResult:
+        """Evaluates the rule (enabled or not) against the document as it is now, without acting. Each
+        condition's `actual` (the document's value) only with `show_values`: for a token that may read it."""
         rule = self.get(rule_id)
         document = self.documents.get(document_id)
         if document is None:
@@ -116,7 +117,7 @@ class RuleService:
                     op=o.condition.op,
                     value=o.condition.value,
                     passed=o.passed,
-                    actual=o.actual,
+                    actual=o.actual if show_values else None,
                 )
                 for o in outcomes
             ],
