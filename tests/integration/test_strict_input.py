@@ -34,6 +34,9 @@ LAX_BODIES = [
     ("POST", "/api/profiles", {**PROFILE, "line_items": "yes"}),
     ("POST", "/api/profiles", {**PROFILE, "line_items": 1}),
     ("POST", "/api/profiles", {"name": "P", "fields": [{"name": "total", "required": "true"}]}),
+    # A field the body does not have is not ignored either.
+    ("POST", "/api/webhooks", {"url": "https://93.184.215.14/hook", "enabled": False}),
+    ("POST", "/api/webhooks", {"url": "https://93.184.215.14/hook", "secret": "whsec_chosen"}),
 ]
 
 
@@ -59,6 +62,7 @@ def test_bools_are_not_ids_and_strings_are_not_numbers(seeded):
     assert {path: seeded.request("GET", path).json()["total"] for path in totals} == totals
     assert seeded.request("GET", "/api/profiles").json()["total"] == 1
     assert seeded.request("GET", "/api/documents").json()["total"] == 1
+    assert seeded.request("GET", "/api/webhooks").json()["total"] == 0
 
 
 HIDDEN = ["\x00", "\u202e", "\u202a", "\u2066", "\u2069", "\x1b", "\x7f", "\x85"]
