@@ -426,9 +426,11 @@ def _export_refusal(document: dict[str, Any]) -> str | None:
         )
     if status == Status.EXCEPTION.value:
         return (
-            f"Document {document_id} is in Exception ({document.get('error') or 'extraction failed'}). Correct its "
-            f"fields (PATCH /api/documents/{document_id}) or run extraction again (status New), then set it to "
-            "Needs Review before Export."
+            # The reason is the record's `error`, for a token that may read the document: not quoted here,
+            # where a token that may only change it (documents:write) would read it.
+            f"Document {document_id} is in Exception: its extraction failed (the document's `error` says why). "
+            f"Correct its fields (PATCH /api/documents/{document_id}) or run extraction again (status New), then "
+            "set it to Needs Review before Export."
         )
     if not any(value is not None for value in (document.get("extracted_fields") or {}).values()):
         return (
