@@ -1,6 +1,7 @@
 """Strict types at the edge: JSON true is not an id or a number, "5" is not a number, "yes" is not true;
 values a person stores hold no hidden characters; an amount is never rounded without notice."""
 
+import boto3
 import pytest
 
 from tests.support.documents import invoice_pdf
@@ -123,3 +124,31 @@ def test_amounts_with_more_than_hundredths_are_refused_not_rounded(seeded):
         assert r.status == 422, (value, r.status, r.body)
         assert "total_amount" in r.json()["detail"]
     assert seeded.document(1)["extracted_fields"].get("total_amount") is None
+
+
+def _store_name(stack, name_now, hidden_name):
+    """Gives a stored record the name `hidden_name`, as a record written before hidden characters were refused."""
+    client = boto3.client("dynamodb")
+    items = client.scan(TableName=stack.table)["Items"]
+    (item,) = [i for i in items if i.get("name", {}).get("S") == name_now]
+    client.update_item(
+        TableName=stack.table,
+        Key={"pk": item["pk"], "sk": item["sk"]},
+        UpdateExpression="SET #n = :n",
+        ExpressionAttributeNames={"#n": "name"},
+        ExpressionAttributeValues={":n": {"S": hidden_name}},
+    )
+
+
+def test_records_stored_before_hidden_characters_were_refused_still_read(seeded):
+    assert seeded.request("POST", "/api/profiles", json_body={**PROFILE, "name": "Old profile"}).status == 201
+    _store_name(seeded, "Old profile", "Old\x00profile")
+    _store_name(seeded, "r", "old\u202erule")
+    profile = seeded.request("GET", "/api/profiles/2")
+    assert profile.status == 200 and profile.json()["name"] == "Old\x00profile", profile.body
+    rules = seeded.request("GET", "/api/rules")
+    assert rules.status == 200 and rules.json()["rules"][0]["name"] == "old\u202erule", rules.body
+    assert seeded.request("POST", "/api/rules/1/test", json_body={"document_id": 1}).status == 200
+    # Written again, it is checked as any new value is.
+    replaced = seeded.request("PUT", "/api/rules/1", json_body=rules.json()["rules"][0])
+    assert replaced.status == 422 and "U+202E" in replaced.body.decode()

@@ -16,7 +16,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StrictInt
+from pydantic import AfterValidator, Field, StrictInt, ValidationInfo
 
 # Ids are positive integers of at most 18 digits (they fit a 64-bit integer in any client).
 MAX_ID_DIGITS = 18
@@ -111,19 +111,29 @@ def check_unicode(text: str) -> str:
     return text
 
 
-def check_text(text: str) -> str:
+# The validation context of a record read back from storage (`Rule.model_validate(item, context=STORED)`): its
+# text is taken as it was accepted when it was written, so that a record stored before a character was refused
+# still reads (and can be corrected) rather than failing every request that reads it.
+STORED: dict[str, bool] = {"stored": True}
+
+
+def _is_stored(info: ValidationInfo) -> bool:
+    return isinstance(info.context, dict) and bool(info.context.get("stored"))
+
+
+def check_text(text: str, info: ValidationInfo) -> str:
     """Pydantic validator: text that can be stored as a value a person reads back."""
     check_unicode(text)
-    problem = hidden_character_problem(text)
+    problem = None if _is_stored(info) else hidden_character_problem(text)
     if problem is not None:
         raise ValueError(problem)
     return text
 
 
-def check_scalar(value: Any) -> Any:
+def check_scalar(value: Any, info: ValidationInfo) -> Any:
     """Pydantic validator for a JSON scalar (text, number, true/false, null): one that can be stored."""
     if isinstance(value, str):
-        return check_text(value)
+        return check_text(value, info)
     if isinstance(value, int | float) and not isinstance(value, bool):
         problem = number_problem(value)
         if problem is not None:

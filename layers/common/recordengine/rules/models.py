@@ -6,7 +6,16 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from recordengine.models import AppliedRule, Status
 from recordengine.storable import Id, Name, StorableText, check_scalar, excerpt
@@ -63,10 +72,10 @@ class Condition(BaseModel):
 
     @field_validator("value")
     @classmethod
-    def _storable(cls, value: Scalar | None) -> Scalar | None:
+    def _storable(cls, value: Scalar | None, info: ValidationInfo) -> Scalar | None:
         if isinstance(value, str) and len(value) > 1000:
             raise ValueError("value is longer than 1000 characters")
-        checked: Scalar | None = check_scalar(value)
+        checked: Scalar | None = check_scalar(value, info)
         return checked
 
     @model_validator(mode="after")
