@@ -137,9 +137,27 @@ def test_offset_and_cursor_agree_and_the_last_page_has_no_cursor(service):
     assert service.list(limit=2, offset=4).next_cursor is None
 
 
+def forged_cursor(position: str) -> str:
+    return base64.urlsafe_b64encode(position.encode()).decode().rstrip("=")
+
+
 @pytest.mark.parametrize(
     "cursor",
-    ["not-a-cursor", base64.urlsafe_b64encode(b"2025-01-01T00:00:00Z#1").decode(), "%00", "x" * 65, "===="],
+    [
+        "not-a-cursor",
+        base64.urlsafe_b64encode(b"2025-01-01T00:00:00Z#1").decode(),
+        "%00",
+        "x" * 65,
+        "====",
+        # Forged: positions this API never writes, and other encodings of one it does.
+        forged_cursor("2025-02-30T00:00:00Z#000000000001"),
+        forged_cursor("2025-01-01T24:61:00Z#000000000001"),
+        forged_cursor("2025-01-01T00:00:00Z#000000000000"),
+        forged_cursor("9999-01-01T00:00:00Z#000000000001"),
+        forged_cursor("2025-01-01T00:00:00Z#000000000001") + "==",
+        forged_cursor("2025-01-01T00:00:00Z#000000000001") + "!",
+        "!" + forged_cursor("2025-01-01T00:00:00Z#000000000001"),
+    ],
 )
 def test_a_bad_cursor_is_422_with_a_detail(stack, contact, folder, cursor):
     response = stack.request("GET", "/api/documents", params={"cursor": cursor})

@@ -111,3 +111,43 @@ def test_upload_field_edge_cases(stack, contact, folder):
     ):
         r = stack.upload(invoice_pdf(), fields=fields)
         assert r.status == 422 and r.json()["detail"], (fields, r.status, r.body)
+
+
+# Dates a client can write but the API cannot represent: years before 1583 or after 9999 in UTC, whether
+# written as such or reached through an offset (9999-12-31T23:59:59-23:59 is a moment of the year 10000).
+OUT_OF_RANGE_DATES = [
+    "0001-01-01",
+    "0999-06-01",
+    "1582-12-31",
+    "9999-12-31T23:59:59-23:59",
+    "9999-12-31T23:59:59.999999-00:01",
+    "0001-01-01T00:00:00+01:00",
+    "0001-01-01T00:00:00Z",
+    "1000-01-01T00:00:00",
+]
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE_DATES)
+@pytest.mark.parametrize("name", ["created_from", "created_to"])
+def test_list_dates_the_api_cannot_represent_are_422(stack, name, value):
+    r = stack.request("GET", "/api/documents", params={name: value})
+    assert r.status == 422, (name, value, r.status, r.body)
+    assert name in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"created_from": "1583-01-01"},
+        {"created_to": "1583-01-01T12:00:00Z"},
+        {"created_from": "9999-12-31"},
+        {"created_from": "9999-12-31T12:00:00Z"},
+        {"created_to": "9999-12-31T23:59:59Z"},
+        {"created_from": "9999-12-31T12:00:00Z", "created_to": "9999-12-31T13:00:00Z"},
+        {"created_from": "1583-01-01T00:00:01+00:00", "status": "Needs Review"},
+    ],
+)
+def test_list_dates_at_the_edges_of_the_range_answer(stack, contact, folder, params):
+    r = stack.request("GET", "/api/documents", params=params)
+    assert r.status == 200, (params, r.status, r.body)
+    assert r.json()["total"] == 0

@@ -37,6 +37,10 @@ def test_unknown_routes_are_404_with_a_detail(stack, method, path, token):
         ("PATCH", "/api/rules/5", "DELETE, GET, PUT"),
         ("TRACE", "/api/documents", "GET"),
         ("QUERY", "/api/documents/1", "DELETE, GET, PATCH"),
+        # Only the route of the path itself, though /api/documents/{document_id} would take "upload" too.
+        ("OPTIONS", "/api/documents/upload", "POST"),
+        ("OPTIONS", "/api/documents/uploads", "POST"),
+        ("OPTIONS", "/api/webhooks/deliveries/1/retry", "POST"),
     ],
 )
 def test_a_known_path_with_another_method_is_405_with_allow(stack, method, path, allow):
@@ -53,3 +57,20 @@ def test_a_path_that_is_not_utf8_is_still_answered_briefly(stack):
     response, _ = stack.gateway.handle(HttpRequest("GET", target, [("host", "127.0.0.1")]))
     assert response.status == 404 and len(response.body) < 1000
     response.body.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "token", "status"),
+    [
+        ("GET", "/api/nothing", "default", 404),
+        ("OPTIONS", "/api/documents/1", None, 405),
+        ("GET", "/api/documents", None, 401),
+        ("GET", "/api/documents/abc", "default", 404),
+        ("GET", "/api/health", None, 200),
+        ("GET", "/api/openapi.json", None, 200),
+    ],
+)
+def test_answers_through_the_gateway_are_neither_stored_nor_sniffed(stack, method, path, token, status):
+    r = stack.request(method, path, token=token)
+    assert r.status == status, r.body
+    assert r.headers["cache-control"] == "no-store" and r.headers["x-content-type-options"] == "nosniff"

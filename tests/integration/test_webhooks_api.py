@@ -69,6 +69,32 @@ def test_only_http_urls(hooks, url):
     assert hooks.request("POST", "/api/webhooks", json_body={"url": url}).status == 422
 
 
+def test_addresses_that_are_not_global_and_invalid_ports_are_refused(hooks):
+    for url in [
+        "http://[fec0::1]/",
+        "http://[fec0::1]:8080/hook",
+        "http://[::ffff:0:a9fe:a9fe]/",
+        "http://[3fff::1]/",
+        "http://192.0.0.8/",
+        "http://192.88.99.1/",
+        "http://0.0.0.0/",
+        "http://0/",
+        "http://[::ffff:169.254.169.254]/",
+        "http://2852039166/",  # 169.254.169.254 in decimal
+        "http://0xa9.0xfe.0xa9.0xfe/",
+        "http://0251.0376.0251.0376/",
+        "http://93.184.215.14:0/",
+        "http://93.184.215.14:00/",
+        "https://93.184.215.14:65536/",
+        "https://93.184.215.14:99999999/",
+        "https://93.184.215.14:-1/",
+    ]:
+        r = hooks.request("POST", "/api/webhooks", json_body={"url": url})
+        assert r.status == 422, (url, r.status, r.body)
+        assert r.json()["detail"]
+    assert hooks.request("GET", "/api/webhooks").json()["total"] == 0
+
+
 def test_loopback_is_refused_unless_allowed(stack, monkeypatch, receiver):
     configure(monkeypatch, WEBHOOK_ALLOW_LOOPBACK="false")
     r = stack.request("POST", "/api/webhooks", json_body={"url": receiver.url})

@@ -28,7 +28,10 @@ NOTE = FieldDefinition(name="note", type="string")
         ("5.", "5.00"),
         ("+7", "7.00"),
         ("-20.00", "-20.00"),
-        ("0.005", "0.01"),
+        # Zero has no sign; trailing zeros past the hundredths lose nothing.
+        ("-0.0", "0.00"),
+        (-0.0, "0.00"),
+        ("1.500", "1.50"),
         (18500, "18500.00"),
         (12.5, "12.50"),
         # JSON's 1e5 is the number 100000, whatever notation the client's encoder chose.
@@ -48,6 +51,13 @@ def test_a_value_that_is_not_an_amount_is_refused_naming_the_field(value):
     with pytest.raises(InvalidInput, match=r"extracted_fields\.total_amount") as refused:
         normalised_value(FIELDS["total_amount"], value)
     assert "amount" in refused.value.detail
+
+
+@pytest.mark.parametrize("value", ["0.005", "0.001", 0.001, "18500.005", "-1.999"])
+def test_an_amount_finer_than_hundredths_is_refused_not_rounded(value):
+    # Issue 16: "0.005" was stored as "0.01" without notice.
+    with pytest.raises(InvalidInput, match=r"extracted_fields\.total_amount.*two decimals"):
+        normalised_value(FIELDS["total_amount"], value)
 
 
 def test_an_amount_of_thirty_digits_is_stored_exactly():

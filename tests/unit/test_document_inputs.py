@@ -2,8 +2,8 @@ import pytest
 
 from recordengine.api.documents.upload import parse_external_refs
 from recordengine.api.paths import path_id
-from recordengine.documents import clean_filename, parse_created_bound, parse_status
-from recordengine.errors import InvalidInput, InvalidStatus, NotFound
+from recordengine.documents import clean_filename, parse_created_bound, parse_status, status_change
+from recordengine.errors import Conflict, InvalidInput, InvalidStatus, NotFound
 from recordengine.models import ConfidenceLabel, Status
 
 
@@ -29,7 +29,20 @@ def test_created_bounds_are_utc_timestamps(value, end, expected):
     assert parse_created_bound(value, "created_from", end_of_range=end) == expected
 
 
-@pytest.mark.parametrize("value", ["yesterday", "2025-13-01", "15/11/2025", "2025-11-15T25:00:00Z"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "yesterday",
+        "2025-13-01",
+        "15/11/2025",
+        "2025-11-15T25:00:00Z",
+        # Outside the years 1583..9999 of UTC, as written or through an offset.
+        "0001-01-01",
+        "1582-12-31T23:59:59Z",
+        "9999-12-31T23:59:59-23:59",
+        "0001-01-01T00:00:00+00:01",
+    ],
+)
 def test_bad_created_bounds_are_422(value):
     with pytest.raises(InvalidInput, match="created_from"):
         parse_created_bound(value, "created_from", end_of_range=False)
@@ -94,3 +107,11 @@ def test_external_refs():
 )
 def test_confidence_labels_follow_the_published_bands(score, label):
     assert ConfidenceLabel.for_score(score) == label
+
+
+def test_refusing_export_does_not_quote_the_documents_error():
+    # The 409 goes to any token that may change documents; the reason is the record's, for readers.
+    document = {"id": 7, "status": "Exception", "error": "Total of Zephyr Supplies unreadable", "version": 3}
+    with pytest.raises(Conflict) as refused:
+        status_change(document, Status.EXPORT, "tests")
+    assert "Zephyr" not in str(refused.value.detail) and "Exception" in str(refused.value.detail)

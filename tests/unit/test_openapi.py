@@ -160,6 +160,9 @@ def test_allowed_methods_of_a_path():
     assert allowed_methods("/api/rules/3") == ["DELETE", "GET", "PUT"]
     assert allowed_methods("/api/openapi.json") == ["GET"]
     assert allowed_methods("/api/nothing") == []
+    # The most specific path's routes, as API Gateway chooses: "upload" is no document id.
+    assert allowed_methods("/api/documents/upload") == ["POST"]
+    assert allowed_methods("/api/documents/1") == ["DELETE", "GET", "PATCH"]
 
 
 def test_an_operation_for_any_token_needs_a_token_but_names_no_scope(document):

@@ -10,6 +10,7 @@ from recordengine.storable import (
     MAX_EXTERNAL_REFS_BYTES,
     excerpt,
     external_refs_problem,
+    hidden_character_problem,
     json_problem,
     number_problem,
     text_problem,
@@ -76,6 +77,17 @@ def test_a_refused_number_boto3_would_send_is_outside_dynamodbs_own_range():
 def test_text_with_a_lone_surrogate_is_refused():
     assert text_problem("Approved\ud800")
     assert text_problem("emoji 😀 and accents é") is None
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x08", "\x1b", "\x7f", "\x85", "\u202a", "\u202e", "\u2066", "\u2069"])
+def test_control_characters_and_bidirectional_overrides_are_refused(character):
+    problem = hidden_character_problem(f"Zephyr{character}Supplies")
+    assert problem and f"U+{ord(character):04X}" in problem
+
+
+def test_tabs_line_breaks_marks_and_joiners_are_text():
+    # Right-to-left marks and zero-width (non-)joiners are part of how scripts are written; they override nothing.
+    assert hidden_character_problem("a\tb\r\nc \u200f\u200e\u200c\u200d 👩\u200d💻 \u05e9\u05dc\u05d5\u05dd") is None
 
 
 @pytest.mark.parametrize(

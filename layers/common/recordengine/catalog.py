@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 from .builtin_profiles import BUILTIN_PROFILES, INVOICE_PROFILE_ID
 from .errors import InvalidInput, NotFound
 from .models import Contact, ContactCreate, Folder, FolderCreate, Profile, ProfileCreate
+from .storable import STORED
 from .storage.entities import EntityStore
 
 T = TypeVar("T")
@@ -32,7 +33,7 @@ class ProfileCatalog:
         if profile_id in BUILTIN_PROFILES:
             return BUILTIN_PROFILES[profile_id]
         stored = self.store.get(profile_id)
-        return Profile.model_validate(stored) if stored else None
+        return Profile.model_validate(stored, context=STORED) if stored else None
 
     def get(self, profile_id: int) -> Profile:
         profile = self.find(profile_id)
@@ -44,13 +45,13 @@ class ProfileCatalog:
         names = [f.name for f in request.fields]
         if len(set(names)) != len(names):
             raise InvalidInput("Field names must be unique within a profile.")
-        return Profile.model_validate(self.store.create(request.model_dump(mode="json")))
+        return Profile.model_validate(self.store.create(request.model_dump(mode="json")), context=STORED)
 
     def page(self, limit: int, offset: int) -> ListPage[Profile]:
         builtins = sorted(BUILTIN_PROFILES.values(), key=lambda p: p.id)
         # Built-in profiles come last: the list is newest first and they are the oldest.
         stored = self.store.page(limit=limit + offset, offset=0)
-        combined = [Profile.model_validate(i) for i in stored.items] + builtins
+        combined = [Profile.model_validate(i, context=STORED) for i in stored.items] + builtins
         return ListPage(stored.total + len(builtins), limit, offset, combined[offset : offset + limit])
 
 
@@ -65,7 +66,7 @@ class _StoredCatalog(Generic[Listed]):
 
     def find(self, entity_id: int) -> Listed | None:
         stored = self.store.get(entity_id)
-        return self.model.model_validate(stored) if stored else None
+        return self.model.model_validate(stored, context=STORED) if stored else None
 
     def get(self, entity_id: int) -> Listed:
         found = self.find(entity_id)
@@ -75,7 +76,7 @@ class _StoredCatalog(Generic[Listed]):
 
     def page(self, limit: int, offset: int) -> ListPage[Listed]:
         page = self.store.page(limit, offset)
-        return ListPage(page.total, limit, offset, [self.model.model_validate(i) for i in page.items])
+        return ListPage(page.total, limit, offset, [self.model.model_validate(i, context=STORED) for i in page.items])
 
 
 class ContactCatalog(_StoredCatalog[Contact]):

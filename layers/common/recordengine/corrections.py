@@ -51,7 +51,12 @@ def normalised_value(field: FieldDefinition, value: Any) -> str | None:
             raise _refuse(name, value, "an amount") from None
         if len(amount.as_tuple().digits) > _AMOUNT_DIGITS:
             raise _refuse(name, value, f"an amount of at most {_AMOUNT_DIGITS} digits")
-        return format_amount(amount)
+        # Zero has no sign in an amount (-0.0 is stored as 0.00); and an amount is stored in hundredths, so
+        # one with more (0.001) is refused rather than rounded without notice. Trailing zeros (1.500) are kept.
+        stored = format_amount(amount.copy_abs() if amount.is_zero() else amount)
+        if Decimal(stored) != amount:
+            raise _refuse(name, value, "an amount of at most two decimals (amounts are stored in hundredths)")
+        return stored
     if field.type == "date":
         parsed = _iso_date(value)
         if parsed is None:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from .catalog import ContactCatalog, FolderCatalog, ProfileCatalog
-from .clock import format_timestamp, now_timestamp, utc_now
+from .clock import format_timestamp, now_timestamp, parse_utc_moment, utc_now
 from .errors import (
     Conflict,
     InvalidInput,
@@ -96,23 +96,34 @@ def parse_external_ref(value: str) -> tuple[str, str]:
     return system, record_id
 
 
+# The range a created bound may name, in UTC. ISO 8601 leaves years before 1583 (the first whole year of the
+# Gregorian calendar) to the parties' agreement, and the API's timestamps have four-digit years.
+EARLIEST_CREATED_BOUND = datetime(1583, 1, 1, tzinfo=UTC)
+LATEST_CREATED_BOUND = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
 def parse_created_bound(value: str, name: str, *, end_of_range: bool) -> str:
     """A date or timestamp bound of the created range as a UTC timestamp (a date covers its whole day)."""
     text = value.strip()
-    try:
-        if len(text) == 10:
+    moment: datetime | None = None
+    if len(text) == 10:
+        try:
             day = date.fromisoformat(text)
+        except ValueError:
+            day = None
+        if day is not None:
             moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
             if end_of_range:
                 moment += timedelta(days=1, seconds=-1)
-        else:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=UTC)
-    except ValueError:
+    else:
+        moment = parse_utc_moment(text)
+    if moment is None:
+        raise InvalidInput(f"{name} must be a date (YYYY-MM-DD) or an ISO 8601 timestamp, not '{excerpt(value)}'.")
+    if not EARLIEST_CREATED_BOUND <= moment <= LATEST_CREATED_BOUND:
         raise InvalidInput(
-            f"{name} must be a date (YYYY-MM-DD) or an ISO 8601 timestamp, not '{excerpt(value)}'."
-        ) from None
+            f"{name} '{excerpt(value)}' is outside the dates the API can represent: in UTC, "
+            f"{format_timestamp(EARLIEST_CREATED_BOUND)} to {format_timestamp(LATEST_CREATED_BOUND)}."
+        )
     return format_timestamp(moment)
 
 
@@ -415,9 +426,11 @@ def _export_refusal(document: dict[str, Any]) -> str | None:
         )
     if status == Status.EXCEPTION.value:
         return (
-            f"Document {document_id} is in Exception ({document.get('error') or 'extraction failed'}). Correct its "
-            f"fields (PATCH /api/documents/{document_id}) or run extraction again (status New), then set it to "
-            "Needs Review before Export."
+            # The reason is the record's `error`, for a token that may read the document: not quoted here,
+            # where a token that may only change it (documents:write) would read it.
+            f"Document {document_id} is in Exception: its extraction failed (the document's `error` says why). "
+            f"Correct its fields (PATCH /api/documents/{document_id}) or run extraction again (status New), then "
+            "set it to Needs Review before Export."
         )
     if not any(value is not None for value in (document.get("extracted_fields") or {}).values()):
         return (

@@ -5,9 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, field_validator
 
-from .storable import ExternalRefs, Id, Name, StorableText, check_scalar
+from .storable import ExternalRefs, FilenameText, Id, Name, StorableText, check_scalar
 
 
 class Status(StrEnum):
@@ -47,7 +47,7 @@ class FieldDefinition(BaseModel):
 
     name: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")
     type: FieldType = "string"
-    required: bool = False
+    required: StrictBool = False
     description: StorableText = Field(default="", max_length=500)
 
 
@@ -60,7 +60,7 @@ class ProfileCreate(BaseModel):
     name: Name
     doc_types: list[DocType] = Field(default_factory=list, max_length=20)
     fields: list[FieldDefinition] = Field(min_length=1, max_length=100)
-    line_items: bool = False
+    line_items: StrictBool = False
 
 
 class Profile(ProfileCreate):
@@ -218,7 +218,7 @@ class UploadedDocument(BaseModel):
 class PresignedUploadRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    filename: StorableText = Field(min_length=1, max_length=255)
+    filename: FilenameText = Field(min_length=1, max_length=255)
     contact_id: Id
     folder_id: Id
     profile_id: Id | None = None
@@ -286,6 +286,15 @@ class DocumentCorrection(BaseModel):
         if value is None:
             raise ValueError("cannot be null: a document always has one (leave it out to keep it)")
         return value
+
+
+class DocumentChanged(BaseModel):
+    """The answer to a correction for a token that may change documents but not read them: what changed, not
+    what the document holds (the full record is for documents:read)."""
+
+    id: int
+    updated_at: str
+    version: int
 
 
 class StatusUpdated(BaseModel):

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, StrictInt, ValidationInfo
 
 # Ids are positive integers of at most 18 digits (they fit a 64-bit integer in any client).
 MAX_ID_DIGITS = 18
@@ -83,18 +84,56 @@ def number_problem(number: int | float) -> str | None:
     return None
 
 
-def check_text(text: str) -> str:
-    """Pydantic validator: text that can be stored."""
+# Characters that no value a client stores may hold (README, "Limits"): the C0 and C1 control characters but
+# tab and line breaks (NUL among them: much software ends a string there), and the bidirectional embedding,
+# override and isolate controls, which make "1000<U+202E>.00" display as "1000.00" read backwards. They are
+# refused (422), never silently dropped, so that what a person reads back is what they sent. Filenames differ:
+# a file's name is cleaned of them (documents.clean_filename), since the client's file system chose it.
+_HIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def hidden_character_problem(text: str) -> str | None:
+    """Why `text` cannot be a stored value because of a character it hides, or None."""
+    found = _HIDDEN_CHARACTERS.search(text)
+    if found is None:
+        return None
+    return (
+        f"contains the invisible character U+{ord(found.group()):04X} (control characters other than tab and "
+        "line breaks, and bidirectional overrides, are not accepted)"
+    )
+
+
+def check_unicode(text: str) -> str:
+    """Pydantic validator: text that has a UTF-8 form (a filename, cleaned of control characters afterwards)."""
     problem = text_problem(text)
     if problem is not None:
         raise ValueError(problem)
     return text
 
 
-def check_scalar(value: Any) -> Any:
+# The validation context of a record read back from storage (`Rule.model_validate(item, context=STORED)`): its
+# text is taken as it was accepted when it was written, so that a record stored before a character was refused
+# still reads (and can be corrected) rather than failing every request that reads it.
+STORED: dict[str, bool] = {"stored": True}
+
+
+def _is_stored(info: ValidationInfo) -> bool:
+    return isinstance(info.context, dict) and bool(info.context.get("stored"))
+
+
+def check_text(text: str, info: ValidationInfo) -> str:
+    """Pydantic validator: text that can be stored as a value a person reads back."""
+    check_unicode(text)
+    problem = None if _is_stored(info) else hidden_character_problem(text)
+    if problem is not None:
+        raise ValueError(problem)
+    return text
+
+
+def check_scalar(value: Any, info: ValidationInfo) -> Any:
     """Pydantic validator for a JSON scalar (text, number, true/false, null): one that can be stored."""
     if isinstance(value, str):
-        return check_text(value)
+        return check_text(value, info)
     if isinstance(value, int | float) and not isinstance(value, bool):
         problem = number_problem(value)
         if problem is not None:
@@ -172,9 +211,12 @@ def check_external_refs(refs: dict[str, Any]) -> dict[str, Any]:
     return refs
 
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-# Text that is stored: valid Unicode. Its length is bounded where it is used.
+# Strict: a JSON true or "5" is not an id (lax validation would read true as 1).
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+# Text that is stored: valid Unicode without hidden characters. Its length is bounded where it is used.
 StorableText = Annotated[str, AfterValidator(check_text)]
+# A client's filename: valid Unicode; what it hides is removed when it is stored (documents.clean_filename).
+FilenameText = Annotated[str, AfterValidator(check_unicode)]
 # The name of a contact, folder, profile, rule (what a list shows).
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(check_text)]
 ExternalRefs = Annotated[dict[str, Any], AfterValidator(check_external_refs)]

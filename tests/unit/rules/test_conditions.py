@@ -109,6 +109,9 @@ def test_fields_of_a_document_without_extraction_are_missing():
         ("9" * 100, 1, False),
         ({"nested": 1}, 1, False),
         (True, 0, False),
+        # Timestamps whose UTC moment is outside the years a date has are not dates (nor errors).
+        ("9999-12-31T23:59:59-23:59", "2025-01-01", False),
+        ("2025-01-01", "0001-01-01T00:00:00+23:59", False),
     ],
 )
 def test_odd_values_never_raise(value, other, expected):

@@ -44,6 +44,19 @@ from recordengine.webhooks.ssrf import UnsafeUrl, refusal, vet
         "64:ff9b:1::a00:1",
         "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo whose client is 192.0.2.45
         "2001:db8::1",
+        # Special-purpose blocks that the ipaddress module calls global (on some Python versions).
+        "fec0::1",
+        "feff:ffff::1",
+        "3fff::1",
+        "5f00::1",
+        "100::1",
+        "2001:2::1",
+        "::ffff:0:7f00:1",
+        "::ffff:0:808:808",
+        "192.0.0.8",
+        "192.0.0.9",
+        "192.88.99.1",
+        "ff0e::1",
     ],
 )
 def test_internal_addresses_are_refused(address):
@@ -67,6 +80,15 @@ def test_loopback_only_is_allowed_by_the_setting():
 )
 def test_other_ipv4_notations_are_judged_by_the_address_they_reach(url):
     with pytest.raises(UnsafeUrl, match="loopback"):
+        vet(url, allow_loopback=False)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://8.8.8.8:0/", "http://8.8.8.8:000/", "https://8.8.8.8:65536/", "http://8.8.8.8:+80/", "http://[fec0::1]/"],
+)
+def test_invalid_ports_and_site_local_addresses_are_refused(url):
+    with pytest.raises(UnsafeUrl):
         vet(url, allow_loopback=False)
 
 

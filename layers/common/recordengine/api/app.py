@@ -14,6 +14,7 @@ from recordengine.environment import register_restore_hooks
 
 from .auth import Authenticate, BearerAuthMiddleware, Identity
 from .errors import install_error_handlers
+from .headers import AnswerHeadersMiddleware
 
 TITLE = "RecordEngine Documents API"
 
@@ -34,6 +35,8 @@ def create_app(*routers: APIRouter, authenticate: Authenticate | None = _token_h
     install_error_handlers(app)
     if authenticate is not None:
         app.add_middleware(BearerAuthMiddleware, authenticate=authenticate)
+    # Added last, so outermost: the answers of the token check carry the headers too.
+    app.add_middleware(AnswerHeadersMiddleware)
     return app
 
 

@@ -73,6 +73,13 @@ def current_caller(request: Request) -> Caller | None:
     return caller if isinstance(caller, Caller) else None
 
 
+def may_read_documents(request: Request) -> bool:
+    """Whether the request's token may read documents: only then does an answer carry a document's content
+    (a write or an admin route's answer otherwise says what was done, not what the document holds)."""
+    caller = current_caller(request)
+    return caller is not None and TokenScope.DOCUMENTS_READ.value in caller.scopes
+
+
 class ScopeRequirement:
     """A route dependency: the caller's token must carry `scope`, else 403."""
 

@@ -26,6 +26,7 @@ from recordengine.errors import (
 )
 from recordengine.storable import excerpt
 
+from .headers import ANSWER_HEADERS
 from .preconditions import entity_tag
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,8 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
 
 async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
     logger.exception("Unhandled error on %s %s", request.method, request.url.path)
-    return error_response(500, "Internal server error.")
+    # Starlette sends this answer from outside every middleware: it carries the API's headers itself.
+    return error_response(500, "Internal server error.", headers=ANSWER_HEADERS)
 
 
 def install_error_handlers(app: FastAPI) -> None:

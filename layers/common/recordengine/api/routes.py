@@ -101,5 +101,15 @@ def _compiled_routes() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 def allowed_methods(path: str) -> list[str]:
-    """The methods the API serves on `path` (empty when no route has that path)."""
-    return sorted({method for method, pattern in _compiled_routes() if pattern.match(path)})
+    """The methods the API serves on `path` (empty when no route has that path): those of the most specific
+    route paths that match it, as API Gateway picks a route. /api/documents/upload is POST's alone, though
+    /api/documents/{document_id} would match it too."""
+    matching = [
+        (path_template, method)
+        for (method, path_template), (_, pattern) in zip(ROUTES, _compiled_routes(), strict=True)
+        if pattern.match(path)
+    ]
+    if not matching:
+        return []
+    fewest = min(template.count("{") for template, _ in matching)
+    return sorted({method for template, method in matching if template.count("{") == fewest})

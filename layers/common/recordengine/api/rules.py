@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from recordengine import wiring
 from recordengine.rules.models import Rule, RuleCreate, RulePage, RuleReplace, RuleTestRequest, RuleTestResult
 from recordengine.rules.service import RuleService
 from recordengine.tokens import TokenScope
 
-from .auth import requires
+from .auth import may_read_documents, requires
 from .pagination import DEFAULT_LIMIT, Limit, Offset
 from .paths import path_id
 
@@ -49,5 +49,6 @@ def delete_rule(rule_id: str, rules: RuleServiceDep) -> Response:
 
 
 @router.post("/{rule_id}/test")
-def test_rule(rule_id: str, request: RuleTestRequest, rules: RuleServiceDep) -> RuleTestResult:
-    return rules.test(path_id(rule_id, "Rule"), request.document_id)
+def test_rule(rule_id: str, body: RuleTestRequest, rules: RuleServiceDep, request: Request) -> RuleTestResult:
+    # Rules are the admin's; the document's values are for a token that may read documents.
+    return rules.test(path_id(rule_id, "Rule"), body.document_id, show_values=may_read_documents(request))

@@ -6,7 +6,16 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from recordengine.models import AppliedRule, Status
 from recordengine.storable import Id, Name, StorableText, check_scalar, excerpt
@@ -63,10 +72,10 @@ class Condition(BaseModel):
 
     @field_validator("value")
     @classmethod
-    def _storable(cls, value: Scalar | None) -> Scalar | None:
+    def _storable(cls, value: Scalar | None, info: ValidationInfo) -> Scalar | None:
         if isinstance(value, str) and len(value) > 1000:
             raise ValueError("value is longer than 1000 characters")
-        checked: Scalar | None = check_scalar(value)
+        checked: Scalar | None = check_scalar(value, info)
         return checked
 
     @model_validator(mode="after")
@@ -147,8 +156,8 @@ class RuleCreate(BaseModel):
     )
 
     name: Name
-    enabled: bool = True
-    priority: int = Field(default=100, ge=-1_000_000, le=1_000_000)
+    enabled: StrictBool = True
+    priority: StrictInt = Field(default=100, ge=-1_000_000, le=1_000_000)
     match: Literal["all", "any"] = "all"
     conditions: list[Condition] = Field(min_length=1, max_length=50)
     actions: list[Action] = Field(min_length=1, max_length=20)
@@ -193,7 +202,11 @@ class ConditionResult(BaseModel):
     op: Operator
     value: Scalar | None = None
     passed: bool
-    actual: Any = None
+    actual: Any = Field(
+        default=None,
+        description="The document's value of the field; null when it has none, or when the token may not read "
+        "documents (documents:read).",
+    )
 
 
 class RuleTestResult(BaseModel):

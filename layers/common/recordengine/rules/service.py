@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from recordengine.catalog import FolderCatalog, ListPage
 from recordengine.errors import InvalidInput, NotFound
 from recordengine.models import Status
+from recordengine.storable import STORED
 from recordengine.storage.documents import DocumentStore
 
 from .actions import RulesOutcome, ordered, run_rules
@@ -45,7 +46,7 @@ class RuleService:
         self._check_references(request)
         if len(self.store.all()) >= MAX_RULES:
             raise InvalidInput(f"There are already {MAX_RULES} rules, the most there can be: delete one first.")
-        created = Rule.model_validate(self.store.create(request.model_dump(mode="json")))
+        created = Rule.model_validate(self.store.create(request.model_dump(mode="json")), context=STORED)
         self._forget_enabled()
         return created
 
@@ -53,12 +54,12 @@ class RuleService:
         stored = self.store.get(rule_id)
         if stored is None:
             raise NotFound(f"Rule {rule_id} not found.")
-        return Rule.model_validate(stored)
+        return Rule.model_validate(stored, context=STORED)
 
     def replace(self, rule_id: int, request: RuleCreate) -> Rule:
         self.get(rule_id)  # an unknown rule is 404 before its body's references are looked at
         self._check_references(request)
-        replaced = Rule.model_validate(self.store.replace(rule_id, request.model_dump(mode="json")))
+        replaced = Rule.model_validate(self.store.replace(rule_id, request.model_dump(mode="json")), context=STORED)
         self._forget_enabled()
         return replaced
 
@@ -68,7 +69,7 @@ class RuleService:
 
     def all(self) -> list[Rule]:
         """Every rule in the order they run: ascending priority, ties by id."""
-        return ordered(Rule.model_validate(item) for item in self.store.all())
+        return ordered(Rule.model_validate(item, context=STORED) for item in self.store.all())
 
     def enabled_rules(self) -> list[Rule]:
         """The enabled rules in the order they run, as read at most ENABLED_RULES_SECONDS ago."""
@@ -87,7 +88,7 @@ class RuleService:
         rules = []
         for item in self.store.all():
             try:
-                rule = Rule.model_validate(item)
+                rule = Rule.model_validate(item, context=STORED)
             except ValidationError:
                 logger.exception("Stored rule %s is not a valid rule; skipped", item.get("id"))
                 continue
@@ -99,8 +100,9 @@ class RuleService:
         rules = self.all()
         return ListPage(len(rules), limit, offset, rules[offset : offset + limit])
 
-    def test(self, rule_id: int, document_id: int) -> RuleTestResult:
-        """Evaluates the rule (enabled or not) against the document as it is now, without acting."""
+    def test(self, rule_id: int, document_id: int, *, show_values: bool = True) -> RuleTestResult:
+        """Evaluates the rule (enabled or not) against the document as it is now, without acting. Each
+        condition's `actual` (the document's value) only with `show_values`: for a token that may read it."""
         rule = self.get(rule_id)
         document = self.documents.get(document_id)
         if document is None:
@@ -116,7 +118,7 @@ class RuleService:
                     op=o.condition.op,
                     value=o.condition.value,
                     passed=o.passed,
-                    actual=o.actual,
+                    actual=o.actual if show_values else None,
                 )
                 for o in outcomes
             ],

@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from recordengine.clock import parse_utc_moment
+
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 # 18,500.00 — commas only as thousands separators, so "1,5" (a decimal comma) is not read as 15.
 _GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
@@ -49,14 +51,14 @@ def as_date(value: Any) -> date | datetime | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    try:
-        if _ISO_DATE.match(text):
+    if _ISO_DATE.match(text):
+        try:
             return date.fromisoformat(text)
-        if _ISO_TIMESTAMP.match(text):
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-            return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    except ValueError:
-        return None
+        except ValueError:
+            return None
+    if _ISO_TIMESTAMP.match(text):
+        # In UTC, or None when its UTC moment is outside the years a date has: any two then compare.
+        return parse_utc_moment(text)
     return None
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from recordengine.clock import format_timestamp, now_timestamp, utc_now
+from recordengine.clock import format_timestamp, now_timestamp, parse_utc_moment, utc_now
 from recordengine.errors import InvalidInput, NotFound, PreconditionFailed, StorageUnavailable
 from recordengine.models import Status
 
@@ -839,8 +839,13 @@ def _whole_days(
     return first, last, partial
 
 
+# What follows the last day a date can be (9999-12-31) in the order days compare in: after every day.
+_AFTER_EVERY_DAY = "9999-12-31~"
+
+
 def _day_after(day: str) -> str:
-    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    parsed = date.fromisoformat(day)
+    return (parsed + timedelta(days=1)).isoformat() if parsed < date.max else _AFTER_EVERY_DAY
 
 
 def _day_before(day: str) -> str:
@@ -848,8 +853,13 @@ def _day_before(day: str) -> str:
 
 
 # A cursor is the position of the last document of a page (its created_sk), opaque to clients: URL-safe
-# base64 without padding. One that does not decode to such a position is refused (InvalidInput, 422).
-_CURSOR_POSITION = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z#\d{12}")
+# base64 without padding. One that is not how this API writes such a position is refused (InvalidInput, 422):
+# not the one encoding of a position (base64 decoding skips characters it does not know, so "MjAy!!" would
+# decode), a time that is no moment or one still to come, an id of 0.
+_CURSOR_POSITION = re.compile(r"(?P<created_at>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)#(?P<id>\d{12})")
+# Documents are stamped by the clocks of many Lambda environments: a position may be a little ahead of this one's.
+_CLOCK_SKEW = timedelta(minutes=5)
+_NOT_A_CURSOR = "cursor is not a cursor this API returned (next_cursor of a previous page)."
 
 
 def encode_cursor(created_sk: str) -> str:
@@ -857,10 +867,16 @@ def encode_cursor(created_sk: str) -> str:
 
 
 def decode_cursor(cursor: str) -> str:
+    if len(cursor) > 64:
+        raise InvalidInput(_NOT_A_CURSOR)
     try:
         position = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
     except (ValueError, UnicodeDecodeError):
-        position = ""
-    if len(cursor) > 64 or not _CURSOR_POSITION.fullmatch(position):
-        raise InvalidInput("cursor is not a cursor this API returned (next_cursor of a previous page).")
+        raise InvalidInput(_NOT_A_CURSOR) from None
+    parts = _CURSOR_POSITION.fullmatch(position)
+    if parts is None or encode_cursor(position) != cursor or int(parts["id"]) < 1:
+        raise InvalidInput(_NOT_A_CURSOR)
+    created_at = parse_utc_moment(parts["created_at"])
+    if created_at is None or created_at > utc_now() + _CLOCK_SKEW:
+        raise InvalidInput(_NOT_A_CURSOR)
     return position

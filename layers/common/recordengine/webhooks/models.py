@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from recordengine.storable import StorableText
 
 
 class WebhookCreate(BaseModel):
+    # As every request body: a field the API does not know (say "enabled" or "secret") is 422, not ignored.
+    model_config = ConfigDict(extra="forbid")
+
     url: StorableText = Field(max_length=2048)
     description: StorableText | None = Field(default=None, max_length=500)
 

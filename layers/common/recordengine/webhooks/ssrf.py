@@ -21,6 +21,40 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 _IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+# The special-purpose blocks of IANA's IPv4 and IPv6 registries that no webhook may reach, written out rather
+# than left to the ipaddress module alone: its is_global misses some (fec0::/10, the deprecated site-local
+# block that routers still route inside a site; 192.0.0.0/24; 3fff::/20) and changes between Python versions.
+_SPECIAL_PURPOSE = tuple(
+    ipaddress.ip_network(block)
+    for block in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.0.0.0/24",
+        "192.0.2.0/24",
+        "192.88.99.0/24",
+        "192.168.0.0/16",
+        "198.18.0.0/15",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+        "::/127",
+        "::ffff:0:0:0/96",  # IPv4-translated (SIIT): an IPv4 address behind a translator
+        "100::/64",
+        "2001::/23",
+        "2001:db8::/32",
+        "3fff::/20",
+        "5f00::/16",
+        "fc00::/7",
+        "fe80::/10",
+        "fec0::/10",
+        "ff00::/8",
+    )
+)
 MAX_URL_LENGTH = 2048
 
 
@@ -81,6 +115,9 @@ def refusal(address: IPAddress, *, allow_loopback: bool) -> str | None:
     for attribute, reason in checks:
         if getattr(address, attribute):
             return reason
+    block = next((network for network in _SPECIAL_PURPOSE if address in network), None)
+    if block is not None:
+        return f"an address of the special-purpose block {block}"
     if not address.is_global:
         return "an address that is not globally reachable"
     return None
@@ -112,7 +149,7 @@ def parse_url(url: str) -> tuple[str, str, int, str]:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise UnsafeUrl("The webhook URL is not a valid URL.") from None
+        raise UnsafeUrl("The webhook URL is not a valid URL (a port is a number between 1 and 65535).") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise UnsafeUrl("The webhook URL must start with http:// or https://.")
@@ -121,6 +158,10 @@ def parse_url(url: str) -> tuple[str, str, int, str]:
     host = parts.hostname
     if not host:
         raise UnsafeUrl("The webhook URL has no host.")
+    if port == 0:
+        # urlsplit reads any number up to 65535; no service listens on port 0 (connecting to it fails or,
+        # on some systems, reaches an arbitrary local port).
+        raise UnsafeUrl("The webhook URL's port must be between 1 and 65535.")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return scheme, host, port or (443 if scheme == "https" else 80), path
 

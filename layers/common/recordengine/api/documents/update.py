@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
-from recordengine.api.auth import requires
+from recordengine.api.auth import may_read_documents, requires
 from recordengine.api.dependencies import Actor, DocumentServiceDep
 from recordengine.api.errors import error_responses
 from recordengine.api.paths import path_id
 from recordengine.api.preconditions import STALE_VERSION, IfMatch, entity_tag, expected_version
 from recordengine.errors import InvalidInput, PreconditionFailed
 from recordengine.models import Document as DocumentRecord
-from recordengine.models import DocumentCorrection
+from recordengine.models import DocumentChanged, DocumentCorrection
 from recordengine.tokens import TokenScope
 
 router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_WRITE)])
@@ -31,9 +31,13 @@ def update_document(
     correction: DocumentCorrection,
     service: DocumentServiceDep,
     actor: Actor,
+    request: Request,
     response: Response,
     if_match: IfMatch = None,
-) -> DocumentRecord:
+) -> DocumentRecord | DocumentChanged:
+    """The corrected record; to a token without documents:read, only its id, version and updated_at."""
     document = service.correct(path_id(document_id, "Document"), correction, actor, expected_version(if_match))
     response.headers["ETag"] = entity_tag(document.version)
+    if not may_read_documents(request):
+        return DocumentChanged(id=document.id, updated_at=document.updated_at, version=document.version)
     return document

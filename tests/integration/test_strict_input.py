@@ -1,0 +1,154 @@
+"""Strict types at the edge: JSON true is not an id or a number, "5" is not a number, "yes" is not true;
+values a person stores hold no hidden characters; an amount is never rounded without notice."""
+
+import boto3
+import pytest
+
+from tests.support.documents import invoice_pdf
+
+RULE = {
+    "name": "r",
+    "conditions": [{"field": "status", "op": "exists"}],
+    "actions": [{"type": "add_note", "value": "x"}],
+}
+PROFILE = {"name": "P", "fields": [{"name": "total", "type": "amount"}]}
+
+# (method, path, body): each must be 422, and change nothing.
+LAX_BODIES = [
+    ("PATCH", "/api/documents/1", {"contact_id": True}),
+    ("PATCH", "/api/documents/1", {"folder_id": True}),
+    ("PATCH", "/api/documents/1", {"profile_id": "1"}),
+    ("PATCH", "/api/documents/1", {"contact_id": 1.0}),
+    ("PATCH", "/api/documents/1", {"extracted_fields": {"total_amount": True}}),
+    ("PATCH", "/api/documents/1", {"line_items": [{"amount": False}]}),
+    ("POST", "/api/contacts", {"name": "c", "default_profile_id": True}),
+    ("POST", "/api/contacts", {"name": "c", "default_profile_id": "1"}),
+    ("POST", "/api/documents/uploads", {"contact_id": True, "folder_id": 1, "filename": "a.pdf"}),
+    ("POST", "/api/documents/uploads", {"contact_id": 1, "folder_id": "1", "filename": "a.pdf"}),
+    ("POST", "/api/rules", {**RULE, "priority": "5"}),
+    ("POST", "/api/rules", {**RULE, "priority": True}),
+    ("POST", "/api/rules", {**RULE, "priority": 5.0}),
+    ("POST", "/api/rules", {**RULE, "enabled": "yes"}),
+    ("POST", "/api/rules", {**RULE, "enabled": 1}),
+    ("POST", "/api/rules", {**RULE, "actions": [{"type": "move_to_folder", "value": True}]}),
+    ("POST", "/api/rules/1/test", {"document_id": True}),
+    ("POST", "/api/profiles", {**PROFILE, "line_items": "yes"}),
+    ("POST", "/api/profiles", {**PROFILE, "line_items": 1}),
+    ("POST", "/api/profiles", {"name": "P", "fields": [{"name": "total", "required": "true"}]}),
+    # A field the body does not have is not ignored either.
+    ("POST", "/api/webhooks", {"url": "https://93.184.215.14/hook", "enabled": False}),
+    ("POST", "/api/webhooks", {"url": "https://93.184.215.14/hook", "secret": "whsec_chosen"}),
+]
+
+
+@pytest.fixture
+def seeded(stack, contact, folder):
+    """Document 1 in contact 1, folder 1, and rule 1; contact 2 and folder 2 exist too."""
+    assert stack.upload(invoice_pdf(), fields={"contact_id": 1, "folder_id": 1}).status == 201
+    assert stack.request("POST", "/api/rules", json_body=RULE).status == 201
+    assert stack.request("POST", "/api/contacts", json_body={"name": "Other"}).status == 201
+    assert stack.request("POST", "/api/folders", json_body={"name": "Other"}).status == 201
+    return stack
+
+
+def test_bools_are_not_ids_and_strings_are_not_numbers(seeded):
+    totals = {path: seeded.request("GET", path).json()["total"] for path in ("/api/contacts", "/api/rules")}
+    before = seeded.document(1)
+    for method, path, body in LAX_BODIES:
+        r = seeded.request(method, path, json_body=body)
+        assert r.status == 422, (method, path, body, r.status, r.body[:300])
+        assert r.json()["detail"]
+    after = seeded.document(1)
+    assert (after["contact_id"], after["folder_id"], after["version"]) == (1, 1, before["version"])
+    assert {path: seeded.request("GET", path).json()["total"] for path in totals} == totals
+    assert seeded.request("GET", "/api/profiles").json()["total"] == 1
+    assert seeded.request("GET", "/api/documents").json()["total"] == 1
+    assert seeded.request("GET", "/api/webhooks").json()["total"] == 0
+
+
+HIDDEN = ["\x00", "\u202e", "\u202a", "\u2066", "\u2069", "\x1b", "\x7f", "\x85"]
+
+
+def hidden_character_bodies(hidden):
+    return [
+        ("PATCH", "/api/documents/1", {"extracted_fields": {"vendor": f"Zephyr{hidden}Supplies"}}),
+        ("PATCH", "/api/documents/1", {"notes": f"checked{hidden}"}),
+        ("PATCH", "/api/documents/1", {"doc_type": f"Invoice{hidden}"}),
+        ("PATCH", "/api/documents/1", {"line_items": [{"description": f"paper{hidden}"}]}),
+        ("PATCH", "/api/documents/1/status", {"status": "Approved", "notes": f"ok{hidden}"}),
+        ("POST", "/api/contacts", {"name": f"Zephyr{hidden}"}),
+        ("POST", "/api/rules", {**RULE, "actions": [{"type": "add_note", "value": f"x{hidden}"}]}),
+        ("POST", "/api/webhooks", {"url": "https://93.184.215.14/hook", "description": f"crm{hidden}"}),
+    ]
+
+
+def test_values_with_hidden_characters_are_refused(seeded):
+    version = seeded.document(1)["version"]
+    for hidden in HIDDEN:
+        for method, path, body in hidden_character_bodies(hidden):
+            r = seeded.request(method, path, json_body=body)
+            assert r.status == 422, (method, path, body, r.status, r.body[:300])
+            assert "U+" in r.body.decode()
+    assert seeded.document(1)["version"] == version
+    assert seeded.request("GET", "/api/contacts").json()["total"] == 2
+
+
+def test_tabs_line_breaks_and_right_to_left_text_are_kept(seeded):
+    notes = "checked\tby hand\r\nsecond line \u05e9\u05dc\u05d5\u05dd\u200f"
+    r = seeded.request(
+        "PATCH",
+        "/api/documents/1",
+        json_body={"notes": notes, "extracted_fields": {"vendor": "\u0634\u0631\u0643\u0629"}},
+    )
+    assert r.status == 200, r.body
+    assert r.json()["notes"] == notes and r.json()["extracted_fields"]["vendor"] == "\u0634\u0631\u0643\u0629"
+
+
+def test_filenames_are_cleaned_rather_than_refused(seeded):
+    r = seeded.request(
+        "POST", "/api/documents/uploads", json_body={"contact_id": 1, "folder_id": 1, "filename": "scan\x00\u202e.pdf"}
+    )
+    assert r.status == 201 and r.json()["filename"] == "scan.pdf", r.body
+
+
+def test_amounts_are_stored_in_hundredths_and_zero_has_no_sign(seeded):
+    for value, stored in [("-0.0", "0.00"), (-0.0, "0.00"), ("-0", "0.00"), ("1.500", "1.50"), (12.5, "12.50")]:
+        r = seeded.request("PATCH", "/api/documents/1", json_body={"extracted_fields": {"total_amount": value}})
+        assert r.status == 200, (value, r.body)
+        assert r.json()["extracted_fields"]["total_amount"] == stored, value
+
+
+def test_amounts_with_more_than_hundredths_are_refused_not_rounded(seeded):
+    for value in ("0.001", 0.001, "18500.005", "1.0001"):
+        r = seeded.request("PATCH", "/api/documents/1", json_body={"extracted_fields": {"total_amount": value}})
+        assert r.status == 422, (value, r.status, r.body)
+        assert "total_amount" in r.json()["detail"]
+    assert seeded.document(1)["extracted_fields"].get("total_amount") is None
+
+
+def _store_name(stack, name_now, hidden_name):
+    """Gives a stored record the name `hidden_name`, as a record written before hidden characters were refused."""
+    client = boto3.client("dynamodb")
+    items = client.scan(TableName=stack.table)["Items"]
+    (item,) = [i for i in items if i.get("name", {}).get("S") == name_now]
+    client.update_item(
+        TableName=stack.table,
+        Key={"pk": item["pk"], "sk": item["sk"]},
+        UpdateExpression="SET #n = :n",
+        ExpressionAttributeNames={"#n": "name"},
+        ExpressionAttributeValues={":n": {"S": hidden_name}},
+    )
+
+
+def test_records_stored_before_hidden_characters_were_refused_still_read(seeded):
+    assert seeded.request("POST", "/api/profiles", json_body={**PROFILE, "name": "Old profile"}).status == 201
+    _store_name(seeded, "Old profile", "Old\x00profile")
+    _store_name(seeded, "r", "old\u202erule")
+    profile = seeded.request("GET", "/api/profiles/2")
+    assert profile.status == 200 and profile.json()["name"] == "Old\x00profile", profile.body
+    rules = seeded.request("GET", "/api/rules")
+    assert rules.status == 200 and rules.json()["rules"][0]["name"] == "old\u202erule", rules.body
+    assert seeded.request("POST", "/api/rules/1/test", json_body={"document_id": 1}).status == 200
+    # Written again, it is checked as any new value is.
+    replaced = seeded.request("PUT", "/api/rules/1", json_body=rules.json()["rules"][0])
+    assert replaced.status == 422 and "U+202E" in replaced.body.decode()
