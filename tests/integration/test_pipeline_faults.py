@@ -2,13 +2,15 @@
 
 import time
 from dataclasses import replace
+from datetime import timedelta
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from recordengine.pipeline import ExtractionPipeline, Outcome, RetryLater
+from recordengine.pipeline import ExtractionPipeline, Outcome, RetryLater, requeue_abandoned
 from recordengine.wiring import extraction_pipeline
+from tests.support.aws_stack import sample_event
 from tests.support.documents import invoice_pdf
 
 
@@ -124,3 +126,107 @@ def test_the_engine_works_to_the_pipelines_deadline_not_beyond(stack, uploaded):
     pipeline_with(extractor=budgeted).process_object(key, 100, 5)
     assert seen and seen[0] <= 5, "an engine budget of 600 s ends with the pipeline's 5 s"
     assert stack.document(doc_id)["status"] == "Exception"
+
+
+class Killed(BaseException):
+    """What Lambda's timeout or running out of memory does to a run: it ends without any handler running."""
+
+
+def kill_after_claim(content, media_type, profile):
+    raise Killed
+
+
+@pytest.fixture
+def later(monkeypatch):
+    """Moves the clock that claims, requests and sweeps read past the extraction lease."""
+    from recordengine import clock
+    from recordengine.settings import get_settings
+    from recordengine.storage import documents
+
+    lease = get_settings().extraction_lease_seconds
+
+    def move():
+        moved = clock.utc_now() + timedelta(seconds=lease + 1)
+        monkeypatch.setattr(clock, "utc_now", lambda: moved)
+        monkeypatch.setattr(documents, "utc_now", lambda: moved)
+
+    return move
+
+
+def test_a_run_killed_after_its_claim_is_taken_over_by_the_sweep(stack, uploaded, later):
+    from tests.integration.test_document_review import ExtractionRequests
+
+    doc_id, key = uploaded
+    requests = ExtractionRequests(stack)
+    sweep = sample_event("sweep_extractions/scheduled.json")
+    with pytest.raises(Killed):
+        pipeline_with(extractor=kill_after_claim).process_object(key, 100, 30)
+    assert stack.document(doc_id)["status"] == "Processing"
+    assert stack.invoke("sweep_extractions", sweep) == {"requeued": []}, "the lease still holds"
+
+    later()
+    assert stack.invoke("sweep_extractions", sweep) == {"requeued": [doc_id]}
+    assert stack.invoke("sweep_extractions", sweep) == {"requeued": []}, "its request waits to be taken"
+    assert requests.deliver() == 1
+    document = stack.document(doc_id)
+    assert document["status"] == "Needs Review"
+    actions = [e["action"] for e in stack.request("GET", f"/api/documents/{doc_id}/history").json()["entries"]]
+    assert actions[-2:] == ["extraction_taken_over", "extracted"]
+    assert requests.deliver() == 0
+
+
+def test_a_file_that_kills_every_run_ends_in_exception_through_the_sweep(stack, uploaded):
+    from tests.integration.test_document_review import ExtractionRequests
+
+    doc_id, key = uploaded
+    requests = ExtractionRequests(stack)
+    expired = -1  # every claim has expired as soon as it is taken
+    killing = pipeline_with(extractor=kill_after_claim)
+    pipeline = replace(killing, settings=killing.settings.model_copy(update={"extraction_lease_seconds": expired}))
+    with pytest.raises(Killed):
+        pipeline.process_object(key, 100, 30)
+    for _ in range(pipeline.settings.extraction_max_attempts - 1):
+        assert requeue_abandoned(pipeline.documents, expired) == [doc_id]
+        (record,) = requests.records()
+        with pytest.raises(Killed):
+            pipeline.process_request(record, 30)
+    assert requeue_abandoned(pipeline.documents, expired) == [doc_id]
+    (record,) = requests.records()
+    assert pipeline.process_request(record, 30) is Outcome.FAILED
+    document = stack.document(doc_id)
+    assert document["status"] == "Exception" and "did not finish" in document["error"]
+    assert requeue_abandoned(pipeline.documents, expired) == []
+
+
+@pytest.mark.parametrize("settled_by_hand", [None, "Exception"])
+def test_new_set_by_hand_after_a_killed_run_extracts_again(stack, uploaded, settled_by_hand):
+    from tests.integration.test_document_review import ExtractionRequests
+
+    doc_id, key = uploaded
+    requests = ExtractionRequests(stack)
+    with pytest.raises(Killed):
+        pipeline_with(extractor=kill_after_claim).process_object(key, 100, 30)
+    path = f"/api/documents/{doc_id}/status"
+    if settled_by_hand is not None:
+        assert stack.request("PATCH", path, json_body={"status": settled_by_hand}).status == 200
+    r = stack.request("PATCH", path, json_body={"status": "New"})
+    assert r.status == 200, r.body
+    entries = stack.request("GET", f"/api/documents/{doc_id}/history").json()["entries"]
+    assert entries[-1]["action"] == "extraction_requested", "the claim of the run that died does not stop it"
+    assert requests.deliver() == 1
+    assert stack.document(doc_id)["status"] == "Needs Review"
+
+
+def test_new_set_by_hand_while_a_run_goes_on_leaves_that_run_nothing_to_conclude(stack, uploaded):
+    from tests.integration.test_document_review import ExtractionRequests
+
+    doc_id, key = uploaded
+    requests = ExtractionRequests(stack)
+    pipeline = extraction_pipeline()
+    claim = pipeline.documents.claim_extraction(doc_id, key, lease_seconds=180)
+    assert claim is not None
+    assert stack.request("PATCH", f"/api/documents/{doc_id}/status", json_body={"status": "New"}).status == 200
+    assert requests.deliver() == 1
+    assert stack.document(doc_id)["status"] == "Needs Review"
+    assert pipeline._fail(claim.document, "the older run ends late", {}) is Outcome.FAILED
+    assert stack.document(doc_id)["status"] == "Needs Review", "the older run's claim was cleared: it changes nothing"

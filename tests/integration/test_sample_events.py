@@ -8,7 +8,13 @@ import pytest
 from tests.support.aws_stack import EVENTS, SAMPLE_TOKEN, sample_event
 
 # Functions fed by S3, DynamoDB streams and SQS rather than API Gateway.
-EVENT_FUNCTIONS = {"extract_document", "queue_webhook_deliveries", "send_webhook", "retry_webhook_delivery"}
+EVENT_FUNCTIONS = {
+    "extract_document",
+    "queue_webhook_deliveries",
+    "send_webhook",
+    "retry_webhook_delivery",
+    "sweep_extractions",
+}
 # The $default route's function: its sample events are requests that no route takes.
 NOT_FOUND_FUNCTION = "not_found"
 API_EVENTS = sorted(
@@ -143,3 +149,8 @@ def test_stream_job_and_retry_sample_events_deliver_the_webhook(seeded):
         (2, "succeeded", "retry"),
         (1, "failed", "stream"),
     ]
+
+
+def test_the_scheduled_sample_event_sweeps(seeded):
+    """Document 1 was just uploaded and is extracted by nobody yet: the sweep finds no run that died."""
+    assert seeded.invoke("sweep_extractions", sample_event("sweep_extractions/scheduled.json")) == {"requeued": []}

@@ -461,13 +461,16 @@ def status_change(
         events.append(HistoryEvent("note_set", actor, (field_change("notes", current.get("notes"), notes),)))
     remove: tuple[str, ...] = ()
     # A run is requested only where the file is there to read (a presigned upload's arrives with its own
-    # event) and no run is under way (that run ends by moving the document on itself).
-    has_file = current.get("media_type") is not None
-    if status.value in keys.PIPELINE_STATUSES and has_file and not _extraction_running(current):
+    # event; a claim was taken only on its arrival). Processing set by hand leaves a run under way alone (it
+    # ends by moving the document on itself); New always starts afresh: the claim is cleared, since the run
+    # holding it may have died, and a run still going then concludes nothing.
+    has_file = current.get("media_type") is not None or "extraction_claimed_at" in current
+    restart = status is Status.NEW or not _extraction_running(current)
+    if status.value in keys.PIPELINE_STATUSES and has_file and restart:
         values["status"] = status.value
         values["extraction_request"] = str(version_of(current) + 1)
         values["extraction_attempts"] = 0
-        remove = ("extraction_claimed_at",)
+        remove = ("extraction_claimed_at", "extraction_state")
         events.append(HistoryEvent("extraction_requested", actor))
     if not values:
         return None

@@ -2,7 +2,9 @@
 
 `New` → `Processing` → `Needs Review` (or `Exception`). Each run claims the document first, so a
 repeated S3 event finds the claim taken and does nothing; every way out of a run (a result, an
-unreadable file, an unexpected error, running out of time) leaves the document out of `Processing`.
+unreadable file, an unexpected error, running out of time) leaves the document out of `Processing`. A run
+killed outside Python's reach (Lambda's timeout, out of memory) is taken over once its claim's lease has
+expired: the scheduled sweep (`requeue_abandoned`) asks for a new run.
 """
 
 from __future__ import annotations
@@ -58,6 +60,19 @@ def _is_too_large(error: Exception) -> bool:
 
 class RetryLater(Exception):
     """A passing fault (S3 or DynamoDB unavailable): the event is to be delivered again."""
+
+
+def requeue_abandoned(documents: DocumentStore, lease_seconds: int) -> list[int]:
+    """The scheduled sweep: every document whose run died (killed by a timeout or running out of memory,
+    which no `finally` survives) is asked for a new run, which takes the expired claim over. S3 retries a
+    failed event, but not one whose run was killed after its claim; without this the document would stay in
+    Processing. The ids of the documents re-queued."""
+    requeued = []
+    for document in documents.abandoned_runs(lease_seconds):
+        if documents.request_takeover(int(document["id"]), lease_seconds):
+            logger.warning("Document %s was left in Processing by a run that died; re-queued", document["id"])
+            requeued.append(int(document["id"]))
+    return requeued
 
 
 def builtin_extractor(content: bytes, media_type: str, profile: Profile) -> ExtractionResult:

@@ -757,6 +757,36 @@ class DocumentStore:
             return None
         return ExtractionClaim(document=document, attempt=int(document["extraction_attempts"]))
 
+    def abandoned_runs(self, lease_seconds: int) -> list[dict[str, Any]]:
+        """The documents in Processing whose run died: its claim (or the request for a run, not yet taken) is
+        older than the lease. One Query of the sparse pipeline index,
+        which holds only the documents whose extraction has not ended, then the few in Processing read."""
+        expired_before = format_timestamp(utc_now() - timedelta(seconds=lease_seconds))
+        stream = keys.pipeline_stream(None, None, Status.PROCESSING.value)
+        entries = list(self._entries(stream, DocumentFilters(), None, _MAX_QUERY_LIMIT, _ReadCount()))
+        documents = self._get_many([_entry_id(entry) for entry in entries])
+        return [
+            document
+            for document in documents.values()
+            if document.get("status") == Status.PROCESSING.value and _abandoned(document, expired_before)
+        ]
+
+    def request_takeover(self, document_id: int, lease_seconds: int) -> bool:
+        """Asks for a new run of a document whose run died (the same request a person's New makes, which the
+        table's stream takes to extraction); the expired claim stays, so that the run taking it over counts
+        as one more attempt and a file that kills every run ends in Exception. False when the document has
+        moved on since it was found (a run concluded or took it over)."""
+        expired_before = format_timestamp(utc_now() - timedelta(seconds=lease_seconds))
+
+        def takeover(current: dict[str, Any]) -> DocumentChange | None:
+            if current.get("status") != Status.PROCESSING.value or not _abandoned(current, expired_before):
+                return None
+            event = HistoryEvent("extraction_taken_over", EXTRACTION_ACTOR, detail=_ABANDONED_DETAIL)
+            return DocumentChange({"extraction_request": str(version_of(current) + 1)}, history=(event,))
+
+        _, requested = self.try_change(document_id, takeover)
+        return requested
+
     def conclude_extraction(
         self, claim: dict[str, Any], decide: Callable[[dict[str, Any], bool], DocumentChange]
     ) -> dict[str, Any] | None:
@@ -812,6 +842,19 @@ def _claimable(document: dict[str, Any], s3_key: str, expired_before: str) -> bo
         return True
     in_progress = document.get("extraction_state") == _CLAIMED or document.get("status") == Status.PROCESSING
     return in_progress and str(claimed_at) < expired_before
+
+
+_ABANDONED_DETAIL = "The run that held the document stopped before it ended (a timeout or out of memory)."
+
+
+def _abandoned(document: dict[str, Any], expired_before: str) -> bool:
+    """Whether the last sign of life of the document's extraction is older than the lease, so that no run
+    holds it: its claim, or, while a request for a run waits to be taken (or when there is no claim at all),
+    the request's write (the last change to a document in Processing)."""
+    claimed_at = document.get("extraction_claimed_at")
+    if "extraction_request" in document or claimed_at is None:
+        return str(document.get("updated_at") or "") < expired_before
+    return str(claimed_at) < expired_before
 
 
 _DAY_START = "T00:00:00Z"
