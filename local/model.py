@@ -76,6 +76,16 @@ class SqsTrigger:
 
 
 @dataclass(frozen=True)
+class ScheduleTrigger:
+    function: str
+    event_name: str
+    expression: str  # "rate(5 minutes)"
+    period_seconds: float
+    enabled: bool
+    input: str | None = None  # the rule's Input (JSON text), sent instead of the scheduled event
+
+
+@dataclass(frozen=True)
 class AsyncInvokeConfig:
     maximum_retry_attempts: int = 2
     on_failure: Any = None  # the unresolved destination ARN node (an SQS queue)
@@ -96,6 +106,7 @@ class FunctionSpec:
     s3_triggers: list[S3Trigger] = field(default_factory=list)
     stream_triggers: list[StreamTrigger] = field(default_factory=list)
     sqs_triggers: list[SqsTrigger] = field(default_factory=list)
+    schedule_triggers: list[ScheduleTrigger] = field(default_factory=list)
     async_config: AsyncInvokeConfig = field(default_factory=AsyncInvokeConfig)
     # ReservedConcurrentExecutions: the most executions of the function at once (None: not reserved).
     reserved_concurrency: int | None = None
@@ -310,6 +321,30 @@ def _stream_trigger(template: Template, logical_id: str, event_name: str, props:
     )
 
 
+def _schedule_trigger(
+    template: Template, logical_id: str, event_name: str, props: dict[str, Any]
+) -> ScheduleTrigger | None:
+    """A `Schedule` event with a rate expression; None (with a warning) for a cron expression, which the
+    local stack does not run."""
+    from .schedules import rate_seconds
+
+    resolved = template.resolve(props)
+    expression = resolved.get("Schedule")
+    if not isinstance(expression, str):
+        raise TemplateError(f"{logical_id}.{event_name}: a Schedule event needs a Schedule expression")
+    period = rate_seconds(expression)
+    if period is None:
+        log.warning("%s.%s: only rate() schedules run locally, not %s", logical_id, event_name, expression)
+        return None
+    if period <= 0:
+        raise TemplateError(f"{logical_id}.{event_name}: {expression} is not a period")
+    enabled = resolved.get("Enabled", True) not in (False, "false") and resolved.get("State") != "DISABLED"
+    input_text = resolved.get("Input")
+    return ScheduleTrigger(
+        logical_id, event_name, expression, period, enabled, None if input_text is None else str(input_text)
+    )
+
+
 def _async_config(template: Template, props: dict[str, Any]) -> AsyncInvokeConfig:
     # Destinations stay unresolved here: a queue's attributes are known only once it exists.
     config = props.get("EventInvokeConfig") or {}
@@ -379,6 +414,10 @@ def load_application(template: Template) -> Application:
                 spec.stream_triggers.append(_stream_trigger(template, logical_id, event_name, event_props))
             elif kind == "SQS":
                 spec.sqs_triggers.append(_sqs_trigger(template, logical_id, event_name, event_props))
+            elif kind == "Schedule":
+                schedule = _schedule_trigger(template, logical_id, event_name, event_props)
+                if schedule is not None:
+                    spec.schedule_triggers.append(schedule)
             else:
                 log.warning(
                     "%s.%s: events of type %s are not delivered by the local stack", logical_id, event_name, kind

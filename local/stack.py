@@ -21,6 +21,7 @@ from .ports import LOOPBACK, PortInUse, check_port_free
 from .resources import AwsClients, create_resources
 from .runtime import LambdaFunction, WorkerPool, add_layers_to_path, cpu_count
 from .s3_events import S3EventSource
+from .schedules import Scheduler
 from .sqs_events import SqsPoller
 from .streams import StreamReader
 
@@ -90,6 +91,7 @@ class LocalStack:
         self._s3_events: S3EventSource | None = None
         self._stream_readers: list[StreamReader] = []
         self._sqs_pollers: list[SqsPoller] = []
+        self._schedulers: list[Scheduler] = []
         self._saved_environ: dict[str, str] | None = None
         self._saved_path: list[str] | None = None
         self._stopped = False
@@ -263,6 +265,20 @@ class LocalStack:
                 )
                 poller.start()
                 self._sqs_pollers.append(poller)
+            for schedule in fn.schedule_triggers:
+                if not schedule.enabled:
+                    continue
+                scheduler = Scheduler(
+                    schedule,
+                    deliver(fn.logical_id),
+                    self.stop_event,
+                    rule_arn=f"arn:aws:events:{self.region}:{template.account_id}:rule/"
+                    f"{template.stack_name}-{fn.logical_id}{schedule.event_name}",
+                    account_id=template.account_id,
+                    region=self.region,
+                )
+                scheduler.start()
+                self._schedulers.append(scheduler)
 
     def _issue_token(self, clients: AwsClients) -> str | None:
         table_name = os.environ.get("TABLE_NAME")
@@ -325,6 +341,8 @@ class LocalStack:
             reader.join(2)
         for poller in self._sqs_pollers:
             poller.join(2)
+        for scheduler in self._schedulers:
+            scheduler.join(2)
         phase.done("event sources")
         for pool in self._pools:
             pool.shutdown(timeout=1)
@@ -369,6 +387,8 @@ class LocalStack:
                     lines.append(f"  DynamoDB stream {self.resources.get(stream.table)} -> {fn.logical_id}")
                 for sqs in fn.sqs_triggers:
                     lines.append(f"  SQS {self.resources.get(sqs.queue)} -> {fn.logical_id}")
+                for schedule in fn.schedule_triggers:
+                    lines.append(f"  Schedule {schedule.expression} -> {fn.logical_id}")
                 if fn.logical_id in self.concurrency:
                     lines.append(
                         f"  {fn.logical_id}: {self.concurrency[fn.logical_id]} execution(s) at once; "
