@@ -9,6 +9,7 @@ from typing import Any
 
 from local.gateway import LAMBDA_RESPONSE_LIMIT_BYTES
 from recordengine.answer_size import LIST_ANSWER_BUDGET_BYTES
+from tests.support.documents import invoice_pdf
 
 LONG_TEXT = "\u00fc" * 1000  # 2 bytes stored, 6 in the answer
 
@@ -35,7 +36,7 @@ def largest_rule(number: int) -> dict[str, Any]:
     }
 
 
-def walk(stack, path: str, key: str) -> tuple[list[int], list[int]]:
+def walk(stack, path: str, key: str, identity: str = "id") -> tuple[list[int], list[int]]:
     """Every page of `path` from the first by next_cursor: the ids in order and each answer's size as Lambda
     counts it (the body inside the JSON the runtime writes)."""
     ids: list[int] = []
@@ -46,7 +47,7 @@ def walk(stack, path: str, key: str) -> tuple[list[int], list[int]]:
         assert r.status == 200, r.body[:200]
         page = r.json()
         sizes.append(len(json.dumps(r.body.decode())))
-        ids += [item["id"] for item in page[key]]
+        ids += [item[identity] for item in page[key]]
         assert page["limit"] == 200 and page["offset"] == 0
         cursor = page["next_cursor"]
         if cursor is None:
@@ -94,3 +95,21 @@ def test_a_cursor_this_api_did_not_write_is_422(stack):
     for cursor in ("cG9zaXRpb246MA", "bm90IGEgY3Vyc29y", "x" * 40, "cG9zaXRpb246Mw=="):
         r = stack.request("GET", "/api/contacts", params={"cursor": cursor})
         assert r.status == 422, (cursor, r.body)
+
+
+def test_a_history_of_large_corrections_is_paged_by_size(stack, contact, folder):
+    r = stack.upload(invoice_pdf(), fields={"contact_id": contact["id"], "folder_id": folder["id"]})
+    assert r.status == 201, r.body
+    stack.deliver_s3_events()
+    document_id = r.json()["id"]
+    path = f"/api/documents/{document_id}/history"
+    for number in range(40):
+        # Each entry records the line items before and after: about 54 KB as UTF-8, under the 64 KB at which an
+        # entry is shortened, and 162 KB in the answer.
+        items = [{"description": f"{number} {LONG_TEXT[:450]}", "quantity": 1, "amount": 1.0} for _ in range(30)]
+        r = stack.request("PATCH", f"/api/documents/{document_id}", json_body={"line_items": items})
+        assert r.status == 200, r.body[:200]
+
+    versions, sizes = walk(stack, path, "entries", identity="version")
+    assert len(sizes) >= 2 and max(sizes) <= LIST_ANSWER_BUDGET_BYTES + 1000
+    assert versions == sorted(set(versions))  # oldest first, each entry once
