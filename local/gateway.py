@@ -2,8 +2,10 @@
 
 It answers the way API Gateway does where a client can tell: unknown routes get 404 `{"message":"Not
 Found"}`, an event over Lambda's 6 MB invocation limit gets 413 `{"message":"Request Entity Too Large"}`,
-and a handler that raises (or returns something API Gateway cannot map) gets 500
-`{"message":"Internal Server Error"}`.
+a handler that raises (or returns something API Gateway cannot map) gets 500
+`{"message":"Internal Server Error"}`, and one whose response is over Lambda's 6 MB gets 502: Lambda turns
+that response into a function error (Function.ResponseSizeTooLarge), which API Gateway answers as an
+integration failure.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ log = logging.getLogger("local.gateway")
 
 # Lambda rejects a synchronous invocation whose event is larger than this (6 MB).
 LAMBDA_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024
+# Lambda refuses a function's response larger than this, measured as the JSON the runtime sends: the number
+# its error message gives ("Response payload size exceeded maximum allowed payload size (6291556 bytes)").
+LAMBDA_RESPONSE_LIMIT_BYTES = 6_291_556
 # API Gateway itself refuses request bodies over 10 MB before any Lambda is involved.
 API_GATEWAY_BODY_LIMIT_BYTES = 10 * 1024 * 1024
 # Past this, a request body is not even read (drained) before answering 413: the connection is closed.
@@ -38,6 +43,7 @@ _DRAIN_LIMIT_BYTES = 64 * 1024 * 1024
 NOT_FOUND = (404, {"message": "Not Found"})
 TOO_LARGE = (413, {"message": "Request Entity Too Large"})
 INTERNAL_ERROR = (500, {"message": "Internal Server Error"})
+BAD_GATEWAY = (502, {"message": "Internal Server Error"})
 SERVICE_UNAVAILABLE = (503, {"message": "Service Unavailable"})
 
 _TEXT_TYPES = ("application/json", "application/javascript", "application/xml")
@@ -302,6 +308,17 @@ def map_response(result: Any) -> HttpResponse:
     return HttpResponse(status, headers, data)
 
 
+def response_payload_bytes(result: Any) -> int:
+    """The size Lambda checks of a handler's result: its JSON as the Python runtime writes it (ASCII only).
+
+    A result that is not JSON counts as 0 here: map_response refuses it.
+    """
+    try:
+        return len(json.dumps(result))
+    except (TypeError, ValueError):
+        return 0
+
+
 def _header_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -360,6 +377,16 @@ class Gateway:
         except Exception:
             log.exception("%s raised while handling %s %s", function.spec.logical_id, request.method, path)
             return json_response(*INTERNAL_ERROR, request_id), route.function
+        size = response_payload_bytes(result)
+        if size > LAMBDA_RESPONSE_LIMIT_BYTES:
+            log.error(
+                "%s %s Response payload size (%d bytes) exceeded maximum allowed payload size (%d bytes)",
+                function.spec.logical_id,
+                context.aws_request_id,
+                size,
+                LAMBDA_RESPONSE_LIMIT_BYTES,
+            )
+            return json_response(*BAD_GATEWAY, request_id), route.function
         try:
             response = map_response(result)
         except MalformedResponseError as exc:

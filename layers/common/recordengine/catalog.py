@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from .answer_size import Item, fitting, next_position_cursor
 from .builtin_profiles import BUILTIN_PROFILES, INVOICE_PROFILE_ID
 from .errors import InvalidInput, NotFound
 from .models import Contact, ContactCreate, Folder, FolderCreate, Profile, ProfileCreate
@@ -21,6 +22,14 @@ class ListPage(Generic[T]):
     limit: int
     offset: int
     items: list[T]
+    # The cursor of the page after this one, or None when this one is the last.
+    next_cursor: str | None = None
+
+
+def bounded_page(total: int, limit: int, start: int, items: list[Item]) -> ListPage[Item]:
+    """The page of `items` (read from position `start`, at most `limit`) that fits one answer."""
+    shown = fitting(items[:limit])
+    return ListPage(total, limit, start, shown, next_position_cursor(start, len(shown), total))
 
 
 @dataclass
@@ -47,12 +56,12 @@ class ProfileCatalog:
             raise InvalidInput("Field names must be unique within a profile.")
         return Profile.model_validate(self.store.create(request.model_dump(mode="json")), context=STORED)
 
-    def page(self, limit: int, offset: int) -> ListPage[Profile]:
+    def page(self, limit: int, start: int) -> ListPage[Profile]:
         builtins = sorted(BUILTIN_PROFILES.values(), key=lambda p: p.id)
         # Built-in profiles come last: the list is newest first and they are the oldest.
-        stored = self.store.page(limit=limit + offset, offset=0)
+        stored = self.store.page(limit=limit + start, offset=0)
         combined = [Profile.model_validate(i, context=STORED) for i in stored.items] + builtins
-        return ListPage(stored.total + len(builtins), limit, offset, combined[offset : offset + limit])
+        return bounded_page(stored.total + len(builtins), limit, start, combined[start : start + limit])
 
 
 class _StoredCatalog(Generic[Listed]):
@@ -74,9 +83,10 @@ class _StoredCatalog(Generic[Listed]):
             raise NotFound(f"{self.noun} {entity_id} not found.")
         return found
 
-    def page(self, limit: int, offset: int) -> ListPage[Listed]:
-        page = self.store.page(limit, offset)
-        return ListPage(page.total, limit, offset, [self.model.model_validate(i, context=STORED) for i in page.items])
+    def page(self, limit: int, start: int) -> ListPage[Listed]:
+        page = self.store.page(limit, start)
+        items = [self.model.model_validate(i, context=STORED) for i in page.items]
+        return bounded_page(page.total, limit, start, items)
 
 
 class ContactCatalog(_StoredCatalog[Contact]):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from .answer_size import fitting, next_position_cursor, start_of
 from .catalog import ContactCatalog, FolderCatalog, ProfileCatalog
 from .clock import format_timestamp, now_timestamp, parse_utc_moment, utc_now
 from .errors import (
@@ -338,15 +339,20 @@ class DocumentService:
             values["profile_id"] = self._profile(correction.profile_id).id
         return values
 
-    def history(self, document_id: int, limit: int = DEFAULT_LIST_LIMIT, offset: int = 0) -> HistoryPage:
+    def history(
+        self, document_id: int, limit: int = DEFAULT_LIST_LIMIT, offset: int = 0, cursor: str | None = None
+    ) -> HistoryPage:
         entries = self.documents.history(document_id)
         if not entries and self.documents.get(document_id) is None:
             raise NotFound(f"Document {document_id} not found.")
+        start = start_of(offset, cursor)
+        shown = fitting([HistoryEntry.model_validate(entry) for entry in entries[start : start + limit]])
         return HistoryPage(
             total=len(entries),
             limit=limit,
             offset=offset,
-            entries=[HistoryEntry.model_validate(entry) for entry in entries[offset : offset + limit]],
+            entries=shown,
+            next_cursor=next_position_cursor(start, len(shown), len(entries)),
         )
 
     def file_url(self, document_id: int, disposition: str = "attachment") -> FileLink:

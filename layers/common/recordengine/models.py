@@ -328,6 +328,8 @@ class HistoryPage(BaseModel):
     limit: int
     offset: int
     entries: list[HistoryEntry]
+    # The `cursor` of the next page (opaque), or None when this page is the last.
+    next_cursor: str | None = None
 
 
 class Health(BaseModel):
@@ -355,6 +357,8 @@ class ContactPage(BaseModel):
     limit: int
     offset: int
     contacts: list[Contact]
+    # The `cursor` of the next page (opaque), or None when this page is the last.
+    next_cursor: str | None = None
 
 
 class FolderPage(BaseModel):
@@ -362,6 +366,8 @@ class FolderPage(BaseModel):
     limit: int
     offset: int
     folders: list[Folder]
+    # The `cursor` of the next page (opaque), or None when this page is the last.
+    next_cursor: str | None = None
 
 
 class ProfilePage(BaseModel):
@@ -369,3 +375,5 @@ class ProfilePage(BaseModel):
     limit: int
     offset: int
     profiles: list[Profile]
+    # The `cursor` of the next page (opaque), or None when this page is the last.
+    next_cursor: str | None = None

@@ -13,6 +13,7 @@ import pytest
 
 from local.cfn import TemplateError
 from local.gateway import (
+    LAMBDA_RESPONSE_LIMIT_BYTES,
     Gateway,
     HttpRequest,
     MalformedResponseError,
@@ -391,3 +392,35 @@ def test_a_request_that_waited_for_a_thread_longer_than_the_timeout_is_still_ser
     assert answers["/slow"].status == 500  # ran past its Timeout: Lambda would have stopped it
     assert answers["/fast"].status == 200
     assert int(answers["/fast"].body) > 1000  # its remaining time started when a thread took it
+
+
+def _gateway_answering(body: str) -> Gateway:
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return {"statusCode": 200, "headers": {"content-type": "text/plain"}, "body": body}
+
+    routes = [HttpRoute(function="Worker", event_name="Big", method="GET", path="/big")]
+    return Gateway(
+        routes, {"Worker": function(handler)}, WorkerPool("gateway-size-test", 1), api_id="api", account_id="1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ("a" * (LAMBDA_RESPONSE_LIMIT_BYTES - 200), 200),
+        ("a" * LAMBDA_RESPONSE_LIMIT_BYTES, 502),
+        # 4.2 MB of UTF-8, but the runtime writes each character as \u00e9: 12.6 MB, as Lambda counts it.
+        ("\u00e9" * 2_100_000, 502),
+    ],
+)
+def test_a_response_over_lambdas_6_mb_is_a_502(body: str, status: int) -> None:
+    gateway = _gateway_answering(body)
+    try:
+        response, served_by = gateway.handle(documented_request(method="GET", target="/big", body=b""))
+    finally:
+        gateway.pool.shutdown()
+    assert (response.status, served_by) == (status, "Worker")
+    if status == 502:
+        assert json.loads(response.body) == {"message": "Internal Server Error"}
+    else:
+        assert response.body == body.encode()

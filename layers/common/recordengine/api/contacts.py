@@ -5,7 +5,7 @@ from recordengine.tokens import TokenScope
 
 from .auth import requires
 from .dependencies import ContactCatalogDep
-from .pagination import DEFAULT_LIMIT, Limit, Offset
+from .pagination import DEFAULT_LIMIT, Cursor, Limit, Offset, start_of
 from .paths import path_id
 
 router = APIRouter(prefix="/api/contacts")
@@ -17,9 +17,11 @@ def create_contact(request: ContactCreate, contacts: ContactCatalogDep) -> Conta
 
 
 @router.get("", dependencies=[requires(TokenScope.DOCUMENTS_READ)])
-def list_contacts(contacts: ContactCatalogDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> ContactPage:
-    page = contacts.page(limit, offset)
-    return ContactPage(total=page.total, limit=limit, offset=offset, contacts=page.items)
+def list_contacts(
+    contacts: ContactCatalogDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0, cursor: Cursor = None
+) -> ContactPage:
+    page = contacts.page(limit, start_of(offset, cursor))
+    return ContactPage(total=page.total, limit=limit, offset=offset, contacts=page.items, next_cursor=page.next_cursor)
 
 
 @router.get("/{contact_id}", dependencies=[requires(TokenScope.DOCUMENTS_READ)])

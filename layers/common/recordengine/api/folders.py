@@ -5,7 +5,7 @@ from recordengine.tokens import TokenScope
 
 from .auth import requires
 from .dependencies import FolderCatalogDep
-from .pagination import DEFAULT_LIMIT, Limit, Offset
+from .pagination import DEFAULT_LIMIT, Cursor, Limit, Offset, start_of
 from .paths import path_id
 
 router = APIRouter(prefix="/api/folders")
@@ -17,9 +17,11 @@ def create_folder(request: FolderCreate, folders: FolderCatalogDep) -> Folder:
 
 
 @router.get("", dependencies=[requires(TokenScope.DOCUMENTS_READ)])
-def list_folders(folders: FolderCatalogDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> FolderPage:
-    page = folders.page(limit, offset)
-    return FolderPage(total=page.total, limit=limit, offset=offset, folders=page.items)
+def list_folders(
+    folders: FolderCatalogDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0, cursor: Cursor = None
+) -> FolderPage:
+    page = folders.page(limit, start_of(offset, cursor))
+    return FolderPage(total=page.total, limit=limit, offset=offset, folders=page.items, next_cursor=page.next_cursor)
 
 
 @router.get("/{folder_id}", dependencies=[requires(TokenScope.DOCUMENTS_READ)])

@@ -1,9 +1,10 @@
-"""The list parameters every collection shares: `limit` (default 50, at most 200) and `offset`."""
+"""The list parameters every collection shares: `limit` (default 50, at most 200), `offset` and `cursor`."""
 
 from typing import Annotated
 
 from fastapi import Query
 
+from recordengine.answer_size import start_of
 from recordengine.documents import DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT
 
 # Offsets are read through (DynamoDB has no skip); the bound keeps one request's work finite.
@@ -12,3 +13,15 @@ MAX_OFFSET = 1_000_000
 Limit = Annotated[int, Query(ge=1, le=MAX_LIST_LIMIT)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 DEFAULT_LIMIT = DEFAULT_LIST_LIMIT
+
+__all__ = ["DEFAULT_LIMIT", "MAX_OFFSET", "Cursor", "Limit", "Offset", "start_of"]
+
+# A page ends before `limit` items when more would make the answer too large for Lambda; its next_cursor
+# leads to the rest (so does offset plus the number of items shown).
+Cursor = Annotated[
+    str | None,
+    Query(
+        description="next_cursor of the previous page: the page after it (offset then counts from there). "
+        "A page holds fewer than limit items when more would make the answer too large.",
+    ),
+]

@@ -5,7 +5,7 @@ from recordengine.tokens import TokenScope
 
 from .auth import requires
 from .dependencies import ProfileCatalogDep
-from .pagination import DEFAULT_LIMIT, Limit, Offset
+from .pagination import DEFAULT_LIMIT, Cursor, Limit, Offset, start_of
 from .paths import path_id
 
 router = APIRouter(prefix="/api/profiles")
@@ -17,9 +17,11 @@ def create_profile(request: ProfileCreate, profiles: ProfileCatalogDep) -> Profi
 
 
 @router.get("", dependencies=[requires(TokenScope.DOCUMENTS_READ)])
-def list_profiles(profiles: ProfileCatalogDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> ProfilePage:
-    page = profiles.page(limit, offset)
-    return ProfilePage(total=page.total, limit=limit, offset=offset, profiles=page.items)
+def list_profiles(
+    profiles: ProfileCatalogDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0, cursor: Cursor = None
+) -> ProfilePage:
+    page = profiles.page(limit, start_of(offset, cursor))
+    return ProfilePage(total=page.total, limit=limit, offset=offset, profiles=page.items, next_cursor=page.next_cursor)
 
 
 @router.get("/{profile_id}", dependencies=[requires(TokenScope.DOCUMENTS_READ)])

@@ -12,7 +12,7 @@ from recordengine.rules.service import RuleService
 from recordengine.tokens import TokenScope
 
 from .auth import may_read_documents, requires
-from .pagination import DEFAULT_LIMIT, Limit, Offset
+from .pagination import DEFAULT_LIMIT, Cursor, Limit, Offset, start_of
 from .paths import path_id
 
 RuleServiceDep = Annotated[RuleService, Depends(wiring.rule_service)]
@@ -27,9 +27,11 @@ def create_rule(request: RuleCreate, rules: RuleServiceDep) -> Rule:
 
 
 @router.get("")
-def list_rules(rules: RuleServiceDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> RulePage:
-    page = rules.page(limit, offset)
-    return RulePage(total=page.total, limit=limit, offset=offset, rules=page.items)
+def list_rules(
+    rules: RuleServiceDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0, cursor: Cursor = None
+) -> RulePage:
+    page = rules.page(limit, start_of(offset, cursor))
+    return RulePage(total=page.total, limit=limit, offset=offset, rules=page.items, next_cursor=page.next_cursor)
 
 
 @router.get("/{rule_id}")

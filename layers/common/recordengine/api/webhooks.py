@@ -12,7 +12,7 @@ from recordengine.webhooks.models import Delivery, DeliveryPage, WebhookCreate, 
 from recordengine.webhooks.service import WebhookService
 
 from .auth import requires
-from .pagination import DEFAULT_LIMIT, Limit, Offset
+from .pagination import DEFAULT_LIMIT, Cursor, Limit, Offset
 from .paths import path_id
 
 # Webhooks receive every exported document, whoever uploaded it: the admin scope.
@@ -27,8 +27,10 @@ def create_webhook(request: WebhookCreate, service: WebhookServiceDep) -> Webhoo
 
 
 @router.get("/api/webhooks")
-def list_webhooks(service: WebhookServiceDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> WebhookPage:
-    return service.list(limit, offset)
+def list_webhooks(
+    service: WebhookServiceDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0, cursor: Cursor = None
+) -> WebhookPage:
+    return service.list(limit, offset, cursor)
 
 
 @router.delete("/api/webhooks/{webhook_id}", status_code=204)
@@ -39,9 +41,13 @@ def delete_webhook(webhook_id: str, service: WebhookServiceDep) -> Response:
 
 @router.get("/api/webhooks/{webhook_id}/deliveries")
 def list_deliveries(
-    webhook_id: str, service: WebhookServiceDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
+    webhook_id: str,
+    service: WebhookServiceDep,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
+    cursor: Cursor = None,
 ) -> DeliveryPage:
-    return service.deliveries(path_id(webhook_id, "Webhook"), limit, offset)
+    return service.deliveries(path_id(webhook_id, "Webhook"), limit, offset, cursor)
 
 
 @router.post("/api/webhooks/deliveries/{delivery_id}/retry")

@@ -189,6 +189,8 @@ class RulePage(BaseModel):
     limit: int
     offset: int
     rules: list[Rule]
+    # The `cursor` of the next page (opaque), or None when this page is the last.
+    next_cursor: str | None = None
 
 
 class RuleTestRequest(BaseModel):

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from recordengine.catalog import FolderCatalog, ListPage
+from recordengine.catalog import FolderCatalog, ListPage, bounded_page
 from recordengine.errors import InvalidInput, NotFound
 from recordengine.models import Status
 from recordengine.storable import STORED
@@ -96,9 +96,9 @@ class RuleService:
                 rules.append(rule)
         return ordered(rules)
 
-    def page(self, limit: int, offset: int) -> ListPage[Rule]:
+    def page(self, limit: int, start: int) -> ListPage[Rule]:
         rules = self.all()
-        return ListPage(len(rules), limit, offset, rules[offset : offset + limit])
+        return bounded_page(len(rules), limit, start, rules[start : start + limit])
 
     def test(self, rule_id: int, document_id: int, *, show_values: bool = True) -> RuleTestResult:
         """Evaluates the rule (enabled or not) against the document as it is now, without acting. Each

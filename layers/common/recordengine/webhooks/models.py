@@ -35,6 +35,8 @@ class WebhookPage(BaseModel):
     limit: int
     offset: int
     webhooks: list[Webhook]
+    # The `cursor` of the next page (opaque), or None when this page is the last.
+    next_cursor: str | None = None
 
 
 class Delivery(BaseModel):
@@ -60,3 +62,5 @@ class DeliveryPage(BaseModel):
     limit: int
     offset: int
     deliveries: list[Delivery]
+    # The `cursor` of the next page (opaque), or None when this page is the last.
+    next_cursor: str | None = None

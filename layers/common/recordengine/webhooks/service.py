@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from recordengine.answer_size import fitting, next_position_cursor, start_of
 from recordengine.clock import now_timestamp
 from recordengine.errors import NotFound
 
@@ -34,14 +35,17 @@ class WebhookService:
         )
         return WebhookCreated.model_validate(item)
 
-    def list(self, limit: int, offset: int) -> WebhookPage:
-        page = self.store.endpoints(limit=limit, offset=offset)
+    def list(self, limit: int, offset: int, cursor: str | None = None) -> WebhookPage:
+        start = start_of(offset, cursor)
+        page = self.store.endpoints(limit=limit, offset=start)
         # Webhook (not WebhookCreated): the secret is never shown again.
+        webhooks = fitting([Webhook.model_validate(item) for item in page.items])
         return WebhookPage(
             total=page.total,
             limit=limit,
             offset=offset,
-            webhooks=[Webhook.model_validate(item) for item in page.items],
+            webhooks=webhooks,
+            next_cursor=next_position_cursor(start, len(webhooks), page.total),
         )
 
     def get(self, webhook_id: int) -> Webhook:
@@ -54,14 +58,17 @@ class WebhookService:
         if not self.store.delete_endpoint(webhook_id):
             raise NotFound(f"Webhook {webhook_id} not found.")
 
-    def deliveries(self, webhook_id: int, limit: int, offset: int) -> DeliveryPage:
+    def deliveries(self, webhook_id: int, limit: int, offset: int, cursor: str | None = None) -> DeliveryPage:
         self.get(webhook_id)
-        page = self.store.attempts(webhook_id, limit=limit, offset=offset)
+        start = start_of(offset, cursor)
+        page = self.store.attempts(webhook_id, limit=limit, offset=start)
+        deliveries = fitting([Delivery.model_validate(item) for item in page.items])
         return DeliveryPage(
             total=page.total,
             limit=limit,
             offset=offset,
-            deliveries=[Delivery.model_validate(item) for item in page.items],
+            deliveries=deliveries,
+            next_cursor=next_position_cursor(start, len(deliveries), page.total),
         )
 
     def retry(self, delivery_id: int) -> Delivery:
