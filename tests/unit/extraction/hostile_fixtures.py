@@ -277,3 +277,14 @@ def jpeg_of_many_scans(scans: int = 3_000, side: int = 2_000) -> bytes:
     body = content[last_scan:-2]
     have = content.count(b"\xff\xda")
     return content[:-2] + body * max(scans - have, 0) + b"\xff\xd9"
+
+
+def pdf_with_inline_images(count: int, side: int) -> bytes:
+    """A page drawing ``count`` inline grayscale images of ``side`` x ``side`` pixels (their data a token)."""
+    image = b"BI /W %d /H %d /CS /G /BPC 8 ID \x00 EI\n" % (side, side)
+    return raw_pdf(_one_page(stream(b"q 500 0 0 700 40 60 cm\n" + image * count + b"Q")))
+
+
+def tiff_with_a_large_later_page(side: int = 24_000) -> bytes:
+    """A TIFF whose first page is a small gray square and whose second declares ``side`` x ``side`` pixels."""
+    return _tiff([(100, 100, 1), (side, side, 1)], b"\xff" * 10_000, compression=1)

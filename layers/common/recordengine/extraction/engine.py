@@ -26,7 +26,7 @@ UNSUPPORTED = "This file type is not supported."
 # All OCR work for one document (rasterising and recognising every page) stays within this.
 OCR_BUDGET_SECONDS = 60.0
 # How OCR says that a document's time ran out.
-_OCR_TIME_OUTS = frozenset({ocr.OCR_TIMED_OUT, raster.RENDER_TIMED_OUT})
+_OCR_TIME_OUTS = frozenset({ocr.OCR_TIMED_OUT, raster.RENDER_TIMED_OUT, images.DECODE_TIMED_OUT})
 _IMAGES = (PNG, JPEG, TIFF)
 
 
@@ -74,12 +74,13 @@ def extract_document(
         raise UnreadableDocument(raster.RENDERER_MISSING)
     # Rendering decodes every image a page draws, however small it is drawn: only pages whose images were
     # counted (see text.read_pdf), as many as fit in the document's budget.
-    pages = images.pages_within_budget(pdf.page_image_pixels[: images.MAX_PAGES])
+    image_pixels = pdf.page_image_pixels[: images.MAX_PAGES]
+    pages = images.pages_within_budget(image_pixels)
     if pages == 0:
         raise UnreadableDocument(raster.NOT_RENDERED)
     deadline = within(OCR_BUDGET_SECONDS)
     with own_work_within(deadline, _OCR_TIME_OUTS):
-        rendered = raster.render_pages(content, pages, deadline)
+        rendered = raster.render_pages(content, pages, deadline, image_pixels)
         return _result(read_scans(rendered, profile, deadline), profile)
 
 

@@ -15,12 +15,14 @@ shadows across a photo where one global threshold loses half the page.
 from __future__ import annotations
 
 import io
+import math
 import struct
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import paper
+from .budget import within
 from .errors import UnreadableDocument
 
 if TYPE_CHECKING:
@@ -40,6 +42,10 @@ MAX_DOCUMENT_PIXELS = 2 * MAX_IMAGE_PIXELS
 # A progressive JPEG is decoded in passes over the whole image, one a scan: encoders write about ten, and a
 # file of thousands keeps the decoder busy for minutes, which nothing can interrupt. Counted from its markers.
 MAX_JPEG_SCANS = 100
+# Decoding a frame cannot be interrupted: one is begun only when the time left would decode it and make it
+# grayscale at this rate (measured: a 60-megapixel RGBA TIFF page, Deflate-compressed, in about 2 s), so
+# that no decoding goes on after the run's deadline.
+SECONDS_PER_DECODED_PIXEL = 40e-9
 # Narrow receipts are printed about 40 characters wide: below this width their text is too small for
 # Tesseract (it reads best at a cap height of 20 to 40 pixels), so the image is enlarged.
 MIN_SHORT_SIDE = 1000
@@ -58,6 +64,7 @@ IMAGE_TOO_LARGE = "The image is too large to read ({width} x {height} pixels)."
 IMAGE_TOO_LARGE_IN_PDF = "The PDF contains an image too large to read."
 IMAGE_CORRUPT = "The image file is corrupt or truncated."
 IMAGE_TOO_MANY_SCANS = "The JPEG image is encoded in too many scans to read ({scans})."
+DECODE_TIMED_OUT = "Decoding the image's pages took too long."
 IMAGE_LIBRARY_MISSING = "This is an image; the image library (Pillow) is not installed in this deployment."
 
 
@@ -166,6 +173,12 @@ def check_frames(content: bytes, max_pages: int) -> None:
             check_dimensions(width, height)
 
 
+def time_left_for(pixels: int, deadline: float) -> bool:
+    """Whether an image of ``pixels`` can be decoded, or passed over whole, before ``deadline``: such a step
+    cannot be interrupted, so it is begun only when it would end in time."""
+    return time.monotonic() + pixels * SECONDS_PER_DECODED_PIXEL <= deadline
+
+
 def pages_within_budget(pixels: list[int]) -> int:
     """How many of the first pages, whose images decode to ``pixels`` each, fit in ``MAX_DOCUMENT_PIXELS``
     together (the first always does: it has passed the one-page limit)."""
@@ -207,8 +220,6 @@ def decode_pages(content: bytes, max_pages: int = MAX_PAGES, deadline: float | N
             # also covers the later frames of a TIFF, whose sizes the header check does not read).
             PILImage.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
             for index in range(max_pages):
-                if pages and deadline is not None and time.monotonic() > deadline:
-                    break
                 # Frames are found one by one: n_frames would walk a TIFF's whole chain of pages.
                 if index:
                     try:
@@ -216,9 +227,14 @@ def decode_pages(content: bytes, max_pages: int = MAX_PAGES, deadline: float | N
                     except EOFError:
                         break
                 check_dimensions(*opened.size)
-                decoded += opened.size[0] * opened.size[1]
+                pixels = opened.size[0] * opened.size[1]
+                decoded += pixels
                 if pages and decoded > MAX_DOCUMENT_PIXELS:
                     break
+                if deadline is not None and not time_left_for(pixels, deadline):
+                    if pages:
+                        break
+                    raise UnreadableDocument(DECODE_TIMED_OUT)
                 opened.load()
                 orientation = int(opened.getexif().get(_EXIF_ORIENTATION, 1) or 1)
                 # Made grayscale first: one byte a pixel, where the copies a turn takes of a colour frame
@@ -304,6 +320,9 @@ def prepare_for_ocr(image: Image, preparation: Preparation = PREPARATIONS[0]) ->
     from PIL import Image as PILImage
     from PIL import ImageOps
 
+    # Called with no deadline of its own: the caller's (the run's) is the one no work may outlast.
+    if not time_left_for(image.size[0] * image.size[1], within(math.inf)):
+        raise UnreadableDocument(DECODE_TIMED_OUT)
     gray = _grayscale(image)
     width, height = gray.size
     scale = 1.0
