@@ -288,3 +288,15 @@ def pdf_with_inline_images(count: int, side: int) -> bytes:
 def tiff_with_a_large_later_page(side: int = 24_000) -> bytes:
     """A TIFF whose first page is a small gray square and whose second declares ``side`` x ``side`` pixels."""
     return _tiff([(100, 100, 1), (side, side, 1)], b"\xff" * 10_000, compression=1)
+
+
+def pdf_with_jpeg_of_many_scans(scans: int = 3_000, side: int = 400) -> bytes:
+    """A page with no text drawing a DCTDecode image: a progressive JPEG of ``scans`` scans."""
+    data = jpeg_of_many_scans(scans, side)
+    image = stream(
+        data,
+        b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        b"/Filter /DCTDecode" % (side, side),
+    )
+    page = _one_page(stream(b"q 500 0 0 700 40 60 cm /Im0 Do Q"), b"<< /XObject << /Im0 5 0 R >> >>")
+    return raw_pdf([*page, image])

@@ -83,8 +83,9 @@ def extracted_in_a_child(maker: str, media_type: str, seconds: float) -> dict[st
         ("pdf_with_inline_image", PDF, images.IMAGE_TOO_LARGE_IN_PDF),
         ("tiff_with_a_large_later_page", TIFF, "The image is too large to read (24000 x 24000 pixels)."),
         ("jpeg_of_many_scans", JPEG, images.IMAGE_TOO_MANY_SCANS.format(scans=3_000)),
+        ("pdf_with_jpeg_of_many_scans", PDF, images.IMAGE_TOO_MANY_SCANS_IN_PDF.format(scans=3_000)),
     ],
-    ids=["image-in-nested-forms", "inline-image", "tiff-large-later-page", "jpeg-3000-scans"],
+    ids=["image-in-nested-forms", "inline-image", "tiff-large-later-page", "jpeg-3000-scans", "pdf-jpeg-3000-scans"],
 )
 def test_a_hostile_image_is_refused_before_decoding_within_memory_and_no_work_goes_on(
     maker: str, media_type: str, reason: str

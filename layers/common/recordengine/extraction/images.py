@@ -64,6 +64,7 @@ IMAGE_TOO_LARGE = "The image is too large to read ({width} x {height} pixels)."
 IMAGE_TOO_LARGE_IN_PDF = "The PDF contains an image too large to read."
 IMAGE_CORRUPT = "The image file is corrupt or truncated."
 IMAGE_TOO_MANY_SCANS = "The JPEG image is encoded in too many scans to read ({scans})."
+IMAGE_TOO_MANY_SCANS_IN_PDF = "The PDF contains a JPEG image encoded in too many scans to read ({scans})."
 DECODE_TIMED_OUT = "Decoding the image's pages took too long."
 IMAGE_LIBRARY_MISSING = "This is an image; the image library (Pillow) is not installed in this deployment."
 
@@ -216,8 +217,8 @@ def decode_pages(content: bytes, max_pages: int = MAX_PAGES, deadline: float | N
     decoded = 0
     try:
         with PILImage.open(io.BytesIO(content)) as opened:
-            # Pillow's own guard against decompression bombs, at the same limit as the header check (it
-            # also covers the later frames of a TIFF, whose sizes the header check does not read).
+            # Pillow's own guard against decompression bombs, at the same limit as the header checks (it
+            # also covers the later frames of formats whose headers are not read here, such as MPO).
             PILImage.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
             for index in range(max_pages):
                 # Frames are found one by one: n_frames would walk a TIFF's whole chain of pages.

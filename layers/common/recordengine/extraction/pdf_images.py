@@ -36,10 +36,12 @@ _INLINE_HEIGHT = re.compile(rb"/H(?:eight)?\s+(\d+)")
 
 @dataclass
 class DrawnImages:
-    """The images one page can draw: the largest, and the sum of all (each image once)."""
+    """The images one page can draw: the largest, and the sum of all (each image once), and the most scans
+    a JPEG (DCTDecode) image among them is encoded in."""
 
     largest: int = 0
     total: int = 0
+    most_scans: int = 0
 
     def add(self, width: int, height: int) -> None:
         pixels = max(width, 0) * max(height, 0)
@@ -84,10 +86,15 @@ def drawn_images(page: PageObject, content: bytes | None) -> DrawnImages:
         seen.add(key)
         return True
 
-    def image(reference: Any, dictionary: DictionaryObject) -> None:
+    def image(reference: Any, dictionary: StreamObject) -> None:
         if not first_visit(reference, dictionary):
             return
         found.add(number(dictionary.get("/Width")), number(dictionary.get("/Height")))
+        filters = resolved(dictionary.get("/Filter"))
+        if "/DCTDecode" in (list(filters) if isinstance(filters, ArrayObject) else [filters]):
+            # The filters before DCTDecode are undone (within pypdf's limits), which leaves the JPEG file;
+            # its scans are counted as images.check_image counts them.
+            found.most_scans = max(found.most_scans, dictionary.get_data().count(b"\xff\xda"))
         for mask in ("/SMask", "/Mask"):
             masked = resolved(dictionary.get(mask))
             if isinstance(masked, StreamObject):

@@ -249,7 +249,13 @@ def _read_pages(
     and the pixels of the images each of the first pages draws (up to the first page whose images could not
     be counted). A page that draws an image, or images, too large to decode is refused before PDFium loads
     it: loading decodes its inline images."""
-    from .images import IMAGE_TOO_LARGE_IN_PDF, MAX_IMAGE_PIXELS, MAX_PAGE_PIXELS
+    from .images import (
+        IMAGE_TOO_LARGE_IN_PDF,
+        IMAGE_TOO_MANY_SCANS_IN_PDF,
+        MAX_IMAGE_PIXELS,
+        MAX_JPEG_SCANS,
+        MAX_PAGE_PIXELS,
+    )
     from .pdf_images import drawn_images
 
     pages: list[str] = []
@@ -284,6 +290,8 @@ def _read_pages(
             continue
         if images.largest > MAX_IMAGE_PIXELS or images.total > MAX_PAGE_PIXELS:
             raise UnreadableDocument(IMAGE_TOO_LARGE_IN_PDF)
+        if images.most_scans > MAX_JPEG_SCANS:
+            raise UnreadableDocument(IMAGE_TOO_MANY_SCANS_IN_PDF.format(scans=images.most_scans))
         if len(image_pixels) == index:
             image_pixels.append(images.total)
         if drawn > MAX_TEXT_SHOWS_PER_PAGE:
