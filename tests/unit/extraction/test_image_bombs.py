@@ -151,7 +151,7 @@ def test_a_frame_is_not_begun_when_the_time_left_would_not_decode_it() -> None:
     import time
 
     content = hostile.tiff_with_a_large_later_page(side=7_000)
-    # The first page (100 x 100) fits in the time left; the second (49 megapixels, about 2 s) would not.
+    # The first page (100 x 100) fits in the time left; the second (49 megapixels, seconds) would not.
     deadline = time.monotonic() + 1.0
     assert [page.size for page in images.decode_pages(content, deadline=deadline)] == [(100, 100)]
     with pytest.raises(UnreadableDocument, match=images.DECODE_TIMED_OUT):
