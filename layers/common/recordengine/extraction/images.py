@@ -1,8 +1,10 @@
 """Scans and photos as images ready for OCR: checked before decoding, turned upright, and normalised.
 
 Pillow (in the extraction function's layer) decodes PNG, JPEG and TIFF. An image's pixel buffer, not its
-file size, is what exhausts memory, so dimensions are read from the header and checked before anything is
-decoded. Photos from phones carry their rotation in EXIF, and are turned by it; but the tag is only a hint
+file size, is what exhausts memory, so dimensions are read from the header (every page's, for a TIFF) and
+checked before anything is decoded, and a document's pages are decoded only within a pixel budget; a JPEG's
+scans are counted first, as each is a pass of the decoder over the whole image. A decoder cannot be stopped
+once begun, so a page is begun only when the run's time left would decode it. Photos from phones carry their rotation in EXIF, and are turned by it; but the tag is only a hint
 (editors turn the pixels and keep the tag), so the turn is remembered with the page (``exif_turn``) and OCR
 tries the pixels as stored next when the page so turned reads as noise. A receipt photographed small on
 a table is then cropped to its paper (paper.py). Each page is then made grayscale, scaled so that receipt-sized text
