@@ -4,9 +4,11 @@ Pillow (in the extraction function's layer) decodes PNG, JPEG and TIFF. An image
 file size, is what exhausts memory, so dimensions are read from the header (every page's, for a TIFF) and
 checked before anything is decoded, and a document's pages are decoded only within a pixel budget; a JPEG's
 scans are counted first, as each is a pass of the decoder over the whole image. A decoder cannot be stopped
-once begun, so a page is begun only when the run's time left would decode it. Photos from phones carry their rotation in EXIF, and are turned by it; but the tag is only a hint
-(editors turn the pixels and keep the tag), so the turn is remembered with the page (``exif_turn``) and OCR
-tries the pixels as stored next when the page so turned reads as noise. A receipt photographed small on
+once begun, so a page is begun only when the run's time left would decode it.
+
+Photos from phones carry their rotation in EXIF, and are turned by it; but the tag is only a hint (editors
+turn the pixels and keep the tag), so the turn is remembered with the page (``exif_turn``) and OCR tries
+the pixels as stored next when the page so turned reads as noise. A receipt photographed small on
 a table is then cropped to its paper (paper.py). Each page is then made grayscale, scaled so that receipt-sized text
 reaches the height Tesseract reads best while a 600 dpi A4 scan is brought down to a size that reads in
 bounded time, and its contrast stretched.
@@ -178,7 +180,7 @@ def check_frames(content: bytes, max_pages: int) -> None:
 
 
 def time_left_for(pixels: int, deadline: float) -> bool:
-    """Whether an image of ``pixels`` can be decoded, or passed over whole, before ``deadline``: such a step
+    """Whether an image of ``pixels`` can be decoded, or scaled whole, before ``deadline``: such a step
     cannot be interrupted, so it is begun only when it would end in time."""
     return time.monotonic() + pixels * SECONDS_PER_DECODED_PIXEL <= deadline
 
