@@ -204,3 +204,29 @@ def test_control_and_bidi_characters_are_removed_from_stored_filenames(stack, co
     assert presigned.status == 201 and presigned.json()["filename"] == "scan.pdf"
     listed = stack.request("GET", "/api/documents").json()["documents"]
     assert sorted(d["filename"] for d in listed) == ["invoicegpj.pdf", "scan.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("maker", "filename", "reason"),
+    [
+        ("pdf_with_image_in_forms", "scan.pdf", "The PDF contains an image too large to read."),
+        ("pdf_with_inline_image", "scan.pdf", "The PDF contains an image too large to read."),
+        ("tiff_with_a_large_later_page", "fax.tiff", "The image is too large to read (24000 x 24000 pixels)."),
+        ("jpeg_of_many_scans", "photo.jpg", "The JPEG image is encoded in too many scans to read (3000)."),
+    ],
+    ids=["image-in-forms", "inline-image", "tiff-large-later-page", "jpeg-3000-scans"],
+)
+def test_a_file_whose_images_would_exhaust_the_function_ends_in_exception_with_the_reason(
+    stack, contact, folder, maker, filename, reason
+):
+    from tests.unit.extraction import hostile_fixtures
+
+    r = stack.upload(
+        getattr(hostile_fixtures, maker)(),
+        filename=filename,
+        fields={"contact_id": contact["id"], "folder_id": folder["id"]},
+    )
+    assert r.status == 201
+    assert stack.deliver_s3_events() == [{"outcomes": ["failed"]}]
+    document = stack.document(r.json()["id"])
+    assert (document["status"], document["error"]) == ("Exception", reason)

@@ -165,3 +165,138 @@ def crowded_pages(pages: int = 50, operators: int = 19_000) -> bytes:
 def with_trailing_bytes(content: bytes, junk: bytes = b"\n%" + b"x" * 4096 + b"\n") -> bytes:
     """A complete PDF followed by bytes after its %%EOF, as some mail and upload tools leave them."""
     return content + junk
+
+
+def _zeros_deflated(size: int) -> bytes:
+    """A zlib stream that inflates to ``size`` zero bytes, about a thousandth of that on disk (the trick of
+    ``decompression_bomb``: after a full flush every megabyte compresses to the same bytes)."""
+    megabyte = 1 << 20
+    compressor = zlib.compressobj(9)
+    first = compressor.compress(b"\x00" * megabyte) + compressor.flush(zlib.Z_FULL_FLUSH)
+    again = compressor.compress(b"\x00" * megabyte) + compressor.flush(zlib.Z_FULL_FLUSH)
+    whole, rest = divmod(size, megabyte)
+    if whole == 0:
+        return zlib.compress(b"\x00" * size)
+    data = first + again * (whole - 1) + compressor.compress(b"\x00" * rest) + compressor.flush()
+    # The checksum of ``size`` zeros (Adler-32: the sum of bytes stays 1, the sum of sums grows by it).
+    return data[:-4] + struct.pack(">I", ((size % 65521) << 16) | 1)
+
+
+def _huge_rgb(width: int, height: int) -> tuple[bytes, bytes]:
+    """The dictionary entries and data of a Flate-compressed RGB image of ``width`` x ``height`` black
+    pixels: every byte of it there, so a decoder that takes the image at its word fills a full buffer."""
+    entries = b"/Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode" % (width, height)
+    return entries, _zeros_deflated(width * height * 3)
+
+
+def pdf_with_image_in_forms(width: int = 24_000, height: int = 24_000, depth: int = 2) -> bytes:
+    """A page with no text that draws a form, which draws a form (``depth`` forms deep), which draws an image
+    of ``width`` x ``height`` pixels: the page's own resources name no image."""
+    entries, data = _huge_rgb(width, height)
+    objects = _one_page(stream(b"q 500 0 0 700 40 60 cm /Fm0 Do Q"), b"<< /XObject << /Fm0 5 0 R >> >>")
+    for level in range(depth):
+        inner = b"/Fm%d %d 0 R" % (level + 1, 6 + level) if level + 1 < depth else b"/Im0 %d 0 R" % (5 + depth)
+        objects.append(
+            stream(
+                b"q 1 0 0 1 0 0 cm /%s Do Q" % inner.split()[0][1:],
+                b"/Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << /XObject << %s >> >>" % inner,
+            )
+        )
+    objects.append(stream(data, b"/Type /XObject /Subtype /Image " + entries))
+    return raw_pdf(objects)
+
+
+def pdf_with_inline_image(width: int = 24_000, height: int = 24_000) -> bytes:
+    """A page with no text whose content stream draws an inline image of ``width`` x ``height`` pixels."""
+    data = _zeros_deflated(width * height * 3)
+    content = (
+        b"q 500 0 0 700 40 60 cm\nBI /W %d /H %d /CS /RGB /BPC 8 /F /Fl ID\n" % (width, height) + data + b"\nEI\nQ"
+    )
+    return raw_pdf(_one_page(stream(content)))
+
+
+def _tiff(frames: Sequence[tuple[int, int, int]], strip: bytes, compression: int) -> bytes:
+    """A little-endian TIFF of ``frames`` (width, height, samples per pixel: 1 gray, 4 RGBA), each IFD
+    pointing at the same ``strip`` (one strip holds the whole frame)."""
+    out = bytearray(b"II*\x00\x00\x00\x00\x00")
+    strip_at = len(out)
+    out += strip
+    bits_at = len(out)
+    out += struct.pack("<4H", 8, 8, 8, 8)
+    previous_link = 4
+    for width, height, samples in frames:
+        if len(out) % 2:
+            out += b"\x00"
+        ifd_at = len(out)
+        struct.pack_into("<I", out, previous_link, ifd_at)
+        entries = [
+            (256, 4, 1, width),
+            (257, 4, 1, height),
+            (258, 3, samples, bits_at if samples > 2 else 8),
+            (259, 3, 1, compression),
+            (262, 3, 1, 2 if samples >= 3 else 1),
+            (273, 4, 1, strip_at),
+            (277, 3, 1, samples),
+            (278, 4, 1, height),
+            (279, 4, 1, len(strip)),
+            (284, 3, 1, 1),
+        ]
+        if samples == 4:
+            entries.append((338, 3, 1, 2))
+        out += struct.pack("<H", len(entries))
+        for tag, kind, count, value in entries:
+            packed = struct.pack("<HH", value, 0) if kind == 3 and count == 1 else struct.pack("<I", value)
+            out += struct.pack("<HHI", tag, kind, count) + packed
+        previous_link = len(out)
+        out += b"\x00\x00\x00\x00"
+    return bytes(out)
+
+
+def tiff_of_large_frames(frames: int = 5, side: int = 7_745) -> bytes:
+    """A TIFF of ``frames`` RGBA frames of ``side`` x ``side`` pixels, each just under the one-image limit,
+    Deflate-compressed to a few hundred kilobytes."""
+    return _tiff([(side, side, 4)] * frames, _zeros_deflated(side * side * 4), compression=8)
+
+
+def tiff_of_many_pages(pages: int = 160_000) -> bytes:
+    """A TIFF whose chain of IFDs lists ``pages`` one-pixel pages: megabytes of headers to walk."""
+    return _tiff([(1, 1, 1)] * pages, b"\x00", compression=1)
+
+
+def jpeg_of_many_scans(scans: int = 3_000, side: int = 2_000) -> bytes:
+    """A progressive JPEG of ``side`` x ``side`` pixels whose last scan is repeated until it has ``scans``
+    scans: each pass over every block of the image, a few hundred kilobytes on disk."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (side, side), 255).save(buffer, "JPEG", progressive=True, quality=50)
+    content = buffer.getvalue()
+    last_scan = content.rindex(b"\xff\xda")
+    body = content[last_scan:-2]
+    have = content.count(b"\xff\xda")
+    return content[:-2] + body * max(scans - have, 0) + b"\xff\xd9"
+
+
+def pdf_with_inline_images(count: int, side: int) -> bytes:
+    """A page drawing ``count`` inline grayscale images of ``side`` x ``side`` pixels (their data a token)."""
+    image = b"BI /W %d /H %d /CS /G /BPC 8 ID \x00 EI\n" % (side, side)
+    return raw_pdf(_one_page(stream(b"q 500 0 0 700 40 60 cm\n" + image * count + b"Q")))
+
+
+def tiff_with_a_large_later_page(side: int = 24_000) -> bytes:
+    """A TIFF whose first page is a small gray square and whose second declares ``side`` x ``side`` pixels."""
+    return _tiff([(100, 100, 1), (side, side, 1)], b"\xff" * 10_000, compression=1)
+
+
+def pdf_with_jpeg_of_many_scans(scans: int = 3_000, side: int = 400) -> bytes:
+    """A page with no text drawing a DCTDecode image: a progressive JPEG of ``scans`` scans."""
+    data = jpeg_of_many_scans(scans, side)
+    image = stream(
+        data,
+        b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        b"/Filter /DCTDecode" % (side, side),
+    )
+    page = _one_page(stream(b"q 500 0 0 700 40 60 cm /Im0 Do Q"), b"<< /XObject << /Im0 5 0 R >> >>")
+    return raw_pdf([*page, image])

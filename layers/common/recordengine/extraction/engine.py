@@ -26,7 +26,7 @@ UNSUPPORTED = "This file type is not supported."
 # All OCR work for one document (rasterising and recognising every page) stays within this.
 OCR_BUDGET_SECONDS = 60.0
 # How OCR says that a document's time ran out.
-_OCR_TIME_OUTS = frozenset({ocr.OCR_TIMED_OUT, raster.RENDER_TIMED_OUT})
+_OCR_TIME_OUTS = frozenset({ocr.OCR_TIMED_OUT, raster.RENDER_TIMED_OUT, images.DECODE_TIMED_OUT})
 _IMAGES = (PNG, JPEG, TIFF)
 
 
@@ -60,7 +60,7 @@ def extract_document(
             raise UnreadableDocument(ocr.OCR_NOT_AVAILABLE)
         deadline = within(OCR_BUDGET_SECONDS)
         with own_work_within(deadline, _OCR_TIME_OUTS):
-            return _result(read_scans(images.decode_pages(content), profile, deadline), profile)
+            return _result(read_scans(images.decode_pages(content, deadline=deadline), profile, deadline), profile)
 
     pdf = read_pdf(content, einvoice=_einvoice_default() if einvoice is None else einvoice)
     if pdf.einvoice is not None:
@@ -72,12 +72,15 @@ def extract_document(
         raise UnreadableDocument(ocr.SCAN_NOT_AVAILABLE)
     if not raster.renderer_available():
         raise UnreadableDocument(raster.RENDERER_MISSING)
-    if pdf.largest_image_pixels > images.MAX_IMAGE_PIXELS:
-        # Rendering would decode it, however small the page is drawn.
-        raise UnreadableDocument(images.IMAGE_TOO_LARGE_IN_PDF)
+    # Rendering decodes every image a page draws, however small it is drawn: only pages whose images were
+    # counted (see text.read_pdf), as many as fit in the document's budget.
+    image_pixels = pdf.page_image_pixels[: images.MAX_PAGES]
+    pages = images.pages_within_budget(image_pixels)
+    if pages == 0:
+        raise UnreadableDocument(raster.NOT_RENDERED)
     deadline = within(OCR_BUDGET_SECONDS)
     with own_work_within(deadline, _OCR_TIME_OUTS):
-        rendered = raster.render_pages(content, min(pdf.page_count, images.MAX_PAGES), deadline)
+        rendered = raster.render_pages(content, pages, deadline, image_pixels)
         return _result(read_scans(rendered, profile, deadline), profile)
 
 

@@ -8,10 +8,11 @@ not thread-safe, so one lock serialises every call into it in this process.
 from __future__ import annotations
 
 import threading
-import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .errors import UnreadableDocument
+from .images import time_left_for
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -34,8 +35,11 @@ def renderer_available() -> bool:
     return True
 
 
-def render_pages(content: bytes, pages: int, deadline: float) -> list[Image]:
-    """Grayscale images of the first ``pages`` pages; fewer when the time runs out after the first."""
+def render_pages(content: bytes, pages: int, deadline: float, image_pixels: Sequence[int] = ()) -> list[Image]:
+    """Grayscale images of the first ``pages`` pages; fewer when the time runs out after the first.
+
+    ``image_pixels``: what the images each page draws decode to. Rendering a page cannot be interrupted, so
+    a page is begun only when the time left would decode its images (images.time_left_for)."""
     try:
         import pypdfium2 as pdfium
     except ImportError as exc:
@@ -49,7 +53,7 @@ def render_pages(content: bytes, pages: int, deadline: float) -> list[Image]:
             raise UnreadableDocument(NOT_RENDERED) from exc
         try:
             for index in range(min(pages, len(document))):
-                if time.monotonic() > deadline:
+                if not time_left_for(image_pixels[index] if index < len(image_pixels) else 0, deadline):
                     if not images:
                         raise UnreadableDocument(RENDER_TIMED_OUT)
                     break

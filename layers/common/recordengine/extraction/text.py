@@ -16,7 +16,7 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .budget import within
@@ -157,8 +157,8 @@ class PdfContent:
     pages: list[str]
     page_count: int
     einvoice: EInvoice | None = None
-    # For PDFs without usable text (scans): the most pixels any image on the first pages declares.
-    largest_image_pixels: int = 0
+    # The pixels of the images each of the first pages draws (see _read_pages): what rendering them decodes.
+    page_image_pixels: list[int] = field(default_factory=list)
 
 
 @contextmanager
@@ -230,7 +230,7 @@ def _read_pdf(content: bytes, einvoice: bool, *, pdfium: bool = False) -> PdfCon
 
     deadline = within(TIME_BUDGET_SECONDS)
     with _Pdfium.open(content if pdfium else None) as pdfium_document:
-        pages, busy, failures, over_limit = _read_pages(reader, pdfium_document, page_count, deadline)
+        pages, busy, failures, over_limit, image_pixels = _read_pages(reader, pdfium_document, page_count, deadline)
     if embedded is None and busy and not has_text_layer(pages):
         # A page refused as too busy is not read by OCR either: rendering it is the same work.
         raise UnreadableDocument(TOO_BUSY)
@@ -239,19 +239,27 @@ def _read_pdf(content: bytes, einvoice: bool, *, pdfium: bool = False) -> PdfCon
             raise UnreadableDocument(TOO_LARGE)
         if failures:
             raise UnreadableDocument(NOT_A_PDF)
-    largest = 0
-    if embedded is None and not has_text_layer(pages):
-        from .images import MAX_PAGES as MAX_SCANNED_PAGES
-
-        largest = _largest_image(reader, min(page_count, MAX_SCANNED_PAGES))
-    return PdfContent(pages, page_count, embedded, largest)
+    return PdfContent(pages, page_count, embedded, image_pixels)
 
 
 def _read_pages(
     reader: PdfReader, pdfium_document: _Pdfium, page_count: int, deadline: float
-) -> tuple[list[str], int, int, bool]:
-    """The first pages' text, and how many pages were too busy, how many failed, whether a limit was hit."""
+) -> tuple[list[str], int, int, bool, list[int]]:
+    """The first pages' text, and how many pages were too busy, how many failed, whether a limit was hit,
+    and the pixels of the images each of the first pages draws (up to the first page whose images could not
+    be counted). A page that draws an image, or images, too large to decode is refused before PDFium loads
+    it: loading decodes its inline images."""
+    from .images import (
+        IMAGE_TOO_LARGE_IN_PDF,
+        IMAGE_TOO_MANY_SCANS_IN_PDF,
+        MAX_IMAGE_PIXELS,
+        MAX_JPEG_SCANS,
+        MAX_PAGE_PIXELS,
+    )
+    from .pdf_images import drawn_images
+
     pages: list[str] = []
+    image_pixels: list[int] = []
     total = 0
     failures = busy = shows = 0
     over_limit = False
@@ -270,6 +278,22 @@ def _read_pages(
             failures += 1
             continue
         drawn, content = counted
+        try:
+            images = drawn_images(page, content)
+        except UnreadableDocument:
+            raise
+        except Exception as exc:
+            if _is_limit(exc):
+                raise UnreadableDocument(TOO_LARGE) from exc
+            # Images that cannot be counted are not decoded: the page is neither read nor rendered.
+            failures += 1
+            continue
+        if images.largest > MAX_IMAGE_PIXELS or images.total > MAX_PAGE_PIXELS:
+            raise UnreadableDocument(IMAGE_TOO_LARGE_IN_PDF)
+        if images.most_scans > MAX_JPEG_SCANS:
+            raise UnreadableDocument(IMAGE_TOO_MANY_SCANS_IN_PDF.format(scans=images.most_scans))
+        if len(image_pixels) == index:
+            image_pixels.append(images.total)
         if drawn > MAX_TEXT_SHOWS_PER_PAGE:
             busy += 1
             continue
@@ -287,29 +311,7 @@ def _read_pages(
         pages.append(text)
         if total >= MAX_CHARS:
             break
-    return pages, busy, failures, over_limit
-
-
-def _largest_image(reader: PdfReader, pages: int) -> int:
-    """The largest Width x Height declared by an image XObject on the first ``pages`` pages, undecoded."""
-    from pypdf.generic import DictionaryObject
-
-    def resolved(value: object) -> DictionaryObject | None:
-        value = value.get_object() if hasattr(value, "get_object") else value
-        return value if isinstance(value, DictionaryObject) else None
-
-    largest = 0
-    for index in range(pages):
-        try:
-            resources = resolved(reader.pages[index].get("/Resources"))
-            objects = resolved(resources.get("/XObject")) if resources is not None else None
-            for reference in list(objects.values())[:50] if objects is not None else []:
-                image = resolved(reference)
-                if image is not None and image.get("/Subtype") == "/Image":
-                    largest = max(largest, int(image.get("/Width", 0)) * int(image.get("/Height", 0)))
-        except Exception:  # noqa: S112 - a malformed resource dictionary hides no image worth checking
-            continue
-    return largest
+    return pages, busy, failures, over_limit, image_pixels
 
 
 def _decrypt(reader: PdfReader) -> None:
