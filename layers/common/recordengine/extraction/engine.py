@@ -7,6 +7,8 @@ Layout text from the text layer and from OCR goes through the same layout-aware 
 
 from __future__ import annotations
 
+import math
+
 from recordengine.media import JPEG, PDF, PNG, SUPPORTED_MEDIA_TYPES, TIFF, sniff_media_type
 from recordengine.models import ExtractionResult, Profile
 
@@ -60,7 +62,10 @@ def extract_document(
             raise UnreadableDocument(ocr.OCR_NOT_AVAILABLE)
         deadline = within(OCR_BUDGET_SECONDS)
         with own_work_within(deadline, _OCR_TIME_OUTS):
-            return _result(read_scans(images.decode_pages(content, deadline=deadline), profile, deadline), profile)
+            # Decoding cannot stop midway, so the run's deadline bounds it (as it bounds scaling for OCR); the
+            # OCR budget bounds the readings that follow, which stop at it.
+            decoded = images.decode_pages(content, deadline=within(math.inf))
+            return _result(read_scans(decoded, profile, deadline), profile)
 
     pdf = read_pdf(content, einvoice=_einvoice_default() if einvoice is None else einvoice)
     if pdf.einvoice is not None:
