@@ -16,59 +16,18 @@ import boto3
 import pytest
 import requests
 
-from local.event_filter import matches_any
 from local.runtime import WorkerPool
-from local.streams import lambda_record
 from recordengine.models import ConfidenceLabel
 from recordengine.storage.documents import DocumentStore
 from recordengine.tokens import TokenScope, TokenStore
 from tests.support.aws_stack import AwsStack
 from tests.support.documents import invoice_pdf
+from tests.support.extraction_requests import ExtractionRequests
 
 # Accepted at upload (it starts like a PDF), unreadable by the extraction engine: the document ends in Exception.
 BROKEN_PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R"
 REFS = {"salesforce": {"record_id": "001Qy00000BnXt2IAF", "record_type": "Opportunity"}}
 TOTALS = "subtotal_plus_tax_equals_total"
-
-
-class ExtractionRequests:
-    """What Lambda's event source mapping `ExtractionRequested` does: reads the table's stream through the
-    template's FilterCriteria and invokes extract_document with each record (BatchSize 1)."""
-
-    def __init__(self, stack: AwsStack) -> None:
-        self.stack = stack
-        # moto answers DescribeStream only when the endpoint is given explicitly.
-        self.streams = boto3.client("dynamodbstreams", endpoint_url="https://streams.dynamodb.us-east-1.amazonaws.com")
-        self.arn = boto3.client("dynamodb").describe_table(TableName=stack.table)["Table"]["LatestStreamArn"]
-        shards = self.streams.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]
-        self.iterators = {
-            shard["ShardId"]: self.streams.get_shard_iterator(
-                StreamArn=self.arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-            )["ShardIterator"]
-            for shard in shards
-        }
-        spec = stack.function("extract_document").spec
-        trigger = next(t for t in spec.stream_triggers if t.event_name == "ExtractionRequested")
-        assert trigger.batch_size == 1
-        self.filters = trigger.filter_patterns
-
-    def records(self) -> list[dict[str, Any]]:
-        records = []
-        for shard, iterator in list(self.iterators.items()):
-            response = self.streams.get_records(ShardIterator=iterator, Limit=1000)
-            self.iterators[shard] = response["NextShardIterator"]
-            for raw in response.get("Records", []):
-                record = lambda_record(raw, self.arn, "us-east-1")
-                if matches_any(self.filters, record):
-                    records.append(record)
-        return records
-
-    def deliver(self) -> int:
-        """Invokes extract_document with every new record that passes the filters; how many there were."""
-        records = self.records()
-        for record in records:
-            assert self.stack.invoke("extract_document", {"Records": [record]}) == {"batchItemFailures": []}
-        return len(records)
 
 
 def upload(stack: AwsStack, contact: dict, folder: dict, content: bytes | None = None, **extra: Any) -> int:

@@ -12,6 +12,7 @@ from recordengine.pipeline import ExtractionPipeline, Outcome, RetryLater, reque
 from recordengine.wiring import extraction_pipeline
 from tests.support.aws_stack import sample_event
 from tests.support.documents import invoice_pdf
+from tests.support.extraction_requests import ExtractionRequests
 
 
 @pytest.fixture
@@ -154,8 +155,6 @@ def later(monkeypatch):
 
 
 def test_a_run_killed_after_its_claim_is_taken_over_by_the_sweep(stack, uploaded, later):
-    from tests.integration.test_document_review import ExtractionRequests
-
     doc_id, key = uploaded
     requests = ExtractionRequests(stack)
     sweep = sample_event("sweep_extractions/scheduled.json")
@@ -176,8 +175,6 @@ def test_a_run_killed_after_its_claim_is_taken_over_by_the_sweep(stack, uploaded
 
 
 def test_a_file_that_kills_every_run_ends_in_exception_through_the_sweep(stack, uploaded):
-    from tests.integration.test_document_review import ExtractionRequests
-
     doc_id, key = uploaded
     requests = ExtractionRequests(stack)
     expired = -1  # every claim has expired as soon as it is taken
@@ -200,8 +197,6 @@ def test_a_file_that_kills_every_run_ends_in_exception_through_the_sweep(stack, 
 
 @pytest.mark.parametrize("settled_by_hand", [None, "Exception"])
 def test_new_set_by_hand_after_a_killed_run_extracts_again(stack, uploaded, settled_by_hand):
-    from tests.integration.test_document_review import ExtractionRequests
-
     doc_id, key = uploaded
     requests = ExtractionRequests(stack)
     with pytest.raises(Killed):
@@ -218,8 +213,6 @@ def test_new_set_by_hand_after_a_killed_run_extracts_again(stack, uploaded, sett
 
 
 def test_new_set_by_hand_while_a_run_goes_on_leaves_that_run_nothing_to_conclude(stack, uploaded):
-    from tests.integration.test_document_review import ExtractionRequests
-
     doc_id, key = uploaded
     requests = ExtractionRequests(stack)
     pipeline = extraction_pipeline()
