@@ -52,15 +52,11 @@ test-e2e: $(VENV)/.installed
 # The review page in headless Chromium (Debian's chromium and chromium-driver) against a local stack the tests
 # start themselves; without the browser they are skipped, and this says so in one line.
 BROWSER_MISSING = $(firstword $(foreach f,/usr/bin/chromium /usr/bin/chromedriver,$(if $(wildcard $(f)),,$(f))))
-# axe-core (test_accessibility.py) is installed from tests/browser/package-lock.json when missing; without npm
-# that one test is skipped with a message.
-AXE := tests/browser/node_modules/axe-core/axe.min.js
+# axe-core (test_accessibility.py) is installed from tests/browser/package-lock.json by the npm of the pinned
+# nodejs wheel (scripts/npm_ci.py); when it cannot be had (no network), that one test is skipped with a message.
 test-browser: $(VENV)/.installed
 ifeq ($(BROWSER_MISSING),)
-	@if [ ! -f $(AXE) ]; then \
-	  if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/browser --no-audit --no-fund; \
-	  else echo "npm not found: the accessibility test (axe-core) will be skipped"; fi; \
-	fi
+	@$(PY) scripts/npm_ci.py tests/browser || true
 	$(PY) -m pytest -p no:cacheprovider tests/browser
 else
 	@echo "browser tests skipped: $(BROWSER_MISSING) not found (apt-get install chromium chromium-driver)"

@@ -59,13 +59,17 @@ def npm_command(packages: Path) -> list[str]:
     return [str(node), str(wheel / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js")]
 
 
-def npm_install(packages: Path) -> None:
-    """`npm ci` into packages/node_modules unless what is there was installed from the current lock file."""
+def npm_install(packages: Path, node_home: Path | None = None) -> None:
+    """`npm ci` into packages/node_modules unless what is there was installed from the current lock file.
+
+    ``node_home``: where the wheel's npm lives (default: ``packages``), so other package directories (the
+    browser tests') share this one's."""
     lock = packages / "package-lock.json"
     installed = packages / "node_modules" / ".package-lock.json"
     if installed.exists() and installed.stat().st_mtime >= lock.stat().st_mtime:
         return
-    command = [*npm_command(packages), "ci", "--prefix", str(packages), "--no-audit", "--no-fund", "--loglevel=error"]
+    npm = npm_command(node_home or packages)
+    command = [*npm, "ci", "--prefix", str(packages), "--no-audit", "--no-fund", "--loglevel=error"]
     subprocess.run(command, check=True)  # noqa: S603 - the wheel's npm, the project's own lock file
 
 

