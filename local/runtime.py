@@ -34,6 +34,10 @@ log = logging.getLogger("local.runtime")
 
 T = TypeVar("T")
 
+# Lambda's default concurrency quota per account and Region: the most executions at once of the functions
+# with no reservation, and what an SQS event source on a FIFO queue may scale to when nothing else bounds it.
+ACCOUNT_CONCURRENCY = 1000
+
 
 @dataclass
 class LambdaContext:
@@ -172,20 +176,38 @@ _STOP: Any = object()
 
 
 class WorkerPool:
-    """A fixed set of daemon threads, each with its own event loop, taking work in the order it was submitted.
+    """Up to `size` daemon threads, each with its own event loop, taking work in the order it was submitted.
 
-    Not concurrent.futures.ThreadPoolExecutor: its threads are joined at interpreter exit, so one handler
-    that is still running would keep Ctrl-C from stopping the stack.
+    A thread is started when work arrives and every thread is busy, so a pool as large as Lambda's account
+    concurrency costs only the threads its busiest moment needs. Not concurrent.futures.ThreadPoolExecutor:
+    its threads are joined at interpreter exit, so one handler that is still running would keep Ctrl-C from
+    stopping the stack.
     """
 
     def __init__(self, name: str, size: int) -> None:
+        self.name = name
+        self.size = size
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._threads = [threading.Thread(target=self._run, name=f"{name}-{i}", daemon=True) for i in range(size)]
-        for thread in self._threads:
-            thread.start()
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self._idle = 0  # threads started and not running work
+        self._waiting = 0  # work submitted and not yet taken by a thread
+
+    @property
+    def threads(self) -> int:
+        """The threads started so far: the most work this pool has run at once."""
+        with self._lock:
+            return len(self._threads)
 
     def submit(self, fn: Callable[[], T]) -> Future[T]:
         future: Future[T] = Future()
+        with self._lock:
+            self._waiting += 1
+            if self._waiting > self._idle and len(self._threads) < self.size:
+                thread = threading.Thread(target=self._run, name=f"{self.name}-{len(self._threads)}", daemon=True)
+                self._threads.append(thread)
+                self._idle += 1
+                thread.start()
         self._queue.put((fn, future))
         return future
 
@@ -195,21 +217,36 @@ class WorkerPool:
             item = self._queue.get()
             if item is _STOP:
                 return
+            with self._lock:
+                self._waiting -= 1
+                self._idle -= 1
             fn, future = item
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                future.set_result(fn())
-            except BaseException as exc:  # handed to whoever waits on the future
-                future.set_exception(exc)
+            result: Any = None
+            error: BaseException | None = None
+            running = future.set_running_or_notify_cancel()
+            if running:
+                try:
+                    result = fn()
+                except BaseException as exc:  # handed to whoever waits on the future
+                    error = exc
+            # Idle before the result is out, so that work its waiter submits next finds this thread.
+            with self._lock:
+                self._idle += 1
+            if running and error is not None:
+                future.set_exception(error)
+            elif running:
+                future.set_result(result)
 
     def shutdown(self, timeout: float = 2.0) -> None:
-        for _ in self._threads:
+        with self._lock:
+            threads = list(self._threads)
+            self.size = 0  # nothing new starts
+        for _ in threads:
             self._queue.put(_STOP)
         deadline = time.monotonic() + timeout
-        for thread in self._threads:
+        for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
-        busy = [t.name for t in self._threads if t.is_alive()]
+        busy = [t.name for t in threads if t.is_alive()]
         if busy:
             log.info("not waiting for handlers still running on %s", ", ".join(busy))
 

@@ -5,11 +5,17 @@ matches (Lambda deletes them), invokes the function with records shaped as Lambd
 deletes the messages that succeeded. Failed messages stay in the queue and come back after the queue's
 visibility timeout, so retries and the redrive to a dead-letter queue are SQS's own (moto's), as in AWS.
 
-Like Lambda, a poller keeps receiving while batches run: up to `CONCURRENT_BATCHES` (or the event's
-ScalingConfig.MaximumConcurrency) batches are in flight at once, so one slow batch does not hold up the
-queue. On a FIFO queue, SQS (moto too) returns no message of a message group while messages of that group
-are in flight: each group has at most one batch in flight, handled in order, and the groups run side by
-side, as Lambda runs them.
+Like Lambda, a poller keeps receiving while batches run, so one slow batch does not hold up the queue.
+How many batches it has in flight at once is what Lambda documents for its SQS event source:
+
+- a standard queue: five (Lambda starts with five and scales up while messages wait; here it stays at five);
+- a FIFO queue: as many as there are message groups with messages to handle. SQS (moto too) returns no
+  message of a group while messages of that group are in flight, so each group has at most one batch in
+  flight, handled in order, and every group has its own progress: a group whose handler hangs holds up
+  only itself, whatever the number of such groups;
+- at most ScalingConfig.MaximumConcurrency when the event sets it, and at most the function's
+  ReservedConcurrentExecutions: Lambda would throttle the batches beyond it and retry them until an
+  execution is free, so they wait either way; here they wait in the queue.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from typing import Any
 
 from .event_filter import matches_any
 from .model import SqsTrigger
-from .runtime import LambdaFunction, PollingThread, WorkerPool
+from .runtime import ACCOUNT_CONCURRENCY, LambdaFunction, PollingThread, WorkerPool
 
 log = logging.getLogger("local.sqs")
 
@@ -31,7 +37,7 @@ log = logging.getLogger("local.sqs")
 # message but not for a FIFO group that a deletion has just released, so it would add up to a second to
 # every message of a group after the first.
 IDLE_SECONDS = 0.1
-# Lambda starts an SQS event source with five concurrent batches and scales up from there.
+# Lambda starts an SQS event source on a standard queue with five concurrent batches.
 CONCURRENT_BATCHES = 5
 
 
@@ -75,6 +81,17 @@ def filterable(record: dict[str, Any]) -> dict[str, Any]:
     return {**record, "body": body}
 
 
+def is_fifo(queue_arn: str) -> bool:
+    """SQS requires a FIFO queue's name to end in .fifo, and no other queue's."""
+    return queue_arn.endswith(".fifo")
+
+
+def batches_at_once(trigger: SqsTrigger, reserved_concurrency: int | None, queue_arn: str) -> int:
+    """The most batches an SQS event source has in flight at once (see the module's docstring)."""
+    scaling = trigger.maximum_concurrency or (ACCOUNT_CONCURRENCY if is_fifo(queue_arn) else CONCURRENT_BATCHES)
+    return scaling if reserved_concurrency is None else min(scaling, reserved_concurrency)
+
+
 class SqsPoller(PollingThread):
     def __init__(
         self,
@@ -98,7 +115,8 @@ class SqsPoller(PollingThread):
         self.region = region
         self.idle_seconds = IDLE_SECONDS
         self.name = f"{trigger.function}.{trigger.event_name}"
-        self._free_slots = threading.Semaphore(trigger.maximum_concurrency or CONCURRENT_BATCHES)
+        self.batches_at_once = batches_at_once(trigger, function.spec.reserved_concurrency, queue_arn)
+        self._free_slots = threading.Semaphore(self.batches_at_once)
 
     def poll_once(self) -> int:
         """Receives one batch and starts handling it; returns how many messages it received."""

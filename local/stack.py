@@ -19,7 +19,7 @@ from .gateway import Gateway, GatewayServer
 from .model import Application, load_application
 from .ports import LOOPBACK, PortInUse, check_port_free
 from .resources import AwsClients, create_resources
-from .runtime import LambdaFunction, WorkerPool, add_layers_to_path, cpu_count
+from .runtime import ACCOUNT_CONCURRENCY, LambdaFunction, WorkerPool, add_layers_to_path, cpu_count
 from .s3_events import S3EventSource
 from .schedules import Scheduler
 from .sqs_events import SqsPoller
@@ -61,8 +61,11 @@ class StackConfig:
     # Where the running stack is described for other tools; None: don't write one.
     state_file: Path | None = None
     http_workers: int = 16
-    # Enough for every SQS source to have its batches in flight beside the stream readers.
-    event_workers: int = 24
+    # The executions of the functions with no executions of their own, shared: as many as Lambda's account
+    # allows, started as needed, so an event never waits for another function's (or another message group's)
+    # to end; each event source bounds itself (a stream shard one batch at a time, an SQS source its batches
+    # in flight).
+    event_workers: int = ACCOUNT_CONCURRENCY
     # The executions at once of a function S3 invokes that has no ReservedConcurrentExecutions. Lambda
     # would run up to the account's limit, each with a CPU of its own; here they share this machine's cores,
     # and more executions than cores would only make each slower.

@@ -214,3 +214,66 @@ def test_a_receiver_that_never_answers_holds_up_no_other_endpoint(stack: Stack, 
             client.delete(stack.api(f"/api/webhooks/{hook}"), timeout=TIMEOUT)
         silent.close()
         healthy.close()
+
+
+def test_receivers_that_never_answer_hold_up_no_healthy_endpoint(stack: Stack, client: requests.Session) -> None:
+    """Six receivers accept the connection and never answer: the healthy endpoint has every event before the
+    first attempt to any of them has timed out (the stack's webhook timeout is 15 s), as in Lambda, where each
+    endpoint's FIFO message group has its own batch in flight."""
+    silent = [SilentReceiver() for _ in range(6)]
+    received_at: dict[str, float] = {}
+
+    def note_arrival(_: int, headers: dict[str, str], __: bytes) -> int:
+        received_at[headers["webhook-id"]] = time.monotonic()
+        return 200
+
+    healthy = Receiver(note_arrival)
+    hooks = []
+    try:
+        for url in [*(receiver.url for receiver in silent), healthy.url]:
+            response = client.post(stack.api("/api/webhooks"), json={"url": url}, timeout=TIMEOUT)
+            assert response.status_code == 201, response.text
+            hooks.append(response.json()["id"])
+        contact = client.post(stack.api("/api/contacts"), json={"name": "Busy CRM"}, timeout=TIMEOUT).json()
+        folder = client.post(stack.api("/api/folders"), json={"name": "Outbox"}, timeout=TIMEOUT).json()
+        ids = []
+        for _ in range(3):
+            upload = client.post(
+                stack.api("/api/documents/upload"),
+                files={"file": ("invoice.pdf", invoice_pdf(), "application/pdf")},
+                data={"contact_id": str(contact["id"]), "folder_id": str(folder["id"])},
+                timeout=TIMEOUT,
+            )
+            assert upload.status_code == 201, upload.text
+            ids.append(upload.json()["id"])
+        for document_id in ids:
+            wait_for_review(stack, client, document_id)
+        exported_at = {}
+        for document_id in ids:
+            exported_at[f"doc{document_id}"] = time.monotonic()
+            response = client.patch(
+                stack.api(f"/api/documents/{document_id}/status"), json={"status": "Export"}, timeout=TIMEOUT
+            )
+            assert response.status_code == 200, response.text
+        # Long enough for the slowest emulation to get there: the assertions below are about the order of events.
+        deadline = time.monotonic() + 120
+        while len(healthy.requests) < len(ids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        lags = sorted(received_at[r.webhook_id] - exported_at[r.webhook_id.split("_")[1]] for r in healthy.requests)
+        print(f"\nhealthy endpoint's lag per event (s): {', '.join(f'{lag:.2f}' for lag in lags)}")
+        assert len(healthy.requests) == len(ids)
+
+        def first_attempts() -> list[list[dict[str, float]]]:
+            return [receiver.connections[:1] for receiver in silent]
+
+        while not all(c and "closed" in c[0] for c in first_attempts()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        # Every silent endpoint had its first attempt cut off at the timeout, each after the healthy one had
+        # every event.
+        assert all(c and max(received_at.values()) < c[0]["closed"] for c in first_attempts())
+    finally:
+        for hook in hooks:
+            client.delete(stack.api(f"/api/webhooks/{hook}"), timeout=TIMEOUT)
+        for receiver in silent:
+            receiver.close()
+        healthy.close()

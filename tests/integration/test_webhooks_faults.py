@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 from standardwebhooks import Webhook as StandardWebhook
 
-from local.runtime import WorkerPool
+from local.runtime import ACCOUNT_CONCURRENCY, WorkerPool
 from local.sqs_events import SqsPoller
 from recordengine import wiring
 from recordengine.storage import keys
@@ -148,6 +148,52 @@ def test_a_receiver_that_never_answers_holds_up_no_other_endpoint(stack, contact
         stop.set()
         pool.shutdown()
         silent.close()
+        healthy.close()
+
+
+def test_receivers_that_never_answer_hold_up_no_healthy_endpoint_however_many(stack, contact, folder, monkeypatch):
+    """More silent receivers than a standard queue's five batches: each endpoint's message group has its own
+    batch in flight, as Lambda scales a FIFO source, so the healthy endpoint has every event before any
+    attempt to a silent one has timed out."""
+    # Long enough for the healthy endpoint's three deliveries however busy the machine: the test is about order.
+    timeout = 5.0
+    configure(monkeypatch, WEBHOOK_TIMEOUT_SECONDS=str(timeout), WEBHOOK_RETRY_SCHEDULE="")
+    silent = [SilentReceiver() for _ in range(6)]
+    healthy = Receiver()
+    stop = threading.Event()
+    # As many executions as the account allows, as the local stack gives a function with no reservation:
+    # only the event source bounds the batches in flight.
+    pool = WorkerPool("senders", ACCOUNT_CONCURRENCY)
+    try:
+        for url in [*(receiver.url for receiver in silent), healthy.url]:
+            assert stack.request("POST", "/api/webhooks", json_body={"url": url}).status == 201
+        pump = Pump(stack)
+        for doc_id in new_documents(stack, contact, folder, 3):
+            set_status(stack, doc_id, "Export")
+        assert not pump.queue_jobs(pump.stream_records())
+        sender = stack.function("send_webhook")
+        poller = SqsPoller(
+            sender.spec.sqs_triggers[0], sender, pump.jobs_url, "arn:aws:sqs:us-east-1:123456789012:jobs.fifo",
+            pump.sqs, pool, stop, region="us-east-1",
+        )  # fmt: skip
+        started = time.monotonic()
+        poller.start()
+        while len(healthy.requests) < 3 and time.monotonic() - started < 30:
+            time.sleep(0.02)
+        healthy_done = time.monotonic()
+        print(f"\nthe healthy endpoint had its 3 events {healthy_done - started:.2f} s after the jobs were queued")
+        assert len(healthy.requests) == 3
+        first_attempts = [receiver.connections[:1] for receiver in silent]
+        while not all(c and "closed" in c[0] for c in first_attempts) and time.monotonic() - started < 30:
+            time.sleep(0.05)
+            first_attempts = [receiver.connections[:1] for receiver in silent]
+        # Every silent endpoint had its first attempt cut off at the timeout, each after the healthy one was done.
+        assert all(c and healthy_done < c[0]["closed"] for c in first_attempts)
+    finally:
+        stop.set()
+        pool.shutdown()
+        for receiver in silent:
+            receiver.close()
         healthy.close()
 
 

@@ -1,4 +1,5 @@
-"""Running handlers in-process: each invocation logs with its own function's Powertools keys."""
+"""Running handlers in-process: each invocation logs with its own function's Powertools keys; worker threads
+are started as the work needs them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import threading
 from pathlib import Path
 
 from local.model import FunctionSpec
-from local.runtime import LambdaFunction, WorkerPool
+from local.runtime import ACCOUNT_CONCURRENCY, LambdaFunction, WorkerPool
 
 FUNCTIONS = Path(__file__).parent / "fixtures" / "functions"
 
@@ -49,3 +50,31 @@ def test_concurrent_invocations_log_with_their_own_function_name() -> None:
     assert all(line["function_name"] == line["caller"] for line in lines), lines
     requests = {line["caller"]: line["function_request_id"] for line in lines if line["message"] == "started"}
     assert all(line["function_request_id"] == requests[line["caller"]] for line in lines)
+
+
+def test_a_pool_starts_a_thread_only_when_work_finds_every_thread_busy() -> None:
+    pool = WorkerPool("on-demand", ACCOUNT_CONCURRENCY)
+    release = threading.Event()
+    running = threading.Semaphore(0)
+
+    def hold() -> None:
+        running.release()
+        release.wait(10)
+
+    try:
+        assert pool.threads == 0
+        held = [pool.submit(hold) for _ in range(7)]
+        # All seven at once: none waits for another to end.
+        for _ in held:
+            assert running.acquire(timeout=10)
+        assert pool.threads == 7
+        release.set()
+        for future in held:
+            future.result(timeout=10)
+        # Work that finds an idle thread runs on it.
+        for _ in range(3):
+            pool.submit(lambda: None).result(timeout=10)
+        assert pool.threads == 7
+    finally:
+        release.set()
+        pool.shutdown()

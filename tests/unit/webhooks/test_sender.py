@@ -1,9 +1,12 @@
 """The sender against loopback sockets: the whole exchange is bounded, redirects are answers, not hops."""
 
 import contextlib
+import queue
 import socket
 import threading
 import time
+
+import pytest
 
 from recordengine.webhooks.sender import send
 from recordengine.webhooks.ssrf import Target
@@ -68,3 +71,29 @@ def test_a_refused_connection_is_a_result():
         port = probe.getsockname()[1]
     result = send(target(port), {}, b"{}", timeout=1)
     assert result.status_code is None and result.error
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_connection_made_after_the_deadline_carries_nothing(monkeypatch, scheme):
+    """The watchdog fires while the connection is being made (it knows no socket yet): the connection that
+    comes after it is not used, where it used to get a whole timeout more for the TLS handshake, the request
+    and the answer."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted = queue.SimpleQueue()
+    threading.Thread(target=lambda: accepted.put(listener.accept()[0]), daemon=True).start()
+    connect = socket.create_connection
+
+    def slow_connect(address, timeout):
+        time.sleep(0.8)  # the watchdog fires at 0.5 s, during the connection
+        return connect(address, timeout)
+
+    monkeypatch.setattr(socket, "create_connection", slow_connect)
+    late = Target(scheme=scheme, host="receiver.test", port=listener.getsockname()[1], path="/", address="127.0.0.1")
+    try:
+        result = send(late, {}, b"{}", timeout=0.5)
+        assert result.error == "timed out after 0.5 s"
+        with accepted.get(timeout=5) as connection:
+            connection.settimeout(5)
+            assert connection.recv(65536) == b"", "the handshake or the request went out after the deadline"
+    finally:
+        listener.close()

@@ -33,37 +33,49 @@ class SendResult:
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, target: Target, timeout: float) -> None:
+    def __init__(self, target: Target, timeout: float, expired: threading.Event) -> None:
         super().__init__(target.host, target.port, timeout=timeout)
         self._address = target.address
+        self._expired = expired
+
+    def _open(self) -> socket.socket:
+        """The TCP connection to the vetted address, known to the watchdog before anything goes over it.
+
+        The watchdog can only cut off a socket it knows: one that connected just before the deadline would
+        otherwise have a whole timeout more for each operation after it.
+        """
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = sock
+        if self._expired.is_set():
+            raise TimeoutError
+        return sock
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._open().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, target: Target, timeout: float, context: ssl.SSLContext) -> None:
-        super().__init__(target.host, target.port, timeout=timeout, context=context)
-        self._address = target.address
+class _PinnedHTTPSConnection(_PinnedHTTPConnection):
+    def __init__(self, target: Target, timeout: float, expired: threading.Event, context: ssl.SSLContext) -> None:
+        super().__init__(target, timeout, expired)
         self._tls = context
 
     def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
+        # The handshake runs on a socket the watchdog knows, so a receiver that sends its handshake one byte
+        # at a time is cut off at the deadline too.
+        self.sock = self._tls.wrap_socket(self._open(), server_hostname=self.host)
 
 
 def send(target: Target, headers: dict[str, str], body: bytes, timeout: float) -> SendResult:
     """POSTs `body`; any answer is a result (only 2xx is success), network failures are results too."""
     started = time.monotonic()
-    connection: http.client.HTTPConnection
-    if target.scheme == "https":
-        connection = _PinnedHTTPSConnection(target, timeout, ssl.create_default_context())
-    else:
-        connection = _PinnedHTTPConnection(target, timeout)
     # The timeout bounds each socket operation; the watchdog bounds the whole exchange, so a receiver that
     # answers one byte at a time cannot hold the sender past it.
     expired = threading.Event()
+    connection: http.client.HTTPConnection
+    if target.scheme == "https":
+        connection = _PinnedHTTPSConnection(target, timeout, expired, ssl.create_default_context())
+    else:
+        connection = _PinnedHTTPConnection(target, timeout, expired)
 
     def cut_off() -> None:
         expired.set()
