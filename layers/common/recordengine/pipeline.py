@@ -44,6 +44,7 @@ from .storage.documents import (
     HistoryEvent,
     field_change,
     upload_closed_without_file,
+    version_of,
 )
 
 if TYPE_CHECKING:
@@ -168,7 +169,7 @@ def _run_for_unannounced_file(current: dict[str, Any], closed_before: str) -> Do
     if waiting or not upload_closed_without_file(current, closed_before):
         return None
     event = HistoryEvent("extraction_requested", EXTRACTION_ACTOR, detail="The file arrived without its S3 event.")
-    return DocumentChange({"extraction_request": str(int(current.get("version") or 0) + 1)}, history=(event,))
+    return DocumentChange({"extraction_request": str(version_of(current) + 1)}, history=(event,))
 
 
 def builtin_extractor(content: bytes, media_type: str, profile: Profile) -> ExtractionResult:
@@ -307,7 +308,7 @@ class ExtractionPipeline:
             replacement = self._claim_new_file(int(document["id"]), key, size, stored.etag, sha256)
             if isinstance(replacement, Outcome):
                 return replacement
-            document = replacement.document
+            claim, document = replacement, replacement.document
         # The file this run read is the one the record will describe.
         facts[FILE_ETAG] = stored.etag
         if not document.get("sha256"):
