@@ -21,7 +21,12 @@ metrics = Metrics()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     settings = get_settings()
     requeued = requeue_abandoned(document_store(), settings.extraction_lease_seconds)
-    unarrived = end_unarrived_uploads(document_store(), blob_store(), settings.presigned_upload_grace_seconds)
+    unarrived = end_unarrived_uploads(
+        document_store(),
+        blob_store(),
+        settings.presigned_upload_expiry_seconds,
+        settings.presigned_upload_grace_seconds,
+    )
     metrics.add_metric(name="DocumentsRequeued", unit=MetricUnit.Count, value=len(requeued))
     metrics.add_metric(name="UploadsNeverArrived", unit=MetricUnit.Count, value=len(unarrived))
     logger.info("Sweep done", extra={"requeued": requeued, "uploads_never_arrived": unarrived})

@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from recordengine.pipeline import Outcome
+from recordengine.storage import keys
 from recordengine.wiring import extraction_pipeline
 from tests.support.aws_stack import sample_event
 from tests.support.documents import invoice_pdf
@@ -180,6 +181,21 @@ def test_a_presigned_upload_that_never_arrives_ends_after_its_expiry(stack, cont
     last = history(stack, doc_id)[-1]
     assert last["action"] == "upload_expired" and "never arrived" in last["detail"]
     assert stack.invoke("sweep_extractions", SWEEP)["uploads_never_arrived"] == []
+
+
+def test_an_upload_issued_before_its_expiry_was_recorded_ends_too(stack, contact, folder, clock_moved):
+    from recordengine.settings import get_settings
+
+    settings = get_settings()
+    doc_id = presigned(stack, contact, folder)["id"]
+    boto3.client("dynamodb").update_item(
+        TableName=stack.table,
+        Key=keys.item_key(keys.DOCUMENT, doc_id),
+        UpdateExpression="REMOVE upload_expires_at",
+    )
+    clock_moved(settings.presigned_upload_expiry_seconds + settings.presigned_upload_grace_seconds + 1)
+    assert stack.invoke("sweep_extractions", SWEEP)["uploads_never_arrived"] == [doc_id]
+    assert stack.document(doc_id)["status"] == "Exception"
 
 
 def test_a_file_that_lands_after_the_sweep_ended_its_document_is_extracted(stack, contact, folder, clock_moved):

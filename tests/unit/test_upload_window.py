@@ -2,12 +2,21 @@
 
 import pytest
 
-from recordengine.pipeline import _upload_never_arrived
+from recordengine.pipeline import _UploadWindow
 from recordengine.storage.blobs import plain_etag
 from recordengine.storage.documents import upload_closed_without_file
 
 CLOSED_BEFORE = "2026-01-01T12:00:00Z"
-WAITING = {"id": 7, "status": "New", "upload_expires_at": "2026-01-01T11:00:00Z", "version": 1}
+EXPIRY = 900
+WAITING = {
+    "id": 7,
+    "status": "New",
+    "created_at": "2026-01-01T10:45:00Z",
+    "upload_expires_at": "2026-01-01T11:00:00Z",
+    "version": 1,
+}
+# A presigned upload issued before its expiry was recorded on the document: it closed 15 minutes after.
+ISSUED_EARLIER = {key: value for key, value in WAITING.items() if key != "upload_expires_at"}
 
 
 @pytest.mark.parametrize(
@@ -19,21 +28,25 @@ WAITING = {"id": 7, "status": "New", "upload_expires_at": "2026-01-01T11:00:00Z"
         ({**WAITING, "file_etag": "9b2cf535f27731c974343645a3985328"}, False),  # an S3 event announced it
         ({**WAITING, "size_bytes": 1024}, False),  # a run read it
         ({**WAITING, "status": "Approved"}, False),  # a person decided before it came
-        ({key: value for key, value in WAITING.items() if key != "upload_expires_at"}, False),  # multipart
+        (ISSUED_EARLIER, True),
+        ({**ISSUED_EARLIER, "created_at": "2026-01-01T11:45:01Z"}, False),  # its URL is valid until 12:00:01
+        ({**ISSUED_EARLIER, "size_bytes": 1024, "sha256": "ab" * 32}, False),  # a multipart upload
     ],
 )
 def test_an_upload_is_closed_without_its_file_only_when_nothing_of_it_arrived(document, closed):
-    assert upload_closed_without_file(document, CLOSED_BEFORE) is closed
+    assert upload_closed_without_file(document, CLOSED_BEFORE, EXPIRY) is closed
 
 
-def test_a_document_whose_file_never_arrived_ends_in_exception_with_the_reason():
-    change = _upload_never_arrived(dict(WAITING), CLOSED_BEFORE)
+@pytest.mark.parametrize(("document", "closed_at"), [(WAITING, "11:00:00Z"), (ISSUED_EARLIER, "11:00:00Z")])
+def test_a_document_whose_file_never_arrived_ends_in_exception_with_the_reason(document, closed_at):
+    window = _UploadWindow(CLOSED_BEFORE, EXPIRY)
+    change = window.never_arrived(dict(document))
     assert change is not None
     assert change.values["status"] == "Exception" and change.values["confidence_score"] == 0
-    assert "never arrived" in change.values["error"] and "2026-01-01T11:00:00Z" in change.values["error"]
+    assert "never arrived" in change.values["error"] and f"2026-01-01T{closed_at}" in change.values["error"]
     (event,) = change.history
     assert event.action == "upload_expired" and event.changes[0]["to"] == "Exception"
-    assert _upload_never_arrived({**WAITING, "size_bytes": 10}, CLOSED_BEFORE) is None
+    assert window.never_arrived({**document, "size_bytes": 10}) is None
 
 
 def test_etags_compare_as_s3_events_write_them():

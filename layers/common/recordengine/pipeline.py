@@ -37,13 +37,13 @@ from .storage.documents import (
     EXTRACTION_ACTOR,
     FILE_ETAG,
     UPLOAD_EXPIRED,
-    UPLOAD_EXPIRES_AT,
     DocumentChange,
     DocumentStore,
     ExtractionClaim,
     HistoryEvent,
     field_change,
     upload_closed_without_file,
+    upload_closes_at,
     version_of,
 )
 
@@ -116,13 +116,16 @@ def requeue_abandoned(documents: DocumentStore, lease_seconds: int) -> list[int]
     return requeued
 
 
-def end_unarrived_uploads(documents: DocumentStore, blobs: BlobStore, grace_seconds: int) -> list[int]:
-    """The scheduled sweep: every document whose presigned upload closed more than `grace_seconds` ago
-    without its file ends in Exception, with the reason; one whose file is in S3 after all (its event was
-    lost) is asked for a run instead. The ids of the documents ended."""
+def end_unarrived_uploads(
+    documents: DocumentStore, blobs: BlobStore, expiry_seconds: int, grace_seconds: int
+) -> list[int]:
+    """The scheduled sweep: every document whose presigned upload (valid `expiry_seconds`) closed more than
+    `grace_seconds` ago without its file ends in Exception, with the reason; one whose file is in S3 after
+    all (its event was lost) is asked for a run instead. The ids of the documents ended."""
     closed_before = clock.format_timestamp(clock.utc_now() - timedelta(seconds=grace_seconds))
+    window = _UploadWindow(closed_before, expiry_seconds)
     ended = []
-    for document in documents.unarrived_uploads(closed_before):
+    for document in documents.unarrived_uploads(closed_before, expiry_seconds):
         document_id = int(document["id"])
         try:
             arrived = blobs.exists(str(document["s3_key"]))
@@ -133,20 +136,38 @@ def end_unarrived_uploads(documents: DocumentStore, blobs: BlobStore, grace_seco
             continue
         if arrived:
             logger.warning("The file of document %s arrived without its S3 event; a run is requested", document_id)
-            documents.try_change(document_id, lambda current: _run_for_unannounced_file(current, closed_before))
+            documents.try_change(document_id, window.run_for_unannounced_file)
             continue
-        _, changed = documents.try_change(document_id, lambda current: _upload_never_arrived(current, closed_before))
+        _, changed = documents.try_change(document_id, window.never_arrived)
         if changed:
             logger.warning("The presigned upload of document %s closed without its file", document_id)
             ended.append(document_id)
     return ended
 
 
-def _upload_never_arrived(current: dict[str, Any], closed_before: str) -> DocumentChange | None:
-    if not upload_closed_without_file(current, closed_before):
-        return None
+@dataclass(frozen=True)
+class _UploadWindow:
+    """What the sweep makes of a document whose presigned upload closed before `closed_before`."""
+
+    closed_before: str
+    expiry_seconds: int
+
+    def never_arrived(self, current: dict[str, Any]) -> DocumentChange | None:
+        if not upload_closed_without_file(current, self.closed_before, self.expiry_seconds):
+            return None
+        return _upload_never_arrived(current, str(upload_closes_at(current, self.expiry_seconds)))
+
+    def run_for_unannounced_file(self, current: dict[str, Any]) -> DocumentChange | None:
+        waiting = "extraction_request" in current or current.get("extraction_state") == "claimed"
+        if waiting or not upload_closed_without_file(current, self.closed_before, self.expiry_seconds):
+            return None
+        event = HistoryEvent("extraction_requested", EXTRACTION_ACTOR, detail="The file arrived without its S3 event.")
+        return DocumentChange({"extraction_request": str(version_of(current) + 1)}, history=(event,))
+
+
+def _upload_never_arrived(current: dict[str, Any], closed_at: str) -> DocumentChange:
     reason = (
-        f"The file never arrived: its presigned upload closed at {current[UPLOAD_EXPIRES_AT]} without an upload. "
+        f"The file never arrived: its presigned upload closed at {closed_at} without an upload. "
         "Delete this document and upload the file again."
     )
     values = {
@@ -162,14 +183,6 @@ def _upload_never_arrived(current: dict[str, Any], closed_before: str) -> Docume
     moved = (field_change("status", current["status"], Status.EXCEPTION.value),)
     event = HistoryEvent("upload_expired", EXTRACTION_ACTOR, moved, reason)
     return DocumentChange(values, remove=("extraction_request",), history=(event,))
-
-
-def _run_for_unannounced_file(current: dict[str, Any], closed_before: str) -> DocumentChange | None:
-    waiting = "extraction_request" in current or current.get("extraction_state") == "claimed"
-    if waiting or not upload_closed_without_file(current, closed_before):
-        return None
-    event = HistoryEvent("extraction_requested", EXTRACTION_ACTOR, detail="The file arrived without its S3 event.")
-    return DocumentChange({"extraction_request": str(version_of(current) + 1)}, history=(event,))
 
 
 def builtin_extractor(content: bytes, media_type: str, profile: Profile) -> ExtractionResult:

@@ -805,7 +805,7 @@ class DocumentStore:
             item = self._file_item(document)
             self.table.client.delete_item(TableName=self.table.name, Key={"pk": item["pk"], "sk": item["sk"]})
 
-    def unarrived_uploads(self, closed_before: str) -> list[dict[str, Any]]:
+    def unarrived_uploads(self, closed_before: str, expiry_seconds: int) -> list[dict[str, Any]]:
         """The documents still in the pipeline (New, Processing) whose presigned upload closed before
         `closed_before` (a timestamp) without their file having arrived: no S3 event named it
         (`file_etag`) and no run read it (`size_bytes`). One Query of the sparse pipeline index, then its
@@ -813,7 +813,11 @@ class DocumentStore:
         stream = keys.pipeline_stream(None, None, None)
         entries = list(self._entries(stream, DocumentFilters(), None, _MAX_QUERY_LIMIT, _ReadCount()))
         documents = self._get_many([_entry_id(entry) for entry in entries])
-        return [document for document in documents.values() if upload_closed_without_file(document, closed_before)]
+        return [
+            document
+            for document in documents.values()
+            if upload_closed_without_file(document, closed_before, expiry_seconds)
+        ]
 
     def abandoned_runs(self, lease_seconds: int) -> list[dict[str, Any]]:
         """The documents in Processing whose run died: its claim (or the request for a run, not yet taken) is
@@ -903,17 +907,23 @@ def _claim_values(attempt: int) -> dict[str, Any]:
     }
 
 
-def upload_closed_without_file(document: Mapping[str, Any], closed_before: str) -> bool:
+def upload_closes_at(document: Mapping[str, Any], expiry_seconds: int) -> str | None:
+    """When the presigned upload of a document whose file has not arrived closes: its `upload_expires_at`,
+    or, for one issued before that was recorded, `expiry_seconds` after the document was created (a
+    multipart upload's document has its size from the start). None once the file arrived."""
+    if FILE_ETAG in document or document.get("size_bytes") is not None:
+        return None
+    if UPLOAD_EXPIRES_AT in document:
+        return str(document[UPLOAD_EXPIRES_AT])
+    created = parse_utc_moment(str(document.get("created_at") or ""))
+    return format_timestamp(created + timedelta(seconds=expiry_seconds)) if created is not None else None
+
+
+def upload_closed_without_file(document: Mapping[str, Any], closed_before: str, expiry_seconds: int) -> bool:
     """Whether the document waits in the pipeline for a presigned upload that closed before `closed_before`
     and whose file never arrived."""
-    closes = document.get(UPLOAD_EXPIRES_AT)
-    return (
-        closes is not None
-        and str(closes) < closed_before
-        and document.get("status") in keys.PIPELINE_STATUSES
-        and FILE_ETAG not in document
-        and document.get("size_bytes") is None
-    )
+    closes = upload_closes_at(document, expiry_seconds)
+    return closes is not None and closes < closed_before and document.get("status") in keys.PIPELINE_STATUSES
 
 
 def _claimable(document: dict[str, Any], s3_key: str, expired_before: str) -> bool:
