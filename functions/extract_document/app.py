@@ -44,8 +44,10 @@ def _objects_created(event: S3Event, context: LambdaContext) -> dict[str, Any]:
     pipeline = extraction_pipeline()
     outcomes = []
     for record in event.records:
-        outcome = pipeline.process_object(record.s3.get_object.key, record.s3.get_object.size, _seconds(context))
-        logger.info("Extraction event handled", extra={"key": record.s3.get_object.key, "outcome": outcome})
+        stored = record.s3.get_object
+        # The ETag tells a new object at a document's key (a presigned upload used again) from a repeated event.
+        outcome = pipeline.process_object(stored.key, stored.size, _seconds(context), stored.etag or None)
+        logger.info("Extraction event handled", extra={"key": stored.key, "etag": stored.etag, "outcome": outcome})
         _count(outcome)
         outcomes.append(outcome.value)
     return {"outcomes": outcomes}

@@ -161,11 +161,15 @@ def test_a_run_killed_after_its_claim_is_taken_over_by_the_sweep(stack, uploaded
     with pytest.raises(Killed):
         pipeline_with(extractor=kill_after_claim).process_object(key, 100, 30)
     assert stack.document(doc_id)["status"] == "Processing"
-    assert stack.invoke("sweep_extractions", sweep) == {"requeued": []}, "the lease still holds"
+    assert stack.invoke("sweep_extractions", sweep) == {"requeued": [], "uploads_never_arrived": []}, (
+        "the lease still holds"
+    )
 
     later()
-    assert stack.invoke("sweep_extractions", sweep) == {"requeued": [doc_id]}
-    assert stack.invoke("sweep_extractions", sweep) == {"requeued": []}, "its request waits to be taken"
+    assert stack.invoke("sweep_extractions", sweep) == {"requeued": [doc_id], "uploads_never_arrived": []}
+    assert stack.invoke("sweep_extractions", sweep) == {"requeued": [], "uploads_never_arrived": []}, (
+        "its request waits to be taken"
+    )
     assert requests.deliver() == 1
     document = stack.document(doc_id)
     assert document["status"] == "Needs Review"

@@ -153,4 +153,7 @@ def test_stream_job_and_retry_sample_events_deliver_the_webhook(seeded):
 
 def test_the_scheduled_sample_event_sweeps(seeded):
     """Document 1 was just uploaded and is extracted by nobody yet: the sweep finds no run that died."""
-    assert seeded.invoke("sweep_extractions", sample_event("sweep_extractions/scheduled.json")) == {"requeued": []}
+    assert seeded.invoke("sweep_extractions", sample_event("sweep_extractions/scheduled.json")) == {
+        "requeued": [],
+        "uploads_never_arrived": [],
+    }

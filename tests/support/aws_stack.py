@@ -66,6 +66,7 @@ class AwsStack:
     gateway: Gateway
     token: str
     delivered_keys: list[str] = field(default_factory=list)
+    delivered_objects: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def bucket(self) -> str:
@@ -128,26 +129,33 @@ class AwsStack:
             headers={"content-type": f"multipart/form-data; boundary={boundary}", **(headers or {})},
         )
 
-    def s3_event(self, key: str, size: int | None = None) -> dict[str, Any]:
-        """The S3 ObjectCreated notification for `key`, shaped like events/extract_document's sample."""
+    def s3_event(self, key: str, size: int | None = None, etag: str | None = None) -> dict[str, Any]:
+        """The S3 ObjectCreated notification for `key`, shaped like events/extract_document's sample: the size
+        and the ETag (as S3 writes it in events: without quotes) of the object now there unless given."""
         event = copy.deepcopy(sample_event("extract_document/s3_object_created.json"))
         record = event["Records"][0]
         record["s3"]["bucket"]["name"] = self.bucket
         record["s3"]["bucket"]["arn"] = f"arn:aws:s3:::{self.bucket}"
         record["s3"]["object"]["key"] = quote(key)
-        if size is None:
-            size = boto3.client("s3").head_object(Bucket=self.bucket, Key=key)["ContentLength"]
+        if size is None or etag is None:
+            head = boto3.client("s3").head_object(Bucket=self.bucket, Key=key)
+            size = head["ContentLength"] if size is None else size
+            etag = head["ETag"] if etag is None else etag
         record["s3"]["object"]["size"] = size
+        record["s3"]["object"]["eTag"] = etag.strip('"')
         return event
 
     def deliver_s3_events(self) -> list[Any]:
-        """Invokes the extraction function for every object not yet delivered, as S3 would."""
+        """Invokes the extraction function for every object not yet delivered (a key written again is a new
+        object), as S3 would."""
         s3 = boto3.client("s3")
         results = []
         for item in s3.list_objects_v2(Bucket=self.bucket).get("Contents", []):
-            if item["Key"] not in self.delivered_keys:
-                self.delivered_keys.append(item["Key"])
-                results.append(self.invoke("extract_document", self.s3_event(item["Key"], item["Size"])))
+            if (item["Key"], item["ETag"]) not in self.delivered_objects:
+                self.delivered_objects.add((item["Key"], item["ETag"]))
+                if item["Key"] not in self.delivered_keys:
+                    self.delivered_keys.append(item["Key"])
+                results.append(self.invoke("extract_document", self.s3_event(item["Key"], item["Size"], item["ETag"])))
         return results
 
     def invoke(self, directory: str, event: dict[str, Any]) -> Any:

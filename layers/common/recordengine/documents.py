@@ -50,6 +50,7 @@ from .storable import (
 from .storage import keys
 from .storage.blobs import BlobStore, new_document_key
 from .storage.documents import (
+    UPLOAD_EXPIRES_AT,
     DocumentChange,
     DocumentFilters,
     DocumentStore,
@@ -173,14 +174,17 @@ class DocumentService:
         return UploadedDocument.model_validate(document)
 
     def create_presigned_upload(self, request: PresignedUploadRequest, actor: str) -> PresignedUpload:
-        document = self._new_document(request, {}, HistoryEvent("upload_url_issued", actor))
         expiry = self.settings.presigned_upload_expiry_seconds
+        expires_at = format_timestamp(utc_now() + timedelta(seconds=expiry))
+        # The sweep ends the document if its file has not arrived some time after this (end_unarrived_uploads).
+        facts = {UPLOAD_EXPIRES_AT: expires_at}
+        document = self._new_document(request, facts, HistoryEvent("upload_url_issued", actor))
         post = self.blobs.presigned_post(document["s3_key"], self.settings.max_presigned_upload_bytes, expiry)
         upload = PresignedPost(
             url=post["url"],
             fields=post["fields"],
             max_bytes=self.settings.max_presigned_upload_bytes,
-            expires_at=format_timestamp(utc_now() + timedelta(seconds=expiry)),
+            expires_at=expires_at,
         )
         return PresignedUpload.model_validate({**document, "upload": upload})
 

@@ -5,6 +5,11 @@ repeated S3 event finds the claim taken and does nothing; every way out of a run
 unreadable file, an unexpected error, running out of time) leaves the document out of `Processing`. A run
 killed outside Python's reach (Lambda's timeout, out of memory) is taken over once its claim's lease has
 expired: the scheduled sweep (`requeue_abandoned`) asks for a new run.
+
+One upload, one file: an object written again at a document's key (a presigned upload used twice) is a new
+file, recorded (`file_replaced`, the old and new SHA-256), read and reviewed anew; never silently behind a
+record of the earlier one. A presigned upload whose file never arrives ends in Exception once its URL has
+expired (`end_unarrived_uploads`), and an object whose document is gone is erased.
 """
 
 from __future__ import annotations
@@ -16,17 +21,31 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from . import clock
 from .catalog import ProfileCatalog
 from .media import sniff_media_type
 from .models import ConfidenceLabel, ExtractionResult, Profile, Status
 from .settings import Settings
-from .storage.blobs import BlobStore, document_id_from_key
-from .storage.documents import EXTRACTION_ACTOR, DocumentChange, DocumentStore, HistoryEvent, field_change
+from .storage.blobs import BlobStore, StoredFile, document_id_from_key
+from .storage.documents import (
+    EXTRACTION_ACTOR,
+    FILE_ETAG,
+    UPLOAD_EXPIRED,
+    DocumentChange,
+    DocumentStore,
+    ExtractionClaim,
+    HistoryEvent,
+    field_change,
+    upload_closed_without_file,
+    upload_closes_at,
+    version_of,
+)
 
 if TYPE_CHECKING:
     from .rules.models import Rule
@@ -42,12 +61,34 @@ class Outcome(StrEnum):
     FAILED = "failed"
     DUPLICATE = "duplicate"
     IGNORED = "ignored"
+    # An object whose document is gone (deleted, or never had that key): erased.
+    DISCARDED = "discarded"
 
 
 RESULT_TOO_LARGE = (
     "The extraction result is too large to store (over DynamoDB's 400 KB item limit); read the file itself."
 )
 RESULT_NOT_STORED = "The extraction result could not be stored (the database was unavailable or throttled)."
+FILE_REPLACED = (
+    "Another file was uploaded for this document and replaces the earlier one: the earlier file's reading "
+    "(with any correction of it) is dropped, and the new file is read and reviewed anew."
+)
+# What a document holds of the reading of its file: dropped when another file replaces it.
+_READING = (
+    *ExtractionResult.model_fields,
+    "confidence_label",
+    "error",
+    "field_sources",
+    "rules_applied",
+    "duplicate_of",
+    "sha256",
+    "media_type",
+)
+
+
+def _is_missing(error: Exception) -> bool:
+    """S3's answer for a key without an object (GetObject: NoSuchKey)."""
+    return isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404")
 
 
 def _is_too_large(error: Exception) -> bool:
@@ -73,6 +114,75 @@ def requeue_abandoned(documents: DocumentStore, lease_seconds: int) -> list[int]
             logger.warning("Document %s was left in Processing by a run that died; re-queued", document["id"])
             requeued.append(int(document["id"]))
     return requeued
+
+
+def end_unarrived_uploads(
+    documents: DocumentStore, blobs: BlobStore, expiry_seconds: int, grace_seconds: int
+) -> list[int]:
+    """The scheduled sweep: every document whose presigned upload (valid `expiry_seconds`) closed more than
+    `grace_seconds` ago without its file ends in Exception, with the reason; one whose file is in S3 after
+    all (its event was lost) is asked for a run instead. The ids of the documents ended."""
+    closed_before = clock.format_timestamp(clock.utc_now() - timedelta(seconds=grace_seconds))
+    window = _UploadWindow(closed_before, expiry_seconds)
+    ended = []
+    for document in documents.unarrived_uploads(closed_before, expiry_seconds):
+        document_id = int(document["id"])
+        try:
+            arrived = blobs.exists(str(document["s3_key"]))
+        except (ClientError, BotoCoreError):
+            logger.exception(
+                "Whether the file of document %s arrived could not be told; the next sweep asks", document_id
+            )
+            continue
+        if arrived:
+            logger.warning("The file of document %s arrived without its S3 event; a run is requested", document_id)
+            documents.try_change(document_id, window.run_for_unannounced_file)
+            continue
+        _, changed = documents.try_change(document_id, window.never_arrived)
+        if changed:
+            logger.warning("The presigned upload of document %s closed without its file", document_id)
+            ended.append(document_id)
+    return ended
+
+
+@dataclass(frozen=True)
+class _UploadWindow:
+    """What the sweep makes of a document whose presigned upload closed before `closed_before`."""
+
+    closed_before: str
+    expiry_seconds: int
+
+    def never_arrived(self, current: dict[str, Any]) -> DocumentChange | None:
+        if not upload_closed_without_file(current, self.closed_before, self.expiry_seconds):
+            return None
+        return _upload_never_arrived(current, str(upload_closes_at(current, self.expiry_seconds)))
+
+    def run_for_unannounced_file(self, current: dict[str, Any]) -> DocumentChange | None:
+        waiting = "extraction_request" in current or current.get("extraction_state") == "claimed"
+        if waiting or not upload_closed_without_file(current, self.closed_before, self.expiry_seconds):
+            return None
+        event = HistoryEvent("extraction_requested", EXTRACTION_ACTOR, detail="The file arrived without its S3 event.")
+        return DocumentChange({"extraction_request": str(version_of(current) + 1)}, history=(event,))
+
+
+def _upload_never_arrived(current: dict[str, Any], closed_at: str) -> DocumentChange:
+    reason = (
+        f"The file never arrived: its presigned upload closed at {closed_at} without an upload. "
+        "Delete this document and upload the file again."
+    )
+    values = {
+        "status": Status.EXCEPTION.value,
+        "error": reason,
+        "confidence_reasoning": reason,
+        "confidence_score": 0,
+        "confidence_label": ConfidenceLabel.for_score(0).value,
+        # Should the file arrive after all (an upload still streaming at the expiry), its run takes the
+        # document back into the pipeline: this Exception was the sweep's, not a person's decision.
+        UPLOAD_EXPIRED: True,
+    }
+    moved = (field_change("status", current["status"], Status.EXCEPTION.value),)
+    event = HistoryEvent("upload_expired", EXTRACTION_ACTOR, moved, reason)
+    return DocumentChange(values, remove=("extraction_request",), history=(event,))
 
 
 def builtin_extractor(content: bytes, media_type: str, profile: Profile) -> ExtractionResult:
@@ -103,15 +213,93 @@ class ExtractionPipeline:
     # The Rules Engine: its enabled rules run on every result before it is stored (None: no rules).
     rules: RuleService | None = None
 
-    def process_object(self, key: str, size: int, seconds_available: float) -> Outcome:
+    def process_object(self, key: str, size: int, seconds_available: float, etag: str | None = None) -> Outcome:
+        """Extracts the document whose file is at `key`. `etag` is the ETag of the object an S3 event names
+        (None for a run a person or the sweep asked for): with it, an object that is not the file the
+        document records is told from the same event delivered again."""
         document_id = document_id_from_key(key)
         if document_id is None:
             logger.warning("Ignoring an object the API did not create: %s", key)
             return Outcome.IGNORED
-        claim = self.documents.claim_extraction(document_id, key, self.settings.extraction_lease_seconds)
+        lease = self.settings.extraction_lease_seconds
+        claim = self.documents.claim_extraction(document_id, key, lease, etag or None)
         if claim is None:
+            return self._not_claimed(document_id, key, size, etag or None, seconds_available)
+        return self._run(claim, key, size, seconds_available)
+
+    def _not_claimed(
+        self, document_id: int, key: str, size: int, etag: str | None, seconds_available: float
+    ) -> Outcome:
+        """An event for a document no run may claim now: the same event again (or one for an object since
+        replaced), an object whose document is gone (erased), or a new file at the key of a document that
+        already has one (recorded, then read)."""
+        document = self.documents.get(document_id)
+        if document is None or document.get("s3_key") != key:
+            return self._discard(document_id, key)
+        if etag is None or document.get(FILE_ETAG) == etag:
             logger.info("Document %s is already extracted or being extracted; event ignored", document_id)
             return Outcome.DUPLICATE
+        try:
+            stored = self.blobs.read(key, self.settings.max_presigned_upload_bytes)
+        except (ClientError, BotoCoreError) as error:
+            if _is_missing(error):
+                return Outcome.DUPLICATE  # erased since (the document's deletion), nothing to read
+            raise RetryLater("The stored file could not be read.") from error
+        if stored.etag != etag:
+            logger.info("The object of document %s named by the event was replaced since; event ignored", document_id)
+            return Outcome.DUPLICATE
+        sha256 = hashlib.sha256(stored.content).hexdigest()
+        if sha256 == document.get("sha256"):
+            logger.info("Document %s received the same file again; event ignored", document_id)
+            return Outcome.DUPLICATE
+        claim = self._claim_new_file(document_id, key, size, stored.etag, sha256)
+        if isinstance(claim, Outcome):
+            return claim
+        return self._run(claim, key, size, seconds_available, stored)
+
+    def _claim_new_file(
+        self, document_id: int, key: str, size: int, etag: str, sha256: str
+    ) -> ExtractionClaim | Outcome:
+        """Records that the object at the document's key is another file than the one it describes, and
+        claims the document to read it (the earlier reading is dropped, the status goes back to the
+        pipeline); the outcome instead when the document is gone or another run recorded the file first."""
+        replaced: list[dict[str, Any]] = []
+
+        def describe(current: dict[str, Any]) -> DocumentChange:
+            replaced[:] = [current]
+            changes = (
+                field_change("sha256", current.get("sha256"), sha256),
+                field_change("size_bytes", current.get("size_bytes"), size),
+                field_change("status", current["status"], Status.PROCESSING.value),
+            )
+            event = HistoryEvent("file_replaced", EXTRACTION_ACTOR, changes, FILE_REPLACED)
+            return DocumentChange({"size_bytes": size}, remove=_READING, history=(event,))
+
+        claim = self.documents.claim_new_file(document_id, key, etag, describe)
+        if claim is None:
+            if self.documents.get(document_id) is None:
+                return self._discard(document_id, key)
+            return Outcome.DUPLICATE
+        logger.warning("Document %s received another file; it is read and reviewed anew", document_id)
+        try:
+            self.documents.unindex_file(replaced[-1])
+        except (ClientError, BotoCoreError):
+            logger.exception("The replaced file of document %s could not be taken out of the duplicates", document_id)
+        return claim
+
+    def _discard(self, document_id: int, key: str) -> Outcome:
+        """Erases an object whose document is gone: deleted (perhaps while the upload was under way, after
+        the deletion had erased the file) or never given this key."""
+        logger.warning("Object %s has no document %s (deleted, or not its key); erased", key, document_id)
+        try:
+            self.blobs.delete(key)
+        except (ClientError, BotoCoreError) as error:
+            raise RetryLater("The object of a deleted document could not be erased.") from error
+        return Outcome.DISCARDED
+
+    def _run(
+        self, claim: ExtractionClaim, key: str, size: int, seconds_available: float, stored: StoredFile | None = None
+    ) -> Outcome:
         document = claim.document
         facts: dict[str, Any] = {"size_bytes": size}
         if claim.attempt > self.settings.extraction_max_attempts:
@@ -119,12 +307,25 @@ class ExtractionPipeline:
         if size > self.settings.max_presigned_upload_bytes:
             reason = f"The file is {size} bytes, over the limit of {self.settings.max_presigned_upload_bytes}."
             return self._fail(document, reason, facts)
-        try:
-            content = self.blobs.read(key, self.settings.max_presigned_upload_bytes)
-        except (ClientError, BotoCoreError) as error:
-            return self._retry_or_fail(document, claim.attempt, "The stored file could not be read.", error, facts)
+        if stored is None:
+            try:
+                stored = self.blobs.read(key, self.settings.max_presigned_upload_bytes)
+            except (ClientError, BotoCoreError) as error:
+                reason = "The stored file could not be read."
+                return self._retry_or_fail(document, claim.attempt, reason, error, facts)
+        content = stored.content
+        sha256 = hashlib.sha256(content).hexdigest()
+        if document.get("sha256") not in (None, sha256):
+            # Another file was uploaded since the one the record describes was read (this run was asked for
+            # by a person or the sweep, or is S3's retry of an earlier event): recorded before it is read.
+            replacement = self._claim_new_file(int(document["id"]), key, size, stored.etag, sha256)
+            if isinstance(replacement, Outcome):
+                return replacement
+            claim, document = replacement, replacement.document
+        # The file this run read is the one the record will describe.
+        facts[FILE_ETAG] = stored.etag
         if not document.get("sha256"):
-            self._record_file(document, content, facts)
+            self._record_file(document, sha256, facts)
         media_type = sniff_media_type(content[:1024])
         if media_type is None:
             return self._fail(document, "The file is not a PDF, PNG, JPEG or TIFF document.", facts)
@@ -148,10 +349,9 @@ class ExtractionPipeline:
             return Outcome.IGNORED
         return self.process_object(key, int(size or 0), seconds_available)
 
-    def _record_file(self, document: dict[str, Any], content: bytes, facts: dict[str, Any]) -> None:
-        """A presigned upload's file, seen for the first time: its SHA-256, and the earlier document of the
-        same contact with the same file."""
-        sha256 = hashlib.sha256(content).hexdigest()
+    def _record_file(self, document: dict[str, Any], sha256: str, facts: dict[str, Any]) -> None:
+        """A presigned upload's file (or one that replaces a document's file), seen for the first time: its
+        SHA-256, and the earlier document of the same contact with the same file."""
         facts["sha256"] = sha256
         try:
             duplicate_of = self.documents.first_with_file(document, sha256)
@@ -249,7 +449,7 @@ class ExtractionPipeline:
             return DocumentChange(values, remove=("extraction_request",), history=(extracted, *rule_events))
 
         try:
-            self.documents.conclude_extraction(document, stored)
+            self._end_run(document, stored)
         except (ClientError, BotoCoreError) as error:
             logger.exception("The result of document %s could not be stored", document["id"])
             if _is_too_large(error):
@@ -289,7 +489,7 @@ class ExtractionPipeline:
             event = HistoryEvent("extraction_failed", EXTRACTION_ACTOR, moved, reason)
             return DocumentChange(values, remove=("extraction_request",), history=(event,))
 
-        self.documents.conclude_extraction(document, failed)
+        self._end_run(document, failed)
         return Outcome.FAILED
 
     def _release(self, document: dict[str, Any], reason: str) -> None:
@@ -303,7 +503,16 @@ class ExtractionPipeline:
             event = HistoryEvent("extraction_retried", EXTRACTION_ACTOR, moved, reason)
             return DocumentChange({"status": Status.NEW.value}, remove=("extraction_claimed_at",), history=(event,))
 
-        self.documents.conclude_extraction(document, released)
+        self._end_run(document, released)
+
+    def _end_run(self, document: dict[str, Any], decide: Callable[[dict[str, Any], bool], DocumentChange]) -> None:
+        """Concludes the run with `decide`. A document deleted while the run went on concludes nothing, and its
+        file, which may have arrived after the deletion erased it, is erased."""
+        if (
+            self.documents.conclude_extraction(document, decide) is None
+            and self.documents.get(int(document["id"])) is None
+        ):
+            self._discard(int(document["id"]), str(document["s3_key"]))
 
     def _retry_or_fail(
         self, document: dict[str, Any], attempt: int, reason: str, error: Exception, facts: dict[str, Any]

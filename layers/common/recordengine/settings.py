@@ -28,6 +28,9 @@ class Settings(BaseModel):
     max_upload_bytes: int = Field(default=MULTIPART_FILE_LIMIT_BYTES, validation_alias="MAX_UPLOAD_BYTES")
     max_presigned_upload_bytes: int = Field(default=100 * 1024 * 1024, validation_alias="MAX_PRESIGNED_UPLOAD_BYTES")
     presigned_upload_expiry_seconds: int = Field(default=900, validation_alias="PRESIGNED_UPLOAD_EXPIRY_SECONDS")
+    # A presigned upload whose file has not arrived this long after its URL expired ends in Exception (the
+    # sweep): time for an upload begun just before the expiry to finish and for its S3 event to arrive.
+    presigned_upload_grace_seconds: int = Field(default=900, validation_alias="PRESIGNED_UPLOAD_GRACE_SECONDS")
     # GET /api/documents/{id}/file answers with a download URL valid this long.
     file_url_expiry_seconds: int = Field(default=300, validation_alias="FILE_URL_EXPIRY_SECONDS")
     idempotency_expiry_seconds: int = Field(default=24 * 3600, validation_alias="IDEMPOTENCY_EXPIRY_SECONDS")

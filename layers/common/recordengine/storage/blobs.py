@@ -38,6 +38,17 @@ def document_id_from_key(key: str) -> int | None:
     return int(match["id"]) if match else None
 
 
+def plain_etag(etag: str) -> str:
+    """An ETag as S3 events write it: without the quotes that S3's responses put around it."""
+    return etag.strip('"')
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    content: bytes
+    etag: str
+
+
 @lru_cache(maxsize=1)
 def default_s3_client() -> S3Client:
     import boto3
@@ -54,10 +65,23 @@ class BlobStore:
     def put(self, key: str, content: bytes, media_type: str) -> None:
         self.client.put_object(Bucket=self.bucket, Key=key, Body=content, ContentType=media_type)
 
-    def read(self, key: str, max_bytes: int) -> bytes:
-        """The object's bytes, at most `max_bytes` of them (a bound on memory for hostile uploads)."""
+    def read(self, key: str, max_bytes: int) -> StoredFile:
+        """The object now at `key`: its bytes, at most `max_bytes` of them (a bound on memory for hostile
+        uploads), and its ETag."""
         response = self.client.get_object(Bucket=self.bucket, Key=key, Range=f"bytes=0-{max_bytes - 1}")
-        return response["Body"].read()
+        return StoredFile(response["Body"].read(), plain_etag(response["ETag"]))
+
+    def exists(self, key: str) -> bool:
+        """Whether an object is at `key` (S3 answers 404 for a missing key to a caller that may list the bucket)."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)

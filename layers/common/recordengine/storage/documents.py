@@ -17,6 +17,7 @@ import json
 import math
 import random
 import re
+import secrets
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -50,6 +51,14 @@ _VERSION_WIDTH = 12
 _FILTERED = ("status", "folder_id", "contact_id")
 # The history's actor for what the extraction pipeline does.
 EXTRACTION_ACTOR = "extraction"
+# The ETag of the object the document's record was (or is being) read from: the file it describes.
+FILE_ETAG = "file_etag"
+# When a presigned upload's URL stops being accepted (a document whose file has not arrived yet).
+UPLOAD_EXPIRES_AT = "upload_expires_at"
+# The sweep ended the document in Exception because its presigned upload closed without the file.
+UPLOAD_EXPIRED = "upload_expired"
+# Which claim a run holds (with the time it was taken).
+_CLAIM_ID = "extraction_claim"
 
 
 @dataclass(frozen=True)
@@ -721,7 +730,9 @@ class DocumentStore:
         }
 
     # ------------------------------------------------------------------ the extraction run's claim
-    def claim_extraction(self, document_id: int, s3_key: str, lease_seconds: int) -> ExtractionClaim | None:
+    def claim_extraction(
+        self, document_id: int, s3_key: str, lease_seconds: int, etag: str | None = None
+    ) -> ExtractionClaim | None:
         """Claims a document for one extraction run, or None when another run owns it.
 
         A claim is taken once per document: a repeated S3 event finds it taken and does nothing. A claim
@@ -729,33 +740,84 @@ class DocumentStore:
         request for a new run (a person set New or Processing) removes the claim, so the next run may take
         it. A document in `New` moves to `Processing`; one whose status a reviewer already set (before the
         file arrived, or racing the event) keeps it: the run stores its fields and leaves the decision alone.
+        `etag` is the ETag of the object an S3 event names: the document records it as its file's (`file_etag`),
+        so that the same event delivered again is known for what it is while the run goes on; an event naming
+        another object than the file the document records claims nothing (see `claim_new_file`).
         """
         expired_before = format_timestamp(utc_now() - timedelta(seconds=lease_seconds))
 
         def claim(current: dict[str, Any]) -> DocumentChange | None:
-            if not _claimable(current, s3_key, expired_before):
+            names_another_file = etag is not None and current.get(FILE_ETAG) not in (None, etag)
+            if names_another_file or not _claimable(current, s3_key, expired_before):
                 return None
-            values: dict[str, Any] = {
-                "extraction_claimed_at": now_timestamp(),
-                "extraction_state": _CLAIMED,
-                "extraction_attempts": int(current.get("extraction_attempts") or 0) + 1,
-            }
+            values = _claim_values(int(current.get("extraction_attempts") or 0) + 1)
+            if etag:
+                values[FILE_ETAG] = etag
             events: tuple[HistoryEvent, ...] = ()
-            if current.get("status") == Status.NEW.value:
+            # A document the sweep ended for want of its file is the pipeline's to move on when the file comes.
+            ended_by_sweep = current.get(UPLOAD_EXPIRED) and current.get("status") == Status.EXCEPTION.value
+            if current.get("status") == Status.NEW.value or ended_by_sweep:
                 values["status"] = Status.PROCESSING.value
                 events = (
                     HistoryEvent(
                         "status_changed",
                         EXTRACTION_ACTOR,
-                        (field_change("status", Status.NEW.value, values["status"]),),
+                        (field_change("status", current["status"], values["status"]),),
                     ),
                 )
-            return DocumentChange(values, remove=("extraction_request",), history=events)
+            return DocumentChange(values, remove=("extraction_request", UPLOAD_EXPIRED), history=events)
 
+        return self._claim(document_id, claim)
+
+    def claim_new_file(self, document_id: int, s3_key: str, etag: str, describe: Decide) -> ExtractionClaim | None:
+        """Claims the document for a run on another file than the one it records (`etag`: the ETag of the
+        object now at its key), whatever its extraction's state: a run still going on the earlier file loses
+        its claim and concludes nothing; the document goes back to `Processing`, to be reviewed again once
+        the run ends. `describe(document now)` is what the new file changes besides (its history entry, the
+        earlier reading it drops); None when the document already records this file or has another key."""
+
+        def claim(current: dict[str, Any]) -> DocumentChange | None:
+            if current.get("s3_key") != s3_key or current.get(FILE_ETAG) == etag:
+                return None
+            described = describe(current)
+            if described is None:
+                return None
+            values = {
+                **described.values,
+                **_claim_values(1),
+                FILE_ETAG: etag,
+                "status": Status.PROCESSING.value,
+            }
+            remove = tuple(dict.fromkeys((*described.remove, "extraction_request")))
+            return DocumentChange(values, remove=remove, history=described.history)
+
+        return self._claim(document_id, claim)
+
+    def _claim(self, document_id: int, claim: Decide) -> ExtractionClaim | None:
         document, claimed = self.try_change(document_id, claim)
         if document is None or not claimed:
             return None
         return ExtractionClaim(document=document, attempt=int(document["extraction_attempts"]))
+
+    def unindex_file(self, document: Mapping[str, Any]) -> None:
+        """Takes the document's file (its `sha256`) out of the duplicates of later uploads (a file replaced)."""
+        if document.get("sha256"):
+            item = self._file_item(document)
+            self.table.client.delete_item(TableName=self.table.name, Key={"pk": item["pk"], "sk": item["sk"]})
+
+    def unarrived_uploads(self, closed_before: str, expiry_seconds: int) -> list[dict[str, Any]]:
+        """The documents still in the pipeline (New, Processing) whose presigned upload closed before
+        `closed_before` (a timestamp) without their file having arrived: no S3 event named it
+        (`file_etag`) and no run read it (`size_bytes`). One Query of the sparse pipeline index, then its
+        documents read."""
+        stream = keys.pipeline_stream(None, None, None)
+        entries = list(self._entries(stream, DocumentFilters(), None, _MAX_QUERY_LIMIT, _ReadCount()))
+        documents = self._get_many([_entry_id(entry) for entry in entries])
+        return [
+            document
+            for document in documents.values()
+            if upload_closed_without_file(document, closed_before, expiry_seconds)
+        ]
 
     def abandoned_runs(self, lease_seconds: int) -> list[dict[str, Any]]:
         """The documents in Processing whose run died: its claim (or the request for a run, not yet taken) is
@@ -794,10 +856,10 @@ class DocumentStore:
         `in_pipeline` is True when the document is still in a status of the pipeline's own (`New`,
         `Processing`), which the run may move on, and False when a person set another, which it keeps.
         A run whose claim was taken over concludes nothing (None)."""
-        mine = claim["extraction_claimed_at"]
+        mine = (claim["extraction_claimed_at"], claim.get(_CLAIM_ID))
 
         def conclude(current: dict[str, Any]) -> DocumentChange | None:
-            if current.get("extraction_claimed_at") != mine:
+            if (current.get("extraction_claimed_at"), current.get(_CLAIM_ID)) != mine:
                 return None
             change = decide(current, current.get("status") in keys.PIPELINE_STATUSES)
             return DocumentChange(
@@ -832,6 +894,36 @@ def _reasons(error: Any) -> list[str]:
 def _conflicted(error: Any) -> bool:
     """A transaction cancelled by a condition that no longer held or by a concurrent transaction."""
     return any(code in ("ConditionalCheckFailed", "TransactionConflict") for code in _reasons(error))
+
+
+def _claim_values(attempt: int) -> dict[str, Any]:
+    """A run's claim. Its token tells two claims taken in the same second apart (a file replaced right after
+    it arrived): the run whose claim was replaced must conclude nothing."""
+    return {
+        "extraction_claimed_at": now_timestamp(),
+        _CLAIM_ID: secrets.token_hex(8),
+        "extraction_state": _CLAIMED,
+        "extraction_attempts": attempt,
+    }
+
+
+def upload_closes_at(document: Mapping[str, Any], expiry_seconds: int) -> str | None:
+    """When the presigned upload of a document whose file has not arrived closes: its `upload_expires_at`,
+    or, for one issued before that was recorded, `expiry_seconds` after the document was created (a
+    multipart upload's document has its size from the start). None once the file arrived."""
+    if FILE_ETAG in document or document.get("size_bytes") is not None:
+        return None
+    if UPLOAD_EXPIRES_AT in document:
+        return str(document[UPLOAD_EXPIRES_AT])
+    created = parse_utc_moment(str(document.get("created_at") or ""))
+    return format_timestamp(created + timedelta(seconds=expiry_seconds)) if created is not None else None
+
+
+def upload_closed_without_file(document: Mapping[str, Any], closed_before: str, expiry_seconds: int) -> bool:
+    """Whether the document waits in the pipeline for a presigned upload that closed before `closed_before`
+    and whose file never arrived."""
+    closes = upload_closes_at(document, expiry_seconds)
+    return closes is not None and closes < closed_before and document.get("status") in keys.PIPELINE_STATUSES
 
 
 def _claimable(document: dict[str, Any], s3_key: str, expired_before: str) -> bool:
