@@ -105,7 +105,8 @@ def document_date(value: str | None) -> str | None:
     return parsed
 
 
-def _parsed(field: FieldDefinition, value: str) -> object:
+def parsed_value(field: FieldDefinition, value: str) -> object:
+    """A stored value as the checks use it: a Decimal amount, a date, otherwise the text."""
     if field.type == "amount":
         return Decimal(value)
     if field.type == "date":
@@ -132,7 +133,7 @@ def scored(
             continue
         sure = CORRECTED_CONFIDENCE if field.name in mine else int(confidence.get(field.name) or 0)
         try:
-            values[field.name] = Found(str(value), sure, _parsed(field, str(value)))
+            values[field.name] = Found(str(value), sure, parsed_value(field, str(value)))
         except (ValueError, InvalidOperation):
             # A value stored before it was checked (an engine's): it counts, but no check can use it.
             values[field.name] = Found(str(value), sure, str(value))
