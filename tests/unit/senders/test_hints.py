@@ -205,7 +205,8 @@ def test_hints_are_bounded_in_size() -> None:
         created_at="2026-01-01T00:00:00Z",
         fields=[FieldDefinition(name=f"code_{index}", type="string") for index in range(40)],
     )
-    lines = [f"Reference field number {index:<4}      AB-{index:04d}-{'X' * 30}" for index in range(40)]
+    # Forty custom fields, each behind its own label ("Ref ba", "Ref bb", ...).
+    lines = [f"Ref {_letters(index):<8}      AB-{index:04d}-{'X' * 30}" for index in range(40)]
     layout = Layout(["\n".join(lines)])
     truth = {f"code_{index}": f"AB-{index:04d}-{'X' * 30}" for index in range(40)}
     hints = learn(None, layout, truth, {}, many)
@@ -216,6 +217,10 @@ def test_hints_are_bounded_in_size() -> None:
     oversized |= {f"g{index}": FieldHint(kind=Kind.NAME, value="N" * 120) for index in range(30)}
     with pytest.raises(ValidationError):
         SenderHints(fields=oversized)
+
+
+def _letters(number: int) -> str:
+    return "".join(chr(ord("a") + int(digit)) for digit in f"{number + 10:02d}")
 
 
 def test_hints_round_trip_through_storage_and_are_validated_when_read_back() -> None:
@@ -267,3 +272,45 @@ def test_a_hint_keeps_no_document_content_but_labels() -> None:
     for printed in ("QF/2024-0117", "2024", "03.04", "119", "Lindenweg", "Papier"):
         assert printed not in stored
     assert hints_module.MAX_LABEL_WORDS >= 2
+
+
+def test_a_value_printed_twice_is_learned_where_a_label_the_engine_knows_leads() -> None:
+    # The subtotal happens to equal the amount payable after a deposit: "Total HT" is the subtotal's place.
+    first = Layout(
+        [
+            "Atelier Brunelle SARL\n"
+            "Total HT                 100,00\n"
+            "TVA 10 %                  10,00\n"
+            "Total TTC                110,00\n"
+            "Acompte versé             10,00\n"
+            "Net à payer              100,00"
+        ]
+    )
+    hints = learn(None, first, {}, {"subtotal": "100.00", "tax_amount": "10.00"}, INVOICE_PROFILE)
+    assert hints.fields["subtotal"].label == "total ht"
+    assert hints.fields["tax_amount"].label == "tva"
+
+
+def test_a_label_that_leads_to_different_values_reads_nothing() -> None:
+    hints = learn(
+        None, Layout(["Atelier Brunelle SARL\nTVA 10 %      10,00"]), {"tax_amount": "10.00"}, {}, INVOICE_PROFILE
+    )
+    assert read_with_hints(hints, Layout(["Atelier Brunelle SARL\nTVA 10 %      4,00"]), INVOICE_PROFILE)
+    two_rates = Layout(["Atelier Brunelle SARL\nTVA 5,5 %      2,20\nTVA 10 %      2,70"])
+    assert "tax_amount" not in read_with_hints(hints, two_rates, INVOICE_PROFILE)
+
+
+def test_a_value_under_a_column_heading_is_not_read_from_a_table_of_rows() -> None:
+    first = Layout(["Atelier Brunelle SARL\nTaux      Montant TVA\n10 %      10,00\n\nMerci"])
+    hints = learn(None, first, {"tax_amount": "10.00"}, {}, INVOICE_PROFILE)
+    assert hints.fields["tax_amount"].placement == Placement.BELOW
+    rows = Layout(["Atelier Brunelle SARL\nTaux      Montant TVA\n5,5 %      2,20\n10 %       2,70\n\nMerci"])
+    assert "tax_amount" not in read_with_hints(hints, rows, INVOICE_PROFILE)
+
+
+def test_an_unlabelled_total_is_learned_as_the_largest_amount() -> None:
+    first = Layout(["Kiosk Ambervale", "Coffee   3.50", "Cake     4.20", "", "            7.70"])
+    hints = learn(None, first, {"total_amount": "7.70"}, {}, INVOICE_PROFILE)
+    assert hints.fields["total_amount"].largest and hints.fields["total_amount"].label is None
+    later = Layout(["Kiosk Ambervale", "Tea      2.80", "Scone    3.10", "", "            5.90"])
+    assert read_with_hints(hints, later, INVOICE_PROFILE)["total_amount"].value == "5.90"

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -30,6 +31,7 @@ from recordengine.corrections import parsed_value
 from recordengine.extraction.amounts import CURRENCY_MARKER, DETECTABLE_CODES, ISO_4217, Amount, format_amount
 from recordengine.extraction.confidence import FAILED_CHECK_CAP, assess
 from recordengine.extraction.dates import find_dates
+from recordengine.extraction.fields import known_labels
 from recordengine.extraction.found import Found
 from recordengine.extraction.labels import Reader
 from recordengine.extraction.layout import COLUMN_SLACK, Hit, Layout
@@ -62,6 +64,8 @@ AGREEMENT_POINTS = 8
 AGREED_CEILING = 97
 DISAGREED_CONFIDENCE = 45
 CHECK_LEARNED = "learned_values_agree"
+# Two spellings of a sender's name this similar are one name (OCR drops or misreads a letter).
+NAME_SIMILARITY = 0.85
 
 # Text between a label and its value may be punctuation, currency marks and values of the same kind, never
 # another word (another label: "Total" is not "Total tax").
@@ -219,15 +223,21 @@ def _kind(definition: FieldDefinition) -> Kind:
 def _read(hint: FieldHint, reader: Reader) -> LearnedReading | None:
     layout = reader.layout
     if hint.kind == Kind.NAME:
+        # The document was attributed to this sender by its own identifiers: the sender's name is its vendor.
         assert hint.value is not None
-        return LearnedReading(hint.value, hint.value) if _name_printed(hint.value, layout) else None
+        return LearnedReading(hint.value, hint.value)
     if hint.kind == Kind.CURRENCY:
         assert hint.value is not None
         return LearnedReading(hint.value, hint.value) if _currency_possible(hint.value, layout) else None
     readings = list(_by_label(hint, reader)) if hint.label is not None else []
-    if readings:
+    if len({reading.value for _, reading in readings}) == 1:
         return min(readings, key=lambda pair: pair[0])[1]
-    if hint.kind == Kind.AMOUNT and hint.largest:
+    if readings:
+        # The label leads to different values here (a tax line per rate where the sender's other documents
+        # have one): this document's layout is not the one learned, and the engine's reading stands.
+        return None
+    if hint.label is None and hint.largest:
+        # Only a hint learned without a label: a labelled one whose label is missing is of another layout.
         top = _largest_amount(reader)
         if top is not None:
             return LearnedReading(format_amount(top), top)
@@ -253,6 +263,8 @@ def _value_at(hint: FieldHint, reader: Reader, hit: Hit) -> LearnedReading | Non
         values = _values(hint, reader, region)
         if len(values) <= hint.ordinal:
             continue
+        if hint.placement == Placement.BELOW and _column_goes_on(hint, reader, hit, line):
+            return None  # a table of rows under the label (a tax line per rate): which row is not known
         start, _, reading = values[hint.ordinal]
         if hint.placement == Placement.RIGHT:
             between = list(region[:start])
@@ -274,6 +286,14 @@ def _regions(hint: FieldHint, layout: Layout, hit: Hit) -> Iterator[tuple[str, i
         label = layout.segment_at(hit.line, hit.start)
         start, end = (label.start, label.end) if label is not None else (hit.start, hit.end)
         yield _column_text(layout, lines[-1], start, end), lines[-1]
+
+
+def _column_goes_on(hint: FieldHint, reader: Reader, hit: Hit, line: int) -> bool:
+    """Whether the next printed line holds a value of the hint's kind in the label's column too."""
+    layout = reader.layout
+    label = layout.segment_at(hit.line, hit.start)
+    start, end = (label.start, label.end) if label is not None else (hit.start, hit.end)
+    return any(_values(hint, reader, _column_text(layout, after, start, end)) for after in layout.lines_below(line, 1))
 
 
 def _column_text(layout: Layout, line: int, start: int, end: int) -> str:
@@ -310,19 +330,6 @@ def _amounts(hint: FieldHint, reader: Reader, text: str) -> list[Amount]:
         for amount in found
         if _decimal_separator(text[amount.start : amount.end]) in (None, hint.decimal_separator)
     ]
-
-
-def _name_printed(name: str, layout: Layout) -> bool:
-    """Whether the canonical name is printed on the document: whole, or each of its words on one line."""
-    wanted = _squash(name)
-    if not wanted:
-        return False
-    words = [_squash(word) for word in _TOKEN.findall(name) if len(word) >= 3]
-    for line in layout.lines:
-        squashed = _squash(line)
-        if wanted in squashed or (words and all(word in squashed for word in words)):
-            return True
-    return False
 
 
 def _currency_possible(code: str, layout: Layout) -> bool:
@@ -376,7 +383,7 @@ def learn(
         if old is not None and read is not None and _same(kind, read.value, str(value)):
             fields[name] = old.model_copy(update={"used": old.used + 1, "confirmed": old.confirmed + 1})
             continue
-        new = _learn_field(kind, str(value), reader)
+        new = _learn_field(name, kind, str(value), reader)
         if new is not None and (changed or old is None or read is None or not _same(kind, read.value, str(value))):
             if old is not None and not changed:
                 new = new.model_copy(update={"failed": old.failed + 1})
@@ -393,10 +400,12 @@ def learn(
     return SenderHints(fields=fields)
 
 
-def _learn_field(kind: Kind, value: str, reader: Reader) -> FieldHint | None:
+def _learn_field(name: str, kind: Kind, value: str, reader: Reader) -> FieldHint | None:
+    """A hint that reads ``value`` back from this layout: where the value is printed more than once (a
+    subtotal that is also the amount payable), the place a label the engine knows for the field leads to
+    first, then the value nearest its label."""
     if kind == Kind.NAME:
-        name = value.strip()[:MAX_NAME_CHARACTERS]
-        return FieldHint(kind=kind, value=name)
+        return FieldHint(kind=kind, value=value.strip()[:MAX_NAME_CHARACTERS])
     if kind == Kind.CURRENCY:
         code = value.strip().upper()
         return FieldHint(kind=kind, value=code) if code in ISO_4217 else None
@@ -406,16 +415,17 @@ def _learn_field(kind: Kind, value: str, reader: Reader) -> FieldHint | None:
         return None
     top = _largest_amount(reader) if kind == Kind.AMOUNT else None
     largest = top is not None and top == target
-    candidates: list[tuple[tuple[int, bool, int, bool, int], FieldHint]] = []
+    known = known_labels(name)
+    candidates: list[tuple[tuple[bool, int, bool, int, bool, int], FieldHint]] = []
     for line, start, end in _printed(kind, target, value, reader):
-        for hint in _hints_for(kind, value, reader.layout, line, start, end, largest):
+        for hint, printed_label in _hints_for(kind, value, reader.layout, line, start, end):
             if not _reads_back(hint, reader, kind, value):
                 continue
-            # Nearest the value first; the last occurrence of an amount (a total is printed last), the first
-            # of anything else.
+            unknown = not any(label.pattern.search(printed_label) for label in known)
+            # The last occurrence of an amount (a total is printed last), the first of anything else.
             order = line if kind != Kind.AMOUNT else -line
-            rank = (hint.ordinal, hint.placement != Placement.RIGHT, hint.lines_below, not hint.opens_cell, order)
-            candidates.append((rank, hint))
+            nearest = (hint.ordinal, hint.placement != Placement.RIGHT, hint.lines_below, not hint.opens_cell)
+            candidates.append(((unknown, *nearest, order), hint))
     if candidates:
         return min(candidates, key=lambda pair: pair[0])[1]
     if largest:
@@ -461,16 +471,15 @@ def _printed(kind: Kind, target: object, value: str, reader: Reader) -> Iterator
 
 
 def _hints_for(
-    kind: Kind, value: str, layout: Layout, line: int, start: int, end: int, largest: bool
-) -> Iterator[FieldHint]:
-    """The hints that could lead to the value printed at ``line[start:end]``: from a label before it on its
-    line, and from a label above it in its column; a label that opens its cell first."""
+    kind: Kind, value: str, layout: Layout, line: int, start: int, end: int
+) -> Iterator[tuple[FieldHint, str]]:
+    """The hints that could lead to the value printed at ``line[start:end]``, each with its label as printed:
+    from a label before it on its line, and from a label above it in its column."""
     printed = layout.lines[line][start:end]
     facts: dict[str, Any] = {
         "kind": kind,
         "page": min(MAX_PAGE, layout.page_of_line[line]),
         "line_permille": _permille(layout, line),
-        "largest": largest,
     }
     if kind == Kind.TEXT:
         facts["pattern"] = _shape_of(printed)
@@ -480,17 +489,19 @@ def _hints_for(
         facts["date_order"] = _date_order(printed, date.fromisoformat(value))
     elif kind == Kind.AMOUNT:
         facts["decimal_separator"] = _decimal_separator(printed)
-    labelled: list[tuple[tuple[str, bool], Placement, int]] = []
+    labelled: list[tuple[tuple[str, bool, str], Placement, int]] = []
     beside = _label_left_of(layout, line, start)
     if beside is not None:
         labelled.append((beside, Placement.RIGHT, 0))
     labelled += [
         (above, Placement.BELOW, lines_below) for above, lines_below in _labels_above(layout, line, start, end)
     ]
-    for (label, whole), placement, lines_below in labelled:
+    for (label, whole, printed_label), placement, lines_below in labelled:
+        if kind == Kind.TEXT and _shape_regex(facts["pattern"]).search(printed_label):
+            continue  # a value of the same shape (the row above's), not a label
         for opens_cell in (True, False) if whole else (False,):
             for ordinal in range(MAX_ORDINAL + 1 if placement == Placement.RIGHT else 3):
-                yield FieldHint(
+                hint = FieldHint(
                     label=label,
                     opens_cell=opens_cell,
                     placement=placement,
@@ -498,6 +509,7 @@ def _hints_for(
                     ordinal=ordinal,
                     **facts,
                 )
+                yield hint, printed_label
 
 
 def _reads_back(hint: FieldHint, reader: Reader, kind: Kind, value: str) -> bool:
@@ -505,20 +517,20 @@ def _reads_back(hint: FieldHint, reader: Reader, kind: Kind, value: str) -> bool
     return read is not None and _same(kind, read.value, value)
 
 
-def _label_left_of(layout: Layout, line: int, start: int) -> tuple[str, bool] | None:
+def _label_left_of(layout: Layout, line: int, start: int) -> tuple[str, bool, str] | None:
     """The label printed before ``start`` on its line: the words of its own cell before it, else the nearest
     cell of words before it (cells of figures between are values of its kind or marks)."""
     text = layout.lines[line]
     own = layout.segment_at(line, start)
-    if own is not None and _WORD.search(text[own.start : start]):
+    if own is not None and _WORD.search(_without_currency(text[own.start : start])):
         return _label(text[own.start : start])
     for segment in reversed([segment for segment in layout.segments[line] if segment.end <= start]):
-        if _WORD.search(segment.text):
+        if _WORD.search(_without_currency(segment.text)):
             return _label(segment.text)
     return None
 
 
-def _labels_above(layout: Layout, line: int, start: int, end: int) -> Iterator[tuple[tuple[str, bool], int]]:
+def _labels_above(layout: Layout, line: int, start: int, end: int) -> Iterator[tuple[tuple[str, bool, str], int]]:
     """Labels printed above the value in its column, with how many printed lines down the value is."""
     page = layout.page_of_line[line]
     lines_below = 0
@@ -530,22 +542,23 @@ def _labels_above(layout: Layout, line: int, start: int, end: int) -> Iterator[t
             continue
         lines_below += 1
         for segment in cells:
-            if segment.overlaps(start, end, COLUMN_SLACK) and _WORD.search(segment.text):
+            if segment.overlaps(start, end, COLUMN_SLACK) and _WORD.search(_without_currency(segment.text)):
                 found = _label(segment.text)
                 if found is not None:
                     yield found, lines_below
         index -= 1
 
 
-def _label(text: str) -> tuple[str, bool] | None:
+def _label(text: str) -> tuple[str, bool, str] | None:
     """The normalised label of a cell's words (its last MAX_LABEL_WORDS words without digits, lower case as
     printed, so that the printed label is found again), and whether that is all the cell's words."""
-    tokens = [token for token in _TOKEN.findall(text.lower()) if not any(char.isdigit() for char in token)]
+    words = _TOKEN.findall(_without_currency(text).lower())
+    tokens = [token for token in words if not any(char.isdigit() for char in token) and token.upper() not in ISO_4217]
     kept = tokens[-MAX_LABEL_WORDS:]
     label = " ".join(kept)[:MAX_LABEL_CHARACTERS].strip()
     if not _WORD.search(label):
         return None
-    return label, kept == tokens
+    return label, kept == tokens, text
 
 
 def _label_pattern(label: str) -> re.Pattern[str]:
@@ -633,7 +646,11 @@ def _same(kind: Kind, read: str, wanted: str) -> bool:
             return Decimal(read) == Decimal(wanted)
         except InvalidOperation:
             return False
-    if kind in (Kind.TEXT, Kind.NAME):
+    if kind == Kind.NAME:
+        # A trading name with or without its legal form or branch ("Fernhill Bakery GmbH", "FERNHILL BAKERY").
+        mine, theirs = sorted((_squash(read), _squash(wanted)), key=len)
+        return bool(mine) and (mine in theirs or SequenceMatcher(None, mine, theirs).ratio() >= NAME_SIMILARITY)
+    if kind == Kind.TEXT:
         return _squash(read) == _squash(wanted)
     return read.strip().upper() == wanted.strip().upper()
 
