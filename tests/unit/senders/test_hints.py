@@ -314,3 +314,16 @@ def test_an_unlabelled_total_is_learned_as_the_largest_amount() -> None:
     assert hints.fields["total_amount"].largest and hints.fields["total_amount"].label is None
     later = Layout(["Kiosk Ambervale", "Tea      2.80", "Scone    3.10", "", "            5.90"])
     assert read_with_hints(hints, later, INVOICE_PROFILE)["total_amount"].value == "5.90"
+
+
+def test_of_two_labels_the_engine_knows_the_more_explicit_one_is_learned() -> None:
+    # Nothing was open: the gross total and the amount payable are one figure on the first document.
+    first = Layout(
+        ["Hollin Mutual Insurance\nBruttosumme       220,00\nOffene Zahlungen    0,00\nZahlbetrag        220,00"]
+    )
+    hints = learn(None, first, {}, {"total_amount": "220.00"}, INVOICE_PROFILE)
+    assert hints.fields["total_amount"].label == "bruttosumme"
+    later = Layout(
+        ["Hollin Mutual Insurance\nBruttosumme       220,00\nOffene Zahlungen  220,00\nZahlbetrag        440,00"]
+    )
+    assert read_with_hints(hints, later, INVOICE_PROFILE)["total_amount"].value == "220.00"

@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
 from enum import StrEnum
+from itertools import islice
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -54,6 +55,11 @@ MAX_ORDINAL = 9
 MAX_PAGE = 49
 PERMILLE = 1000
 MAX_COUNT = 10**9
+# Learning looks at the first this many places a value is printed (a figure repeated in every line of a
+# long statement costs no more than this).
+MAX_OCCURRENCES = 12
+# Where a value is printed beside several labels, those the engine knows for the field come first, by tier.
+UNKNOWN_TIER = 9
 # A hint that failed this many times, and more often than it was confirmed, is dropped.
 MAX_FAILURES = 3
 
@@ -402,8 +408,8 @@ def learn(
 
 def _learn_field(name: str, kind: Kind, value: str, reader: Reader) -> FieldHint | None:
     """A hint that reads ``value`` back from this layout: where the value is printed more than once (a
-    subtotal that is also the amount payable), the place a label the engine knows for the field leads to
-    first, then the value nearest its label."""
+    subtotal that is also the amount payable), the place the engine's most explicit label for the field
+    leads to first, then the value nearest its label."""
     if kind == Kind.NAME:
         return FieldHint(kind=kind, value=value.strip()[:MAX_NAME_CHARACTERS])
     if kind == Kind.CURRENCY:
@@ -416,16 +422,17 @@ def _learn_field(name: str, kind: Kind, value: str, reader: Reader) -> FieldHint
     top = _largest_amount(reader) if kind == Kind.AMOUNT else None
     largest = top is not None and top == target
     known = known_labels(name)
-    candidates: list[tuple[tuple[bool, int, bool, int, bool, int], FieldHint]] = []
-    for line, start, end in _printed(kind, target, value, reader):
+    candidates: list[tuple[tuple[int, int, bool, int, bool, int], FieldHint]] = []
+    for line, start, end in islice(_printed(kind, target, value, reader), MAX_OCCURRENCES):
         for hint, printed_label in _hints_for(kind, value, reader.layout, line, start, end):
             if not _reads_back(hint, reader, kind, value):
                 continue
-            unknown = not any(label.pattern.search(printed_label) for label in known)
+            # The engine's most explicit label for the field first ("Bruttosumme" before "Zahlbetrag").
+            tier = min((label.tier for label in known if label.pattern.search(printed_label)), default=UNKNOWN_TIER)
             # The last occurrence of an amount (a total is printed last), the first of anything else.
             order = line if kind != Kind.AMOUNT else -line
             nearest = (hint.ordinal, hint.placement != Placement.RIGHT, hint.lines_below, not hint.opens_cell)
-            candidates.append(((unknown, *nearest, order), hint))
+            candidates.append(((tier, *nearest, order), hint))
     if candidates:
         return min(candidates, key=lambda pair: pair[0])[1]
     if largest:
