@@ -43,8 +43,9 @@ from recordengine.storable import StorableText
 # The profile field whose learned value is the sender's canonical name rather than a place on the page.
 VENDOR_FIELD = "vendor"
 
-# Bounds: what one sender holds stays a few KB (one DynamoDB item attribute, read once per extraction).
-MAX_HINTS_BYTES = 6 * 1024
+# Bounds: a sender's hints, stored as an item of their own, cost at most 2 DynamoDB write units (1 KB each)
+# per learning and 1 read unit (4 KB) per extraction, with room for the item's keys.
+MAX_HINTS_BYTES = 1800
 MAX_FIELDS = 16
 MAX_LABEL_WORDS = 4
 MAX_LABEL_CHARACTERS = 48
