@@ -327,3 +327,16 @@ def test_of_two_labels_the_engine_knows_the_more_explicit_one_is_learned() -> No
         ["Hollin Mutual Insurance\nBruttosumme       220,00\nOffene Zahlungen  220,00\nZahlbetrag        440,00"]
     )
     assert read_with_hints(hints, later, INVOICE_PROFILE)["total_amount"].value == "220.00"
+
+
+def test_a_hint_whose_reading_a_person_corrects_to_a_value_not_on_the_page_is_dropped() -> None:
+    hints = learned_from_first()
+    # The hint reads "QF/2024-0342" here; the person sets a number the page does not print.
+    hints = learn(hints, SECOND, {"invoice_number": "ZZ-99"}, {}, INVOICE_PROFILE)
+    assert "invoice_number" not in hints.fields
+
+
+def test_a_senders_hints_cost_at_most_two_write_units() -> None:
+    # DynamoDB bills a write by the KB: the hints stay under 2 KB with room for their item's keys.
+    assert MAX_HINTS_BYTES <= 2 * 1024 - 200
+    assert len(json.dumps(learned_from_first().to_storable()).encode()) <= MAX_HINTS_BYTES

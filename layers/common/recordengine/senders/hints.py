@@ -368,10 +368,11 @@ def learn(
     can at most fail to be read well). ``layout``: the reviewed document's page text.
 
     A corrected field gets a new hint learned from where the person's value is printed (the old one is
-    replaced). A confirmed field's hint that reads the value again is confirmed; one that reads something
-    else or nothing failed, and is replaced by a new one when the value can be found. A hint that fails
-    MAX_FAILURES times and more often than it was confirmed is dropped. The result stays within bounds:
-    fields beyond them are not learned.
+    replaced; dropped when it read something else and the value is not found on the page). A confirmed
+    field's hint that reads the value again is confirmed; one that reads something else or nothing failed,
+    and is replaced by a new one when the value can be found. A hint that fails MAX_FAILURES times and more
+    often than it was confirmed is dropped. The result stays within bounds: fields beyond them are not
+    learned.
     """
     fields = dict(hints.fields) if hints is not None else {}
     reader = Reader(layout)
@@ -400,7 +401,8 @@ def learn(
             continue
         if old is not None:
             failed = old.failed + 1
-            if failed >= MAX_FAILURES and failed > old.confirmed:
+            if (changed and read is not None) or (failed >= MAX_FAILURES and failed > old.confirmed):
+                # A person corrected what the hint read, and where their value is printed is not found.
                 del fields[name]
             else:
                 fields[name] = old.model_copy(update={"used": old.used + (read is not None), "failed": failed})
