@@ -45,6 +45,8 @@ class Extraction:
 
     result: ExtractionResult
     layout: Layout
+    # Read from an embedded e-invoice: the seller's own data, which a hint learned from the print cannot better.
+    einvoice: bool = False
 
 
 def extract_document(
@@ -125,4 +127,4 @@ def _from_einvoice(found: EInvoice, pages: list[str], profile: Profile) -> Extra
         note=f"Read from the embedded {found.syntax} e-invoice.",
         language=detect_language("\n".join(pages)) if pages else None,
     )
-    return Extraction(result, layout)
+    return Extraction(result, layout, einvoice=True)
