@@ -94,9 +94,11 @@ bench: $(VENV)/.installed
 
 # Extraction accuracy, calibration and speed on a labelled corpus: make eval [CORPUS=dir] [OUT=dir]
 # [BASELINE=previous/results.json] [BURST=1: also over HTTP, all at once and one at a time] [EVAL_ARGS=...]
+# [LEARN=1: only the replay of learning from corrections (issue 17), as EVAL_ARGS=--learn]
 eval: $(VENV)/.installed
 	$(PY) -m eval $(if $(CORPUS),--corpus "$(CORPUS)") $(if $(OUT),--out "$(OUT)") \
-	  $(if $(BASELINE),--baseline "$(BASELINE)") $(if $(BURST),--burst --sequential-http) $(EVAL_ARGS)
+	  $(if $(BASELINE),--baseline "$(BASELINE)") $(if $(BURST),--burst --sequential-http) $(if $(LEARN),--learn) \
+	  $(EVAL_ARGS)
 
 # A token for the running local stack (every scope unless told): make token NAME="my script" SCOPES=documents:read
 ALL_SCOPES := documents:read,documents:write,admin

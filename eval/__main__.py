@@ -1,6 +1,9 @@
 """`python -m eval [--corpus DIR] [--out DIR] [--only text|scans|http] [--failures] [--baseline FILE] [--burst]
-[--sequential-http] [--wait SECONDS]`: the built-in extraction engine measured on a labelled corpus, against
-the issues' targets.
+[--sequential-http] [--wait SECONDS] [--learn]`: the built-in extraction engine measured on a labelled corpus,
+against the issues' targets.
+
+With --learn, only issue 17's replay runs (eval/learn.py): each sender's first document reviewed against the
+ground truth and learned from, its later documents read with learning off and on; written as learn.md.
 
 First issue 15's chapter: the documents read from the page (receipts, scans, and text PDFs with e-invoice
 reading off) per language, per format (text PDF, image-only PDF, photo) and per source, the sources added
@@ -70,6 +73,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="after the report, print every wrong field per document: path, field, got, want, field confidence",
     )
+    parser.add_argument(
+        "--learn",
+        action="store_true",
+        help="only the replay of issue 17: learn from each sender's first document, read its others off and on",
+    )
     args = parser.parse_args(argv)
     if not (args.corpus / "ground_truth.jsonl").is_file():
         print(f"no ground_truth.jsonl in {args.corpus}", file=sys.stderr)
@@ -87,14 +95,23 @@ def main(argv: list[str] | None = None) -> int:
     if layer not in sys.path:
         sys.path.insert(0, layer)
 
+    def progress(message: str) -> None:
+        print(f"... {message}", file=sys.stderr, flush=True)
+
+    if args.learn:
+        from . import learn
+
+        report = learn.markdown(learn.replay(args.corpus, progress))
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "learn.md").write_text(report, encoding="utf-8")
+        print(report)
+        return 0
+
     from .groups import issue_figures
     from .http_run import BURST, SEQUENTIAL, local_stack, read_over_http
     from .report import chart, failures, markdown
     from .results import baseline_records, results, save
     from .run import run
-
-    def progress(message: str) -> None:
-        print(f"... {message}", file=sys.stderr, flush=True)
 
     # Read before the run, which may overwrite it (--baseline eval/out/results.json compares with the last run).
     try:

@@ -69,7 +69,7 @@ _LEGAL_FORMS = frozenset(
 # Fields
 
 
-def _tokens(text: str) -> list[str]:
+def name_tokens(text: str) -> list[str]:
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(char for char in text if not unicodedata.combining(char)).replace("&", " and ")
     # "B.V." and "G.m.b.H." are one word each once their dots go.
@@ -82,7 +82,7 @@ def vendor_matches(predicted: str | None, truth: Iterable[str | None]) -> bool:
     most as many words again (a trading name with its city), or they differ by a character or two."""
     if not predicted:
         return False
-    mine = _tokens(predicted)
+    mine = name_tokens(predicted)
     if not mine:
         return False
     candidates: list[str] = []
@@ -91,7 +91,7 @@ def vendor_matches(predicted: str | None, truth: Iterable[str | None]) -> bool:
             candidates.append(name)
             candidates.extend(line for line in name.splitlines() if line.strip())
     for name in candidates:
-        theirs = _tokens(name)
+        theirs = name_tokens(name)
         if not theirs:
             continue
         if mine == theirs or "".join(mine) == "".join(theirs):
@@ -190,7 +190,7 @@ def verdict(met: bool | None) -> str:
 
 
 def _words(text: Any) -> str:
-    return " ".join(_tokens(str(text or "")))
+    return " ".join(name_tokens(str(text or "")))
 
 
 def description_similarity(predicted: Any, truth: Any) -> float:

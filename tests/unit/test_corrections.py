@@ -350,6 +350,17 @@ def test_a_run_on_a_document_nobody_corrected_is_stored_as_read_with_its_sources
     assert set(sources.values()) == {"extracted"}
 
 
+def test_fields_a_senders_hint_found_are_stored_as_learned_unless_a_person_corrected_them():
+    document = extracted_record(vendor="Northwind Traders Limited")
+    document["field_sources"]["vendor"] = "corrected"
+    kept = keep_corrections(engine_result(), document, INVOICE_PROFILE, learned={"vendor", "invoice_number"})
+    assert kept["field_sources"]["invoice_number"] == "learned"
+    assert kept["field_sources"]["vendor"] == "corrected"
+    assert kept["field_sources"]["total_amount"] == "extracted"
+    first_run = keep_corrections(engine_result(), extracted_record(), INVOICE_PROFILE, learned={"invoice_number"})
+    assert first_run["field_sources"]["invoice_number"] == "learned"
+
+
 def test_a_corrected_field_is_kept_over_a_new_run():
     document = extracted_record(vendor="Northwind Traders Limited")
     document["field_sources"]["vendor"] = "corrected"

@@ -105,7 +105,8 @@ def document_date(value: str | None) -> str | None:
     return parsed
 
 
-def _parsed(field: FieldDefinition, value: str) -> object:
+def parsed_value(field: FieldDefinition, value: str) -> object:
+    """A stored value as the checks use it: a Decimal amount, a date, otherwise the text."""
     if field.type == "amount":
         return Decimal(value)
     if field.type == "date":
@@ -132,7 +133,7 @@ def scored(
             continue
         sure = CORRECTED_CONFIDENCE if field.name in mine else int(confidence.get(field.name) or 0)
         try:
-            values[field.name] = Found(str(value), sure, _parsed(field, str(value)))
+            values[field.name] = Found(str(value), sure, parsed_value(field, str(value)))
         except (ValueError, InvalidOperation):
             # A value stored before it was checked (an engine's): it counts, but no check can use it.
             values[field.name] = Found(str(value), sure, str(value))
@@ -220,12 +221,23 @@ def corrected_values(document: Mapping[str, Any], correction: DocumentCorrection
     return changed
 
 
-def keep_corrections(result_values: dict[str, Any], document: Mapping[str, Any], profile: Profile) -> dict[str, Any]:
+def keep_corrections(
+    result_values: dict[str, Any],
+    document: Mapping[str, Any],
+    profile: Profile,
+    learned: Iterable[str] = (),
+) -> dict[str, Any]:
     """An extraction run's values with every field a person corrected kept as they set it, scored again
-    when there was any (the engine's readings of the other fields keep their confidence)."""
+    when there was any (the engine's readings of the other fields keep their confidence). ``learned``: the
+    fields a sender's hint found (recordengine.senders.hints.combine), whose source is "learned"."""
     mine = corrected_names(document)
     fields = dict(result_values.get("extracted_fields") or {})
-    sources = {name: FieldSource.EXTRACTED.value for name, value in fields.items() if value is not None}
+    hinted = set(learned)
+    sources = {
+        name: (FieldSource.LEARNED if name in hinted else FieldSource.EXTRACTED).value
+        for name, value in fields.items()
+        if value is not None
+    }
     if result_values.get("line_items"):
         sources[LINE_ITEMS] = FieldSource.EXTRACTED.value
     for name in RECORD_FIELDS:

@@ -128,11 +128,13 @@ class ExtractionResult(BaseModel):
 
 
 class FieldSource(StrEnum):
-    """Who set a field's value: the extraction engine, a person (a correction), or a rule."""
+    """Who set a field's value: the extraction engine, a person (a correction), a rule, or what the document's
+    sender taught (a hint learned from a person's corrections of its earlier documents)."""
 
     EXTRACTED = "extracted"
     CORRECTED = "corrected"
     RULE = "rule"
+    LEARNED = "learned"
 
 
 class DocumentSummary(BaseModel):

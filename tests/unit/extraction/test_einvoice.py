@@ -169,6 +169,14 @@ def test_factur_x_is_read_from_its_xml() -> None:
     assert "embedded" in result.confidence_reasoning
 
 
+def test_an_extraction_says_it_was_read_from_the_xml() -> None:
+    from recordengine.extraction.engine import read_document
+
+    content = with_attachment("factur-x.xml", cii())
+    assert read_document(content, PDF, INVOICE_PROFILE, einvoice=True).einvoice
+    assert not read_document(content, PDF, INVOICE_PROFILE, einvoice=False).einvoice
+
+
 def test_reading_it_can_be_turned_off() -> None:
     content = with_attachment("factur-x.xml", cii())
     printed = extract_document(content, PDF, INVOICE_PROFILE, einvoice=False).extracted_fields

@@ -333,3 +333,14 @@ def test_a_short_text_document_is_read_from_its_text_layer() -> None:
     result = extract_document(make_pdf(["Invoice 42", "Total: 5.00 EUR"]), PDF, INVOICE_PROFILE)
     assert result.extracted_fields["total_amount"] == "5.00"
     assert result.extracted_fields["currency"] == "EUR"
+
+
+def test_read_document_gives_the_result_with_the_layout_it_was_read_from() -> None:
+    """A sender's hints are read on the page text the engine read: the layout comes with the result."""
+    from recordengine.extraction.engine import read_document
+
+    content = make_pdf(ENGLISH_INVOICE)
+    extraction = read_document(content, PDF, INVOICE_PROFILE)
+    assert extraction.result == extract_document(content, PDF, INVOICE_PROFILE)
+    assert "Brightwater Analytics Ltd" in extraction.layout.text
+    assert not extraction.layout.ocr

@@ -8,6 +8,7 @@ Layout text from the text layer and from OCR goes through the same layout-aware 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from recordengine.media import JPEG, PDF, PNG, SUPPORTED_MEDIA_TYPES, TIFF, sniff_media_type
 from recordengine.models import ExtractionResult, Profile
@@ -38,6 +39,16 @@ def _einvoice_default() -> bool:
     return get_settings().einvoice_enabled
 
 
+@dataclass(frozen=True)
+class Extraction:
+    """The engine's result, and the page text it was read from (what a sender's hints are read on)."""
+
+    result: ExtractionResult
+    layout: Layout
+    # Read from an embedded e-invoice: the seller's own data, which a hint learned from the print cannot better.
+    einvoice: bool = False
+
+
 def extract_document(
     content: bytes, media_type: str, profile: Profile, *, einvoice: bool | None = None
 ) -> ExtractionResult:
@@ -46,6 +57,11 @@ def extract_document(
     ``einvoice``: read an embedded e-invoice when the PDF carries one (default: the ``EINVOICE_ENABLED``
     setting); off, the printed layout is read as for any other PDF.
     """
+    return read_document(content, media_type, profile, einvoice=einvoice).result
+
+
+def read_document(content: bytes, media_type: str, profile: Profile, *, einvoice: bool | None = None) -> Extraction:
+    """``extract_document``'s result with the layout it read (a scan's: its first OCR reading's)."""
     # The content decides what the file is, not the name or Content-Type it came with.
     actual = sniff_media_type(content[:1024])
     if actual is None:
@@ -65,13 +81,13 @@ def extract_document(
             # Decoding cannot stop midway, so the run's deadline bounds it (as it bounds scaling for OCR); the
             # OCR budget bounds the readings that follow, which stop at it.
             decoded = images.decode_pages(content, deadline=within(math.inf))
-            return _result(read_scans(decoded, profile, deadline), profile)
+            return _extraction(read_scans(decoded, profile, deadline), profile)
 
     pdf = read_pdf(content, einvoice=_einvoice_default() if einvoice is None else einvoice)
     if pdf.einvoice is not None:
         return _from_einvoice(pdf.einvoice, pdf.pages if has_text_layer(pdf.pages) else [], profile)
     if has_text_layer(pdf.pages):
-        return _result(read_layout(Layout(pdf.pages), profile), profile)
+        return _extraction(read_layout(Layout(pdf.pages), profile), profile)
     # No usable text layer: a scan, rendered page by page and read by OCR.
     if not ocr.ocr_available():
         raise UnreadableDocument(ocr.SCAN_NOT_AVAILABLE)
@@ -86,21 +102,23 @@ def extract_document(
     deadline = within(OCR_BUDGET_SECONDS)
     with own_work_within(deadline, _OCR_TIME_OUTS):
         rendered = raster.render_pages(content, pages, deadline, image_pixels)
-        return _result(read_scans(rendered, profile, deadline), profile)
+        return _extraction(read_scans(rendered, profile, deadline), profile)
 
 
-def _result(reading: Reading, profile: Profile) -> ExtractionResult:
-    return build_result(
+def _extraction(reading: Reading, profile: Profile) -> Extraction:
+    result = build_result(
         profile, reading.values, reading.roles, reading.line_items, reading.doc_type, language=reading.language
     )
+    return Extraction(result, reading.reader.layout)
 
 
-def _from_einvoice(found: EInvoice, pages: list[str], profile: Profile) -> ExtractionResult:
+def _from_einvoice(found: EInvoice, pages: list[str], profile: Profile) -> Extraction:
     # Custom fields the XML does not define are still looked for in the printed text.
-    reader = Reader(Layout(pages))
+    layout = Layout(pages)
+    reader = Reader(layout)
     values = fields_for_profile(profile, reader, found.fields)
     line_items = found.line_items if profile.line_items else []
-    return build_result(
+    result = build_result(
         profile,
         values,
         found.fields,
@@ -109,3 +127,4 @@ def _from_einvoice(found: EInvoice, pages: list[str], profile: Profile) -> Extra
         note=f"Read from the embedded {found.syntax} e-invoice.",
         language=detect_language("\n".join(pages)) if pages else None,
     )
+    return Extraction(result, layout, einvoice=True)

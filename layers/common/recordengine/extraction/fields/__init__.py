@@ -12,13 +12,14 @@ from decimal import Decimal
 
 from recordengine.extraction.amounts import format_amount
 from recordengine.extraction.found import Found
-from recordengine.extraction.labels import Candidate, Reader, V
+from recordengine.extraction.labels import Candidate, Label, Reader, V
 
+from .amount_labels import SUBTOTAL, TAX, TOTAL, amount_labels
 from .amounts import extract_amounts
 from .currency import extract_currency
-from .dates import extract_dates
+from .dates import _DUE_DATE_LABELS, _DUE_DATE_WEAK_LABELS, _ISSUE_DATE_LABELS, extract_dates
 from .doc_type import detect_doc_type
-from .identifiers import extract_invoice_number
+from .identifiers import _NUMBER_LABELS, extract_invoice_number
 from .receipts import looks_like_receipt
 from .vendor import extract_vendor
 from .vendor_cues import without_owner_name
@@ -33,6 +34,18 @@ INVOICE_FIELDS = (
     "tax_amount",
     "total_amount",
 )
+
+
+def known_labels(field: str) -> list[Label]:
+    """The labels the engine knows for an invoice field, every language (none for other fields): where a
+    value is printed in several places, a sender's hint is learned from the one a known label leads to."""
+    if field in ("total_amount", "subtotal", "tax_amount"):
+        return amount_labels({"total_amount": TOTAL, "subtotal": SUBTOTAL, "tax_amount": TAX}[field])
+    return {
+        "invoice_number": _NUMBER_LABELS,
+        "invoice_date": _ISSUE_DATE_LABELS,
+        "due_date": _DUE_DATE_LABELS + _DUE_DATE_WEAK_LABELS,
+    }.get(field, [])
 
 
 def extract_invoice_fields(reader: Reader) -> dict[str, Found | None]:
@@ -92,4 +105,4 @@ def _as_read(reader: Reader, candidate: Candidate[V]) -> int:
     return min(candidate.confidence, round(min(sure)) + _OCR_MARGIN)
 
 
-__all__ = ["INVOICE_FIELDS", "Found", "detect_doc_type", "extract_invoice_fields"]
+__all__ = ["INVOICE_FIELDS", "Found", "detect_doc_type", "extract_invoice_fields", "known_labels"]
