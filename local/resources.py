@@ -152,6 +152,11 @@ def _create_bucket(template: Template, clients: AwsClients, logical_id: str) -> 
         renames = {"ExposedHeaders": "ExposeHeaders", "Id": "ID", "MaxAge": "MaxAgeSeconds"}
         rules = [{renames.get(k, k): v for k, v in rule.items()} for rule in cors]
         clients.s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": rules})
+    versioning = (props.get("VersioningConfiguration") or {}).get("Status")
+    if versioning:
+        # As in AWS: a delete leaves a delete marker and the versions before it, which only a delete of each
+        # version erases.
+        clients.s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": versioning})
     return name
 
 

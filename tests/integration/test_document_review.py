@@ -20,7 +20,7 @@ from local.runtime import WorkerPool
 from recordengine.models import ConfidenceLabel
 from recordengine.storage.documents import DocumentStore
 from recordengine.tokens import TokenScope, TokenStore
-from tests.support.aws_stack import AwsStack
+from tests.support.aws_stack import AwsStack, naming, table_items
 from tests.support.documents import invoice_pdf
 from tests.support.extraction_requests import ExtractionRequests
 
@@ -61,27 +61,6 @@ def history(stack: AwsStack, doc_id: int, **params: Any) -> dict:
 
 def check(document: dict, name: str) -> dict:
     return next(c for c in document["validation"] if c["check"] == name)
-
-
-def table_items(stack: AwsStack) -> list[dict[str, Any]]:
-    client = boto3.client("dynamodb")
-    items: list[dict[str, Any]] = []
-    request: dict[str, Any] = {"TableName": stack.table}
-    while True:
-        response = client.scan(**request)
-        items.extend(response["Items"])
-        if "LastEvaluatedKey" not in response:
-            return items
-        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-
-
-def naming(items: list[dict[str, Any]], doc_id: int) -> list[str]:
-    """The keys of every item that belongs to the document or names it."""
-    return [
-        item["pk"]["S"] + " " + item["sk"]["S"]
-        for item in items
-        if item["pk"]["S"] == f"DOCUMENT#{doc_id}" or item.get("document_id", {}).get("N") == str(doc_id)
-    ]
 
 
 @pytest.fixture

@@ -206,3 +206,25 @@ def start_stack(monkeypatch: Any) -> Iterator[AwsStack]:
     finally:
         pool.shutdown()
         reset_cached_services()
+
+
+def table_items(stack: AwsStack) -> list[dict[str, Any]]:
+    """Every item of the stack's table (a whole Scan)."""
+    client = boto3.client("dynamodb")
+    items: list[dict[str, Any]] = []
+    request: dict[str, Any] = {"TableName": stack.table}
+    while True:
+        response = client.scan(**request)
+        items.extend(response["Items"])
+        if "LastEvaluatedKey" not in response:
+            return items
+        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def naming(items: list[dict[str, Any]], doc_id: int) -> list[str]:
+    """The keys of every item that belongs to the document or names it."""
+    return [
+        item["pk"]["S"] + " " + item["sk"]["S"]
+        for item in items
+        if item["pk"]["S"] == f"DOCUMENT#{doc_id}" or item.get("document_id", {}).get("N") == str(doc_id)
+    ]

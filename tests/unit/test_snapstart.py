@@ -108,8 +108,10 @@ def test_stores_made_before_a_restore_use_the_new_client(monkeypatch: pytest.Mon
     made: list[object] = []
 
     class Client:
-        def delete_object(self, **kwargs: Any) -> None:
+        # What BlobStore.delete asks first (the object's versions): here, none.
+        def list_object_versions(self, **kwargs: Any) -> dict[str, Any]:
             made.append(self)
+            return {}
 
     clients = iter([Client(), Client()])
     current: dict[str, object] = {}

@@ -347,7 +347,9 @@ class DocumentService:
         self, document_id: int, limit: int = DEFAULT_LIST_LIMIT, offset: int = 0, cursor: str | None = None
     ) -> HistoryPage:
         entries = self.documents.history(document_id)
-        if not entries and self.documents.get(document_id) is None:
+        # Read after the entries: they are shown only if the document was still there once they were read
+        # (a delete makes the record a tombstone before it erases the history).
+        if self.documents.get(document_id) is None:
             raise NotFound(f"Document {document_id} not found.")
         start = start_of(offset, cursor)
         shown = fitting([HistoryEntry.model_validate(entry) for entry in entries[start : start + limit]])
@@ -384,15 +386,17 @@ class DocumentService:
         )
 
     def delete(self, document_id: int) -> None:
-        """Erases the document: its file, its record, its history and its index items (404 if there is none)."""
-        stored = self.documents.get(document_id)
-        if stored is None:
+        """Erases the document: its record first (from then on it answers 404 and takes no write, whatever
+        is under way), then its file with every version of it, its history and its index items (404 if there
+        is none). A delete cut short (503) is taken up again by the next DELETE."""
+        tombstone = self.documents.withdraw(document_id)
+        if tombstone is None:
             raise NotFound(f"Document {document_id} not found.")
         try:
-            self.blobs.delete(str(stored["s3_key"]))
+            self.blobs.delete(str(tombstone["s3_key"]))
         except Exception as error:
             raise StorageUnavailable("The file could not be deleted; retry the request.") from error
-        self.documents.delete(document_id)
+        self.documents.erase(tombstone)
 
 
 # Notes that a status change leaves as they are (None would clear them).

@@ -492,9 +492,10 @@ class ExtractionPipeline:
         self._end_run(document, failed)
         return Outcome.FAILED
 
-    def _release(self, document: dict[str, Any], reason: str) -> None:
+    def _release(self, document: dict[str, Any], reason: str) -> bool:
         """Gives the claim back so that the event's retry can run extraction anew: a document the run moved to
-        Processing is New again; a status a person set stays."""
+        Processing is New again; a status a person set stays. False when there was nothing to give back: the
+        document was deleted, or another run took its claim over."""
 
         def released(current: dict[str, Any], in_pipeline: bool) -> DocumentChange:
             if not in_pipeline or current["status"] == Status.NEW.value:
@@ -503,21 +504,25 @@ class ExtractionPipeline:
             event = HistoryEvent("extraction_retried", EXTRACTION_ACTOR, moved, reason)
             return DocumentChange({"status": Status.NEW.value}, remove=("extraction_claimed_at",), history=(event,))
 
-        self._end_run(document, released)
+        return self._end_run(document, released)
 
-    def _end_run(self, document: dict[str, Any], decide: Callable[[dict[str, Any], bool], DocumentChange]) -> None:
-        """Concludes the run with `decide`. A document deleted while the run went on concludes nothing, and its
-        file, which may have arrived after the deletion erased it, is erased."""
-        if (
-            self.documents.conclude_extraction(document, decide) is None
-            and self.documents.get(int(document["id"])) is None
-        ):
+    def _end_run(self, document: dict[str, Any], decide: Callable[[dict[str, Any], bool], DocumentChange]) -> bool:
+        """Concludes the run with `decide`; False when there was nothing to conclude. A document deleted while the
+        run went on concludes nothing, and its file, which may have arrived after the deletion erased it, is
+        erased."""
+        if self.documents.conclude_extraction(document, decide) is not None:
+            return True
+        if self.documents.get(int(document["id"])) is None:
             self._discard(int(document["id"]), str(document["s3_key"]))
+        return False
 
     def _retry_or_fail(
         self, document: dict[str, Any], attempt: int, reason: str, error: Exception, facts: dict[str, Any]
     ) -> Outcome:
         if attempt >= self.settings.extraction_max_attempts:
             return self._fail(document, reason, facts)
-        self._release(document, reason)
+        if not self._release(document, reason):
+            # A retry would find nothing to do (a deleted document's file is gone too).
+            logger.info("Document %s was deleted or taken over during its run: not retried", document["id"])
+            return Outcome.IGNORED
         raise RetryLater(reason) from error

@@ -13,10 +13,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
+from recordengine.errors import StorageUnavailable
+
 from .lazy import LazyClient
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
 
 DOCUMENTS_PREFIX = "documents/"
 _KEY_PATTERN = re.compile(r"^documents/(?P<id>[1-9][0-9]{0,17})/[0-9a-f]{32}$")
@@ -84,7 +87,29 @@ class BlobStore:
         return True
 
     def delete(self, key: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=key)
+        """Erases the object and every version of it, delete markers included. The bucket is versioned: a
+        plain delete would only add a delete marker, and the file would stay recoverable until its versions
+        expire. Needs s3:ListBucketVersions on the bucket and s3:DeleteObjectVersion on the key."""
+        request: dict[str, Any] = {"Bucket": self.bucket, "Prefix": key}
+        while True:
+            page = self.client.list_object_versions(**request)
+            # The key as a prefix also lists longer keys that start with it: only this one is erased.
+            versions: list[ObjectIdentifierTypeDef] = [
+                {"Key": key, "VersionId": version["VersionId"]}
+                for version in (*page.get("Versions", []), *page.get("DeleteMarkers", []))
+                if version.get("Key") == key and "VersionId" in version
+            ]
+            if versions:
+                answer = self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": versions, "Quiet": True})
+                if answer.get("Errors"):
+                    error = answer["Errors"][0]
+                    raise StorageUnavailable(
+                        f"{len(answer['Errors'])} version(s) of {key} were not deleted: {error.get('Code')}."
+                    )
+            if not page.get("IsTruncated"):
+                return
+            request["KeyMarker"] = page["NextKeyMarker"]
+            request["VersionIdMarker"] = page["NextVersionIdMarker"]
 
     def presigned_get(
         self, key: str, filename: str, media_type: str | None, expires_in: int, disposition: str = "attachment"

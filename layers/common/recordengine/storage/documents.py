@@ -7,6 +7,9 @@ change are written in the same transaction as the change itself.
 
 A document's history lives in its own partition, beside it: `pk = DOCUMENT#<id>`,
 `sk = HISTORY#<version>#<n>`, oldest first; none of it is in an index.
+
+A delete first replaces the record with a tombstone (see DELETED), at the version read, so that every later
+write (each is conditional on the record) finds no document, then erases the rest.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ import random
 import re
 import secrets
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -59,6 +63,14 @@ UPLOAD_EXPIRES_AT = "upload_expires_at"
 UPLOAD_EXPIRED = "upload_expired"
 # Which claim a run holds (with the time it was taken).
 _CLAIM_ID = "extraction_claim"
+# The attribute (when the delete began) of a deleted document's tombstone: the record replaced by what erasing
+# the rest of the document needs. No read returns a tombstone and no write's condition holds on it, so that
+# from the moment it is written nothing of the document can be read or written, whatever is under way; its
+# partition and index items are erased after it, and it goes last, so that a delete cut short (a timeout, a
+# fault) is taken up again by the next DELETE.
+DELETED = "deleted_at"
+# What a tombstone keeps of the record: the keys of the document's items elsewhere, and of its file.
+_TOMBSTONE_KEEPS = ("id", "created_at", "contact_id", "sha256", "external_refs", "s3_key")
 
 
 @dataclass(frozen=True)
@@ -149,6 +161,47 @@ class ExtractionClaim:
     attempt: int
 
 
+def _version_condition(read_version: int) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """(condition, names, values) of a write that holds only while the record is at the version read."""
+    names = {"#version": "version"}
+    if read_version:
+        return "#version = :read", names, {":read": serialize(read_version)}
+    return "attribute_exists(pk) AND attribute_not_exists(#version)", names, {}
+
+
+def live_document_check(table_name: str, document_id: int) -> TransactWriteItemTypeDef:
+    """A transaction's condition that the document exists and is not being deleted (no tombstone)."""
+    return {
+        "ConditionCheck": {
+            "TableName": table_name,
+            "Key": keys.item_key(keys.DOCUMENT, document_id),
+            "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(#deleted)",
+            "ExpressionAttributeNames": {"#deleted": DELETED},
+        }
+    }
+
+
+def write_while_live(table: Table, document_id: int, items: list[TransactWriteItemTypeDef]) -> list[str]:
+    """Writes `items` (items beside a document that hold its data or name it) in one transaction with the
+    condition that the document is live: a delete, which writes its tombstone before erasing what the
+    document's partition names, never leaves them behind. [] when written; when a condition failed, the
+    cancellation's codes, one per item and the document's check last (its ConditionalCheckFailed: the
+    document is gone). Concurrent writes of the same items are waited out; other failures raise."""
+    client = table.client
+    for attempt in range(_CHANGE_ATTEMPTS):
+        try:
+            client.transact_write_items(TransactItems=[*items, live_document_check(table.name, document_id)])
+            return []
+        except client.exceptions.TransactionCanceledException as error:
+            reasons = _reasons(error)
+            if "ConditionalCheckFailed" in reasons:
+                return reasons
+            if "TransactionConflict" not in reasons:
+                raise
+        time.sleep(random.uniform(0, _BACKOFF_SECONDS * (attempt + 1)))  # noqa: S311 - jitter, not secrecy
+    raise StorageUnavailable(f"Document {document_id} kept changing; retry the request.")
+
+
 def _history_key(document_id: int, version: int, position: int) -> dict[str, dict[str, str]]:
     return {
         "pk": keys.item_key(keys.DOCUMENT, document_id)["pk"],
@@ -196,7 +249,7 @@ class DocumentStore:
             }
             items.append({"Put": {"TableName": self.table.name, "Item": item}})
         if document.get("sha256"):
-            items.append({"Put": {"TableName": self.table.name, "Item": self._file_item(attributes)}})
+            items.extend({"Put": {"TableName": self.table.name, "Item": item}} for item in self._file_items(attributes))
         items.extend(self._count_updates(None, attributes))
         client = self.table.client
         for attempt in range(_CHANGE_ATTEMPTS):
@@ -294,9 +347,19 @@ class DocumentStore:
             "document_id": serialize(int(document["id"])),
         }
 
-    def index_file(self, document: Mapping[str, Any]) -> None:
-        """Records the document's file (its `sha256`) for the duplicates of later uploads of its contact."""
-        self.table.client.put_item(TableName=self.table.name, Item=self._file_item(document))
+    def _file_items(self, document: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The file's duplicates item and its reference in the document's partition: the item is keyed by the
+        contact of the moment, which a correction may change later; the reference still finds it."""
+        item = self._file_item(document)
+        return [item, keys.document_reference(int(document["id"]), {"pk": item["pk"], "sk": item["sk"]})]
+
+    def index_file(self, document: Mapping[str, Any]) -> bool:
+        """Records the document's file (its `sha256`) for the duplicates of later uploads of its contact;
+        False when the document was deleted meanwhile (nothing is written)."""
+        puts: list[TransactWriteItemTypeDef] = [
+            {"Put": {"TableName": self.table.name, "Item": item}} for item in self._file_items(document)
+        ]
+        return not write_while_live(self.table, int(document["id"]), puts)
 
     def first_with_file(self, document: Mapping[str, Any], sha256: str) -> int | None:
         """The earliest document of the same contact, created before this one, whose file has this SHA-256."""
@@ -312,64 +375,90 @@ class DocumentStore:
         items = response.get("Items", [])
         return int(from_item(items[0])["document_id"]) if items else None
 
-    def delete(self, document_id: int) -> None:
-        """Removes the document and every item of its data: its history, its index items (external references,
-        duplicates), and the items its partition refers to (webhook events' bodies). The document goes last,
-        so that a delete cut short can be run again."""
-        document = self.get(document_id)
-        if document is None:
-            return
+    def delete(self, document_id: int) -> bool:
+        """Deletes the document and every item of it (withdraw, then erase); False when there was none."""
+        tombstone = self.withdraw(document_id)
+        if tombstone is not None:
+            self.erase(tombstone)
+        return tombstone is not None
+
+    def withdraw(self, document_id: int) -> dict[str, Any] | None:
+        """The first step of a delete: replaces the record with its tombstone (DELETED), at the version read and
+        in one transaction with the counts, so that from then on the document answers nothing and takes no
+        write. Returns the tombstone, to `erase`: the one found when a delete is already under way or was cut
+        short; None when there is no document."""
         client = self.table.client
-        created_sk = keys.created_sort_key(document["created_at"], document_id)
-        for system, record_id in keys.external_ref_pairs(document.get("external_refs")):
-            client.delete_item(
-                TableName=self.table.name,
-                Key={"pk": {"S": keys.external_ref_key(system, record_id)}, "sk": {"S": created_sk}},
-            )
-        if document.get("sha256"):
-            file_item = self._file_item(document)
-            client.delete_item(TableName=self.table.name, Key={"pk": file_item["pk"], "sk": file_item["sk"]})
-        for item in self._partition(document_id, ""):
-            if item["sk"]["S"] == keys.DOCUMENT:
-                continue
-            if "refers_to" in item:
-                client.delete_item(TableName=self.table.name, Key=item["refers_to"]["M"])
-            client.delete_item(TableName=self.table.name, Key={"pk": item["pk"], "sk": item["sk"]})
-        # The record goes with its counts, in one transaction, at the version read.
         for attempt in range(_CHANGE_ATTEMPTS):
-            current = self.get(document_id)
-            if current is None:
-                return
-            delete: dict[str, Any] = {"TableName": self.table.name, "Key": keys.item_key(keys.DOCUMENT, document_id)}
-            if version_of(current):
-                delete["ConditionExpression"] = "#version = :read"
-                delete["ExpressionAttributeValues"] = {":read": serialize(version_of(current))}
-            else:
-                delete["ConditionExpression"] = "attribute_exists(pk) AND attribute_not_exists(#version)"
-            delete["ExpressionAttributeNames"] = {"#version": "version"}
+            current = self.table.get(keys.DOCUMENT, document_id)
+            if current is None or DELETED in current:
+                return current
+            tombstone = {name: current[name] for name in _TOMBSTONE_KEEPS if name in current}
+            tombstone.update({DELETED: now_timestamp(), "version": version_of(current) + 1})
+            condition, names, values = _version_condition(version_of(current))
+            put: dict[str, Any] = {
+                "TableName": self.table.name,
+                "Item": {**to_item(tombstone), **keys.item_key(keys.DOCUMENT, document_id)},
+                "ConditionExpression": condition,
+                "ExpressionAttributeNames": names,
+            }
+            if values:
+                put["ExpressionAttributeValues"] = values
             try:
                 client.transact_write_items(
                     TransactItems=[
-                        {"Delete": delete},  # type: ignore[typeddict-item]
+                        {"Put": put},  # type: ignore[typeddict-item]
                         *self._count_updates(current if _counted(current) else None, None),
                     ]
                 )
-                return
+                return tombstone
             except client.exceptions.TransactionCanceledException as error:
                 if not _conflicted(error):
                     raise
             time.sleep(random.uniform(0, _BACKOFF_SECONDS * (attempt + 1)))  # noqa: S311 - jitter, not secrecy
         raise StorageUnavailable(f"Document {document_id} kept changing; retry the request.")
 
+    def erase(self, tombstone: Mapping[str, Any]) -> None:
+        """The rest of a delete, after `withdraw`: the document's items elsewhere (external references,
+        duplicates, and those its partition's references name: webhook events' bodies, the file's duplicates
+        item), then its partition (history, references), then the tombstone, in batches. Nothing can be added
+        meanwhile: every write beside a document holds only while it is live."""
+        document_id = int(tombstone["id"])
+        created_sk = keys.created_sort_key(str(tombstone["created_at"]), document_id)
+        elsewhere = [
+            {"pk": {"S": keys.external_ref_key(system, record_id)}, "sk": {"S": created_sk}}
+            for system, record_id in keys.external_ref_pairs(tombstone.get("external_refs"))
+        ]
+        if tombstone.get("sha256"):
+            file_item = self._file_item(tombstone)
+            elsewhere.append({"pk": file_item["pk"], "sk": file_item["sk"]})
+        partition = [
+            item for item in self._partition(document_id, "", keys_only=True) if item["sk"]["S"] != keys.DOCUMENT
+        ]
+        elsewhere.extend(item["refers_to"]["M"] for item in partition if "refers_to" in item)
+        # What the partition names goes first: a delete cut short still finds it through the partition.
+        self.table.delete_many(_unique_keys(elsewhere))
+        self.table.delete_many(_unique_keys({"pk": item["pk"], "sk": item["sk"]} for item in partition))
+        client = self.table.client
+        with suppress(client.exceptions.ConditionalCheckFailedException):
+            client.delete_item(
+                TableName=self.table.name,
+                Key=keys.item_key(keys.DOCUMENT, document_id),
+                ConditionExpression="attribute_exists(#deleted)",
+                ExpressionAttributeNames={"#deleted": DELETED},
+            )
+
     def get(self, document_id: int) -> dict[str, Any] | None:
-        return self.table.get(keys.DOCUMENT, document_id)
+        """The document's record; None without one, or while it is being deleted."""
+        document = self.table.get(keys.DOCUMENT, document_id)
+        return None if document is None or DELETED in document else document
 
     def history(self, document_id: int) -> list[dict[str, Any]]:
         """Every history entry of the document, oldest first."""
         return [from_item(item) for item in self._partition(document_id, f"{HISTORY}#")]
 
-    def _partition(self, document_id: int, prefix: str) -> list[dict[str, Any]]:
-        """The items of the document's partition whose sort key starts with `prefix` (every item for "")."""
+    def _partition(self, document_id: int, prefix: str, keys_only: bool = False) -> list[dict[str, Any]]:
+        """The items of the document's partition whose sort key starts with `prefix` (every item for ""); with
+        `keys_only`, only their keys and what a reference names."""
         values: dict[str, Any] = {":pk": keys.item_key(keys.DOCUMENT, document_id)["pk"]}
         condition = "pk = :pk"
         if prefix:
@@ -381,6 +470,8 @@ class DocumentStore:
             "ExpressionAttributeValues": values,
             "ConsistentRead": True,
         }
+        if keys_only:
+            request["ProjectionExpression"] = "pk, sk, refers_to"
         items: list[dict[str, Any]] = []
         while True:
             response = self.table.client.query(**request)
@@ -440,7 +531,8 @@ class DocumentStore:
                 response = client.batch_get_item(RequestItems=pending)
                 for item in response.get("Responses", {}).get(self.table.name, []):
                     document = from_item(item)
-                    found[int(document["id"])] = document
+                    if DELETED not in document:
+                        found[int(document["id"])] = document
                 pending = response.get("UnprocessedKeys") or None
         return found
 
@@ -676,13 +768,9 @@ class DocumentStore:
         if remove:
             expression += " REMOVE " + ", ".join(aliases[name] for name in remove)
         attribute_values = {f":v{i}": serialize(value) for i, value in enumerate(values.values())}
-        if read_version:
-            condition = "#version = :read"
-            attribute_values[":read"] = serialize(read_version)
-            names["#version"] = "version"
-        else:
-            condition = "attribute_exists(pk) AND attribute_not_exists(#version)"
-            names["#version"] = "version"
+        condition, version_names, version_values = _version_condition(read_version)
+        names.update(version_names)
+        attribute_values.update(version_values)
         update: dict[str, Any] = {
             "TableName": self.table.name,
             "Key": keys.item_key(keys.DOCUMENT, document_id),
@@ -868,6 +956,14 @@ class DocumentStore:
 
         document, concluded = self.try_change(int(claim["id"]), conclude)
         return document if concluded else None
+
+
+def _unique_keys(item_keys: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The keys, each once (a batch may not name one item twice)."""
+    unique: dict[tuple[str, str], dict[str, Any]] = {}
+    for key in item_keys:
+        unique.setdefault((key["pk"]["S"], key["sk"]["S"]), {"pk": key["pk"], "sk": key["sk"]})
+    return list(unique.values())
 
 
 def _entry_id(entry: Mapping[str, Any]) -> int:

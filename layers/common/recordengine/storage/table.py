@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import random
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -14,7 +16,14 @@ from .lazy import LazyClient
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef, WriteRequestTypeDef
+
+# BatchWriteItem takes at most this many requests.
+BATCH_WRITE_LIMIT = 25
+# A batch's unprocessed items (throttling) are sent again this many times, waiting longer each time (at most
+# about 3 s in all), before the caller is told to retry.
+_BATCH_ATTEMPTS = 6
+_BATCH_BACKOFF_SECONDS = 0.05
 
 
 @dataclass
@@ -61,6 +70,28 @@ class Table:
 
     def delete(self, kind: str, entity_id: int | str) -> None:
         self.client.delete_item(TableName=self.name, Key=keys.item_key(kind, entity_id))
+
+    def delete_many(self, item_keys: Sequence[Mapping[str, Any]]) -> None:
+        """Deletes the items with these keys (each key once), 25 to a BatchWriteItem request. What DynamoDB
+        leaves unprocessed (throttled) is sent again with backoff; StorageUnavailable when some is still left."""
+        for start in range(0, len(item_keys), BATCH_WRITE_LIMIT):
+            requests: list[WriteRequestTypeDef] = [
+                {"DeleteRequest": {"Key": dict(key)}} for key in item_keys[start : start + BATCH_WRITE_LIMIT]
+            ]
+            for attempt in range(_BATCH_ATTEMPTS):
+                if attempt:
+                    # Full jitter: concurrent deletes that were throttled together do not retry together.
+                    time.sleep(random.uniform(0, _BATCH_BACKOFF_SECONDS * 2**attempt))  # noqa: S311 - jitter
+                try:
+                    response = self.client.batch_write_item(RequestItems={self.name: requests})
+                except self.client.exceptions.ProvisionedThroughputExceededException:
+                    continue  # none of them was processed
+                # The same requests, as DynamoDB hands them back.
+                requests = cast("list[WriteRequestTypeDef]", response.get("UnprocessedItems", {}).get(self.name, []))
+                if not requests:
+                    break
+            else:
+                raise StorageUnavailable("The document store is busy; retry the request.")
 
     def newest_first(
         self,

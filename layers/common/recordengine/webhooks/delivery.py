@@ -160,6 +160,8 @@ class Dispatcher:
                 "created_at": now_timestamp(),
             }
         )
+        if event is None:
+            return "document deleted"
         endpoints = [endpoint for endpoint in self.store.all_endpoints() if endpoint.get("enabled", True)]
         for endpoint in endpoints:
             self.store.create_task(event["event_id"], endpoint["id"], event["created_at"])

@@ -14,11 +14,15 @@ from __future__ import annotations
 from contextlib import suppress
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from recordengine.storage import keys
-from recordengine.storage.dynamo import serialize
+from recordengine.storage.documents import write_while_live
+from recordengine.storage.dynamo import serialize, to_item
 from recordengine.storage.table import Page, Table
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 WEBHOOK = "WEBHOOK"
 EVENT = "WEBHOOK_EVENT"
@@ -99,19 +103,30 @@ class WebhookStore:
             )
 
     # ------------------------------------------------------------------ events
-    def create_event(self, event: dict[str, Any]) -> dict[str, Any]:
-        """Stores the event unless it exists; the stored event either way (its body is the one to sign)."""
-        client = self.table.client
-        try:
-            self.table.put_new(EVENT, event["event_id"], event)
-            # The body is the document's record: erasing the document erases it too.
-            reference = keys.document_reference(int(event["document_id"]), keys.item_key(EVENT, event["event_id"]))
-            client.put_item(TableName=self.table.name, Item=reference)
+    def create_event(self, event: dict[str, Any]) -> dict[str, Any] | None:
+        """Stores the event unless it exists; the stored event either way (its body is the one to sign). None
+        when its document is deleted (or being deleted): the body is the document's record, which goes
+        nowhere once the document is gone; an event stored before is erased with it (its reference)."""
+        document_id = int(event["document_id"])
+        event_key = keys.item_key(EVENT, event["event_id"])
+        puts: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self.table.name,
+                    "Item": {**to_item(event), **event_key},
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+            {"Put": {"TableName": self.table.name, "Item": keys.document_reference(document_id, event_key)}},
+        ]
+        reasons = write_while_live(self.table, document_id, puts)
+        if not reasons:
             return event
-        except client.exceptions.ConditionalCheckFailedException:
-            stored = self.event(event["event_id"])
-            assert stored is not None
-            return stored
+        if reasons[-1] == "ConditionalCheckFailed":
+            return None
+        stored = self.event(event["event_id"])
+        assert stored is not None
+        return stored
 
     def event(self, event_id: str) -> dict[str, Any] | None:
         return self.table.get(EVENT, event_id)
