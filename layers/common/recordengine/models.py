@@ -121,6 +121,9 @@ class ExtractionResult(BaseModel):
     validation: list[ValidationCheck] = Field(default_factory=list)
     # The ISO 639-1 code of the language the document was read in ("de"), when the engine tells it.
     language: str | None = None
+    # What the document says about who issued it (senders/identity.py, `<kind>:<value>`), strongest first: the
+    # pipeline attributes the document to a sender from them. Not stored on the document (exclude).
+    sender_identifiers: list[str] = Field(default_factory=list, exclude=True)
 
     @property
     def confidence_label(self) -> ConfidenceLabel:

@@ -16,6 +16,7 @@ from . import images, ocr, raster
 from .budget import own_work_within, within
 from .einvoice import EInvoice
 from .errors import UnreadableDocument
+from .found import Found
 from .generic import fields_for_profile
 from .labels import Reader
 from .language import detect_language
@@ -90,9 +91,18 @@ def extract_document(
 
 
 def _result(reading: Reading, profile: Profile) -> ExtractionResult:
-    return build_result(
+    result = build_result(
         profile, reading.values, reading.roles, reading.line_items, reading.doc_type, language=reading.language
     )
+    return _with_sender(result, reading.reader.layout, reading.roles.get("vendor"))
+
+
+def _with_sender(result: ExtractionResult, layout: Layout, vendor: Found | None) -> ExtractionResult:
+    """The result with what the document says about its sender (senders/identity.py)."""
+    from recordengine.senders.identity import identify
+
+    identifiers = identify(layout, vendor.value if vendor is not None else None)
+    return result.model_copy(update={"sender_identifiers": [str(identifier) for identifier in identifiers]})
 
 
 def _from_einvoice(found: EInvoice, pages: list[str], profile: Profile) -> ExtractionResult:
@@ -100,7 +110,7 @@ def _from_einvoice(found: EInvoice, pages: list[str], profile: Profile) -> Extra
     reader = Reader(Layout(pages))
     values = fields_for_profile(profile, reader, found.fields)
     line_items = found.line_items if profile.line_items else []
-    return build_result(
+    result = build_result(
         profile,
         values,
         found.fields,
@@ -109,3 +119,4 @@ def _from_einvoice(found: EInvoice, pages: list[str], profile: Profile) -> Extra
         note=f"Read from the embedded {found.syntax} e-invoice.",
         language=detect_language("\n".join(pages)) if pages else None,
     )
+    return _with_sender(result, reader.layout, found.fields.get("vendor"))
