@@ -184,6 +184,12 @@ class Document(DocumentSummary):
         examples=["de"],
     )
     external_refs: dict[str, Any] = Field(default_factory=dict)
+    sender_id: int | None = Field(
+        default=None,
+        description="The sender (GET /api/senders/{id}) the document was attributed to, recognised from what the "
+        "document itself prints (tax number, IBAN, domain, phone, name); null before extraction or when the "
+        "document says too little about its issuer.",
+    )
     notes: str | None = None
     rules_applied: list[AppliedRule] = Field(default_factory=list)
     # For each field, line_items, doc_type and doc_date that has a value: who set it.

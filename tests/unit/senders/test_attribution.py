@@ -2,7 +2,7 @@
 senders are never merged, and a document without evidence has no sender."""
 
 from recordengine.senders.attribution import Attribution
-from tests.support.senders import MemorySenderStore
+from recordengine.senders.memory import MemorySenderStore
 
 SEEN = "2026-03-01T10:00:00Z"
 VAT_A, VAT_B = "tax:DE:DE310341316", "tax:DE:DE834738299"
@@ -66,6 +66,14 @@ def test_without_evidence_there_is_no_sender():
     assert senders.attribute([PHONE_A], None, SEEN) is None  # a phone alone starts nothing
     assert senders.attribute(["nonsense", "colour:blue"], None, SEEN) is None
     assert store.senders == {}
+
+
+def test_an_engine_without_identifiers_is_attributed_by_a_surely_read_vendor_name():
+    store, senders = attribution()
+    first = senders.attribute([], "Larkspur Drafting GmbH", SEEN, name_confidence=80)
+    assert first is not None and store.senders[first]["identifiers"] == ["name:larkspur drafting"]
+    assert senders.attribute([], "LARKSPUR DRAFTING", SEEN, name_confidence=75) == first
+    assert senders.attribute([], "Qty", SEEN, name_confidence=40) is None
 
 
 def test_the_strongest_two_identifiers_are_looked_up_first_and_the_rest_only_when_needed():

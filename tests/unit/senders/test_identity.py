@@ -145,6 +145,12 @@ def test_an_unlabelled_phone_or_a_fax_is_not_taken():
     assert kinds(identify(layout, None), Kind.PHONE) == []
 
 
+def test_a_vendor_read_unsurely_is_no_name_to_recognise_a_sender_by():
+    layout = Layout(["Qty   Description   Amount\n1     Paper         4.00\n"])
+    assert identify(layout, "Qty", vendor_confidence=45) == []
+    assert kinds(identify(layout, "Pebblebrook Candles", vendor_confidence=60), Kind.NAME) == ["pebblebrook candles"]
+
+
 def test_nothing_from_the_filename_or_anywhere_but_the_text():
     assert identify(Layout(["Thank you!\n"]), None) == []
 

@@ -101,7 +101,7 @@ def _with_sender(result: ExtractionResult, layout: Layout, vendor: Found | None)
     """The result with what the document says about its sender (senders/identity.py)."""
     from recordengine.senders.identity import identify
 
-    identifiers = identify(layout, vendor.value if vendor is not None else None)
+    identifiers = identify(layout, *((vendor.value, vendor.confidence) if vendor is not None else (None,)))
     return result.model_copy(update={"sender_identifiers": [str(identifier) for identifier in identifiers]})
 
 

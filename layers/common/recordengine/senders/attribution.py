@@ -16,7 +16,16 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .identity import STRENGTH, STRONG_KINDS, Identifier, Kind, parse_identifier, strongest_first
+from .identity import (
+    NAME_MIN_CONFIDENCE,
+    STRENGTH,
+    STRONG_KINDS,
+    Identifier,
+    Kind,
+    normalised_name,
+    parse_identifier,
+    strongest_first,
+)
 from .store import SenderStore
 
 logger = logging.getLogger(__name__)
@@ -82,11 +91,18 @@ def enough(identifiers: Sequence[Identifier]) -> bool:
 class Attribution:
     store: SenderStore
 
-    def attribute(self, identifier_texts: Sequence[str], name: str | None, seen_at: str) -> int | None:
-        """The document's sender id (recording one more document seen by it), or None without enough evidence."""
-        identifiers = strongest_first(
-            [parsed for parsed in (parse_identifier(text) for text in identifier_texts) if parsed is not None]
-        )
+    def attribute(
+        self, identifier_texts: Sequence[str], name: str | None, seen_at: str, name_confidence: int | None = None
+    ) -> int | None:
+        """The document's sender id (recording one more document seen by it), or None without enough evidence.
+
+        `name`: the vendor read, what a new sender is called; `name_confidence`: how sure its reading was, given
+        for an engine that reports no identifiers (a cloud engine reads no layout): then its name is one."""
+        parsed = [identifier for identifier in map(parse_identifier, identifier_texts) if identifier is not None]
+        folded = normalised_name(name) if name else None
+        if not parsed and folded and (name_confidence or 0) >= NAME_MIN_CONFIDENCE:
+            parsed.append(Identifier(Kind.NAME, folded))
+        identifiers = strongest_first(parsed)
         if not enough(identifiers):
             return None
         for _ in range(_CREATE_ATTEMPTS):

@@ -79,15 +79,21 @@ def strongest_first(identifiers: list[Identifier]) -> list[Identifier]:
     return sorted(unique, key=lambda identifier: -identifier.strength)[:MAX_IDENTIFIERS]
 
 
-def identify(layout: Layout, vendor: str | None) -> list[Identifier]:
-    """The identifiers of the document's sender, strongest first."""
+# A vendor read less surely than this is as likely a heading or a word of the page ("Qty", "Payment received")
+# as the sender's name: two suppliers misread alike would become one sender.
+NAME_MIN_CONFIDENCE = 50
+
+
+def identify(layout: Layout, vendor: str | None, vendor_confidence: int = 100) -> list[Identifier]:
+    """The identifiers of the document's sender, strongest first (its name only when the vendor was read at
+    least NAME_MIN_CONFIDENCE sure)."""
     buyer = _BuyerSections(layout)
     found: list[Identifier] = []
     found += _tax_numbers(layout, buyer)
     found += _ibans(layout, buyer)
     found += _domains(layout, buyer)
     found += _phones(layout, buyer)
-    name = normalised_name(vendor) if vendor else None
+    name = normalised_name(vendor) if vendor and vendor_confidence >= NAME_MIN_CONFIDENCE else None
     if name:
         found.append(Identifier(Kind.NAME, name))
     return strongest_first(found)

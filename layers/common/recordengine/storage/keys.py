@@ -254,6 +254,10 @@ def document_reference(document_id: int, item: dict[str, dict[str, str]]) -> dic
 # `sender_id`: the sender of a document's identifiers is one BatchGetItem of small items, whatever the number
 # of senders.
 SENDER_IDENTIFIER = "SENDERID"
+# A document attributed to a sender carries `sender_key` (its sender id): the sparse `by_sender` index lists a
+# sender's documents newest first, projecting what a list shows (LISTED_ATTRIBUTES).
+BY_SENDER_INDEX = "by_sender"
+SENDER_KEY = "sender_key"
 
 
 def sender_identifier_key(identifier: str) -> dict[str, dict[str, str]]:

@@ -1,4 +1,5 @@
-"""An in-memory SenderStore (senders/store.py) for unit tests: the same promises as the DynamoDB store."""
+"""An in-memory SenderStore (senders/store.py), with the same promises as the DynamoDB store: for unit tests, and for
+the evaluation, which attributes a corpus's documents without a table."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from recordengine.errors import InvalidInput, NotFound, PreconditionFailed
-from recordengine.senders.store import MAX_SENDER_IDENTIFIERS, DecideHints, hints_problem
 from recordengine.storage.table import Page
+
+from .store import MAX_SENDER_IDENTIFIERS, DecideHints, hints_problem
 
 
 @dataclass
 class MemorySenderStore:
     senders: dict[int, dict[str, Any]] = field(default_factory=dict)
     index: dict[str, int] = field(default_factory=dict)
+    # Every lookup asked for, in order: what attribution read.
     lookups: list[list[str]] = field(default_factory=list)
     next_id: int = 1
 
