@@ -140,6 +140,11 @@ def test_mail_providers_and_platforms_identify_nobody():
     assert kinds(identify(layout, None), Kind.DOMAIN) == []
 
 
+def test_an_abbreviated_label_is_no_domain():
+    layout = Layout(["Pebblebrook Candles\nRef.No 4471   art.no 12   Inv.Nr 9\nshop.pebblebrook.co.uk\n"])
+    assert kinds(identify(layout, None), Kind.DOMAIN) == ["pebblebrook.co.uk"]
+
+
 def test_an_unlabelled_phone_or_a_fax_is_not_taken():
     layout = Layout(["Pebblebrook Candles\nFax: 0551 2345678\nOrder 0551 7654321\n"])
     assert kinds(identify(layout, None), Kind.PHONE) == []

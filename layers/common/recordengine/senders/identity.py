@@ -27,8 +27,17 @@ from recordengine.extraction.fields.vendor_lines import CUSTOMER_LABEL
 from recordengine.extraction.fields.vendor_words import CJK_BUYER_MARK, CJK_SELLER_MARK
 from recordengine.extraction.layout import Layout
 
-from .tax_ids import tax_numbers
-from .words import BUYER_NUMBER_WORDS, LEGAL_FORMS, PHONE_LABELS, PLATFORM_HOSTS, TAX_LABELS, UNSPACED_FORMS
+from .tax_ids import UNLABELLED_ON_LINE, UNLABELLED_START, tax_numbers
+from .words import (
+    BUYER_NUMBER_WORDS,
+    LEGAL_FORMS,
+    NUMBER_ABBREVIATIONS,
+    PHONE_LABELS,
+    PLATFORM_HOSTS,
+    TAX_LABEL_STARTS,
+    TAX_LABELS,
+    UNSPACED_FORMS,
+)
 
 
 class Kind(StrEnum):
@@ -198,14 +207,51 @@ def _runs(line: str, first: re.Pattern[str] | None = None) -> Iterator[tuple[int
 _NUMBER_START = re.compile(r"^(?:[A-Z]{2,3}\b|[A-Z]{0,3}\d)", re.IGNORECASE)
 
 
+# Where a tax label may begin: a word starting as one does (TAX_LABELS itself is slow to search everywhere).
+_LABEL_START = re.compile(
+    "(?<![^\\W_])(?:" + "|".join(re.escape(start) for start in sorted(TAX_LABEL_STARTS)) + ")", re.IGNORECASE
+)
+
+
+def _tax_label_ends(text: str) -> list[int]:
+    """Where the tax labels of a line end."""
+    ends = []
+    for start in _LABEL_START.finditer(text):
+        label = TAX_LABELS.match(text, start.start())
+        if label is not None:
+            ends.append(label.end())
+    return ends
+
+
+def _all_label_ends(layout: Layout) -> list[list[int]]:
+    """Per line, where its tax labels end, with 0 when the printed line above carries one (its value is
+    printed under it)."""
+    own = [_tax_label_ends(line) if line else [] for line in layout.lines]
+    ends: list[list[int]] = []
+    above: int | None = None
+    for index, line in enumerate(layout.lines):
+        under_label = above is not None and layout.page_of_line[above] == layout.page_of_line[index] and own[above]
+        ends.append([*own[index], 0] if under_label else own[index])
+        if line:
+            above = index
+    return ends
+
+
 def _tax_numbers(layout: Layout, buyer: _BuyerSections) -> list[Identifier]:
     found: list[Identifier] = []
+    all_label_ends = _all_label_ends(layout)
     for index, line in enumerate(layout.lines):
         if not re.search(r"\d{2}", line):
+            continue
+        label_ends = all_label_ends[index]
+        if not label_ends and not UNLABELLED_ON_LINE.search(line):
             continue
         covered = -1
         for start, words in _runs(line, _NUMBER_START):
             if start < covered:
+                continue
+            near_label = any(0 <= start - end <= _LABEL_REACH for end in label_ends)
+            if not near_label and not UNLABELLED_START.match(words[0]):
                 continue
             for count in range(1, len(words) + 1):
                 printed = "".join(words[:count])
@@ -214,7 +260,7 @@ def _tax_numbers(layout: Layout, buyer: _BuyerSections) -> list[Identifier]:
                 numbers = tax_numbers(printed)
                 if not numbers:
                     continue
-                labelled = not numbers[0][1] or _labelled_at(layout, TAX_LABELS, index, start)
+                labelled = not numbers[0][1] or (near_label and _labelled_at(layout, TAX_LABELS, index, start))
                 number = next((number for number, needs_label in numbers if labelled or not needs_label), None)
                 if number is None:
                     continue
@@ -231,6 +277,7 @@ _IBAN_LENGTHS = {
     "IT": 27, "LU": 20, "NL": 18, "NO": 15, "PL": 28, "PT": 25, "SE": 24, "HU": 28, "RO": 24, "GR": 27, "SK": 24,
 }  # fmt: skip
 _IBAN_START = re.compile(r"^(?:IBAN:?)?[A-Z]{2}\d{2}", re.IGNORECASE)
+_IBAN_ON_LINE = re.compile(r"\b(?:IBAN:?)?[A-Z]{2}\d{2}", re.IGNORECASE)
 
 
 def iban_valid(iban: str) -> bool:
@@ -247,6 +294,8 @@ def iban_valid(iban: str) -> bool:
 def _ibans(layout: Layout, buyer: _BuyerSections) -> list[Identifier]:
     found: list[Identifier] = []
     for index, line in enumerate(layout.lines):
+        if not _IBAN_ON_LINE.search(line):
+            continue
         for start, words in _runs(line, _IBAN_START):
             text = re.sub(r"^IBAN:?", "", "".join(words).upper())
             text = re.sub(r"[^A-Z0-9]", "", text)
@@ -259,10 +308,24 @@ def _ibans(layout: Layout, buyer: _BuyerSections) -> list[Identifier]:
     return found
 
 
+# A line that may hold a web or e-mail address: searching WEB_HOST is slow, this is not.
+_MAY_HOLD_HOST = re.compile(r"[^\W\d_]\.[^\W\d_]{2}|@")
+
+
+def _bare_domain(host: str) -> bool:
+    """Whether a host printed without www., a scheme or an e-mail address is a domain: in lower case (as
+    addresses are printed), and not an abbreviated label ("Ref.No", "tel.no", "Inv.Nr")."""
+    return host == host.lower() and host.rsplit(".", 1)[-1] not in NUMBER_ABBREVIATIONS
+
+
 def _domains(layout: Layout, buyer: _BuyerSections) -> list[Identifier]:
     found: list[Identifier] = []
     for index, line in enumerate(layout.lines):
+        if not _MAY_HOLD_HOST.search(line):
+            continue
         for match in WEB_HOST.finditer(line):
+            if match.group(3) and not _bare_domain(match.group(3)):
+                continue
             domain = registrable_domain(host_of(match))
             if domain is None or domain[1] in PLATFORM_HOSTS or buyer.holds(index, match.start()):
                 continue

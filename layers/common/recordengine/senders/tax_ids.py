@@ -168,6 +168,20 @@ SCHEMES: tuple[TaxScheme, ...] = (
     _scheme("US-EIN", r"^(?P<body>\d{2}-\d{7})$", labelled=True),
 )
 
+# Where a number that needs no label can start: a country prefix of a scheme above, a Canadian business number
+# (nine digits, then RT), a Chinese credit code (18 characters). Words that start no such number are tried
+# only beside a tax label, which keeps a page of figures cheap to read.
+UNLABELLED_START = re.compile(
+    r"^(?:(?:DE|ATU|FR|GB|XI|NL|BE|IT|PT|PL|CHE)[\d\-.]|(?:DE|ATU|FR|GB|XI|NL|BE|IT|PT|PL|CHE)$|"
+    r"\d{9}(?:RT\d{4})?$|[0-9A-Z]{18}$)",
+    re.IGNORECASE,
+)
+
+# A line that holds such a start somewhere (searched before the line's words are looked at one by one).
+UNLABELLED_ON_LINE = re.compile(
+    r"\b(?:DE|ATU|FR|GB|XI|NL|BE|IT|PT|PL|CHE)[\s.\-]?\d|\b\d{9}\s?RT|\b[0-9A-Z]{18}\b", re.IGNORECASE
+)
+
 # What may be printed inside a number and is not part of it.
 _SEPARATORS = re.compile(r"[\s.]")
 

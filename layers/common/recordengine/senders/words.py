@@ -25,12 +25,63 @@ TAX_LABELS = re.compile(
     re.IGNORECASE,
 )
 
+# How each of TAX_LABELS begins (its first two characters, folded): only words that begin so are tried as a
+# label, which keeps a page of figures cheap to read (the pattern itself is slow to search everywhere).
+TAX_LABEL_STARTS = frozenset(
+    [
+        "us",
+        "ui",
+        "st",
+        "hr",
+        "hs",
+        "tv",
+        "ti",
+        "ta",
+        "n°",
+        "nº",
+        "ni",
+        "n.",
+        "nu",
+        "ri",
+        "rc",
+        "r.",
+        "si",
+        "ss",
+        "ci",
+        "c.",
+        "cf",
+        "co",
+        "p.",
+        "pi",
+        "pa",
+        "re",
+        "kr",
+        "bt",
+        "bn",
+        "bu",
+        "kv",
+        "va",
+        "gs",
+        "ab",
+        "fe",
+        "ei",
+        "mw",
+        "id",
+        "统一",
+        "纳税",
+        "税号",
+    ]
+)
+
 # A number whose own label names the buyer: "Customer VAT", "Ihre USt-IdNr.", "TVA client", "购买方".
 BUYER_NUMBER_WORDS = re.compile(
     r"\b(?:customer|client|buyer|purchaser|your|recipient|kunden?|ihre|acheteur|cliente?|klant|comprador|"
     r"destinatario|acquirente|nabywcy?|bill(?:ed)?\s+to|sold\s+to|ship(?:ped)?\s+to)\b|购买方|购方",
     re.IGNORECASE,
 )
+
+# Abbreviations of "number" that end a label the way a top-level domain ends a host ("Ref.No", "Art.Nr").
+NUMBER_ABBREVIATIONS = frozenset(["no", "nr", "nos", "num"])
 
 # The seller's phone number: its label.
 PHONE_LABELS = re.compile(
