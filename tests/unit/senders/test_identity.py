@@ -122,6 +122,11 @@ def test_a_number_labelled_as_the_customers_is_not_the_sellers(label):
     assert kinds(identify(layout, None), Kind.TAX) == [f"DE:{OTHER_SELLER_VAT}"]
 
 
+def test_a_word_of_a_sentence_before_the_label_does_not_make_the_number_the_buyers():
+    layout = Layout([f"Quillon Instruments Ltd\nThank you for your order.   VAT Reg No: {OTHER_SELLER_VAT}\n"])
+    assert kinds(identify(layout, None), Kind.TAX) == [f"DE:{OTHER_SELLER_VAT}"]
+
+
 def test_a_fapiao_buyer_section_is_not_the_sellers():
     layout = Layout(
         [

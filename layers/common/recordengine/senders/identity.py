@@ -25,7 +25,7 @@ from enum import StrEnum
 from recordengine.extraction.fields.vendor_cues import WEB_HOST, host_of, registrable_domain
 from recordengine.extraction.fields.vendor_lines import CUSTOMER_LABEL
 from recordengine.extraction.fields.vendor_words import CJK_BUYER_MARK, CJK_SELLER_MARK
-from recordengine.extraction.layout import Layout
+from recordengine.extraction.layout import Layout, Segment
 
 from .tax_ids import UNLABELLED_ON_LINE, UNLABELLED_START, tax_numbers
 from .words import (
@@ -145,10 +145,18 @@ class _BuyerSections:
         segment = self.layout.segment_at(line, start)
         if segment is not None and (line, segment.start) in self.cells:
             return True
-        before = self.layout.lines[line][max(0, start - _LABEL_REACH) : start]
-        if BUYER_NUMBER_WORDS.search(before):
+        if BUYER_NUMBER_WORDS.search(self._own_label(line, start, segment)):
             return True
         return self._in_buyer_fapiao_section(line, start)
+
+    def _own_label(self, line: int, start: int, segment: Segment | None) -> str:
+        """The text that labels what is printed at `start`: before it in its cell (at most _LABEL_REACH
+        characters), or the cell before it when it opens its cell."""
+        text = self.layout.lines[line]
+        if segment is not None and text[segment.start : start].strip():
+            return text[max(segment.start, start - _LABEL_REACH) : start]
+        earlier = [cell for cell in self.layout.segments[line] if cell.end <= start]
+        return earlier[-1].text if earlier else ""
 
     def _in_buyer_fapiao_section(self, line: int, start: int) -> bool:
         page = self.layout.page_of_line[line]
