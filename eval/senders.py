@@ -40,6 +40,11 @@ class Recognition:
     def repeat_suppliers(self) -> dict[str, list[int | None]]:
         return {supplier: senders for supplier, senders in self.suppliers().items() if len(senders) >= 2}
 
+    def sender_of(self, supplier: str) -> int | None:
+        """The sender most of the supplier's documents were attributed to (None when none was)."""
+        known = Counter(sender for sender in self.suppliers().get(supplier, []) if sender is not None)
+        return known.most_common(1)[0][0] if known else None
+
     def attributed(self) -> tuple[int, int]:
         """(documents attributed to their supplier's sender, documents of suppliers with two or more)."""
         right = total = 0
@@ -110,9 +115,7 @@ def report_lines(recognition: Recognition) -> list[str]:
     missed = [
         (path, supplier, sender)
         for path, supplier, sender, _ in recognition.documents
-        if supplier in recognition.repeat_suppliers()
-        and sender != Counter(s for s in recognition.repeat_suppliers()[supplier] if s is not None).most_common(1)[0][0]
-        if any(s is not None for s in recognition.repeat_suppliers()[supplier])
+        if supplier in recognition.repeat_suppliers() and (sender is None or sender != recognition.sender_of(supplier))
     ]
     if missed:
         lines += ["", "Documents of repeat suppliers not attributed to their supplier's sender:", ""]

@@ -25,11 +25,18 @@ def test_repeat_suppliers_attributed_and_merges_counted():
             outcome("Larkspur Drafting", []),  # nothing read: not attributed
             outcome("Quillon Instruments", ["tax:DE:DE834738299"]),
             outcome("Tamarind Office", ["tax:DE:DE834738299"]),  # misread as Quillon's: a merge
+            outcome("Pebblebrook Candles", []),  # a repeat supplier none of whose documents was attributed
+            outcome("Pebblebrook Candles", []),
         ]
     )
-    assert recognition.attributed() == (2, 3)
+    assert recognition.attributed() == (2, 5)
     assert list(recognition.merged().values()) == [["quillon instruments", "tamarind office"]]
     found = figures(recognition)
-    assert found["attributed"] == 2 and found["of_repeat_supplier_documents"] == 3 and len(found["merged"]) == 1
+    assert found["attributed"] == 2 and found["of_repeat_supplier_documents"] == 5 and len(found["merged"]) == 1
     text = "\n".join(report_lines(recognition))
-    assert "2 of 3" in text and "MISSED" in text and "quillon instruments, tamarind office" in text
+    assert (
+        "2 of 5" in text
+        and text.count("pebblebrook candles") == 2
+        and "MISSED" in text
+        and "quillon instruments, tamarind office" in text
+    )
