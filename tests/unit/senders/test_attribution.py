@@ -43,6 +43,15 @@ def test_a_matching_name_does_not_join_a_sender_that_a_strong_identifier_contrad
     assert store.index[NAME_A] == first and store.index[VAT_B] == second
 
 
+def test_a_shared_phone_does_not_join_a_sender_of_another_name():
+    _, senders = attribution()
+    first = senders.attribute([PHONE_A, NAME_A], "Larkspur Drafting", SEEN)
+    # The same number (a shared office line, a placeholder) printed by a supplier of another name.
+    other = senders.attribute([DOMAIN_B, PHONE_A, NAME_B], "Tamarind Office", SEEN)
+    assert other not in (None, first)
+    assert senders.attribute([PHONE_A], "x", SEEN) == first  # nothing else said: the phone decides
+
+
 def test_a_matching_name_joins_a_sender_that_nothing_contradicts():
     store, senders = attribution()
     first = senders.attribute([NAME_A, PHONE_A], "Larkspur Drafting", SEEN)
@@ -63,7 +72,7 @@ def test_identifiers_of_two_senders_go_to_the_strongest_match_without_merging():
 def test_without_evidence_there_is_no_sender():
     store, senders = attribution()
     assert senders.attribute([], None, SEEN) is None
-    assert senders.attribute([PHONE_A], None, SEEN) is None  # a phone alone starts nothing
+    assert senders.attribute([PHONE_A], None, SEEN) is None  # a phone alone starts no sender
     assert senders.attribute(["nonsense", "colour:blue"], None, SEEN) is None
     assert store.senders == {}
 

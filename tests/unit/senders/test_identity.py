@@ -122,6 +122,26 @@ def test_a_number_labelled_as_the_customers_is_not_the_sellers(label):
     assert kinds(identify(layout, None), Kind.TAX) == [f"DE:{OTHER_SELLER_VAT}"]
 
 
+def test_the_buyers_column_and_a_lone_to_heading_are_the_buyers():
+    beside = Layout(
+        [
+            "Quillon Instruments Ltd                                     Bill to\n"
+            "4 Kiln Yard                                                 Tamarind Office Ltd\n"
+            "Millbrook                                                   Oak Row 4\n"
+            f"hello@quillon-instruments.co.uk                             VAT No    {BUYER_VAT}\n"
+        ]
+    )
+    found = identify(beside, None)
+    assert kinds(found, Kind.TAX) == [] and kinds(found, Kind.DOMAIN) == ["quillon-instruments.co.uk"]
+    addressed = Layout(
+        [
+            "Invoice 4471\n\nTo                                       Date issued\n"
+            f"Tamarind Office Ltd                      Mar 4, 2026\nTax ID {BUYER_VAT}\n\nVAT: {OTHER_SELLER_VAT}\n"
+        ]
+    )
+    assert kinds(identify(addressed, None), Kind.TAX) == [f"DE:{OTHER_SELLER_VAT}"]
+
+
 def test_a_word_of_a_sentence_before_the_label_does_not_make_the_number_the_buyers():
     layout = Layout([f"Quillon Instruments Ltd\nThank you for your order.   VAT Reg No: {OTHER_SELLER_VAT}\n"])
     assert kinds(identify(layout, None), Kind.TAX) == [f"DE:{OTHER_SELLER_VAT}"]
@@ -142,6 +162,11 @@ def test_mail_providers_and_platforms_identify_nobody():
     layout = Layout(
         ["Pebblebrook Candles\nContact: pebblebrook.candles@gmail.com\nPay online: pay.squareup.com/pebble\n"]
     )
+    assert kinds(identify(layout, None), Kind.DOMAIN) == []
+
+
+def test_a_standards_urn_is_no_domain():
+    layout = Layout(["Pebblebrook Candles\nurn:cen.eu:en16931:2017#compliant#urn:zugferd.de:2p0:extended\n"])
     assert kinds(identify(layout, None), Kind.DOMAIN) == []
 
 

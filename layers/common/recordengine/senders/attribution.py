@@ -5,8 +5,8 @@
   (it holds an identifier of the same kind, none of them the document's).
 - When the identifiers point at two senders, the strongest match wins; the two are never merged, and the
   document's identifiers that another sender holds stay that sender's.
-- Without a match, a document with a strong identifier or a name starts a new sender; one without either
-  has no sender.
+- Without a match, a document with a strong identifier or a name starts a new sender; one with neither (a
+  phone alone) has no sender.
 The sender gains the document's identifiers that no sender holds yet.
 """
 
@@ -69,12 +69,13 @@ def matches(identifiers: Sequence[Identifier], senders: dict[str, int]) -> list[
     return sorted(found.values(), key=lambda match: (-match.strength, -match.matched, match.sender_id))
 
 
-def contradicts(identifiers: Sequence[Identifier], held: Sequence[str]) -> bool:
-    """Whether a strong identifier of the document says it is not the sender that holds `held`: the sender
-    holds identifiers of its family (kind and scheme) and not it."""
+def contradicts(identifiers: Sequence[Identifier], held: Sequence[str], matched: Kind) -> bool:
+    """Whether the document says it is not the sender that holds `held`, which only a weak identifier of kind
+    `matched` tied it to: a strong identifier whose family (kind and scheme) the sender holds, and not it; or,
+    for a phone, a name (phones are shared, and printed as placeholders)."""
     theirs = [parsed for parsed in (parse_identifier(text) for text in held) if parsed is not None]
     for identifier in identifiers:
-        if not identifier.strong:
+        if not identifier.strong and not (matched is Kind.PHONE and identifier.kind is Kind.NAME):
             continue
         family = [other for other in theirs if _family(other) == _family(identifier)]
         if family and identifier not in family:
@@ -103,7 +104,7 @@ class Attribution:
         if not parsed and folded and (name_confidence or 0) >= NAME_MIN_CONFIDENCE:
             parsed.append(Identifier(Kind.NAME, folded))
         identifiers = strongest_first(parsed)
-        if not enough(identifiers):
+        if not identifiers:
             return None
         for _ in range(_CREATE_ATTEMPTS):
             senders = self._lookup(identifiers)
@@ -112,6 +113,8 @@ class Attribution:
             if chosen is not None:
                 self.store.record_document(chosen, fresh, seen_at)
                 return chosen
+            if not enough(identifiers):
+                return None
             created = self.store.create(name or _display_name(identifiers), fresh, seen_at)
             if created is not None:
                 return int(created["id"])
@@ -137,7 +140,8 @@ class Attribution:
         # Only weak identifiers matched: the sender must hold nothing a strong identifier of the document denies.
         for match in found:
             sender = self.store.get(match.sender_id)
-            if sender is not None and not contradicts(identifiers, sender["identifiers"]):
+            kind = next(kind for kind, strength in STRENGTH.items() if strength == match.strength)
+            if sender is not None and not contradicts(identifiers, sender["identifiers"], kind):
                 return match.sender_id
         return None
 

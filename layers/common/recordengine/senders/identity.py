@@ -25,7 +25,7 @@ from enum import StrEnum
 from recordengine.extraction.fields.vendor_cues import WEB_HOST, host_of, registrable_domain
 from recordengine.extraction.fields.vendor_lines import CUSTOMER_LABEL
 from recordengine.extraction.fields.vendor_words import CJK_BUYER_MARK, CJK_SELLER_MARK
-from recordengine.extraction.layout import Layout, Segment
+from recordengine.extraction.layout import Hit, Layout, Segment
 
 from .tax_ids import UNLABELLED_ON_LINE, UNLABELLED_START, tax_numbers
 from .words import (
@@ -114,6 +114,11 @@ def identify(layout: Layout, vendor: str | None, vendor_confidence: int = 100) -
 _LABEL_REACH = 40
 
 
+# A block heading that is only the addressee's preposition; and how many lines a buyer's block may run.
+_LONE_ADDRESSEE = re.compile(r"(?:to|an|à)\s*:?", re.IGNORECASE)
+_BUYER_BLOCK_LINES = 8
+
+
 class _BuyerSections:
     """Where the page speaks of the buyer: the cells of a bill-to / customer block, the rest of the heading's
     cell, a fapiao's buyer section, and any number whose own label names the customer."""
@@ -121,15 +126,25 @@ class _BuyerSections:
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
         self.cells: set[tuple[int, int]] = set()  # (line, segment start)
-        for hit in layout.find(CUSTOMER_LABEL):
+        headings = list(layout.find(CUSTOMER_LABEL))
+        # "To" alone in its cell, with other cells on its line ("To      Date issued"), heads a block too.
+        headings += [
+            Hit(index, cell.start, cell.end)
+            for index, cells in enumerate(layout.segments)
+            if len(cells) > 1
+            for cell in cells
+            if _LONE_ADDRESSEE.fullmatch(cell.text)
+        ]
+        for hit in headings:
             self._mark(hit.line, hit.start)
             for segment in layout.right_of(hit, 1):
                 self._mark(segment.line, segment.start)
             if TAX_LABELS.search(layout.lines[hit.line]) or PHONE_LABELS.search(layout.lines[hit.line]):
                 continue  # "Customer VAT No.: …" labels one number, it heads no block
-            for cells in layout.block(hit):
-                # A block runs to the next blank line; only the column under the heading is the buyer's.
-                self._mark(cells[0].line, cells[0].start)
+            for cells in layout.block(hit, max_lines=_BUYER_BLOCK_LINES):
+                # A block runs to the next blank line, from the heading's column rightwards ("DE VAT  DE…").
+                for cell in cells:
+                    self._mark(cell.line, cell.start)
         self.marks = [
             (index, line.rfind(CJK_BUYER_MARK), line.rfind(CJK_SELLER_MARK))
             for index, line in enumerate(layout.lines)
@@ -320,10 +335,12 @@ def _ibans(layout: Layout, buyer: _BuyerSections) -> list[Identifier]:
 _MAY_HOLD_HOST = re.compile(r"[^\W\d_]\.[^\W\d_]{2}|@")
 
 
-def _bare_domain(host: str) -> bool:
+def _bare_domain(host: str, line: str, start: int, end: int) -> bool:
     """Whether a host printed without www., a scheme or an e-mail address is a domain: in lower case (as
-    addresses are printed), and not an abbreviated label ("Ref.No", "tel.no", "Inv.Nr")."""
-    return host == host.lower() and host.rsplit(".", 1)[-1] not in NUMBER_ABBREVIATIONS
+    addresses are printed), not an abbreviated label ("Ref.No", "tel.no", "Inv.Nr"), and not a part of a URN
+    ("urn:cen.eu:en16931:2017", which names a standard)."""
+    in_urn = line[end : end + 1] == ":" or line[max(0, start - 4) : start].lower() == "urn:"
+    return host == host.lower() and host.rsplit(".", 1)[-1] not in NUMBER_ABBREVIATIONS and not in_urn
 
 
 def _domains(layout: Layout, buyer: _BuyerSections) -> list[Identifier]:
@@ -332,7 +349,7 @@ def _domains(layout: Layout, buyer: _BuyerSections) -> list[Identifier]:
         if not _MAY_HOLD_HOST.search(line):
             continue
         for match in WEB_HOST.finditer(line):
-            if match.group(3) and not _bare_domain(match.group(3)):
+            if match.group(3) and not _bare_domain(match.group(3), line, match.start(3), match.end(3)):
                 continue
             domain = registrable_domain(host_of(match))
             if domain is None or domain[1] in PLATFORM_HOSTS or buyer.holds(index, match.start()):

@@ -127,6 +127,14 @@ PLATFORM_HOSTS = GENERIC_HOSTS | frozenset(
         "impots",
         "hmrc",
         "recordengine",
+        # E-invoice standards, whose identifiers every e-invoice prints ("urn:cen.eu:en16931:2017").
+        "cen",
+        "zugferd",
+        "factur-x",
+        "xrechnung",
+        "peppol",
+        "unece",
+        "ferd-net",
     ]
 )
 
