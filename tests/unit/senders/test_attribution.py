@@ -50,6 +50,8 @@ def test_a_shared_phone_does_not_join_a_sender_of_another_name():
     other = senders.attribute([DOMAIN_B, PHONE_A, NAME_B], "Tamarind Office", SEEN)
     assert other not in (None, first)
     assert senders.attribute([PHONE_A], "x", SEEN) == first  # nothing else said: the phone decides
+    # The same name misread by a letter is no other name.
+    assert senders.attribute([PHONE_A, "name:larkspur drafling"], "Larkspur Drafling", SEEN) == first
 
 
 def test_a_matching_name_joins_a_sender_that_nothing_contradicts():

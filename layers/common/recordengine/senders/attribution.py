@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from .identity import (
     NAME_MIN_CONFIDENCE,
@@ -78,9 +79,21 @@ def contradicts(identifiers: Sequence[Identifier], held: Sequence[str], matched:
         if not identifier.strong and not (matched is Kind.PHONE and identifier.kind is Kind.NAME):
             continue
         family = [other for other in theirs if _family(other) == _family(identifier)]
-        if family and identifier not in family:
+        if identifier.kind is Kind.NAME:
+            # A name read by OCR differs by a letter or two from the same name read before ("Sanyo"/"Sanyu").
+            if family and not any(_alike(identifier.value, other.value) for other in family):
+                return True
+        elif family and identifier not in family:
             return True
     return False
+
+
+# Two names at least this alike (difflib's ratio) are one name misread.
+_ALIKE_NAMES = 0.8
+
+
+def _alike(first: str, second: str) -> bool:
+    return SequenceMatcher(None, first, second).ratio() >= _ALIKE_NAMES
 
 
 def enough(identifiers: Sequence[Identifier]) -> bool:
