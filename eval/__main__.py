@@ -112,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     from .report import chart, failures, markdown
     from .results import baseline_records, results, save
     from .run import run
+    from .senders import figures as sender_figures
+    from .senders import recognise
+    from .senders import report_lines as senders_report
 
     # Read before the run, which may overwrite it (--baseline eval/out/results.json compares with the last run).
     try:
@@ -131,9 +134,21 @@ def main(argv: list[str] | None = None) -> int:
             progress(f"{mode} over HTTP done ({evaluation.http[mode].seconds:.0f} s)")
     figures = issue_figures(evaluation)
     report = markdown(evaluation, figures)
+    saved = results(args.corpus, figures)
+    # Senders from the documents read with default settings (e-invoice reading on), whichever part ran.
+    default_reads = [
+        outcome
+        for key in ("text_on", "scans")
+        if key in evaluation.sections
+        for outcome in evaluation.sections[key].outcomes
+    ]
+    if default_reads:
+        recognition = recognise(default_reads)
+        report += "\n" + "\n".join(senders_report(recognition)) + "\n"
+        saved["senders"] = sender_figures(recognition)
     args.out.mkdir(parents=True, exist_ok=True)
     written = [args.out / "report.md", args.out / "results.json"]
-    save(written[1], results(args.corpus, figures))
+    save(written[1], saved)
     if evaluation.sections:
         chart(evaluation, args.out / "chart.png")
         written.append(args.out / "chart.png")

@@ -8,6 +8,8 @@ import pytest
 
 from recordengine.api.routes import ROUTES as API_ROUTES
 from recordengine.cli import main as cli
+from recordengine.storage.senders import DynamoSenderStore
+from recordengine.storage.table import Table
 from recordengine.tokens import TokenScope, TokenStore
 from tests.support.documents import invoice_pdf
 
@@ -205,6 +207,15 @@ MATRIX = {
         {204},
     ),
     ("POST", "/api/rules/{rule_id}/test"): (ADMIN, {"rule_id": 1}, {"document_id": 1}, {200}),
+    ("GET", "/api/senders"): (READ, {}, None, {200}),
+    ("GET", "/api/senders/{sender_id}"): (READ, {"sender_id": 1}, None, {200}),
+    ("PATCH", "/api/senders/{sender_id}"): (ADMIN, {"sender_id": 1}, {"name": "Renamed Supplier"}, {200}),
+    ("DELETE", "/api/senders/{sender_id}"): (
+        ADMIN,
+        lambda stack: {"sender_id": _fresh_sender(stack)},
+        None,
+        {204},
+    ),
     ("POST", "/api/webhooks"): (ADMIN, {}, {"url": "https://93.184.215.14/hook"}, {201}),
     ("GET", "/api/webhooks"): (ADMIN, {}, None, {200}),
     ("DELETE", "/api/webhooks/{webhook_id}"): (
@@ -219,14 +230,21 @@ MATRIX = {
 }
 
 
+def _fresh_sender(stack):
+    """A new sender (as extraction makes them): its id."""
+    sender = DynamoSenderStore(Table(stack.table)).create("Larkspur Drafting", [], "2026-03-01T10:00:00Z")
+    return sender["id"]
+
+
 @pytest.fixture
 def matrix_stack(stack, contact, folder):
-    """Document 1 holding marked content, rule 1 (a condition on the marked field), webhook 1."""
+    """Document 1 holding marked content, rule 1 (a condition on the marked field), webhook 1, sender 1."""
     assert stack.upload(invoice_pdf(), fields={"contact_id": 1, "folder_id": 1}).status == 201
     correction = {"extracted_fields": {"vendor": VENDOR_MARKER}, "notes": NOTES_MARKER}
     assert stack.request("PATCH", "/api/documents/1", json_body=correction).status == 200
     assert stack.request("POST", "/api/rules", json_body=MATRIX_RULE).status == 201
     assert stack.request("POST", "/api/webhooks", json_body={"url": "https://93.184.215.14/hook"}).status == 201
+    assert _fresh_sender(stack) == 1
     return stack
 
 

@@ -252,6 +252,7 @@ class DocumentService:
         created_from: str | None = None,
         created_to: str | None = None,
         external_ref: str | None = None,
+        sender_id: int | None = None,
         limit: int = DEFAULT_LIST_LIMIT,
         offset: int = 0,
         cursor: str | None = None,
@@ -264,6 +265,7 @@ class DocumentService:
             if created_from
             else None,
             created_to=parse_created_bound(created_to, "created_to", end_of_range=True) if created_to else None,
+            sender_id=sender_id,
         )
         if filters.created_from and filters.created_to and filters.created_from > filters.created_to:
             raise InvalidInput("created_from is after created_to.")
@@ -272,6 +274,8 @@ class DocumentService:
             page = self.documents.page_by_external_ref(
                 system, record_id, filters, limit=limit, offset=offset, cursor=cursor
             )
+        elif sender_id is not None:
+            page = self.documents.page_by_sender(filters, limit=limit, offset=offset, cursor=cursor)
         else:
             page = self.documents.page(filters, limit=limit, offset=offset, cursor=cursor)
         return DocumentPage(

@@ -121,6 +121,9 @@ class ExtractionResult(BaseModel):
     validation: list[ValidationCheck] = Field(default_factory=list)
     # The ISO 639-1 code of the language the document was read in ("de"), when the engine tells it.
     language: str | None = None
+    # What the document says about who issued it (senders/identity.py, `<kind>:<value>`), strongest first: the
+    # pipeline attributes the document to a sender from them. Not stored on the document (exclude).
+    sender_identifiers: list[str] = Field(default_factory=list, exclude=True)
 
     @property
     def confidence_label(self) -> ConfidenceLabel:
@@ -183,6 +186,12 @@ class Document(DocumentSummary):
         examples=["de"],
     )
     external_refs: dict[str, Any] = Field(default_factory=dict)
+    sender_id: int | None = Field(
+        default=None,
+        description="The sender (GET /api/senders/{id}) the document was attributed to, recognised from what the "
+        "document itself prints (tax number, IBAN, domain, phone, name); null before extraction or when the "
+        "document says too little about its issuer.",
+    )
     notes: str | None = None
     rules_applied: list[AppliedRule] = Field(default_factory=list)
     # For each field, line_items, doc_type and doc_date that has a value: who set it.

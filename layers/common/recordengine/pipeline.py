@@ -29,9 +29,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from . import clock
 from .catalog import ProfileCatalog
+from .clock import now_timestamp
 from .media import sniff_media_type
 from .models import ConfidenceLabel, ExtractionResult, Profile, Status
 from .settings import Settings
+from .storage import keys
 from .storage.blobs import BlobStore, StoredFile, document_id_from_key
 from .storage.documents import (
     EXTRACTION_ACTOR,
@@ -50,6 +52,7 @@ from .storage.documents import (
 if TYPE_CHECKING:
     from .rules.models import Rule
     from .rules.service import RuleService
+    from .senders.store import SenderStore
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +215,8 @@ class ExtractionPipeline:
     extractor: Extractor = builtin_extractor
     # The Rules Engine: its enabled rules run on every result before it is stored (None: no rules).
     rules: RuleService | None = None
+    # Senders: each result is attributed to the sender its document identifies (None: no attribution).
+    senders: SenderStore | None = None
 
     def process_object(self, key: str, size: int, seconds_available: float, etag: str | None = None) -> Outcome:
         """Extracts the document whose file is at `key`. `etag` is the ETag of the object an S3 event names
@@ -434,9 +439,13 @@ class ExtractionPipeline:
         never left in Processing."""
         from .corrections import keep_corrections
 
+        sender = self._attribute(document, result)
+
         def stored(current: dict[str, Any], in_pipeline: bool) -> DocumentChange:
             read = {**result.model_dump(mode="json"), "confidence_label": result.confidence_label.value, "error": None}
             values = {**facts, **keep_corrections(read, current, profile)}
+            if sender is not None:
+                values.update({"sender_id": sender, keys.SENDER_KEY: str(sender)})
             status, changes, rule_events = self._run_rules(rules, {**current, **values})
             values.update(changes)
             moved = (field_change("status", current["status"], status.value),) if in_pipeline else ()
@@ -457,6 +466,25 @@ class ExtractionPipeline:
                 return Outcome.FAILED
             return self._retry_or_fail(document, attempt, RESULT_NOT_STORED, error, facts)
         return Outcome.EXTRACTED
+
+    def _attribute(self, document: dict[str, Any], result: ExtractionResult) -> int | None:
+        """The sender the result's document comes from (senders/attribution.py), counted once per document: a
+        document extracted again keeps the sender it has. None without enough evidence, and when the senders
+        cannot be read (attribution never keeps a result from being stored)."""
+        if self.senders is None:
+            return None
+        if document.get("sender_id") is not None:
+            return int(document["sender_id"])
+        from .senders.attribution import Attribution
+
+        vendor = result.extracted_fields.get("vendor")
+        try:
+            return Attribution(self.senders).attribute(
+                result.sender_identifiers, vendor, now_timestamp(), result.field_confidence.get("vendor")
+            )
+        except Exception:
+            logger.exception("Document %s could not be attributed to a sender", document["id"])
+            return None
 
     def _run_rules(
         self, rules: list[Rule], view: dict[str, Any]

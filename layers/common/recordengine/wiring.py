@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from .documents import DocumentService
     from .pipeline import ExtractionPipeline
     from .rules.service import RuleService
+    from .senders.service import SenderService
     from .storage.blobs import BlobStore
     from .storage.documents import DocumentStore
+    from .storage.senders import DynamoSenderStore
     from .storage.table import Table
     from .tokens import TokenStore
     from .webhooks.delivery import Dispatcher
@@ -114,7 +116,22 @@ def _extraction_pipeline() -> ExtractionPipeline:
         blobs=blob_store(),
         profiles=profile_catalog(),
         rules=rule_service(),
+        senders=sender_store(),
     )
+
+
+@lru_cache(maxsize=1)
+def sender_store() -> DynamoSenderStore:
+    from .storage.senders import DynamoSenderStore
+
+    return DynamoSenderStore(table())
+
+
+@lru_cache(maxsize=1)
+def sender_service() -> SenderService:
+    from .senders.service import SenderService
+
+    return SenderService(sender_store(), contact_catalog())
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute
 
 
 def api_routers() -> tuple[APIRouter, ...]:
-    from . import contacts, folders, health, me, profiles, rules, web, webhooks
+    from . import contacts, folders, health, me, profiles, rules, senders, web, webhooks
     from .documents import delete, file, get, history, listing, presigned_upload, status, update, upload
     from .openapi_route import openapi_router
 
@@ -36,6 +36,7 @@ def api_routers() -> tuple[APIRouter, ...]:
         folders.router,
         profiles.router,
         rules.router,
+        senders.router,
         webhooks.router,
         web.router,
     )
@@ -82,6 +83,10 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("PUT", "/api/rules/{rule_id}"),
     ("DELETE", "/api/rules/{rule_id}"),
     ("POST", "/api/rules/{rule_id}/test"),
+    ("GET", "/api/senders"),
+    ("GET", "/api/senders/{sender_id}"),
+    ("PATCH", "/api/senders/{sender_id}"),
+    ("DELETE", "/api/senders/{sender_id}"),
     ("POST", "/api/webhooks"),
     ("GET", "/api/webhooks"),
     ("DELETE", "/api/webhooks/{webhook_id}"),

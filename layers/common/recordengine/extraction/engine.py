@@ -17,6 +17,7 @@ from . import images, ocr, raster
 from .budget import own_work_within, within
 from .einvoice import EInvoice
 from .errors import UnreadableDocument
+from .found import Found
 from .generic import fields_for_profile
 from .labels import Reader
 from .language import detect_language
@@ -109,7 +110,15 @@ def _extraction(reading: Reading, profile: Profile) -> Extraction:
     result = build_result(
         profile, reading.values, reading.roles, reading.line_items, reading.doc_type, language=reading.language
     )
-    return Extraction(result, reading.reader.layout)
+    return Extraction(_with_sender(result, reading.reader.layout, reading.roles.get("vendor")), reading.reader.layout)
+
+
+def _with_sender(result: ExtractionResult, layout: Layout, vendor: Found | None) -> ExtractionResult:
+    """The result with what the document says about its sender (senders/identity.py)."""
+    from recordengine.senders.identity import identify
+
+    identifiers = identify(layout, *((vendor.value, vendor.confidence) if vendor is not None else (None,)))
+    return result.model_copy(update={"sender_identifiers": [str(identifier) for identifier in identifiers]})
 
 
 def _from_einvoice(found: EInvoice, pages: list[str], profile: Profile) -> Extraction:
@@ -127,4 +136,4 @@ def _from_einvoice(found: EInvoice, pages: list[str], profile: Profile) -> Extra
         note=f"Read from the embedded {found.syntax} e-invoice.",
         language=detect_language("\n".join(pages)) if pages else None,
     )
-    return Extraction(result, layout, einvoice=True)
+    return Extraction(_with_sender(result, layout, found.fields.get("vendor")), layout, einvoice=True)

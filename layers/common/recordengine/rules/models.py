@@ -39,7 +39,7 @@ ORDERING = frozenset({Operator.GT, Operator.GE, Operator.LT, Operator.LE})
 PRESENCE = frozenset({Operator.EXISTS, Operator.MISSING})
 
 # duplicate_of: the earlier document with the same file ("exists" flags duplicates).
-NUMERIC_FIELDS = frozenset({"confidence_score", "contact_id", "folder_id", "duplicate_of"})
+NUMERIC_FIELDS = frozenset({"confidence_score", "contact_id", "folder_id", "duplicate_of", "sender_id"})
 TEXT_FIELDS = frozenset({"doc_type", "status"})
 EXTRACTED_PREFIX = "extracted_fields."
 _EXTRACTED_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

@@ -142,6 +142,7 @@ class DocumentFilters:
     status: Status | None = None
     created_from: str | None = None
     created_to: str | None = None
+    sender_id: int | None = None
 
 
 def _matches(document: dict[str, Any], filters: DocumentFilters) -> bool:
@@ -152,6 +153,7 @@ def _matches(document: dict[str, Any], filters: DocumentFilters) -> bool:
         and (filters.status is None or document.get("status") == filters.status.value)
         and (filters.created_from is None or created >= filters.created_from)
         and (filters.created_to is None or created <= filters.created_to)
+        and (filters.sender_id is None or document.get("sender_id") == filters.sender_id)
     )
 
 
@@ -518,6 +520,30 @@ class DocumentStore:
             encode_cursor(keys.created_sort_key(shown[-1]["created_at"], int(shown[-1]["id"]))) if more else None
         )
         return Page(total=len(matched), items=shown, items_read=read, next_cursor=next_cursor)
+
+    def page_by_sender(self, filters: DocumentFilters, limit: int, offset: int, cursor: str | None = None) -> Page:
+        """The documents of one sender (`filters.sender_id`): a Query of the `by_sender` index, newest first,
+        whose entries carry what a list shows; the other filters narrow what it read. Every entry of the sender
+        in the created range is read (for the total), a few hundred bytes each."""
+        assert filters.sender_id is not None
+        stream = keys.ListStream(keys.BY_SENDER_INDEX, keys.SENDER_KEY, str(filters.sender_id))
+        reads = _ReadCount()
+        entries = list(self._entries(stream, filters, None, _MAX_QUERY_LIMIT, reads))
+        matched = [
+            document
+            for document in (from_item(entry) for entry in entries)
+            if _matches({**document, "sender_id": filters.sender_id}, filters)
+        ]
+        after = matched
+        if cursor is not None:
+            before = decode_cursor(cursor)
+            after = [d for d in matched if keys.created_sort_key(d["created_at"], int(d["id"])) < before]
+        shown = after[offset : offset + limit]
+        more = len(after) > offset + limit and bool(shown)
+        next_cursor = (
+            encode_cursor(keys.created_sort_key(shown[-1]["created_at"], int(shown[-1]["id"]))) if more else None
+        )
+        return Page(total=len(matched), items=shown, items_read=reads.items, next_cursor=next_cursor)
 
     def _get_many(self, document_ids: list[int]) -> dict[int, dict[str, Any]]:
         client = self.table.client

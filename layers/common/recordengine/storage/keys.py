@@ -20,6 +20,7 @@ PROFILE = "PROFILE"
 TOKEN = "TOKEN"
 COUNTER = "COUNTER"
 RULE = "RULE"
+SENDER = "SENDER"
 
 BY_KIND_INDEX = "by_kind"
 
@@ -246,3 +247,18 @@ def document_reference(document_id: int, item: dict[str, dict[str, str]]) -> dic
         "sk": {"S": f"{REFERENCE}#{item['pk']['S']}"},
         "refers_to": {"M": {"pk": item["pk"], "sk": item["sk"]}},
     }
+
+
+# Senders (senders/): one item per sender, `SENDER#<id>` (listed by `by_kind` like contacts), and one index item
+# per identifier it holds, `pk = SENDERID#<identifier percent-encoded>`, `sk = SENDERID`, carrying
+# `sender_id`: the sender of a document's identifiers is one BatchGetItem of small items, whatever the number
+# of senders.
+SENDER_IDENTIFIER = "SENDERID"
+# A document attributed to a sender carries `sender_key` (its sender id): the sparse `by_sender` index lists a
+# sender's documents newest first, projecting what a list shows (LISTED_ATTRIBUTES).
+BY_SENDER_INDEX = "by_sender"
+SENDER_KEY = "sender_key"
+
+
+def sender_identifier_key(identifier: str) -> dict[str, dict[str, str]]:
+    return {"pk": {"S": f"{SENDER_IDENTIFIER}#{quote(identifier, safe='')}"}, "sk": {"S": SENDER_IDENTIFIER}}

@@ -27,6 +27,9 @@ def list_documents(
     created_from: str | None = None,
     created_to: str | None = None,
     external_ref: str | None = None,
+    sender_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Only the documents attributed to this sender.")
+    ] = None,
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
     cursor: Annotated[
@@ -45,6 +48,7 @@ def list_documents(
         created_from=created_from,
         created_to=created_to,
         external_ref=external_ref,
+        sender_id=sender_id,
         limit=limit,
         offset=offset,
         cursor=cursor,

@@ -17,14 +17,15 @@ _TOP_LEVEL_DOMAINS = (
     r"(?:com|net|org|info|biz|shop|store|eu|de|at|ch|fr|be|lu|nl|es|pt|it|pl|cz|sk|dk|se|no|fi|ie|uk|us|ca|au|nz|"
     r"my|sg|cn|jp|in|br|mx)"
 )
-_HOST = re.compile(
+WEB_HOST = re.compile(
     r"[\w.+\-]+@([\w\-]+(?:\.[\w\-]+)+)|\b(?:https?://|www\.)([\w\-]+(?:\.[\w\-]+)+)|"
     # A shop's address printed bare on a slip: "shop.example.de", "survey.example.ca".
     rf"(?<![\w.@\-])((?:[a-z][\w\-]*\.)+{_TOP_LEVEL_DOMAINS})(?![\w.\-])",
     re.IGNORECASE,
 )
-# Mail providers and hosts that say nothing about who sent the document.
-_GENERIC_HOSTS = frozenset(
+# Mail providers, payment and invoicing platforms, social networks: hosts that say nothing about who sent the
+# document (many senders print them).
+GENERIC_HOSTS = frozenset(
     [
         "gmail",
         "googlemail",
@@ -103,17 +104,31 @@ DOMAIN_NAME_CONFIDENCE = 50
 _PERSON_WORD = re.compile(r"^[A-ZÀ-Þ][a-zß-ÿ]+$")
 
 
+def registrable_domain(host: str) -> tuple[str, str] | None:
+    """The domain a host belongs to and its name: ``mail.northwind.co.uk`` → (``northwind.co.uk``,
+    ``northwind``); None for a generic host (GENERIC_HOSTS) or a name too short to say anything."""
+    labels = [label for label in host.lower().split(".") if label != "www"]
+    if len(labels) < 2:
+        return None
+    width = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL else 2
+    name = labels[-width]
+    if name in GENERIC_HOSTS or len(name) < 3:
+        return None
+    return ".".join(labels[-width:]), name
+
+
+def host_of(match: re.Match[str]) -> str:
+    """The host of a WEB_HOST match (of an e-mail address, a URL or a bare domain)."""
+    return match.group(1) or match.group(2) or match.group(3)
+
+
 def web_domains(text: str) -> set[str]:
     """The names in the document's web and e-mail addresses: ``billing@northwind.co.uk`` → ``northwind``."""
     found: set[str] = set()
-    for match in _HOST.finditer(text):
-        host = match.group(1) or match.group(2) or match.group(3)
-        labels = [label for label in host.lower().split(".") if label != "www"]
-        if len(labels) < 2:
-            continue
-        name = labels[-3] if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL else labels[-2]
-        if name not in _GENERIC_HOSTS and len(name) >= 3:
-            found.add(name)
+    for match in WEB_HOST.finditer(text):
+        domain = registrable_domain(host_of(match))
+        if domain is not None:
+            found.add(domain[1])
     return found
 
 

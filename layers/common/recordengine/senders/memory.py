@@ -1,0 +1,108 @@
+"""An in-memory SenderStore (senders/store.py), with the same promises as the DynamoDB store: for unit tests, and for
+the evaluation, which attributes a corpus's documents without a table."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from recordengine.errors import InvalidInput, NotFound, PreconditionFailed
+from recordengine.storage.table import Page
+
+from .store import MAX_SENDER_IDENTIFIERS, DecideHints, hints_problem
+
+
+@dataclass
+class MemorySenderStore:
+    senders: dict[int, dict[str, Any]] = field(default_factory=dict)
+    index: dict[str, int] = field(default_factory=dict)
+    # Every lookup asked for, in order: what attribution read.
+    lookups: list[list[str]] = field(default_factory=list)
+    next_id: int = 1
+
+    def lookup(self, identifiers: Sequence[str]) -> dict[str, int]:
+        self.lookups.append(list(identifiers))
+        return {identifier: self.index[identifier] for identifier in identifiers if identifier in self.index}
+
+    def create(self, name: str, identifiers: Sequence[str], seen_at: str) -> dict[str, Any] | None:
+        held = list(dict.fromkeys(identifiers))[:MAX_SENDER_IDENTIFIERS]
+        if any(identifier in self.index for identifier in held):
+            return None
+        sender_id, self.next_id = self.next_id, self.next_id + 1
+        record = {
+            "id": sender_id,
+            "name": name,
+            "identifiers": held,
+            "documents_seen": 1,
+            "last_seen": seen_at,
+            "contact_id": None,
+            "created_at": seen_at,
+            "version": 1,
+            "hints": {},
+        }
+        self.senders[sender_id] = record
+        self.index.update(dict.fromkeys(held, sender_id))
+        return copy.deepcopy(record)
+
+    def record_document(self, sender_id: int, identifiers: Sequence[str], seen_at: str) -> list[str]:
+        sender = self._sender(sender_id)
+        room = MAX_SENDER_IDENTIFIERS - len(sender["identifiers"])
+        new = [identifier for identifier in dict.fromkeys(identifiers) if identifier not in self.index]
+        new = new if len(new) <= room else []
+        sender["identifiers"] += new
+        self.index.update(dict.fromkeys(new, sender_id))
+        sender["documents_seen"] += 1
+        sender["last_seen"] = seen_at
+        return new
+
+    def get(self, sender_id: int) -> dict[str, Any] | None:
+        sender = self.senders.get(sender_id)
+        return copy.deepcopy(sender) if sender is not None else None
+
+    def page(self, limit: int, offset: int) -> Page:
+        newest = sorted(self.senders.values(), key=lambda sender: (sender["created_at"], sender["id"]), reverse=True)
+        return Page(total=len(newest), items=copy.deepcopy(newest[offset : offset + limit]))
+
+    def update(self, sender_id: int, changes: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
+        sender = self._current(sender_id, expected_version)
+        sender.update(changes, version=sender["version"] + 1)
+        return copy.deepcopy(sender)
+
+    def forget(self, sender_id: int) -> None:
+        sender = self._sender(sender_id)
+        for identifier in sender["identifiers"]:
+            if self.index.get(identifier) == sender_id:
+                del self.index[identifier]
+        del self.senders[sender_id]
+
+    def hints(self, sender_id: int) -> tuple[dict[str, Any], int] | None:
+        sender = self.senders.get(sender_id)
+        return (copy.deepcopy(sender["hints"]), sender["version"]) if sender is not None else None
+
+    def change_hints(
+        self, sender_id: int, decide: DecideHints, expected_version: int | None = None
+    ) -> dict[str, Any] | None:
+        if sender_id not in self.senders:
+            return None
+        sender = self._current(sender_id, expected_version)
+        hints = decide(copy.deepcopy(sender["hints"]))
+        if hints is None:
+            return copy.deepcopy(sender)
+        problem = hints_problem(hints)
+        if problem is not None:
+            raise InvalidInput(problem)
+        sender.update(hints=hints, version=sender["version"] + 1)
+        return copy.deepcopy(sender)
+
+    def _sender(self, sender_id: int) -> dict[str, Any]:
+        if sender_id not in self.senders:
+            raise NotFound(f"Sender {sender_id} not found.")
+        return self.senders[sender_id]
+
+    def _current(self, sender_id: int, expected_version: int | None) -> dict[str, Any]:
+        sender = self._sender(sender_id)
+        if expected_version is not None and sender["version"] != expected_version:
+            raise PreconditionFailed(f"Sender {sender_id} is at version {sender['version']}.", sender["version"])
+        return sender
