@@ -9,20 +9,35 @@ from recordengine.answer_size import next_position_cursor
 from recordengine.catalog import ContactCatalog
 from recordengine.errors import InvalidInput, NotFound
 
+from .hints import SenderHints
 from .models import Sender, SenderPage, SenderUpdate
 from .store import SenderStore
 
 
-def fields_learned(hints: dict[str, Any]) -> int:
-    """How many fields a sender's hints say how to read (hints.py keeps them under `fields`)."""
-    fields = hints.get("fields")
-    return len(fields) if isinstance(fields, dict) else 0
+def _hints(stored: dict[str, Any]) -> SenderHints | None:
+    if not stored:
+        return None
+    try:
+        return SenderHints.from_storable(stored)
+    except ValueError:
+        # What cannot be read as hints teaches nothing: the pipeline reads the sender's documents without them.
+        return None
 
 
-def learned_accuracy(hints: dict[str, Any]) -> float | None:
-    """The share of learned readings a reviewer confirmed, when the hints have counted any."""
-    accuracy = hints.get("accuracy")
-    return float(accuracy) if isinstance(accuracy, int | float) and not isinstance(accuracy, bool) else None
+def fields_learned(stored: dict[str, Any]) -> int:
+    """How many fields a sender's hints say how to read."""
+    hints = _hints(stored)
+    return len(hints.fields) if hints is not None else 0
+
+
+def learned_accuracy(stored: dict[str, Any]) -> float | None:
+    """The share of learned readings a reviewer left as they were, once any was reviewed."""
+    hints = _hints(stored)
+    if hints is None:
+        return None
+    confirmed = sum(hint.confirmed for hint in hints.fields.values())
+    reviewed = confirmed + sum(hint.failed for hint in hints.fields.values())
+    return round(confirmed / reviewed, 4) if reviewed else None
 
 
 def as_sender(record: dict[str, Any]) -> Sender:
