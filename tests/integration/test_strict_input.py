@@ -1,6 +1,8 @@
 """Strict types at the edge: JSON true is not an id or a number, "5" is not a number, "yes" is not true;
 values a person stores hold no hidden characters; an amount is never rounded without notice."""
 
+import json
+
 import boto3
 import pytest
 
@@ -12,6 +14,7 @@ RULE = {
     "actions": [{"type": "add_note", "value": "x"}],
 }
 PROFILE = {"name": "P", "fields": [{"name": "total", "type": "amount"}]}
+PRESIGNED = {"contact_id": 1, "folder_id": 1, "filename": "a.pdf"}
 
 # (method, path, body): each must be 422, and change nothing.
 LAX_BODIES = [
@@ -79,6 +82,16 @@ def hidden_character_bodies(hidden):
         ("POST", "/api/contacts", {"name": f"Zephyr{hidden}"}),
         ("POST", "/api/rules", {**RULE, "actions": [{"type": "add_note", "value": f"x{hidden}"}]}),
         ("POST", "/api/webhooks", {"url": "https://93.184.215.14/hook", "description": f"crm{hidden}"}),
+        ("POST", "/api/documents/uploads", {**PRESIGNED, "external_refs": {f"crm{hidden}": {"record_id": "1"}}}),
+        ("POST", "/api/documents/uploads", {**PRESIGNED, "external_refs": {"crm": {"record_id": f"00{hidden}1"}}}),
+        ("POST", "/api/documents/uploads", {**PRESIGNED, "external_refs": {"crm": {"tags": ["a", {"b": hidden}]}}}),
+        ("POST", "/api/folders", {"name": f"Q4{hidden}"}),
+        ("POST", "/api/profiles", {**PROFILE, "name": f"P{hidden}"}),
+        ("POST", "/api/profiles", {"name": "P", "fields": [{"name": "total", "description": f"sum{hidden}"}]}),
+        ("POST", "/api/profiles", {**PROFILE, "doc_types": ["Invoice", f"Receipt{hidden}"]}),
+        ("POST", "/api/rules", {**RULE, "name": f"r{hidden}"}),
+        ("PUT", "/api/rules/1", {**RULE, "name": f"r{hidden}"}),
+        ("POST", "/api/rules", {**RULE, "conditions": [{"field": "vendor", "op": "equals", "value": f"a{hidden}"}]}),
     ]
 
 
@@ -91,6 +104,30 @@ def test_values_with_hidden_characters_are_refused(seeded):
             assert "U+" in r.body.decode()
     assert seeded.document(1)["version"] == version
     assert seeded.request("GET", "/api/contacts").json()["total"] == 2
+    assert seeded.request("GET", "/api/documents").json()["total"] == 1
+    assert seeded.request("GET", "/api/rules/1").json()["name"] == "r"
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_external_refs_of_a_multipart_upload_hide_no_character(seeded, hidden):
+    for refs in ({f"crm{hidden}": {"record_id": "1"}}, {"crm": {"record_id": f"00{hidden}1"}}):
+        r = seeded.upload(invoice_pdf(), fields={"contact_id": 1, "folder_id": 1, "external_refs": json.dumps(refs)})
+        assert r.status == 422 and f"U+{ord(hidden):04X}" in r.json()["detail"], (refs, r.status, r.body)
+    assert seeded.request("GET", "/api/documents").json()["total"] == 1
+
+
+@pytest.mark.parametrize("value", ["crm\x00:1", "crm:\u202e1", "crm:1\x1b", "crm:\x851", "\x1fcrm:1"])
+def test_the_external_ref_filter_refuses_what_external_refs_cannot_hold(seeded, value):
+    r = seeded.request("GET", "/api/documents", params={"external_ref": value})
+    assert r.status == 422 and "external_ref's" in r.json()["detail"], (value, r.status, r.body)
+
+
+def test_external_refs_with_marks_and_joiners_are_stored_and_found(seeded):
+    refs = {"crm\u200d": {"record_id": "\u05e9\u200f1"}}
+    r = seeded.upload(invoice_pdf(), fields={"contact_id": 1, "folder_id": 1, "external_refs": json.dumps(refs)})
+    assert r.status == 201 and r.json()["external_refs"] == refs, r.body
+    found = seeded.request("GET", "/api/documents", params={"external_ref": "crm\u200d:\u05e9\u200f1"})
+    assert [d["id"] for d in found.json()["documents"]] == [r.json()["id"]]
 
 
 def test_tabs_line_breaks_and_right_to_left_text_are_kept(seeded):

@@ -2,7 +2,13 @@ import pytest
 
 from recordengine.api.documents.upload import parse_external_refs
 from recordengine.api.paths import path_id
-from recordengine.documents import clean_filename, parse_created_bound, parse_status, status_change
+from recordengine.documents import (
+    clean_filename,
+    parse_created_bound,
+    parse_external_ref,
+    parse_status,
+    status_change,
+)
 from recordengine.errors import Conflict, InvalidInput, InvalidStatus, NotFound
 from recordengine.models import ConfidenceLabel, Status
 
@@ -90,6 +96,18 @@ def test_external_refs_must_be_a_json_object(value):
 def test_external_refs():
     assert parse_external_refs('{"salesforce": {"record_id": "001"}}') == {"salesforce": {"record_id": "001"}}
     assert parse_external_refs(None) == {} and parse_external_refs("  ") == {}
+
+
+@pytest.mark.parametrize(
+    "value", ["crm\x00:1", "crm:\u202e1", "crm:1\x1b", "c\u2066rm:1", "crm:\ud8001", "crm:\x851", "\x1fcrm:1"]
+)
+def test_an_external_ref_filter_holds_what_external_refs_may_hold(value):
+    with pytest.raises(InvalidInput, match="external_ref's"):
+        parse_external_ref(value)
+
+
+def test_an_external_ref_filter_is_a_system_and_a_record_id():
+    assert parse_external_ref(" salesforce:001Qy\u200f ") == ("salesforce", "001Qy\u200f")
 
 
 @pytest.mark.parametrize(

@@ -146,6 +146,25 @@ def test_unstorable_external_refs_are_refused_with_a_reason(refs, reason):
     problem.encode("utf-8")  # the message itself can always be sent
 
 
+@pytest.mark.parametrize("hidden", ["\x00", "\x1b", "\x85", "\u202e", "\u2066"])
+@pytest.mark.parametrize(
+    "refs",
+    [
+        lambda h: {f"crm{h}": {"record_id": "1"}},
+        lambda h: {"crm": {"record_id": f"00{h}1"}},
+        lambda h: {"crm": {f"record{h}_url": "x"}},
+        lambda h: {"crm": {"nested": {"tags": ["ok", f"a{h}"]}}},
+    ],
+)
+def test_external_refs_hide_no_character_in_keys_or_text(refs, hidden):
+    problem = external_refs_problem(refs(hidden))
+    assert problem and f"U+{ord(hidden):04X}" in problem, problem
+
+
+def test_external_refs_keep_marks_and_joiners_as_text():
+    assert external_refs_problem({"crm": {"record_id": "\u05e9\u200f\u200d 1"}}) is None
+
+
 def test_a_record_id_of_256_multibyte_bytes_passes_and_its_index_key_fits():
     from recordengine.storage.keys import external_ref_key
 
