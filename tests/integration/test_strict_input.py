@@ -189,3 +189,122 @@ def test_records_stored_before_hidden_characters_were_refused_still_read(seeded)
     # Written again, it is checked as any new value is.
     replaced = seeded.request("PUT", "/api/rules/1", json_body=rules.json()["rules"][0])
     assert replaced.status == 422 and "U+202E" in replaced.body.decode()
+
+
+def send_raw(stack, method, path, body, content_type="application/json"):
+    """`body` exactly as given (bytes a JSON library would not write)."""
+    headers = {} if content_type is None else {"content-type": content_type}
+    return stack.request(method, path, body=body, headers=headers)
+
+
+# JSON that Python would read other than as written: each is 422 on every route, and changes nothing.
+LAX_JSON = [
+    (b'{"name": "a", "name": "b"}', "appears twice"),
+    (b'{"name": "a", "default_profile_id": 1, "default_profile_id": 2}', "appears twice"),
+    (b'{"name": NaN}', "NaN"),
+    (b'{"name": Infinity}', "Infinity"),
+    (b'{"name": -Infinity}', "Infinity"),
+    (b'{"name": 1e400}', "infinity"),
+    (b'{"name": -1e400}', "infinity"),
+    (b'{"name": 1e-400}', "0.0"),
+    (b'{"name": 5.0000000000000000001}', "5.0"),
+    (b'{"name": 9007199254740993.0}', "9007199254740992.0"),
+    ('{"name": "utf-16"}'.encode("utf-16"), "UTF-8"),
+    ('{"name": "utf-32"}'.encode("utf-32"), "UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("body", "reason"), LAX_JSON)
+def test_json_read_other_than_as_written_is_refused(seeded, body, reason):
+    version = seeded.document(1)["version"]
+    for method, path in [
+        ("POST", "/api/contacts"),
+        ("POST", "/api/folders"),
+        ("PATCH", "/api/documents/1"),
+        ("PATCH", "/api/documents/1/status"),
+        ("POST", "/api/rules"),
+        ("PUT", "/api/rules/1"),
+        ("POST", "/api/profiles"),
+        ("POST", "/api/webhooks"),
+        ("POST", "/api/documents/uploads"),
+        ("POST", "/api/rules/1/test"),
+    ]:
+        for content_type in ("application/json", "application/json; charset=utf-8", "application/merge-patch+json"):
+            r = send_raw(seeded, method, path, body, content_type)
+            assert r.status == 422 and reason in r.json()["detail"], (method, path, body, r.status, r.body[:300])
+    assert seeded.document(1)["version"] == version
+    assert seeded.request("GET", "/api/contacts").json()["total"] == 2
+
+
+def test_nested_duplicates_and_numbers_are_found_too(seeded):
+    for body in (
+        b'{"extracted_fields": {"vendor": "a", "vendor": "b"}}',
+        b'{"line_items": [{"amount": 1, "amount": 2}]}',
+        b'{"extracted_fields": {"total_amount": 0.1000000000000000000001}}',
+        b'{"line_items": [{"quantity": 1e-400}]}',
+    ):
+        r = send_raw(seeded, "PATCH", "/api/documents/1", body)
+        assert r.status == 422 and "not read as written" in r.json()["detail"], (body, r.status, r.body)
+
+
+def test_the_status_route_reads_its_body_as_strictly_whatever_its_content_type(seeded):
+    for content_type in ("application/json", "text/plain", None):
+        r = send_raw(
+            seeded, "PATCH", "/api/documents/1/status", b'{"status": "Approved", "status": "New"}', content_type
+        )
+        assert r.status == 422 and "appears twice" in r.json()["detail"], (content_type, r.status, r.body)
+    assert seeded.document(1)["status"] != "Approved"
+
+
+def test_external_refs_of_a_multipart_upload_are_read_as_strictly(seeded):
+    for refs, reason in [
+        ('{"crm": {"record_id": "1", "record_id": "2"}}', "appears twice"),
+        ('{"crm": {"amount": NaN}}', "NaN"),
+        ('{"crm": {"amount": 1e-400}}', "0.0"),
+    ]:
+        r = seeded.upload(invoice_pdf(), fields={"contact_id": 1, "folder_id": 1, "external_refs": refs})
+        assert r.status == 422 and reason in r.json()["detail"], (refs, r.status, r.body)
+    assert seeded.request("GET", "/api/documents").json()["total"] == 1
+
+
+def test_json_numbers_written_in_any_exact_form_are_read(seeded):
+    for literal, stored in [
+        (b"1E2", "100.00"),
+        (b"12.50", "12.50"),
+        (b"-0.0", "0.00"),
+        (b"0.1", "0.10"),
+        (b"1e0", "1.00"),
+    ]:
+        r = send_raw(seeded, "PATCH", "/api/documents/1", b'{"extracted_fields": {"total_amount": %s}}' % literal)
+        assert r.status == 200, (literal, r.body)
+        assert r.json()["extracted_fields"]["total_amount"] == stored, literal
+
+
+def test_a_utf8_byte_order_mark_is_allowed_and_a_charset_does_not_change_the_reading(seeded):
+    r = send_raw(seeded, "POST", "/api/contacts", b'\xef\xbb\xbf{"name": "With mark"}')
+    assert r.status == 201 and r.json()["name"] == "With mark", r.body
+    r = send_raw(seeded, "POST", "/api/contacts", '{"name": "Zoë"}'.encode(), "application/json; charset=latin-1")
+    assert r.status == 201 and r.json()["name"] == "Zoë", r.body
+
+
+@pytest.mark.parametrize(
+    "content_type", [None, "", "text/plain", "application/xml", "application/x-www-form-urlencoded"]
+)
+def test_json_sent_as_something_else_is_not_read_as_json(seeded, content_type):
+    r = send_raw(seeded, "POST", "/api/contacts", b'{"name": "Typed wrong"}', content_type)
+    assert r.status == 422 and r.json()["detail"], (content_type, r.status, r.body)
+    assert seeded.request("GET", "/api/contacts").json()["total"] == 2
+
+
+def test_json_nested_beyond_any_reader_is_a_422_for_objects_as_for_arrays(seeded):
+    for body in (
+        b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+        b'{"name": "x", "z": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    ):
+        for method, path in (
+            ("POST", "/api/contacts"),
+            ("PATCH", "/api/documents/1"),
+            ("PATCH", "/api/documents/1/status"),
+        ):
+            r = send_raw(seeded, method, path, body)
+            assert r.status in (400, 422) and r.json()["detail"], (method, path, r.status, r.body[:200])

@@ -133,3 +133,30 @@ def test_refusing_export_does_not_quote_the_documents_error():
     with pytest.raises(Conflict) as refused:
         status_change(document, Status.EXPORT, "tests")
     assert "Zephyr" not in str(refused.value.detail) and "Exception" in str(refused.value.detail)
+
+
+@pytest.mark.parametrize("value", [" 5", "5 ", "+5", "-0", "1_0", "\u0665", "0x10", "1e2", "1.0", "", "true"])
+def test_query_and_form_numbers_are_decimal_digits(value):
+    from recordengine.api.paths import _decimal_digits
+
+    with pytest.raises(ValueError, match="digits 0-9"):
+        _decimal_digits(value)
+
+
+def test_decimal_digits_pass_as_they_are():
+    from recordengine.api.paths import _decimal_digits
+
+    assert _decimal_digits("0005") == "0005" and _decimal_digits(None) is None and _decimal_digits(7) == 7
+
+
+def test_a_query_parameter_given_twice_is_refused():
+    from starlette.requests import Request
+
+    from recordengine.api.paths import single_valued_query
+
+    def request(query: bytes) -> Request:
+        return Request({"type": "http", "method": "GET", "path": "/", "headers": [], "query_string": query})
+
+    single_valued_query(request(b"limit=1&offset=2&cursor=x"))
+    with pytest.raises(InvalidInput, match="'limit'"):
+        single_valued_query(request(b"limit=1&offset=2&limit=1"))

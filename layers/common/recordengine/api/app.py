@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from mangum import Mangum
 
 from recordengine.environment import register_restore_hooks
@@ -15,6 +15,8 @@ from recordengine.environment import register_restore_hooks
 from .auth import Authenticate, BearerAuthMiddleware, Identity
 from .errors import install_error_handlers
 from .headers import AnswerHeadersMiddleware
+from .json_body import StrictJsonBodyMiddleware
+from .paths import single_valued_query
 
 TITLE = "RecordEngine Documents API"
 
@@ -29,10 +31,18 @@ def create_app(*routers: APIRouter, authenticate: Authenticate | None = _token_h
     """The app of one function. `authenticate=None` only for the public functions, which read nothing."""
     # No generated docs: each function serves a few routes, and building the schema costs cold-start time
     # (the whole API's document is built and served by its own function: api/openapi.py).
-    app = FastAPI(title=TITLE, openapi_url=None, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title=TITLE,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(single_valued_query)],
+    )
     for router in routers:
         app.include_router(router)
     install_error_handlers(app)
+    # Innermost: a body is read only for a caller the token check let through.
+    app.add_middleware(StrictJsonBodyMiddleware)
     if authenticate is not None:
         app.add_middleware(BearerAuthMiddleware, authenticate=authenticate)
     # Added last, so outermost: the answers of the token check carry the headers too.
