@@ -1,5 +1,6 @@
 """The bounds every stored value is checked against where it enters: what DynamoDB can store, and no more."""
 
+import decimal
 import json
 
 import pytest
@@ -52,8 +53,20 @@ UNSTORABLE_NUMBERS = [
 def test_numbers_that_pass_are_written_and_read_back_by_storage(number):
     assert number_problem(number) is None
     item = to_item({"value": number})  # boto3's serializer refuses what DynamoDB would
-    # (An integral float comes back as an int: 9.99e125 as 999 followed by 123 zeros.)
+    # (An integral number comes back as an int up to 38 digits, and as a float past them: 9.99e125.)
     assert from_item(item)["value"] == pytest.approx(number, rel=1e-15)
+
+
+@pytest.mark.parametrize("number", STORABLE_NUMBERS)
+def test_numbers_read_back_from_storage_are_written_again_unchanged(number):
+    # As an int, 9.99e125 would be 126 digits, which boto3 refuses to write: it reads back as the float it was.
+    read = from_item(to_item({"value": number}))["value"]
+    assert from_item(to_item({"value": read})) == {"value": read}
+
+
+def test_no_integer_is_rounded_on_its_way_to_storage():
+    with pytest.raises(decimal.DecimalException):
+        to_item({"value": 10**60 + 1})
 
 
 @pytest.mark.parametrize("number", UNSTORABLE_NUMBERS)
