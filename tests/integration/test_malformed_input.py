@@ -323,3 +323,38 @@ def test_huge_query_strings_are_never_a_5xx(one_document):
 def test_parameters_a_list_does_not_take_are_ignored(one_document):
     r = get_raw(one_document, "/api/contacts?contact_id=NaN&status=%ED%A0%80&q=x")
     assert r.status == 200 and r.json()["total"] == 1, r.body
+
+
+# If-Match values that name no version: the change is refused with 412 (RFC 9110), never a 5xx.
+ODD_IF_MATCH = [
+    '"\xb2"',
+    '"\xb9\xb3"',
+    "\xb2",
+    '"\x85"',
+    'W/"' + "9" * 40 + '"',
+    '"-1", "1"',
+    '"1_0"',
+    '" 1"',
+    '""',
+    "W/",
+]
+
+
+@pytest.mark.parametrize("if_match", ODD_IF_MATCH)
+def test_if_match_naming_no_version_is_412(one_document, if_match):
+    for method, path, body in (
+        ("PATCH", "/api/documents/1", {"notes": "x"}),
+        ("PATCH", "/api/documents/1/status", {"status": "Approved"}),
+    ):
+        r = one_document.request(method, path, json_body=body, headers={"If-Match": if_match})
+        assert r.status == 412 and r.json()["detail"], (method, if_match, r.status, r.body)
+    assert one_document.document(1)["version"] == 1
+
+
+@pytest.mark.parametrize("key", ["k\x85", "k\x7f", "k\t", "k\xa0", "\u202e".encode().decode("latin-1"), "x" * 256])
+def test_idempotency_keys_hold_no_hidden_characters(stack, contact, folder, key):
+    from tests.support.documents import invoice_pdf
+
+    r = stack.upload(invoice_pdf(), fields={"contact_id": 1, "folder_id": 1}, headers={"Idempotency-Key": key})
+    assert r.status == 422 and "Idempotency-Key" in r.json()["detail"], (key, r.status, r.body)
+    assert stack.request("GET", "/api/documents").json()["total"] == 0

@@ -160,3 +160,14 @@ def test_a_query_parameter_given_twice_is_refused():
     single_valued_query(request(b"limit=1&offset=2&cursor=x"))
     with pytest.raises(InvalidInput, match="'limit'"):
         single_valued_query(request(b"limit=1&offset=2&limit=1"))
+
+
+@pytest.mark.parametrize(
+    ("if_match", "version"),
+    [('"7"', 7), ('W/"7"', 7), ('"7", "8"', 7), ("*", None), ("", None), ('"\xb2"', -1), ('"\xb9"', -1), ('"1_0"', -1)],
+)
+def test_if_match_names_a_version_in_ascii_digits_or_none(if_match, version):
+    from recordengine.api.preconditions import expected_version
+
+    # "\xb2" (a superscript two, as a Latin-1 header byte reads) is a digit to str.isdigit() but not to int().
+    assert expected_version(if_match) == version
