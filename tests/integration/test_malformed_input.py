@@ -358,3 +358,38 @@ def test_idempotency_keys_hold_no_hidden_characters(stack, contact, folder, key)
     r = stack.upload(invoice_pdf(), fields={"contact_id": 1, "folder_id": 1}, headers={"Idempotency-Key": key})
     assert r.status == 422 and "Idempotency-Key" in r.json()["detail"], (key, r.status, r.body)
     assert stack.request("GET", "/api/documents").json()["total"] == 0
+
+
+def _multipart(parts, boundary="----fuzz-boundary"):
+    """A multipart body of (name, value, filename) parts, exactly as given (names may repeat)."""
+    chunks = []
+    for name, value, filename in parts:
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        chunks.append(f"--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n".encode() + value + b"\r\n")
+    return b"".join(chunks) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def test_an_upload_field_given_twice_is_422(stack, contact, folder):
+    from tests.support.documents import invoice_pdf
+
+    assert stack.request("POST", "/api/contacts", json_body={"name": "Second"}).status == 201
+    ids = [("contact_id", b"1", None), ("folder_id", b"1", None)]
+    the_file = ("file", invoice_pdf(), "a.pdf")
+    for parts, repeated in [
+        ([*ids, ("contact_id", b"2", None), the_file], "contact_id"),
+        ([*ids, the_file, ("file", b"%PDF-1.4 another", "b.pdf")], "file"),
+        (
+            [*ids, ("external_refs", b'{"a": {"record_id": "1"}}', None), ("external_refs", b"{}", None), the_file],
+            "external_refs",
+        ),
+        ([*ids, ("profile_id", b"1", None), ("profile_id", b"1", None), the_file], "profile_id"),
+    ]:
+        body, content_type = _multipart(parts)
+        r = stack.request("POST", "/api/documents/upload", body=body, headers={"content-type": content_type})
+        assert r.status == 422 and repeated in r.json()["detail"], (repeated, r.status, r.body)
+    assert stack.request("GET", "/api/documents").json()["total"] == 0
+    assert boto3.client("s3").list_objects_v2(Bucket=stack.bucket).get("KeyCount", 0) == 0
+    body, content_type = _multipart([*ids, the_file])
+    assert (
+        stack.request("POST", "/api/documents/upload", body=body, headers={"content-type": content_type}).status == 201
+    )

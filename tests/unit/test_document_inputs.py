@@ -171,3 +171,24 @@ def test_if_match_names_a_version_in_ascii_digits_or_none(if_match, version):
 
     # "\xb2" (a superscript two, as a Latin-1 header byte reads) is a digit to str.isdigit() but not to int().
     assert expected_version(if_match) == version
+
+
+def test_a_form_field_given_twice_is_refused():
+    import asyncio
+
+    from starlette.requests import Request
+
+    from recordengine.api.paths import single_valued_form
+
+    def request(body: bytes) -> Request:
+        headers = [(b"content-type", b"application/x-www-form-urlencoded")]
+        messages = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def receive():
+            return messages.pop(0)
+
+        return Request({"type": "http", "method": "POST", "path": "/", "headers": headers}, receive)
+
+    asyncio.run(single_valued_form(request(b"contact_id=1&folder_id=2")))
+    with pytest.raises(InvalidInput, match="'contact_id'"):
+        asyncio.run(single_valued_form(request(b"contact_id=1&folder_id=2&contact_id=3")))

@@ -3,11 +3,12 @@
 An id in a path that is not a positive integer names no object: 404, as API.md fixes it. A query's or a
 form's number is decimal digits and nothing else (422 otherwise): Python's int() would also read " 5", "+5",
 "1_000" and "٥" (an Arabic-Indic five), each a number the client may not have meant. No route takes a list
-in its query, and a parameter given twice (`limit=1&limit=500`) is 422 rather than the last one silently
-winning (a proxy or a log may read the first).
+in its query and no form field is a list: a parameter given twice (`limit=1&limit=500`, two files) is 422
+rather than the last one silently winning (a proxy or a log may read the first).
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import Request
@@ -34,10 +35,21 @@ def _decimal_digits(value: Any) -> Any:
 DECIMAL_DIGITS = BeforeValidator(_decimal_digits)
 
 
-def single_valued_query(request: Request) -> None:
-    """App dependency: every query parameter is given at most once."""
-    counts = Counter(name for name, _ in request.query_params.multi_items())
+def _refuse_repeated(items: Iterable[tuple[str, Any]], kind: str) -> None:
+    counts = Counter(name for name, _ in items)
     repeated = sorted(name for name, count in counts.items() if count > 1)
     if repeated:
         names = ", ".join(repr(excerpt(name, 40)) for name in repeated[:5])
-        raise InvalidInput(f"Each query parameter may be given once; given more than once: {names}.")
+        raise InvalidInput(f"Each {kind} may be given once; given more than once: {names}.")
+
+
+def single_valued_query(request: Request) -> None:
+    """App dependency: every query parameter is given at most once."""
+    _refuse_repeated(request.query_params.multi_items(), "query parameter")
+
+
+async def single_valued_form(request: Request) -> None:
+    """Dependency of a route that takes a form: every field is given at most once (one file, one contact_id).
+
+    FastAPI has read the form before dependencies run; this reads it again from the request's cache."""
+    _refuse_repeated((await request.form()).multi_items(), "form field")

@@ -6,13 +6,13 @@ import hashlib
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Header, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
 
 from recordengine.api.auth import current_caller, requires
 from recordengine.api.dependencies import Actor, DocumentServiceDep
 from recordengine.api.errors import error_responses
 from recordengine.api.json_body import LaxJson, read_json
-from recordengine.api.paths import DECIMAL_DIGITS
+from recordengine.api.paths import DECIMAL_DIGITS, single_valued_form
 from recordengine.documents import UploadRequest
 from recordengine.errors import Conflict, Forbidden, InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from recordengine.idempotency import run_once
@@ -52,6 +52,7 @@ def _idempotency_scope(request: Request) -> str:
 @router.post(
     "/api/documents/upload",
     status_code=201,
+    dependencies=[Depends(single_valued_form)],
     responses=error_responses(
         {
             Conflict: "A request with this Idempotency-Key is still in progress; retry shortly.",
