@@ -190,3 +190,9 @@ def test_excerpts_are_short_and_always_encodable():
     assert excerpt("short") == "short"
     assert excerpt("x" * 100, 10) == "x" * 10 + "…"
     assert excerpt("bad\ud800").encode("utf-8") == b"bad?"
+
+
+def test_a_key_problem_names_where_the_key_is():
+    assert external_refs_problem({"crm\x00": {"record_id": "1"}}).startswith("external_refs has a key that contains")
+    assert external_refs_problem({"crm": {"\ud800": 1}}).startswith('external_refs["crm"] has a key that is not valid')
+    assert external_refs_problem({"k" * 300: 1}) == "external_refs has a key longer than 256 bytes."

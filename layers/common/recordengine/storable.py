@@ -165,9 +165,9 @@ def json_problem(value: Any, *, max_depth: int, max_key_bytes: int, path: tuple[
                 return f"{_where(path)} has an empty key"
             problem = stored_text_problem(key)
             if problem is not None:
-                return f"a key of {_where(path) or 'the object'} {problem}"
+                return f"{_where(path)} has a key that {problem}"
             if len(key.encode("utf-8")) > max_key_bytes:
-                return f"a key of {_where(path) or 'the object'} is longer than {max_key_bytes} bytes"
+                return f"{_where(path)} has a key longer than {max_key_bytes} bytes"
             problem = json_problem(item, max_depth=max_depth, max_key_bytes=max_key_bytes, path=(*path, key))
             if problem is not None:
                 return problem
