@@ -1,11 +1,12 @@
 """JSON read as it was written, or refused: what a client sends is what the API reads (422 otherwise).
 
 Python's JSON reader accepts more than JSON (RFC 8259) and reads some of it other than as written, without
-notice: `NaN` and `Infinity` literals; a key given twice in one object (the last wins, where a proxy, a log or
-another client may keep the first); numbers a float holds only approximately (`1e400` reads as infinity,
-`1e-400` as 0, `5.0000000000000000001` as 5: an amount changed on its way in); UTF-16 and UTF-32 text. Each
-is refused here, before a route reads the body: every JSON body (`StrictJsonBodyMiddleware`), and the JSON a
-route reads itself (`read_json`).
+notice: a key given twice in one object (the last wins, where a proxy, a log or another client may keep the
+first); numbers a float holds only approximately (`1e-400` reads as 0, `5.0000000000000000001` as 5: an
+amount changed on its way in); UTF-16 and UTF-32 text. Each is refused here, before a route reads the body:
+every JSON body (`StrictJsonBodyMiddleware`), and the JSON a route reads itself (`read_json`). `NaN`,
+`Infinity` and numbers too large for a float (`1e400`, read as infinity) are left to the request models,
+which refuse them naming the field (storable.number_problem).
 
 Bodies Python cannot read at all are left to the route, which answers them as it always has.
 """
@@ -30,16 +31,10 @@ class LaxJson(ValueError):
     """JSON that Python would read, but not as the client wrote it."""
 
 
-def _refuse_constant(literal: str) -> Any:
-    raise LaxJson(f"{literal} is not a JSON number (JSON has no NaN or Infinity).")
-
-
 def _exact_float(literal: str) -> float:
     value = float(literal)
-    if not math.isfinite(value):
-        raise LaxJson(f"the number {excerpt(literal)} is too large for a JSON number (it would read as infinity).")
     # Compared as decimals: 0.1 is exact in this sense (0.1 is what a float of it prints and stores as).
-    if Decimal(repr(value)) != Decimal(literal):
+    if math.isfinite(value) and Decimal(repr(value)) != Decimal(literal):
         raise LaxJson(
             f"the number {excerpt(literal)} would be read as {value!r}: a JSON number has at most 17 "
             "significant digits, and is no smaller than a float can hold (send more as text)."
@@ -71,7 +66,6 @@ def read_json(data: str | bytes) -> Any:
     return json.loads(
         text.removeprefix(_UTF8_BOM),
         object_pairs_hook=_unique_keys,
-        parse_constant=_refuse_constant,
         parse_float=_exact_float,
     )
 

@@ -83,7 +83,7 @@ async def update_document_status(
     try:
         body = read_json(await request.body())
     except LaxJson as lax:
-        raise InvalidInput(f"The JSON body is not read as written: {lax}") from None
+        raise InvalidStatus(f"The JSON body is not read as written: {lax} {_STATUS_EXAMPLE}") from None
     except (ValueError, RecursionError):
         raise InvalidStatus(_STATUS_EXAMPLE) from None
     value = body.get("status") if isinstance(body, dict) else None
