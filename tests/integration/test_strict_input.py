@@ -1,6 +1,8 @@
 """Strict types at the edge: JSON true is not an id or a number, "5" is not a number, "yes" is not true;
 values a person stores hold no hidden characters; an amount is never rounded without notice."""
 
+import json
+
 import boto3
 import pytest
 
@@ -12,6 +14,7 @@ RULE = {
     "actions": [{"type": "add_note", "value": "x"}],
 }
 PROFILE = {"name": "P", "fields": [{"name": "total", "type": "amount"}]}
+PRESIGNED = {"contact_id": 1, "folder_id": 1, "filename": "a.pdf"}
 
 # (method, path, body): each must be 422, and change nothing.
 LAX_BODIES = [
@@ -79,6 +82,16 @@ def hidden_character_bodies(hidden):
         ("POST", "/api/contacts", {"name": f"Zephyr{hidden}"}),
         ("POST", "/api/rules", {**RULE, "actions": [{"type": "add_note", "value": f"x{hidden}"}]}),
         ("POST", "/api/webhooks", {"url": "https://93.184.215.14/hook", "description": f"crm{hidden}"}),
+        ("POST", "/api/documents/uploads", {**PRESIGNED, "external_refs": {f"crm{hidden}": {"record_id": "1"}}}),
+        ("POST", "/api/documents/uploads", {**PRESIGNED, "external_refs": {"crm": {"record_id": f"00{hidden}1"}}}),
+        ("POST", "/api/documents/uploads", {**PRESIGNED, "external_refs": {"crm": {"tags": ["a", {"b": hidden}]}}}),
+        ("POST", "/api/folders", {"name": f"Q4{hidden}"}),
+        ("POST", "/api/profiles", {**PROFILE, "name": f"P{hidden}"}),
+        ("POST", "/api/profiles", {"name": "P", "fields": [{"name": "total", "description": f"sum{hidden}"}]}),
+        ("POST", "/api/profiles", {**PROFILE, "doc_types": ["Invoice", f"Receipt{hidden}"]}),
+        ("POST", "/api/rules", {**RULE, "name": f"r{hidden}"}),
+        ("PUT", "/api/rules/1", {**RULE, "name": f"r{hidden}"}),
+        ("POST", "/api/rules", {**RULE, "conditions": [{"field": "vendor", "op": "equals", "value": f"a{hidden}"}]}),
     ]
 
 
@@ -91,6 +104,30 @@ def test_values_with_hidden_characters_are_refused(seeded):
             assert "U+" in r.body.decode()
     assert seeded.document(1)["version"] == version
     assert seeded.request("GET", "/api/contacts").json()["total"] == 2
+    assert seeded.request("GET", "/api/documents").json()["total"] == 1
+    assert seeded.request("GET", "/api/rules/1").json()["name"] == "r"
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_external_refs_of_a_multipart_upload_hide_no_character(seeded, hidden):
+    for refs in ({f"crm{hidden}": {"record_id": "1"}}, {"crm": {"record_id": f"00{hidden}1"}}):
+        r = seeded.upload(invoice_pdf(), fields={"contact_id": 1, "folder_id": 1, "external_refs": json.dumps(refs)})
+        assert r.status == 422 and f"U+{ord(hidden):04X}" in r.json()["detail"], (refs, r.status, r.body)
+    assert seeded.request("GET", "/api/documents").json()["total"] == 1
+
+
+@pytest.mark.parametrize("value", ["crm\x00:1", "crm:\u202e1", "crm:1\x1b", "crm:\x851", "\x1fcrm:1"])
+def test_the_external_ref_filter_refuses_what_external_refs_cannot_hold(seeded, value):
+    r = seeded.request("GET", "/api/documents", params={"external_ref": value})
+    assert r.status == 422 and "external_ref's" in r.json()["detail"], (value, r.status, r.body)
+
+
+def test_external_refs_with_marks_and_joiners_are_stored_and_found(seeded):
+    refs = {"crm\u200d": {"record_id": "\u05e9\u200f1"}}
+    r = seeded.upload(invoice_pdf(), fields={"contact_id": 1, "folder_id": 1, "external_refs": json.dumps(refs)})
+    assert r.status == 201 and r.json()["external_refs"] == refs, r.body
+    found = seeded.request("GET", "/api/documents", params={"external_ref": "crm\u200d:\u05e9\u200f1"})
+    assert [d["id"] for d in found.json()["documents"]] == [r.json()["id"]]
 
 
 def test_tabs_line_breaks_and_right_to_left_text_are_kept(seeded):
@@ -152,3 +189,133 @@ def test_records_stored_before_hidden_characters_were_refused_still_read(seeded)
     # Written again, it is checked as any new value is.
     replaced = seeded.request("PUT", "/api/rules/1", json_body=rules.json()["rules"][0])
     assert replaced.status == 422 and "U+202E" in replaced.body.decode()
+
+
+def send_raw(stack, method, path, body, content_type="application/json"):
+    """`body` exactly as given (bytes a JSON library would not write)."""
+    headers = {} if content_type is None else {"content-type": content_type}
+    return stack.request(method, path, body=body, headers=headers)
+
+
+# JSON that Python would read other than as written: each is 422 on every route, and changes nothing.
+LAX_JSON = [
+    (b'{"name": "a", "name": "b"}', "appears twice"),
+    (b'{"name": "a", "default_profile_id": 1, "default_profile_id": 2}', "appears twice"),
+    (b'{"name": 1e-400}', "0.0"),
+    (b'{"name": 5.0000000000000000001}', "5.0"),
+    (b'{"name": 9007199254740993.0}', "9007199254740992.0"),
+    ('{"name": "utf-16"}'.encode("utf-16"), "UTF-8"),
+    ('{"name": "utf-32"}'.encode("utf-32"), "UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("body", "reason"), LAX_JSON)
+def test_json_read_other_than_as_written_is_refused(seeded, body, reason):
+    version = seeded.document(1)["version"]
+    for method, path in [
+        ("POST", "/api/contacts"),
+        ("POST", "/api/folders"),
+        ("PATCH", "/api/documents/1"),
+        ("POST", "/api/rules"),
+        ("PUT", "/api/rules/1"),
+        ("POST", "/api/profiles"),
+        ("POST", "/api/webhooks"),
+        ("POST", "/api/documents/uploads"),
+        ("POST", "/api/rules/1/test"),
+    ]:
+        for content_type in ("application/json", "application/json; charset=utf-8", "application/merge-patch+json"):
+            r = send_raw(seeded, method, path, body, content_type)
+            assert r.status == 422 and reason in r.json()["detail"], (method, path, body, r.status, r.body[:300])
+        # The status route answers any malformed body with its published 400.
+        r = send_raw(seeded, "PATCH", "/api/documents/1/status", body, content_type)
+        assert r.status == 400 and reason in r.json()["detail"], (body, r.status, r.body[:300])
+    assert seeded.document(1)["version"] == version
+    assert seeded.request("GET", "/api/contacts").json()["total"] == 2
+
+
+def test_nested_duplicates_and_numbers_are_found_too(seeded):
+    for body in (
+        b'{"extracted_fields": {"vendor": "a", "vendor": "b"}}',
+        b'{"line_items": [{"amount": 1, "amount": 2}]}',
+        b'{"extracted_fields": {"total_amount": 0.1000000000000000000001}}',
+        b'{"line_items": [{"quantity": 1e-400}]}',
+    ):
+        r = send_raw(seeded, "PATCH", "/api/documents/1", body)
+        assert r.status == 422 and "not read as written" in r.json()["detail"], (body, r.status, r.body)
+
+
+def test_the_status_route_reads_its_body_as_strictly_whatever_its_content_type(seeded):
+    for content_type in ("application/json", "text/plain", None):
+        r = send_raw(
+            seeded, "PATCH", "/api/documents/1/status", b'{"status": "Approved", "status": "New"}', content_type
+        )
+        assert r.status == 400 and "appears twice" in r.json()["detail"], (content_type, r.status, r.body)
+    assert seeded.document(1)["status"] != "Approved"
+
+
+def test_external_refs_of_a_multipart_upload_are_read_as_strictly(seeded):
+    for refs, reason in [
+        ('{"crm": {"record_id": "1", "record_id": "2"}}', "appears twice"),
+        ('{"crm": {"amount": NaN}}', "NaN"),
+        ('{"crm": {"amount": 1e-400}}', "0.0"),
+    ]:
+        r = seeded.upload(invoice_pdf(), fields={"contact_id": 1, "folder_id": 1, "external_refs": refs})
+        assert r.status == 422 and reason in r.json()["detail"], (refs, r.status, r.body)
+    assert seeded.request("GET", "/api/documents").json()["total"] == 1
+
+
+def test_json_numbers_written_in_any_exact_form_are_read(seeded):
+    for literal, stored in [
+        (b"1E2", "100.00"),
+        (b"12.50", "12.50"),
+        (b"-0.0", "0.00"),
+        (b"0.1", "0.10"),
+        (b"1e0", "1.00"),
+    ]:
+        r = send_raw(seeded, "PATCH", "/api/documents/1", b'{"extracted_fields": {"total_amount": %s}}' % literal)
+        assert r.status == 200, (literal, r.body)
+        assert r.json()["extracted_fields"]["total_amount"] == stored, literal
+
+
+def test_a_utf8_byte_order_mark_is_allowed_and_a_charset_does_not_change_the_reading(seeded):
+    r = send_raw(seeded, "POST", "/api/contacts", b'\xef\xbb\xbf{"name": "With mark"}')
+    assert r.status == 201 and r.json()["name"] == "With mark", r.body
+    r = send_raw(seeded, "POST", "/api/contacts", '{"name": "Zoë"}'.encode(), "application/json; charset=latin-1")
+    assert r.status == 201 and r.json()["name"] == "Zoë", r.body
+
+
+@pytest.mark.parametrize(
+    "content_type", [None, "", "text/plain", "application/xml", "application/x-www-form-urlencoded"]
+)
+def test_json_sent_as_something_else_is_not_read_as_json(seeded, content_type):
+    r = send_raw(seeded, "POST", "/api/contacts", b'{"name": "Typed wrong"}', content_type)
+    assert r.status == 422 and r.json()["detail"], (content_type, r.status, r.body)
+    assert seeded.request("GET", "/api/contacts").json()["total"] == 2
+
+
+def test_json_nested_beyond_any_reader_is_a_422_for_objects_as_for_arrays(seeded):
+    for body in (
+        b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+        b'{"name": "x", "z": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    ):
+        for method, path in (
+            ("POST", "/api/contacts"),
+            ("PATCH", "/api/documents/1"),
+            ("PATCH", "/api/documents/1/status"),
+        ):
+            r = send_raw(seeded, method, path, body)
+            assert r.status in (400, 422) and r.json()["detail"], (method, path, r.status, r.body[:200])
+
+
+def test_a_document_holding_numbers_at_dynamodbs_edges_can_be_corrected_again(seeded):
+    # A number stored as 1E+125 reads back as an int of 126 digits: writing it again (the history keeps the
+    # old line items) must not fail.
+    for edge in (9.99e125, 1e125, -1e125, 10**38 - 1, 1e-130, 123456789.12345679):
+        for body in (
+            {"line_items": [{"quantity": edge, "unit_price": edge, "amount": edge}]},
+            {"line_items": [{"quantity": 1, "amount": 0.5}]},
+        ):
+            r = seeded.request("PATCH", "/api/documents/1", json_body=body)
+            assert r.status == 200, (edge, body, r.status, r.body[:300])
+    history = seeded.request("GET", "/api/documents/1/history", params={"limit": 200})
+    assert history.status == 200 and history.json()["total"] >= 12

@@ -2,7 +2,13 @@ import pytest
 
 from recordengine.api.documents.upload import parse_external_refs
 from recordengine.api.paths import path_id
-from recordengine.documents import clean_filename, parse_created_bound, parse_status, status_change
+from recordengine.documents import (
+    clean_filename,
+    parse_created_bound,
+    parse_external_ref,
+    parse_status,
+    status_change,
+)
 from recordengine.errors import Conflict, InvalidInput, InvalidStatus, NotFound
 from recordengine.models import ConfidenceLabel, Status
 
@@ -93,6 +99,18 @@ def test_external_refs():
 
 
 @pytest.mark.parametrize(
+    "value", ["crm\x00:1", "crm:\u202e1", "crm:1\x1b", "c\u2066rm:1", "crm:\ud8001", "crm:\x851", "\x1fcrm:1"]
+)
+def test_an_external_ref_filter_holds_what_external_refs_may_hold(value):
+    with pytest.raises(InvalidInput, match="external_ref's"):
+        parse_external_ref(value)
+
+
+def test_an_external_ref_filter_is_a_system_and_a_record_id():
+    assert parse_external_ref(" salesforce:001Qy\u200f ") == ("salesforce", "001Qy\u200f")
+
+
+@pytest.mark.parametrize(
     ("score", "label"),
     [
         (100, "Excellent"),
@@ -115,3 +133,62 @@ def test_refusing_export_does_not_quote_the_documents_error():
     with pytest.raises(Conflict) as refused:
         status_change(document, Status.EXPORT, "tests")
     assert "Zephyr" not in str(refused.value.detail) and "Exception" in str(refused.value.detail)
+
+
+@pytest.mark.parametrize("value", [" 5", "5 ", "+5", "-0", "1_0", "\u0665", "0x10", "1e2", "1.0", "", "true"])
+def test_query_and_form_numbers_are_decimal_digits(value):
+    from recordengine.api.paths import _decimal_digits
+
+    with pytest.raises(ValueError, match="digits 0-9"):
+        _decimal_digits(value)
+
+
+def test_decimal_digits_pass_as_they_are():
+    from recordengine.api.paths import _decimal_digits
+
+    assert _decimal_digits("0005") == "0005" and _decimal_digits(None) is None and _decimal_digits(7) == 7
+
+
+def test_a_query_parameter_given_twice_is_refused():
+    from starlette.requests import Request
+
+    from recordengine.api.paths import single_valued_query
+
+    def request(query: bytes) -> Request:
+        return Request({"type": "http", "method": "GET", "path": "/", "headers": [], "query_string": query})
+
+    single_valued_query(request(b"limit=1&offset=2&cursor=x"))
+    with pytest.raises(InvalidInput, match="'limit'"):
+        single_valued_query(request(b"limit=1&offset=2&limit=1"))
+
+
+@pytest.mark.parametrize(
+    ("if_match", "version"),
+    [('"7"', 7), ('W/"7"', 7), ('"7", "8"', 7), ("*", None), ("", None), ('"\xb2"', -1), ('"\xb9"', -1), ('"1_0"', -1)],
+)
+def test_if_match_names_a_version_in_ascii_digits_or_none(if_match, version):
+    from recordengine.api.preconditions import expected_version
+
+    # "\xb2" (a superscript two, as a Latin-1 header byte reads) is a digit to str.isdigit() but not to int().
+    assert expected_version(if_match) == version
+
+
+def test_a_form_field_given_twice_is_refused():
+    import asyncio
+
+    from starlette.requests import Request
+
+    from recordengine.api.paths import single_valued_form
+
+    def request(body: bytes) -> Request:
+        headers = [(b"content-type", b"application/x-www-form-urlencoded")]
+        messages = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def receive():
+            return messages.pop(0)
+
+        return Request({"type": "http", "method": "POST", "path": "/", "headers": headers}, receive)
+
+    asyncio.run(single_valued_form(request(b"contact_id=1&folder_id=2")))
+    with pytest.raises(InvalidInput, match="'contact_id'"):
+        asyncio.run(single_valued_form(request(b"contact_id=1&folder_id=2&contact_id=3")))

@@ -1,5 +1,6 @@
 """The bounds every stored value is checked against where it enters: what DynamoDB can store, and no more."""
 
+import decimal
 import json
 
 import pytest
@@ -52,8 +53,20 @@ UNSTORABLE_NUMBERS = [
 def test_numbers_that_pass_are_written_and_read_back_by_storage(number):
     assert number_problem(number) is None
     item = to_item({"value": number})  # boto3's serializer refuses what DynamoDB would
-    # (An integral float comes back as an int: 9.99e125 as 999 followed by 123 zeros.)
+    # (An integral number comes back as an int up to 38 digits, and as a float past them: 9.99e125.)
     assert from_item(item)["value"] == pytest.approx(number, rel=1e-15)
+
+
+@pytest.mark.parametrize("number", STORABLE_NUMBERS)
+def test_numbers_read_back_from_storage_are_written_again_unchanged(number):
+    # As an int, 9.99e125 would be 126 digits, which boto3 refuses to write: it reads back as the float it was.
+    read = from_item(to_item({"value": number}))["value"]
+    assert from_item(to_item({"value": read})) == {"value": read}
+
+
+def test_no_integer_is_rounded_on_its_way_to_storage():
+    with pytest.raises(decimal.DecimalException):
+        to_item({"value": 10**60 + 1})
 
 
 @pytest.mark.parametrize("number", UNSTORABLE_NUMBERS)
@@ -146,6 +159,25 @@ def test_unstorable_external_refs_are_refused_with_a_reason(refs, reason):
     problem.encode("utf-8")  # the message itself can always be sent
 
 
+@pytest.mark.parametrize("hidden", ["\x00", "\x1b", "\x85", "\u202e", "\u2066"])
+@pytest.mark.parametrize(
+    "refs",
+    [
+        lambda h: {f"crm{h}": {"record_id": "1"}},
+        lambda h: {"crm": {"record_id": f"00{h}1"}},
+        lambda h: {"crm": {f"record{h}_url": "x"}},
+        lambda h: {"crm": {"nested": {"tags": ["ok", f"a{h}"]}}},
+    ],
+)
+def test_external_refs_hide_no_character_in_keys_or_text(refs, hidden):
+    problem = external_refs_problem(refs(hidden))
+    assert problem and f"U+{ord(hidden):04X}" in problem, problem
+
+
+def test_external_refs_keep_marks_and_joiners_as_text():
+    assert external_refs_problem({"crm": {"record_id": "\u05e9\u200f\u200d 1"}}) is None
+
+
 def test_a_record_id_of_256_multibyte_bytes_passes_and_its_index_key_fits():
     from recordengine.storage.keys import external_ref_key
 
@@ -158,3 +190,9 @@ def test_excerpts_are_short_and_always_encodable():
     assert excerpt("short") == "short"
     assert excerpt("x" * 100, 10) == "x" * 10 + "…"
     assert excerpt("bad\ud800").encode("utf-8") == b"bad?"
+
+
+def test_a_key_problem_names_where_the_key_is():
+    assert external_refs_problem({"crm\x00": {"record_id": "1"}}).startswith("external_refs has a key that contains")
+    assert external_refs_problem({"crm": {"\ud800": 1}}).startswith('external_refs["crm"] has a key that is not valid')
+    assert external_refs_problem({"k" * 300: 1}) == "external_refs has a key longer than 256 bytes."

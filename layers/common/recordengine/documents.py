@@ -46,6 +46,7 @@ from .storable import (
     MAX_RECORD_BYTES,
     excerpt,
     record_bytes,
+    stored_text_problem,
 )
 from .storage import keys
 from .storage.blobs import BlobStore, new_document_key
@@ -86,14 +87,21 @@ def parse_status(value: str) -> Status:
 
 
 def parse_external_ref(value: str) -> tuple[str, str]:
-    """`salesforce:001Qy00000BnXt2IAF` -> ("salesforce", "001Qy00000BnXt2IAF") (external_refs.<system>.record_id)."""
+    """`salesforce:001Qy00000BnXt2IAF` -> ("salesforce", "001Qy00000BnXt2IAF") (external_refs.<system>.record_id).
+
+    It holds what external_refs may hold (422 otherwise): a search for what cannot be stored would silently
+    find nothing."""
+    # Checked before the spaces around each part are stripped: Python strips U+001C..U+001F and U+0085 too.
+    problem = stored_text_problem(value)
+    if problem is not None:
+        raise InvalidInput(f"external_ref's system or record id {problem}.")
     system, separator, record_id = value.strip().partition(":")
     if not separator or not system.strip() or not record_id.strip():
         raise InvalidInput("external_ref must look like <system>:<record id>, e.g. salesforce:001Qy00000BnXt2IAF.")
     system, record_id = system.strip(), record_id.strip()
-    if len(system.encode("utf-8", "replace")) > MAX_EXTERNAL_REF_KEY_BYTES:
+    if len(system.encode("utf-8")) > MAX_EXTERNAL_REF_KEY_BYTES:
         raise InvalidInput(f"external_ref's system is longer than {MAX_EXTERNAL_REF_KEY_BYTES} bytes.")
-    if len(record_id.encode("utf-8", "replace")) > MAX_EXTERNAL_REF_RECORD_ID_BYTES:
+    if len(record_id.encode("utf-8")) > MAX_EXTERNAL_REF_RECORD_ID_BYTES:
         raise InvalidInput(f"external_ref's record id is longer than {MAX_EXTERNAL_REF_RECORD_ID_BYTES} bytes.")
     return system, record_id
 

@@ -103,6 +103,11 @@ def hidden_character_problem(text: str) -> str | None:
     )
 
 
+def stored_text_problem(text: str) -> str | None:
+    """Why `text` cannot be stored as a client's value, or None: it is not Unicode, or it hides a character."""
+    return text_problem(text) or hidden_character_problem(text)
+
+
 def check_unicode(text: str) -> str:
     """Pydantic validator: text that has a UTF-8 form (a filename, cleaned of control characters afterwards)."""
     problem = text_problem(text)
@@ -149,7 +154,8 @@ def json_problem(value: Any, *, max_depth: int, max_key_bytes: int, path: tuple[
     """Why a JSON value cannot be stored (its path and the reason), or None.
 
     Maps need non-empty keys of at most `max_key_bytes` UTF-8 bytes; nothing may nest deeper than
-    `max_depth` levels (the walk stops there, so a hostile depth costs nothing).
+    `max_depth` levels (the walk stops there, so a hostile depth costs nothing). Keys and text are checked as
+    every stored text is (`stored_text_problem`): a system name or a record id is shown and searched for too.
     """
     if isinstance(value, dict | list) and len(path) >= max_depth:
         return f"{_where(path)} is nested more than {max_depth} levels deep"
@@ -157,11 +163,11 @@ def json_problem(value: Any, *, max_depth: int, max_key_bytes: int, path: tuple[
         for key, item in value.items():
             if not isinstance(key, str) or not key:
                 return f"{_where(path)} has an empty key"
-            problem = text_problem(key)
+            problem = stored_text_problem(key)
             if problem is not None:
-                return f"a key of {_where(path) or 'the object'} {problem}"
+                return f"{_where(path)} has a key that {problem}"
             if len(key.encode("utf-8")) > max_key_bytes:
-                return f"a key of {_where(path) or 'the object'} is longer than {max_key_bytes} bytes"
+                return f"{_where(path)} has a key longer than {max_key_bytes} bytes"
             problem = json_problem(item, max_depth=max_depth, max_key_bytes=max_key_bytes, path=(*path, key))
             if problem is not None:
                 return problem
@@ -173,7 +179,7 @@ def json_problem(value: Any, *, max_depth: int, max_key_bytes: int, path: tuple[
                 return problem
         return None
     if isinstance(value, str):
-        problem = text_problem(value)
+        problem = stored_text_problem(value)
     elif isinstance(value, bool) or value is None:
         problem = None
     elif isinstance(value, int | float):

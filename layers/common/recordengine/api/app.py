@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from mangum import Mangum
 
 from recordengine.environment import register_restore_hooks
@@ -15,6 +15,8 @@ from recordengine.environment import register_restore_hooks
 from .auth import Authenticate, BearerAuthMiddleware, Identity
 from .errors import install_error_handlers
 from .headers import AnswerHeadersMiddleware
+from .json_body import StrictJsonBodyMiddleware
+from .paths import single_valued_query
 
 TITLE = "RecordEngine Documents API"
 
@@ -25,14 +27,28 @@ def _token_holder(token: str) -> Identity | None:
     return token_store().identify(token)
 
 
-def create_app(*routers: APIRouter, authenticate: Authenticate | None = _token_holder) -> FastAPI:
-    """The app of one function. `authenticate=None` only for the public functions, which read nothing."""
+def create_app(
+    *routers: APIRouter, authenticate: Authenticate | None = _token_holder, routes_read_json: bool = False
+) -> FastAPI:
+    """The app of one function. `authenticate=None` only for the public functions, which read nothing.
+
+    `routes_read_json=True` for routers whose routes read their JSON bodies themselves (json_body.read_json)
+    and answer a malformed one as they publish: the app does not check the body first."""
     # No generated docs: each function serves a few routes, and building the schema costs cold-start time
     # (the whole API's document is built and served by its own function: api/openapi.py).
-    app = FastAPI(title=TITLE, openapi_url=None, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title=TITLE,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(single_valued_query)],
+    )
     for router in routers:
         app.include_router(router)
     install_error_handlers(app)
+    if not routes_read_json:
+        # Innermost: a body is read only for a caller the token check let through.
+        app.add_middleware(StrictJsonBodyMiddleware)
     if authenticate is not None:
         app.add_middleware(BearerAuthMiddleware, authenticate=authenticate)
     # Added last, so outermost: the answers of the token check carry the headers too.
@@ -40,16 +56,22 @@ def create_app(*routers: APIRouter, authenticate: Authenticate | None = _token_h
     return app
 
 
-def lambda_handler(*routers: APIRouter, public: bool = False) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+def lambda_handler(
+    *routers: APIRouter, public: bool = False, routes_read_json: bool = False
+) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The Lambda handler for an API function: API Gateway HTTP API (v2) events in, responses out.
 
     Logs are structured JSON (Powertools Logger) carrying the API Gateway request id as correlation id.
-    `public=True` serves without a token (the answer to unknown routes, the OpenAPI document).
+    `public=True` serves without a token (the answer to unknown routes, the OpenAPI document);
+    `routes_read_json` as for create_app.
     """
     # With SnapStart, what an environment must not share with others restored from its snapshot is made
     # again after each restore (recordengine/environment.py); a no-op outside Lambda.
     register_restore_hooks()
-    app = create_app(*routers, authenticate=None) if public else create_app(*routers)
+    if public:
+        app = create_app(*routers, authenticate=None, routes_read_json=routes_read_json)
+    else:
+        app = create_app(*routers, routes_read_json=routes_read_json)
     # lifespan="off": Mangum would otherwise run the ASGI lifespan on every invocation.
     asgi = Mangum(app, lifespan="off")
     logger = Logger()

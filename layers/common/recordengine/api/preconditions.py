@@ -26,7 +26,8 @@ def expected_version(if_match: str | None) -> int | None:
         return None
     # One tag is expected; of a list, the first. A weak tag (W/"3") names the same version here.
     tag = if_match.split(",")[0].strip().removeprefix("W/").strip().strip('"')
-    return int(tag) if tag.isdigit() and len(tag) <= 18 else -1
+    # Decimal ASCII digits: str.isdigit() is also true of "²", which int() refuses.
+    return int(tag) if tag.isdecimal() and tag.isascii() and len(tag) <= 18 else -1
 
 
 IfMatch = Annotated[

@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from recordengine.storable import as_dynamodb_number
+from recordengine.storable import MAX_NUMBER_DIGITS, as_dynamodb_number
 
 if TYPE_CHECKING:
     from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -51,9 +51,16 @@ def _to_storable(value: Any) -> Any:
     return value
 
 
+# Integral numbers read back as ints, up to 38 digits. A larger one (1E+125) was written from a float, since a
+# JSON integer of more digits is refused (storable.number_problem), and it reads back as that float: as an int
+# of 126 digits, boto3 would refuse to write it again (DynamoDB numbers have 38 digits of precision).
+_LARGEST_STORED_INT = Decimal(10**MAX_NUMBER_DIGITS - 1)
+
+
 def _from_stored(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        integral = value == value.to_integral_value() and abs(value) <= _LARGEST_STORED_INT
+        return int(value) if integral else float(value)
     if isinstance(value, dict):
         return {k: _from_stored(v) for k, v in value.items()}
     if isinstance(value, list | set):

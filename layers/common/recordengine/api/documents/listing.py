@@ -10,6 +10,7 @@ from recordengine.api.auth import requires
 from recordengine.api.dependencies import DocumentServiceDep
 from recordengine.api.errors import error_responses
 from recordengine.api.pagination import DEFAULT_LIMIT, Limit, Offset
+from recordengine.api.paths import DECIMAL_DIGITS
 from recordengine.errors import InvalidStatus
 from recordengine.models import DocumentPage
 from recordengine.storable import MAX_ID
@@ -21,8 +22,8 @@ router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_READ)])
 @router.get("/api/documents", responses=error_responses({InvalidStatus: "status is not one of the statuses."}))
 def list_documents(
     service: DocumentServiceDep,
-    contact_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    folder_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    contact_id: Annotated[int | None, Query(ge=1, le=MAX_ID), DECIMAL_DIGITS] = None,
+    folder_id: Annotated[int | None, Query(ge=1, le=MAX_ID), DECIMAL_DIGITS] = None,
     status: str | None = None,
     created_from: str | None = None,
     created_to: str | None = None,

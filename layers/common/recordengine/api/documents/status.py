@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -11,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from recordengine.api.auth import requires
 from recordengine.api.dependencies import Actor, DocumentServiceDep
 from recordengine.api.errors import error_responses
+from recordengine.api.json_body import LaxJson, read_json
 from recordengine.api.paths import path_id
 from recordengine.api.preconditions import STALE_VERSION, IfMatch, entity_tag, expected_version
 from recordengine.documents import parse_status
@@ -81,7 +81,9 @@ async def update_document_status(
     # The body is read here rather than declared: API.md answers a bad or missing status with 400, not 422.
     doc_id = path_id(document_id, "Document")
     try:
-        body = json.loads(await request.body())
+        body = read_json(await request.body())
+    except LaxJson as lax:
+        raise InvalidStatus(f"The JSON body is not read as written: {lax} {_STATUS_EXAMPLE}") from None
     except (ValueError, RecursionError):
         raise InvalidStatus(_STATUS_EXAMPLE) from None
     value = body.get("status") if isinstance(body, dict) else None

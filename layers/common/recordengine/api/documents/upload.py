@@ -6,11 +6,13 @@ import hashlib
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Header, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
 
 from recordengine.api.auth import current_caller, requires
 from recordengine.api.dependencies import Actor, DocumentServiceDep
 from recordengine.api.errors import error_responses
+from recordengine.api.json_body import LaxJson, read_json
+from recordengine.api.paths import DECIMAL_DIGITS, single_valued_form
 from recordengine.documents import UploadRequest
 from recordengine.errors import Conflict, Forbidden, InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from recordengine.idempotency import run_once
@@ -26,7 +28,9 @@ def parse_external_refs(value: str | None) -> dict[str, Any]:
     if value is None or not value.strip():
         return {}
     try:
-        refs = json.loads(value)
+        refs = read_json(value)
+    except LaxJson as lax:
+        raise InvalidInput(f"external_refs is not read as written: {lax}") from None
     except (ValueError, RecursionError):
         raise InvalidInput("external_refs must be a JSON object; it is not valid JSON.") from None
     if not isinstance(refs, dict):
@@ -48,6 +52,7 @@ def _idempotency_scope(request: Request) -> str:
 @router.post(
     "/api/documents/upload",
     status_code=201,
+    dependencies=[Depends(single_valued_form)],
     responses=error_responses(
         {
             Conflict: "A request with this Idempotency-Key is still in progress; retry shortly.",
@@ -61,9 +66,9 @@ def upload_document(
     service: DocumentServiceDep,
     actor: Actor,
     file: Annotated[UploadFile, File()],
-    contact_id: Annotated[int, Form(ge=1, le=MAX_ID)],
-    folder_id: Annotated[int, Form(ge=1, le=MAX_ID)],
-    profile_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
+    contact_id: Annotated[int, Form(ge=1, le=MAX_ID), DECIMAL_DIGITS],
+    folder_id: Annotated[int, Form(ge=1, le=MAX_ID), DECIMAL_DIGITS],
+    profile_id: Annotated[int | None, Form(ge=1, le=MAX_ID), DECIMAL_DIGITS] = None,
     external_refs: Annotated[str | None, Form()] = None,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> UploadedDocument:
