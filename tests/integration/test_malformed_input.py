@@ -46,6 +46,7 @@ def test_malformed_bodies_on_every_route(stack, contact, folder, body, content_t
             rule_id="1",
             webhook_id="1",
             delivery_id="1",
+            sender_id="1",
             name="app.js",
         )
         r = stack.request(method, path, body=body, headers={"content-type": content_type})
