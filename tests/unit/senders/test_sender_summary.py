@@ -1,4 +1,4 @@
-"""What the senders API says a sender has learned: read from its stored hints (senders/hints.py)."""
+"""What the senders API says a sender has learned: read from its hints as senders/hints.py stores them."""
 
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ def test_accuracy_is_the_share_of_reviewed_learned_readings_left_as_they_were() 
     assert learned_accuracy(hints) == 0.875
 
 
-def test_what_cannot_be_read_as_hints_counts_as_nothing_learned() -> None:
-    forged = {"fields": {"total": {"kind": "amount", "label": 5}}}
+def test_what_is_not_a_field_hint_counts_as_nothing_learned() -> None:
+    odd = {"fields": {"total": "amount", "tax": {"confirmed": True, "failed": -3}}}
 
-    assert fields_learned(forged) == 0
-    assert learned_accuracy(forged) is None
+    assert fields_learned(odd) == 1
+    assert learned_accuracy(odd) is None

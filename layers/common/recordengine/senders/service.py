@@ -9,34 +9,32 @@ from recordengine.answer_size import next_position_cursor
 from recordengine.catalog import ContactCatalog
 from recordengine.errors import InvalidInput, NotFound
 
-from .hints import SenderHints
 from .models import Sender, SenderPage, SenderUpdate
 from .store import SenderStore
 
 
-def _hints(stored: dict[str, Any]) -> SenderHints | None:
-    if not stored:
-        return None
-    try:
-        return SenderHints.from_storable(stored)
-    except ValueError:
-        # What cannot be read as hints teaches nothing: the pipeline reads the sender's documents without them.
-        return None
+def _field_hints(stored: dict[str, Any]) -> list[dict[str, Any]]:
+    # The stored form of hints.py's SenderHints, read without importing it: the engine it needs would load
+    # into this function's cold start, and the hints were validated when they were written.
+    fields = stored.get("fields")
+    return [hint for hint in fields.values() if isinstance(hint, dict)] if isinstance(fields, dict) else []
+
+
+def _count(hint: dict[str, Any], name: str) -> int:
+    value = hint.get(name, 0)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
 def fields_learned(stored: dict[str, Any]) -> int:
     """How many fields a sender's hints say how to read."""
-    hints = _hints(stored)
-    return len(hints.fields) if hints is not None else 0
+    return len(_field_hints(stored))
 
 
 def learned_accuracy(stored: dict[str, Any]) -> float | None:
     """The share of learned readings a reviewer left as they were, once any was reviewed."""
-    hints = _hints(stored)
-    if hints is None:
-        return None
-    confirmed = sum(hint.confirmed for hint in hints.fields.values())
-    reviewed = confirmed + sum(hint.failed for hint in hints.fields.values())
+    hints = _field_hints(stored)
+    confirmed = sum(_count(hint, "confirmed") for hint in hints)
+    reviewed = confirmed + sum(_count(hint, "failed") for hint in hints)
     return round(confirmed / reviewed, 4) if reviewed else None
 
 
