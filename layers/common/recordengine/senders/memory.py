@@ -11,7 +11,7 @@ from typing import Any
 from recordengine.errors import InvalidInput, NotFound, PreconditionFailed
 from recordengine.storage.table import Page
 
-from .store import MAX_SENDER_IDENTIFIERS, DecideHints, hints_problem
+from .store import MAX_SENDER_IDENTIFIERS, DecideHints, hints_problem, new_sender
 
 
 @dataclass
@@ -27,21 +27,11 @@ class MemorySenderStore:
         return {identifier: self.index[identifier] for identifier in identifiers if identifier in self.index}
 
     def create(self, name: str, identifiers: Sequence[str], seen_at: str) -> dict[str, Any] | None:
-        held = list(dict.fromkeys(identifiers))[:MAX_SENDER_IDENTIFIERS]
+        record = new_sender(self.next_id, name, identifiers, seen_at, seen_at)
+        held = record["identifiers"]
         if any(identifier in self.index for identifier in held):
             return None
         sender_id, self.next_id = self.next_id, self.next_id + 1
-        record = {
-            "id": sender_id,
-            "name": name,
-            "identifiers": held,
-            "documents_seen": 1,
-            "last_seen": seen_at,
-            "contact_id": None,
-            "created_at": seen_at,
-            "version": 1,
-            "hints": {},
-        }
         self.senders[sender_id] = record
         self.index.update(dict.fromkeys(held, sender_id))
         return copy.deepcopy(record)

@@ -60,6 +60,21 @@ class SenderStore(Protocol):
         when the hints `decide` returns cannot be stored (hints_problem)."""
 
 
+def new_sender(sender_id: int, name: str, identifiers: Sequence[str], seen_at: str, created_at: str) -> dict[str, Any]:
+    """A sender's record as first stored: its first document seen, no contact, nothing learned."""
+    return {
+        "id": sender_id,
+        "name": name,
+        "identifiers": list(dict.fromkeys(identifiers))[:MAX_SENDER_IDENTIFIERS],
+        "documents_seen": 1,
+        "last_seen": seen_at,
+        "contact_id": None,
+        "created_at": created_at,
+        "version": 1,
+        "hints": {},
+    }
+
+
 def hints_problem(hints: dict[str, Any]) -> str | None:
     """Why `hints` cannot be stored as a sender's hints, or None."""
     import json

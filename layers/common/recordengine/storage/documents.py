@@ -510,16 +510,7 @@ class DocumentStore:
         documents = self._get_many(document_ids)
         read += len(documents)
         matched = [documents[i] for i in document_ids if i in documents and _matches(documents[i], filters)]
-        after = matched
-        if cursor is not None:
-            before = decode_cursor(cursor)
-            after = [d for d in matched if keys.created_sort_key(d["created_at"], int(d["id"])) < before]
-        shown = after[offset : offset + limit]
-        more = len(after) > offset + limit and bool(shown)
-        next_cursor = (
-            encode_cursor(keys.created_sort_key(shown[-1]["created_at"], int(shown[-1]["id"]))) if more else None
-        )
-        return Page(total=len(matched), items=shown, items_read=read, next_cursor=next_cursor)
+        return _page_of(matched, limit, offset, cursor, read)
 
     def page_by_sender(self, filters: DocumentFilters, limit: int, offset: int, cursor: str | None = None) -> Page:
         """The documents of one sender (`filters.sender_id`): a Query of the `by_sender` index, newest first,
@@ -534,16 +525,7 @@ class DocumentStore:
             for document in (from_item(entry) for entry in entries)
             if _matches({**document, "sender_id": filters.sender_id}, filters)
         ]
-        after = matched
-        if cursor is not None:
-            before = decode_cursor(cursor)
-            after = [d for d in matched if keys.created_sort_key(d["created_at"], int(d["id"])) < before]
-        shown = after[offset : offset + limit]
-        more = len(after) > offset + limit and bool(shown)
-        next_cursor = (
-            encode_cursor(keys.created_sort_key(shown[-1]["created_at"], int(shown[-1]["id"]))) if more else None
-        )
-        return Page(total=len(matched), items=shown, items_read=reads.items, next_cursor=next_cursor)
+        return _page_of(matched, limit, offset, cursor, reads.items)
 
     def _get_many(self, document_ids: list[int]) -> dict[int, dict[str, Any]]:
         client = self.table.client
@@ -1137,3 +1119,16 @@ def decode_cursor(cursor: str) -> str:
     if created_at is None or created_at > utc_now() + _CLOCK_SKEW:
         raise InvalidInput(_NOT_A_CURSOR)
     return position
+
+
+def _page_of(matched: list[dict[str, Any]], limit: int, offset: int, cursor: str | None, read: int) -> Page:
+    """The page of `matched` (every document that passed the filters, newest first) after `cursor` and
+    `offset`, with the cursor of the page after it."""
+    after = matched
+    if cursor is not None:
+        before = decode_cursor(cursor)
+        after = [d for d in matched if keys.created_sort_key(d["created_at"], int(d["id"])) < before]
+    shown = after[offset : offset + limit]
+    more = len(after) > offset + limit and bool(shown)
+    next_cursor = encode_cursor(keys.created_sort_key(shown[-1]["created_at"], int(shown[-1]["id"]))) if more else None
+    return Page(total=len(matched), items=shown, items_read=read, next_cursor=next_cursor)

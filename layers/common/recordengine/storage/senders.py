@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from recordengine.clock import now_timestamp
 from recordengine.errors import InvalidInput, NotFound, PreconditionFailed, StorageUnavailable
-from recordengine.senders.store import MAX_SENDER_IDENTIFIERS, DecideHints, hints_problem
+from recordengine.senders.store import MAX_SENDER_IDENTIFIERS, DecideHints, hints_problem, new_sender
 
 from . import keys
 from .dynamo import serialize, to_item
@@ -60,19 +60,9 @@ class DynamoSenderStore:
 
     def create(self, name: str, identifiers: Sequence[str], seen_at: str) -> dict[str, Any] | None:
         sender_id = self.table.next_id(keys.SENDER)
-        held = list(dict.fromkeys(identifiers))[:MAX_SENDER_IDENTIFIERS]
         created_at = now_timestamp()
-        record: dict[str, Any] = {
-            "id": sender_id,
-            "name": name,
-            "identifiers": held,
-            "documents_seen": 1,
-            "last_seen": seen_at,
-            "contact_id": None,
-            "created_at": created_at,
-            "version": 1,
-            "hints": {},
-        }
+        record = new_sender(sender_id, name, identifiers, seen_at, created_at)
+        held = record["identifiers"]
         item = {
             **to_item({**record, "kind": keys.SENDER, "created_sk": keys.created_sort_key(created_at, sender_id)}),
             **keys.item_key(keys.SENDER, sender_id),
