@@ -37,6 +37,25 @@ def set_status(stack, doc_id, status):
     assert stack.request("PATCH", f"/api/documents/{doc_id}/status", json_body={"status": status}).status == 200
 
 
+def export_to_receivers(stack, contact, folder, urls, pool, stop):
+    """Registers a webhook per URL, exports three documents and starts send_webhook's SQS event source as Lambda
+    runs it (the local stack's poller); the time it started."""
+    for url in urls:
+        assert stack.request("POST", "/api/webhooks", json_body={"url": url}).status == 201
+    pump = Pump(stack)
+    for doc_id in new_documents(stack, contact, folder, 3):
+        set_status(stack, doc_id, "Export")
+    assert not pump.queue_jobs(pump.stream_records())
+    sender = stack.function("send_webhook")
+    poller = SqsPoller(
+        sender.spec.sqs_triggers[0], sender, pump.jobs_url, "arn:aws:sqs:us-east-1:123456789012:jobs.fifo",
+        pump.sqs, pool, stop, region="us-east-1",
+    )  # fmt: skip
+    started = time.monotonic()
+    poller.start()
+    return started
+
+
 def test_a_receiver_failing_at_random_still_acknowledges_every_export_once(stack, contact, folder, monkeypatch):
     # Ten retries at once: with 30% failures, 11 failures in a row (1 in 5.6 million) would be needed to
     # dead-letter an event.
@@ -113,20 +132,7 @@ def test_a_receiver_that_never_answers_holds_up_no_other_endpoint(stack, contact
     stop = threading.Event()
     pool = WorkerPool("senders", 4)
     try:
-        for receiver in (silent, healthy):
-            assert stack.request("POST", "/api/webhooks", json_body={"url": receiver.url}).status == 201
-        pump = Pump(stack)
-        for doc_id in new_documents(stack, contact, folder, 3):
-            set_status(stack, doc_id, "Export")
-        assert not pump.queue_jobs(pump.stream_records())
-        # send_webhook's SQS event source, run as Lambda runs it (the local stack's poller).
-        sender = stack.function("send_webhook")
-        poller = SqsPoller(
-            sender.spec.sqs_triggers[0], sender, pump.jobs_url, "arn:aws:sqs:us-east-1:123456789012:jobs.fifo",
-            pump.sqs, pool, stop, region="us-east-1",
-        )  # fmt: skip
-        started = time.monotonic()
-        poller.start()
+        started = export_to_receivers(stack, contact, folder, [silent.url, healthy.url], pool, stop)
         while len(healthy.requests) < 3 and time.monotonic() - started < 10:
             time.sleep(0.02)
         healthy_seconds = time.monotonic() - started
@@ -165,19 +171,7 @@ def test_receivers_that_never_answer_hold_up_no_healthy_endpoint_however_many(st
     # only the event source bounds the batches in flight.
     pool = WorkerPool("senders", ACCOUNT_CONCURRENCY)
     try:
-        for url in [*(receiver.url for receiver in silent), healthy.url]:
-            assert stack.request("POST", "/api/webhooks", json_body={"url": url}).status == 201
-        pump = Pump(stack)
-        for doc_id in new_documents(stack, contact, folder, 3):
-            set_status(stack, doc_id, "Export")
-        assert not pump.queue_jobs(pump.stream_records())
-        sender = stack.function("send_webhook")
-        poller = SqsPoller(
-            sender.spec.sqs_triggers[0], sender, pump.jobs_url, "arn:aws:sqs:us-east-1:123456789012:jobs.fifo",
-            pump.sqs, pool, stop, region="us-east-1",
-        )  # fmt: skip
-        started = time.monotonic()
-        poller.start()
+        started = export_to_receivers(stack, contact, folder, [*(r.url for r in silent), healthy.url], pool, stop)
         while len(healthy.requests) < 3 and time.monotonic() - started < 30:
             time.sleep(0.02)
         healthy_done = time.monotonic()
