@@ -170,30 +170,39 @@ def test_receipt_photos_and_scans_are_read_by_ocr_with_nothing_installed(
     assert scan["extracted_fields"]["total_amount"] == "240.00"
 
 
+def reviewed_documents_for_webhooks(
+    stack: Stack, client: requests.Session, urls: list[str], hooks: list[int]
+) -> list[int]:
+    """Registers a webhook per URL (their ids added to `hooks`, for the caller to delete), uploads three invoices
+    and waits until each is in review; their ids."""
+    for url in urls:
+        response = client.post(stack.api("/api/webhooks"), json={"url": url}, timeout=TIMEOUT)
+        assert response.status_code == 201, response.text
+        hooks.append(response.json()["id"])
+    contact = client.post(stack.api("/api/contacts"), json={"name": "Receiving CRM"}, timeout=TIMEOUT).json()
+    folder = client.post(stack.api("/api/folders"), json={"name": "Exports"}, timeout=TIMEOUT).json()
+    ids = []
+    for _ in range(3):
+        upload = client.post(
+            stack.api("/api/documents/upload"),
+            files={"file": ("invoice.pdf", invoice_pdf(), "application/pdf")},
+            data={"contact_id": str(contact["id"]), "folder_id": str(folder["id"])},
+            timeout=TIMEOUT,
+        )
+        assert upload.status_code == 201, upload.text
+        ids.append(upload.json()["id"])
+    for document_id in ids:
+        wait_for_review(stack, client, document_id)
+    return ids
+
+
 def test_a_receiver_that_never_answers_holds_up_no_other_endpoint(stack: Stack, client: requests.Session) -> None:
     """The stack's webhook timeout is 15 s: a healthy endpoint's three events come long before one
     attempt to a receiver that never answers has even timed out."""
     silent, healthy = SilentReceiver(), Receiver()
     hooks = []
     try:
-        for receiver in (silent, healthy):
-            response = client.post(stack.api("/api/webhooks"), json={"url": receiver.url}, timeout=TIMEOUT)
-            assert response.status_code == 201, response.text
-            hooks.append(response.json()["id"])
-        contact = client.post(stack.api("/api/contacts"), json={"name": "Slow CRM"}, timeout=TIMEOUT).json()
-        folder = client.post(stack.api("/api/folders"), json={"name": "Exports"}, timeout=TIMEOUT).json()
-        ids = []
-        for _ in range(3):
-            upload = client.post(
-                stack.api("/api/documents/upload"),
-                files={"file": ("invoice.pdf", invoice_pdf(), "application/pdf")},
-                data={"contact_id": str(contact["id"]), "folder_id": str(folder["id"])},
-                timeout=TIMEOUT,
-            )
-            assert upload.status_code == 201, upload.text
-            ids.append(upload.json()["id"])
-        for document_id in ids:
-            wait_for_review(stack, client, document_id)
+        ids = reviewed_documents_for_webhooks(stack, client, [silent.url, healthy.url], hooks)
         started = time.monotonic()
         for document_id in ids:
             response = client.patch(
@@ -230,24 +239,7 @@ def test_receivers_that_never_answer_hold_up_no_healthy_endpoint(stack: Stack, c
     healthy = Receiver(note_arrival)
     hooks = []
     try:
-        for url in [*(receiver.url for receiver in silent), healthy.url]:
-            response = client.post(stack.api("/api/webhooks"), json={"url": url}, timeout=TIMEOUT)
-            assert response.status_code == 201, response.text
-            hooks.append(response.json()["id"])
-        contact = client.post(stack.api("/api/contacts"), json={"name": "Busy CRM"}, timeout=TIMEOUT).json()
-        folder = client.post(stack.api("/api/folders"), json={"name": "Outbox"}, timeout=TIMEOUT).json()
-        ids = []
-        for _ in range(3):
-            upload = client.post(
-                stack.api("/api/documents/upload"),
-                files={"file": ("invoice.pdf", invoice_pdf(), "application/pdf")},
-                data={"contact_id": str(contact["id"]), "folder_id": str(folder["id"])},
-                timeout=TIMEOUT,
-            )
-            assert upload.status_code == 201, upload.text
-            ids.append(upload.json()["id"])
-        for document_id in ids:
-            wait_for_review(stack, client, document_id)
+        ids = reviewed_documents_for_webhooks(stack, client, [*(r.url for r in silent), healthy.url], hooks)
         exported_at = {}
         for document_id in ids:
             exported_at[f"doc{document_id}"] = time.monotonic()
