@@ -14,7 +14,6 @@ expired (`end_unarrived_uploads`), and an object whose document is gone is erase
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -253,7 +252,7 @@ class ExtractionPipeline:
         if stored.etag != etag:
             logger.info("The object of document %s named by the event was replaced since; event ignored", document_id)
             return Outcome.DUPLICATE
-        sha256 = hashlib.sha256(stored.content).hexdigest()
+        sha256 = stored.sha256
         if sha256 == document.get("sha256"):
             logger.info("Document %s received the same file again; event ignored", document_id)
             return Outcome.DUPLICATE
@@ -319,7 +318,7 @@ class ExtractionPipeline:
                 reason = "The stored file could not be read."
                 return self._retry_or_fail(document, claim.attempt, reason, error, facts)
         content = stored.content
-        sha256 = hashlib.sha256(content).hexdigest()
+        sha256 = stored.sha256
         if document.get("sha256") not in (None, sha256):
             # Another file was uploaded since the one the record describes was read (this run was asked for
             # by a person or the sweep, or is S3's retry of an earlier event): recorded before it is read.

