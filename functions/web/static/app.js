@@ -1,21 +1,23 @@
 // The review page: sign-in, hash routes, the header, and the keyboard shortcuts. Views live in their modules
 // (queue.js, document.js; settings.js is loaded on demand) and each returns { cleanup, keys, save }.
 import { ApiError, request, signIn, signOut, token } from "./api.js";
-import { announce, h, markOnce, replace } from "./dom.js";
+import { announce, announceForNewScreen, announceOnNextScreen, h, markOnce, replace } from "./dom.js";
 import { session, queue, queueHash, STATUS_TABS, isTyping } from "./state.js";
 
 const main = document.getElementById("main");
 const nav = document.getElementById("main-nav");
 const sessionBox = document.getElementById("session");
-let current = null; // the view on screen: { cleanup?, keys?, save? }
+let current = null; // the view on screen: { cleanup?, keys?, save?, hasChanges?, confirmLeave? }
+let shownHash = location.hash; // the route on screen, to stay on it while a view asks before leaving
+let shownPosition = 0; // its place in the tab's history (history.state.position), to undo a Back or a link
 let renderCount = 0;
 
-const SETTINGS_SECTIONS = ["contacts", "folders", "profiles", "rules", "webhooks"];
+const SETTINGS_SECTIONS = ["contacts", "folders", "profiles", "senders", "rules", "webhooks"];
 
 const SHORTCUTS = [
   ["?", "Show this list"],
   ["j / k", "Next / previous document of the queue"],
-  ["a", "Approve the document"],
+  ["a", "Approve the document (with failed checks or missing fields it asks first: a again approves)"],
   ["e", "Webhook Export (asks to confirm)"],
   ["f", "Focus the next low-confidence, missing or failed field"],
   ["Ctrl+S / ⌘S", "Save the corrections"],
@@ -52,7 +54,7 @@ function signInView(message) {
           replace(main, signInView(failure instanceof ApiError && failure.status === 401 ? "That token was refused." : failure.message));
           return;
         }
-        announce(`Signed in${session.name ? ` as ${session.name}` : ""}.`);
+        announceOnNextScreen(`Signed in${session.name ? ` as ${session.name}` : ""}.`);
         if (!location.hash || location.hash === "#/" || location.hash === "#") location.hash = queueHash();
         else route();
       },
@@ -84,6 +86,7 @@ async function loadSession() {
 function renderHeader() {
   const signedIn = Boolean(token());
   nav.hidden = !signedIn;
+  showNavigationFor(session);
   if (!signedIn) {
     replace(sessionBox);
     return;
@@ -98,7 +101,8 @@ function renderHeader() {
       {
         type: "button",
         "data-testid": "signout",
-        onclick: () => {
+        onclick: async () => {
+          if (!(await mayLeave())) return;
           signOut();
           teardown();
           renderHeader();
@@ -109,6 +113,17 @@ function renderHeader() {
       "Sign out",
     ),
   );
+}
+
+// Links the token cannot use are not offered (the Rules and Webhooks pages need the admin scope).
+function showNavigationFor(scopes) {
+  for (const item of nav.querySelectorAll("li[data-needs]")) item.hidden = item.dataset.needs === "admin" && !scopes.canAdmin;
+}
+
+// Whether the view on screen may be left: a view with unsaved changes saves them or asks first.
+async function mayLeave() {
+  if (!current?.hasChanges?.()) return true;
+  return current.confirmLeave();
 }
 
 function markNavigation(key) {
@@ -125,6 +140,10 @@ function teardown() {
 
 async function route() {
   teardown();
+  shownHash = location.hash;
+  if (typeof history.state?.position !== "number") history.replaceState({ position: shownPosition + 1 }, "");
+  shownPosition = history.state.position;
+  announceForNewScreen();
   const ticket = ++renderCount;
   if (!token()) {
     renderHeader();
@@ -164,6 +183,7 @@ async function route() {
   current = view || null;
   const heading = main.querySelector("h1");
   if (heading) heading.setAttribute("tabindex", "-1");
+  if (kind === "documents") window.scrollTo(0, 0); // each document opens at its top, not where the last one was left
 }
 
 async function renderSettingsSection(section) {
@@ -230,7 +250,29 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-window.addEventListener("hashchange", route);
+// Every way of leaving a view moves the hash (links, j/k, the queue, Back): a view with unsaved changes stays
+// on screen until it has saved them or the person chose to discard them; staying undoes the move in the
+// tab's history (a new entry, from a link or j/k, has no position yet; Back and Forward arrive at one).
+let asking = false;
+window.addEventListener("hashchange", async () => {
+  if (location.hash === shownHash || asking) return;
+  if (current?.hasChanges?.()) {
+    const arrived = history.state?.position;
+    asking = true;
+    let leave = false;
+    try {
+      leave = await current.confirmLeave();
+    } finally {
+      asking = false;
+    }
+    if (!leave) {
+      if (typeof arrived === "number" && arrived < shownPosition) history.forward();
+      else history.back();
+      return;
+    }
+  }
+  route();
+});
 window.addEventListener("recordengine:signed-out", () => {
   teardown();
   renderHeader();

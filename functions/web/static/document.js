@@ -1,6 +1,6 @@
 // One document: the original on one side, the extraction (editable) on the other, history below.
 import { ApiError, request } from "./api.js";
-import { announce, formatDateTime, h, replace } from "./dom.js";
+import { announce, announceOnNextScreen, formatDateTime, h, replace } from "./dom.js";
 import { session, queue, queueHash, documentHash, queueQuery } from "./state.js";
 
 const LOW_CONFIDENCE = 80;
@@ -51,9 +51,63 @@ function display(value) {
   return value === null || value === undefined ? "" : String(value);
 }
 
+const SOURCE_TITLES = { learned: "Read with what was learned from corrections of this sender's earlier documents" };
+
 function sourceBadge(source) {
   if (!source) return null;
-  return h("span", { class: `badge source-${source}`, title: `Source: ${source}` }, source);
+  return h("span", { class: `badge source-${source}`, title: SOURCE_TITLES[source] || `Source: ${source}` }, source);
+}
+
+// A value as the person's edits and the stored document can both be compared in ("" for nothing).
+function comparable(value) {
+  if (value === null || value === undefined) return "";
+  return typeof value === "object" ? JSON.stringify(value) : String(value).trim();
+}
+
+// The line items in the shape a PATCH sends them.
+function linesOf(doc) {
+  return (doc.line_items || []).map((item) => ({
+    description: item.description ?? null,
+    quantity: item.quantity ?? null,
+    unit_price: item.unit_price ?? null,
+    amount: item.amount ?? null,
+  }));
+}
+
+// Each change of a PATCH body, with how to read the same value on a document and how to put one back in a body.
+function editsOf(body) {
+  const edits = Object.entries(body.extracted_fields || {}).map(([name, mine]) => ({
+    label: name.replace(/_/g, " "),
+    mine,
+    read: (doc) => doc.extracted_fields?.[name],
+    put: (target, value) => ((target.extracted_fields ||= {})[name] = value),
+  }));
+  for (const key of ["doc_type", "doc_date", "notes", "line_items"]) {
+    if (key in body) edits.push({ label: key.replace(/_/g, " "), mine: body[key], read: key === "line_items" ? linesOf : (doc) => doc[key], put: (target, value) => (target[key] = value) });
+  }
+  return edits;
+}
+
+// A dialog built once per document view; ask() opens it and answers the value of the button that closed it
+// ("" for Escape).
+function dialog(testid, title, ...content) {
+  const titleId = `${testid}-title`;
+  const element = h("dialog", { class: "dialog", "aria-labelledby": titleId, "data-testid": testid }, h("h2", { id: titleId }, title), ...content);
+  document.body.append(element);
+  return element;
+}
+
+function ask(element, focusValue) {
+  return new Promise((resolve) => {
+    element.returnValue = "";
+    element.addEventListener("close", () => resolve(element.returnValue), { once: true });
+    element.showModal();
+    element.querySelector(`[value="${focusValue}"]`)?.focus();
+  });
+}
+
+function dialogButtons(...buttons) {
+  return h("form", { method: "dialog", class: "actions" }, buttons.map(([value, label, testid, primary]) => h("button", { type: "submit", value, class: primary ? "primary" : "", "data-testid": testid }, label)));
 }
 
 export async function renderDocument(main, id) {
@@ -88,6 +142,76 @@ export async function renderDocument(main, id) {
     conflict.scrollIntoView({ block: "nearest" });
     conflict.querySelector("button").focus();
     announce("Not saved: the document changed meanwhile.", "error");
+  }
+
+  // A 412: the document changed since it was read. The person's changes go on top of the current version;
+  // only a field both changed (to different values) is theirs to decide, shown with both values.
+  async function mergeAndSave(mine) {
+    const base = doc;
+    try {
+      ({ doc, etag } = await fetchDocument(id));
+    } catch (failure) {
+      showProblem(`Not saved: ${failure.message}`);
+      return false;
+    }
+    const clashes = editsOf(mine).filter((edit) => comparable(edit.read(base)) !== comparable(edit.read(doc)) && comparable(edit.read(doc)) !== comparable(edit.mine));
+    build();
+    loadHistory();
+    putInForm(mine);
+    if (clashes.length) {
+      showClashes(clashes);
+      return false;
+    }
+    announce("Someone else changed other fields meanwhile: your changes were added to theirs.");
+    return save({ merging: true });
+  }
+
+  function showClashes(clashes) {
+    const keepTheirs = () => {
+      const theirs = {};
+      for (const clash of clashes) clash.put(theirs, clash.read(doc));
+      putInForm(theirs);
+      conflict.hidden = true;
+      save({ merging: true });
+    };
+    replace(
+      conflict,
+      h("strong", {}, "Someone else changed the same field since you opened this document. "),
+      "Choose which value to keep; your other changes are kept either way.",
+      h(
+        "table",
+        { class: "clashes", "data-testid": "conflict-fields" },
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Field"), h("th", { scope: "col" }, "Their value"), h("th", { scope: "col" }, "Your value"))),
+        h("tbody", {}, clashes.map((clash) => h("tr", {}, h("th", { scope: "row" }, clash.label), h("td", {}, showValue(clash.read(doc))), h("td", {}, showValue(clash.mine))))),
+      ),
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "button", class: "primary", "data-testid": "conflict-keep-mine", onclick: () => { conflict.hidden = true; save({ merging: true }); } }, "Keep mine"),
+        h("button", { type: "button", "data-testid": "conflict-keep-theirs", onclick: keepTheirs }, "Keep theirs"),
+        h("button", { type: "button", "data-testid": "conflict-reload", onclick: reload }, "Reload (discard my changes)"),
+      ),
+    );
+    conflict.hidden = false;
+    conflict.scrollIntoView({ block: "nearest" });
+    conflict.querySelector("button").focus();
+    announce("Not saved yet: someone else changed the same field. Choose which value to keep.", "error");
+  }
+
+  // Puts the values of a PATCH body in the form (on the version now shown), as unsaved changes.
+  function putInForm(body) {
+    for (const [name, value] of Object.entries(body.extracted_fields || {})) {
+      const input = inputs.get(name);
+      if (input) input.value = display(value);
+    }
+    if ("line_items" in body && lineBody) {
+      lineRows = body.line_items.map((item) => Object.fromEntries(LINE_COLUMNS.map(([key]) => [key, display(item[key])])));
+      renderLines();
+    }
+    if ("doc_type" in body) docTypeInput.value = display(body.doc_type);
+    if ("doc_date" in body) docDateInput.value = display(body.doc_date);
+    if ("notes" in body) notesInput.value = display(body.notes);
+    dirty = true;
   }
 
   async function reload() {
@@ -142,7 +266,7 @@ export async function renderDocument(main, id) {
     const label = def.name.replace(/_/g, " ");
     return h(
       "div",
-      { class: `field-row${low ? " low" : ""}${missing ? " missing" : ""}`, "data-testid": `field-row-${def.name}` },
+      { class: `field-row${low ? " low" : ""}${missing ? " missing" : ""}`, "data-testid": `field-row-${def.name}`, "data-source": doc.field_sources?.[def.name] || null },
       h("label", { for: input.id }, label, def.required ? h("span", { class: "required", title: "required" }, " *") : null),
       input,
       h(
@@ -273,13 +397,7 @@ export async function renderDocument(main, id) {
         unit_price: number(row.unit_price, `Line ${index + 1} unit price`),
         amount: number(row.amount, `Line ${index + 1} amount`),
       }));
-      const before = (doc.line_items || []).map((item) => ({
-        description: item.description ?? null,
-        quantity: item.quantity ?? null,
-        unit_price: item.unit_price ?? null,
-        amount: item.amount ?? null,
-      }));
-      if (JSON.stringify(items) !== JSON.stringify(before)) body.line_items = items;
+      if (JSON.stringify(items) !== JSON.stringify(linesOf(doc))) body.line_items = items;
     }
     if (docTypeInput.value.trim() !== display(doc.doc_type)) body.doc_type = docTypeInput.value.trim() || null;
     if (docDateInput.value !== display(doc.doc_date)) body.doc_date = docDateInput.value || null;
@@ -287,18 +405,29 @@ export async function renderDocument(main, id) {
     return body;
   }
 
-  async function save() {
-    if (!editable || busy) return;
+  function hasChanges() {
+    if (!editable || !dirty) return false;
+    try {
+      return Object.keys(changes()).length > 0;
+    } catch {
+      return true; // a value that cannot be sent is still the person's edit
+    }
+  }
+
+  // Saves the form's changes; answers whether nothing is left unsaved.
+  async function save({ merging = false } = {}) {
+    if (!editable || busy) return false;
     let body;
     try {
       body = changes();
     } catch (failure) {
       showProblem(failure.message);
-      return;
+      return false;
     }
     if (!Object.keys(body).length) {
+      dirty = false;
       announce("Nothing to save.");
-      return;
+      return true;
     }
     busy = true;
     showProblem("");
@@ -311,49 +440,99 @@ export async function renderDocument(main, id) {
       build();
       loadHistory();
       announce("Saved.");
+      return true;
     } catch (failure) {
-      if (failure instanceof ApiError && failure.status === 412) showConflict(failure);
-      else {
+      if (failure instanceof ApiError && failure.status === 412) {
+        if (!merging) {
+          busy = false;
+          return mergeAndSave(body);
+        }
+        showConflict(failure);
+      } else {
         showProblem(`Not saved: ${failure.message}`);
         announce(`Not saved: ${failure.message}`, "error");
       }
+      return false;
     } finally {
       busy = false;
     }
   }
 
   // ---------------------------------------------------------- status actions
-  const confirmDialog = h(
-    "dialog",
-    { class: "dialog", "aria-labelledby": "export-title", "data-testid": "export-dialog" },
-    h("h2", { id: "export-title" }, "Send to the webhooks?"),
+  const exportDialog = dialog(
+    "export-dialog",
+    "Send to the webhooks?",
     h("p", {}, "Webhook Export sends this document, as corrected, to every enabled webhook endpoint."),
-    h(
-      "form",
-      { method: "dialog", class: "actions" },
-      h("button", { type: "submit", value: "cancel", "data-testid": "export-cancel" }, "Cancel"),
-      h("button", { type: "submit", value: "confirm", class: "primary", "data-testid": "export-confirm" }, "Export"),
-    ),
+    dialogButtons(["cancel", "Cancel", "export-cancel"], ["confirm", "Export", "export-confirm", true]),
   );
-  document.body.append(confirmDialog);
+  const leaveDialog = dialog(
+    "leave-dialog",
+    "Save your changes?",
+    h("p", {}, "You changed this document and have not saved the changes."),
+    dialogButtons(["cancel", "Stay here", "leave-cancel"], ["discard", "Discard changes", "leave-discard"], ["save", "Save and go on", "leave-save", true]),
+  );
+  const approveReasons = h("ul", { "data-testid": "approve-reasons" });
+  const approveDialog = dialog(
+    "approve-dialog",
+    "Approve with problems?",
+    approveReasons,
+    h("p", { class: "hint" }, "Press a again to approve it as it is."),
+    dialogButtons(["cancel", "Cancel", "approve-cancel"], ["confirm", "Approve anyway", "approve-confirm", true]),
+  );
+  approveDialog.addEventListener("keydown", (event) => {
+    if (event.key === "a" && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      event.stopPropagation(); // the page's own "a" would start another approval
+      approveDialog.close("confirm");
+    }
+  });
 
-  function confirmExport() {
-    return new Promise((resolve) => {
-      confirmDialog.returnValue = "";
-      confirmDialog.addEventListener("close", () => resolve(confirmDialog.returnValue === "confirm"), { once: true });
-      confirmDialog.showModal();
-      confirmDialog.querySelector('[value="cancel"]').focus();
-    });
+  // Why approving this document needs a second thought: its failed checks and its required fields left empty.
+  function approvalProblems() {
+    const empty = (name) => comparable(doc.extracted_fields?.[name]) === "";
+    const missing = new Set([...fieldDefs.filter((def) => def.required).map((def) => def.name), ...(doc.missing_fields || [])].filter(empty));
+    return [
+      ...(doc.validation || []).filter((check) => !check.passed).map((check) => `Failed check: ${check.check.replace(/_/g, " ")}${check.detail ? ` (${check.detail})` : ""}`),
+      ...[...missing].map((name) => `Missing required field: ${name.replace(/_/g, " ")}`),
+    ];
   }
 
+  async function confirmLeave() {
+    const choice = await ask(leaveDialog, "save");
+    if (choice === "discard") {
+      dirty = false;
+      return true;
+    }
+    return choice === "save" ? save() : false;
+  }
+
+  let deciding = false; // a status change is saving or asking: another key press waits for it
   async function setStatus(action) {
-    if (!editable || busy) return;
-    if (action.confirm && !(await confirmExport())) return;
+    if (!editable || busy || deciding) return;
+    deciding = true;
+    try {
+      await decideAndSetStatus(action);
+    } finally {
+      deciding = false;
+    }
+  }
+
+  async function decideAndSetStatus(action) {
+    // The status applies to the document as the person sees it: unsaved corrections are saved first.
+    if (hasChanges() && !(await save())) return;
+    if (action.status === "Approved") {
+      const problems = approvalProblems();
+      if (problems.length) {
+        replace(approveReasons, problems.map((text) => h("li", {}, text)));
+        if ((await ask(approveDialog, "cancel")) !== "confirm") return;
+      }
+    }
+    if (action.confirm && (await ask(exportDialog, "cancel")) !== "confirm") return;
     busy = true;
     showProblem("");
     try {
       await request("PATCH", `/api/documents/${id}/status`, { json: { status: action.status }, headers: { "If-Match": etag } });
-      announce(`Document ${id} set to ${action.status}.`);
+      announceOnNextScreen(`Document ${id} set to ${action.status}.`);
       await openNext();
     } catch (failure) {
       if (failure instanceof ApiError && failure.status === 412) showConflict(failure);
@@ -461,7 +640,8 @@ export async function renderDocument(main, id) {
     }
     const download = h("a", { href: safe, class: "button-like", rel: "noopener noreferrer", target: "_blank", "data-testid": "open-original" }, "Open the original");
     if (contentType === "application/pdf") {
-      replace(viewer, h("div", { class: "viewer-tools" }, download), h("iframe", { src: safe, title: `Original: ${filename}`, class: "pdf-frame", "data-testid": "original-pdf" }));
+      // The browser's PDF viewer opens a page fitted to the frame's width (FitH), not shrunk to the whole page.
+      replace(viewer, h("div", { class: "viewer-tools" }, download), h("iframe", { src: `${safe}#view=FitH`, title: `Original: ${filename}`, class: "pdf-frame", "data-testid": "original-pdf" }));
       return;
     }
     if (contentType.startsWith("image/") && contentType !== "image/tiff") {
@@ -494,6 +674,20 @@ export async function renderDocument(main, id) {
     replace(viewer, h("p", {}, "This file type cannot be shown in the browser. "), download);
   }
 
+  // ---------------------------------------------------------- the sender
+  // Who the document was attributed to (GET /api/senders/{id}): its name links to the senders in Settings.
+  const sender = h("span", { class: "sender", "data-testid": "document-sender" });
+  async function loadSender() {
+    if (!doc.sender_id) return;
+    replace(sender, ` · sender #${doc.sender_id}`);
+    try {
+      const found = await request("GET", `/api/senders/${doc.sender_id}`);
+      replace(sender, " · sender ", h("a", { href: "#/settings/senders", title: `Sender #${found.id}: what was learned from its documents` }, found.name));
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.status === 404) replace(sender, ` · sender #${doc.sender_id} (forgotten)`);
+    }
+  }
+
   // ---------------------------------------------------------- layout
   const panel = h("section", { class: "extraction", "aria-label": "Extraction" });
 
@@ -519,6 +713,7 @@ export async function renderDocument(main, id) {
           " ",
           score === null || score === undefined ? null : h("span", { class: "confidence", "data-testid": "document-confidence" }, `${doc.confidence_label || ""} ${score}`),
           ` · #${doc.id} · ${doc.contact_name || ""} · ${doc.folder_name || ""}`,
+          sender,
           doc.duplicate_of ? [" · ", h("a", { href: documentHash(doc.duplicate_of), class: "badge warn", "data-testid": "duplicate-of" }, `duplicate of #${doc.duplicate_of}`)] : null,
         ),
       ),
@@ -595,6 +790,7 @@ export async function renderDocument(main, id) {
   );
   loadOriginal();
   loadHistory();
+  loadSender();
   if (!queue.ids.length) {
     // Opened directly: j/k and "next" follow the current queue tab.
     request("GET", "/api/documents", { query: queueQuery() })
@@ -603,14 +799,16 @@ export async function renderDocument(main, id) {
   }
 
   const onBeforeUnload = (event) => {
-    if (dirty) event.preventDefault();
+    if (hasChanges()) event.preventDefault();
   };
   window.addEventListener("beforeunload", onBeforeUnload);
   return {
     save,
+    hasChanges,
+    confirmLeave,
     cleanup: () => {
       window.removeEventListener("beforeunload", onBeforeUnload);
-      confirmDialog.remove();
+      for (const element of [exportDialog, leaveDialog, approveDialog]) element.remove();
     },
     keys: {
       j: () => step(1),

@@ -47,6 +47,19 @@ export function announce(message, kind = "info") {
   region.textContent = message;
 }
 
+// A message meant for the next screen (e.g. "Document 12 set to Approved." as the next document opens): every
+// other message belongs to the screen it was said on and is cleared when the page moves on.
+let carried = null;
+
+export function announceOnNextScreen(message) {
+  carried = message;
+}
+
+export function announceForNewScreen() {
+  announce(carried || "");
+  carried = null;
+}
+
 export function formatDateTime(iso) {
   if (!iso) return "";
   const date = new Date(iso);
