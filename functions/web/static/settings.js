@@ -14,6 +14,7 @@ const SECTIONS = {
   contacts: { title: "Contacts", render: renderContacts },
   folders: { title: "Folders", render: renderFolders },
   profiles: { title: "Profiles", render: renderProfiles },
+  senders: { title: "Senders", render: renderSenders },
   rules: { title: "Rules", render: renderRules },
   webhooks: { title: "Webhooks", render: renderWebhooks },
 };
@@ -154,6 +155,29 @@ async function listAll(path, key) {
 
 const text = (value) => (value === null || value === undefined || value === "" ? "—" : String(value));
 const readOnly = (scope, what) => h("p", { class: "settings-note" }, `Managing ${what} needs a token with the ${scope} scope.`);
+
+// ---- senders: what was learned from each supplier's corrected documents --------------------------------
+
+async function renderSenders(body, { canAdmin }) {
+  const listHost = h("div");
+  const forget = (s) => confirmButton("Forget", `Forget ${s.name} and all that was learned from its documents?`, async () => {
+    await request("DELETE", `/api/senders/${s.id}`);
+    announce(`Sender "${s.name}" forgotten: its next document starts a new sender.`);
+    list.reload();
+  }, "senders-forget");
+  const list = pagedList(listHost, {
+    path: "/api/senders", key: "senders", testid: "senders-list", caption: "Senders documents were attributed to", scope: "documents:read",
+    empty: "No senders yet: a document is attributed to its sender when it prints a tax number, IBAN, web domain or e-mail, or phone.",
+    columns: [["Name", (s) => s.name],
+      ["Identifiers", (s) => h("ul", { class: "settings-identifiers" }, s.identifiers.map((identifier) => h("li", {}, identifier)))],
+      ["Documents seen", (s) => String(s.documents_seen)], ["Fields learned", (s) => String(s.fields_learned)],
+      ["Accuracy", (s) => (s.learned_accuracy === null || s.learned_accuracy === undefined ? "—" : `${Math.round(s.learned_accuracy * 100)}%`)],
+      ["Last seen", (s) => (s.last_seen ? formatDateTime(s.last_seen) : "—")],
+      ...(canAdmin ? [["Manage", forget]] : [])],
+  });
+  replace(body, h("p", { class: "settings-note" }, "Corrections of a sender's documents teach how its next documents are read. Forgetting a sender drops what was learned; its documents keep their values."),
+    canAdmin ? null : readOnly("admin", "senders"), listHost);
+}
 
 // ---- contacts, folders ----------------------------------------------------------------------------------
 
