@@ -27,7 +27,7 @@ AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 TIMEOUT = 30
 FAILING_IMPACTS = ("serious", "critical")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-SETTINGS_SECTIONS = ("contacts", "folders", "profiles", "rules", "webhooks")
+SETTINGS_SECTIONS = ("contacts", "folders", "profiles", "senders", "rules", "webhooks")
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +141,16 @@ def test_the_queue_document_and_shortcuts_have_no_serious_accessibility_violatio
     visible(signed_in, "document-view")
     visible(signed_in, "field-vendor")
     check(signed_in, axe_source, "document")
+
+    # Leaving with an unsaved edit asks (save / discard / stay) in a dialog.
+    visible(signed_in, "notes").send_keys("An unsaved note.")
+    visible(signed_in, "back-to-queue").click()
+    visible(signed_in, "leave-dialog")
+    check(signed_in, axe_source, "unsaved changes dialog")
+    visible(signed_in, "leave-discard").click()
+    visible(signed_in, "queue-total")
+    signed_in.get(f"{web_stack.url}/#/documents/{doc_id}")
+    visible(signed_in, "field-vendor")
 
     visible(signed_in, "shortcuts-button").click()
     visible(signed_in, "shortcuts-dialog")
