@@ -487,13 +487,13 @@ export async function renderDocument(main, id) {
     }
   });
 
-  // Why approving this document needs a second thought: its failed checks and its required fields left empty.
+  // Why approving this document needs a second thought: its failed checks and its required fields left empty
+  // (missing_fields: the service's own reading of what the document's profile requires, renewed on each save).
   function approvalProblems() {
-    const empty = (name) => comparable(doc.extracted_fields?.[name]) === "";
-    const missing = new Set([...fieldDefs.filter((def) => def.required).map((def) => def.name), ...(doc.missing_fields || [])].filter(empty));
+    const missing = (doc.missing_fields || []).filter((name) => comparable(doc.extracted_fields?.[name]) === "");
     return [
       ...(doc.validation || []).filter((check) => !check.passed).map((check) => `Failed check: ${check.check.replace(/_/g, " ")}${check.detail ? ` (${check.detail})` : ""}`),
-      ...[...missing].map((name) => `Missing required field: ${name.replace(/_/g, " ")}`),
+      ...missing.map((name) => `Missing required field: ${name.replace(/_/g, " ")}`),
     ];
   }
 
