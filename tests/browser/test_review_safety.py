@@ -96,7 +96,13 @@ def _shown_document(driver: Any) -> int | None:
 
 
 def _choose(driver: Any, dialog: str, button: str) -> None:
-    visible(driver, dialog)
+    from selenium.common.exceptions import TimeoutException
+
+    try:
+        visible(driver, dialog)
+    except TimeoutException:
+        said = driver.find_element(*by_testid("status-message")).text
+        raise AssertionError(f"{dialog} not shown at {driver.current_url}; the page said {said!r}") from None
     visible(driver, button).click()
     wait_for(
         driver,
@@ -156,9 +162,15 @@ def test_a_status_button_saves_unsaved_edits_first(signed_in, web_stack, api):
 
 
 def test_j_and_k_with_unsaved_edits_ask_cancel_stays_and_save_saves_then_moves_on(signed_in, web_stack, api):
-    _invoice(web_stack, api)
-    older = _invoice(web_stack, api)
-    _invoice(web_stack, api)  # the queue (newest first) has a document on each side of `older`
+    for _ in range(3):
+        _invoice(web_stack, api)
+    # A document of the queue with another on each side of it, in the queue's own order.
+    signed_in.get(f"{web_stack.url}/#/queue/Needs%20Review")
+    rows = wait_for(
+        signed_in,
+        lambda d: len(d.find_elements(*by_testid("queue-row"))) >= 3 and d.find_elements(*by_testid("queue-row")),
+    )
+    older = int(rows[1].get_attribute("data-document-id"))
     _open(signed_in, web_stack, older, from_queue=True)
     _type(signed_in, "field-invoice_number", "INV-KEPT-1")
     for key in ("j", "k"):
@@ -245,6 +257,23 @@ def test_a_conflict_on_the_same_field_shows_both_values_and_keep_mine_saves_mine
     visible(signed_in, "conflict-keep-mine").click()
     _wait(lambda: _stored(web_stack, api, doc_id)["extracted_fields"]["vendor"] == "My Vendor", "mine not saved")
     assert _stored(web_stack, api, doc_id)["notes"] == "Mine too."
+
+
+def test_a_conflict_on_the_same_field_keep_theirs_keeps_theirs_and_saves_my_other_changes(signed_in, web_stack, api):
+    doc_id = _invoice(web_stack, api)
+    _open(signed_in, web_stack, doc_id)
+    r = api.patch(web_stack.api(f"/api/documents/{doc_id}"), json={"extracted_fields": {"vendor": "Their Vendor"}})
+    assert r.status_code == 200, r.text
+    _type(signed_in, "field-vendor", "My Vendor")
+    _type(signed_in, "field-invoice_number", "INV-MINE-2")
+    visible(signed_in, "save").click()
+    visible(signed_in, "conflict-keep-theirs").click()
+    _wait(
+        lambda: _stored(web_stack, api, doc_id)["extracted_fields"]["invoice_number"] == "INV-MINE-2",
+        "my other change was not saved",
+    )
+    assert _stored(web_stack, api, doc_id)["extracted_fields"]["vendor"] == "Their Vendor"
+    wait_for(signed_in, lambda d: visible(d, "field-vendor").get_attribute("value") == "Their Vendor")
 
 
 # ---------------------------------------------------------------- the small things
