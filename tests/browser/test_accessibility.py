@@ -157,6 +157,29 @@ def test_the_queue_document_and_shortcuts_have_no_serious_accessibility_violatio
     check(signed_in, axe_source, "shortcuts dialog")
 
 
+def test_the_approve_question_and_the_conflict_choice_have_no_serious_accessibility_violations(
+    signed_in, web_stack, api, axe_source
+):
+    doc_id = _upload_and_wait(web_stack, api)
+    r = api.patch(web_stack.api(f"/api/documents/{doc_id}"), json={"extracted_fields": {"invoice_number": None}})
+    assert r.status_code == 200, r.text
+    _signed_in_at(signed_in, web_stack, f"documents/{doc_id}")
+    visible(signed_in, "status-approve").click()
+    visible(signed_in, "approve-dialog")
+    check(signed_in, axe_source, "approve with problems dialog")
+    visible(signed_in, "approve-cancel").click()
+
+    # Someone else changes the vendor while the person changes it too: the choice shows both values.
+    r = api.patch(web_stack.api(f"/api/documents/{doc_id}"), json={"extracted_fields": {"vendor": "Their Vendor"}})
+    assert r.status_code == 200, r.text
+    vendor = visible(signed_in, "field-vendor")
+    vendor.clear()
+    vendor.send_keys("My Vendor")
+    visible(signed_in, "save").click()
+    visible(signed_in, "conflict-fields")
+    check(signed_in, axe_source, "same-field conflict")
+
+
 @pytest.mark.parametrize("section", SETTINGS_SECTIONS)
 def test_each_settings_section_has_no_serious_accessibility_violations(signed_in, web_stack, axe_source, section):
     _signed_in_at(signed_in, web_stack, f"settings/{section}")
