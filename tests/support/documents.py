@@ -66,8 +66,11 @@ def stationer_invoice_pdf(
     vendor: str = STATIONER,
     vat: str = STATIONER_VAT,
     iban: str = STATIONER_IBAN,
+    reference: str | None = None,
 ) -> bytes:
-    """One of the stationer's invoices: the same supplier (VAT id, IBAN) and layout each time."""
+    """One of the stationer's invoices: the same supplier (VAT id, IBAN) and layout each time. ``reference``:
+    a second number printed under the address behind a label the engine does know ("Rechnung Nr."), which it
+    then reads as the invoice number."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -76,7 +79,7 @@ def stationer_invoice_pdf(
     rows: list[tuple[tuple[int, str], ...]] = [
         ((60, vendor),),
         ((60, "Lindenweg 4, 10115 Berlin"),),
-        ((60, ""),),
+        ((60, "Rechnung Nr."), (200, reference)) if reference else ((60, ""),),
         ((60, number_label), (200, number)),
         ((60, "Ausgestellt am"), (200, issued)),
         ((60, ""),),
@@ -96,3 +99,10 @@ def stationer_invoice_pdf(
         y -= 18
     page.save()
     return buffer.getvalue()
+
+
+def german_iban(bank_code: str, account: str) -> str:
+    """A German IBAN with its check digits (ISO 13616: 98 minus the BBAN with "DE00" behind it, mod 97)."""
+    bban = f"{bank_code:0>8}{account:0>10}"
+    digits = bban + "131400"  # D=13, E=14, then 00
+    return f"DE{98 - int(digits) % 97:02d}{bban}"
