@@ -521,18 +521,14 @@ class ExtractionPipeline:
         the fields it found. Hints that cannot be read or used leave the engine's reading as it is."""
         if self.senders is None or sender is None or read.layout is None or read.structured:
             return read.result, frozenset()
-        from .senders.hints import SenderHints, combine, read_with_hints
+        from .senders.learning import read_with_sender
 
         try:
             stored = self.senders.hints(sender)
-            if not stored or not stored[0]:
-                return read.result, frozenset()
-            hints = SenderHints.from_storable(stored[0])
-            combined = combine(read.result, read_with_hints(hints, read.layout, profile), profile)
+            return read_with_sender(stored[0] if stored else None, read.result, read.layout, profile)
         except Exception:  # what was learned never keeps a document from being read
             logger.exception("The hints of sender %s could not be used on document %s", sender, document["id"])
             return read.result, frozenset()
-        return combined.result, combined.learned
 
     def _keep_layout(self, document: dict[str, Any], layout: Layout) -> None:
         """Keeps the page text beside the file, for the sender to learn from when a person reviews the document

@@ -180,3 +180,16 @@ def test_a_stream_record_of_a_correction_teaches_through_the_same_path(senders: 
     assert learner(senders).learn_from_record(stream)
     assert "invoice_number" in SenderHints.from_storable((senders.hints(1) or ({}, 0))[0]).fields
     assert not learner(senders).learn_from_record({**stream, "eventName": "INSERT"})
+
+
+def test_a_result_is_read_with_the_hints_as_stored_and_is_unchanged_without_any(senders: MemorySenderStore) -> None:
+    from recordengine.senders.learning import read_with_sender
+    from tests.unit.senders.test_hints import engine_reading
+
+    generic = engine_reading(SECOND)
+    assert read_with_sender({}, generic, SECOND, INVOICE_PROFILE) == (generic, frozenset())
+    learner(senders).learn(Review(1, 7, KEY, INVOICE_PROFILE.id, {"invoice_number": NUMBER}, {}))
+    result, learned = read_with_sender((senders.hints(1) or ({}, 0))[0], generic, SECOND, INVOICE_PROFILE)
+    assert learned == {"invoice_number"} and result.extracted_fields["invoice_number"] == "QF/2024-0342"
+    with pytest.raises(ValueError, match="not a sender's hints"):
+        read_with_sender({"fields": {"invoice_number": {"kind": "text"}}}, generic, SECOND, INVOICE_PROFILE)

@@ -24,6 +24,7 @@ from recordengine.storage.blobs import layout_key
 if TYPE_CHECKING:
     from recordengine.catalog import ProfileCatalog
     from recordengine.extraction.layout import Layout
+    from recordengine.models import ExtractionResult, Profile
     from recordengine.storage.blobs import BlobStore
 
     from .store import SenderStore
@@ -75,6 +76,20 @@ def layout_from_bytes(stored: bytes) -> Layout:
     if data.get("ocr") is True:
         spans = [[[] for _ in page.split("\n")] for page in pages]
     return Layout(pages, spans)
+
+
+def read_with_sender(
+    stored: Mapping[str, Any] | None, result: ExtractionResult, layout: Layout, profile: Profile
+) -> tuple[ExtractionResult, frozenset[str]]:
+    """An engine's result read again with a sender's hints as stored (senders/hints.py: what a hint finds on
+    the page wins, agreeing or flagged), and the fields a hint found; the result as it is without hints.
+    ValueError when the stored hints are not hints."""
+    if not stored:
+        return result, frozenset()
+    from .hints import SenderHints, combine, read_with_hints
+
+    combined = combine(result, read_with_hints(SenderHints.from_storable(stored), layout, profile), profile)
+    return combined.result, combined.learned
 
 
 @dataclass(frozen=True)
