@@ -122,6 +122,8 @@ def test_forgetting_a_sender_clears_its_hints_and_its_index_but_not_another_send
     store.change_hints(first["id"], lambda hints: {"invoice_number": {"label": "Beleg"}})
     store.forget(first["id"])
     assert store.get(first["id"]) is None and store.hints(first["id"]) is None
+    table = store.table
+    assert "Item" not in table.client.get_item(TableName=table.name, Key=keys.sender_hints_key(first["id"]))
     assert store.lookup([VAT_A, NAME_A, VAT_B]) == {VAT_B: other["id"]}
     with pytest.raises(NotFound):
         store.forget(first["id"])
