@@ -1,11 +1,13 @@
 """Issue 17's replay (``python -m eval --learn``): the corpus read as a reviewer works through it.
 
-Documents are grouped by sender (``sender_of``). For every sender with two or more documents, its first
+Documents are grouped by the sender the pipeline attributes them to (recordengine.senders.attribution, from
+the identifiers each document prints, in corpus order). For every sender with two or more documents, its first
 document is read and every scorable field is reviewed against the ground truth: a wrong field is corrected,
-a right one confirmed, and the sender's hints learn from that review (recordengine.senders.hints). Its later
-documents are then read as the engine reads them (learning off) and read again with the hints and combined
-with that reading (learning on). Documents of every other sender are read with their sender's hints too,
-which they have none of: their figures must not change.
+a right one confirmed, and the sender learns from that review as it does behind the API (senders/learning.py:
+the page text as the extraction keeps it, the sender's hints changed in its store). Its later documents are
+then read as the engine reads them (learning off) and read again with the sender's hints as the pipeline does
+(learning on). Documents of every other sender are read with their sender's hints too, which they have none
+of: their figures must not change. Two suppliers' documents attributed to one sender would show there.
 
 The report gives per-field accuracy on the later documents with learning off and on, the accuracy of the
 fields corrected on a sender's first document (the issue's target: 97%, no field worse than off), and the
@@ -27,8 +29,11 @@ from recordengine.builtin_profiles import INVOICE_PROFILE
 from recordengine.extraction.amounts import format_amount
 from recordengine.extraction.engine import read_document
 from recordengine.extraction.errors import UnreadableDocument
-from recordengine.models import ExtractionResult
-from recordengine.senders.hints import SenderHints, combine, learn, read_with_hints
+from recordengine.models import ExtractionResult, Profile
+from recordengine.senders.attribution import Attribution
+from recordengine.senders.learning import LAYOUT_MEDIA_TYPE, Learner, Review, layout_bytes, read_with_sender
+from recordengine.senders.memory import MemorySenderStore
+from recordengine.storage.blobs import StoredFile, layout_key
 
 from .run import Document, load_rows, prepare
 from .scoring import (
@@ -48,19 +53,26 @@ from .scoring import (
 CORRECTED_FIELDS_TARGET = 0.97
 
 
+# What ``senders`` groups: ground-truth rows, or documents read.
+Row = Any
+
+
 def sender_of(row: Mapping[str, Any]) -> str | None:
-    """The sender a document is attributed to. For now the ground truth's vendor name, normalised (case,
-    accents, punctuation and legal forms aside); sender recognition from the document replaces it."""
+    """The supplier a document is from by the ground truth: its vendor name, normalised (case, accents,
+    punctuation and legal forms aside)."""
     tokens = name_tokens(str(row.get("vendor_name") or ""))
     return " ".join(tokens) or None
 
 
-def senders(rows: Iterable[dict[str, Any]]) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
-    """The senders with two or more documents (each's documents in corpus order), and every other document."""
-    by_sender: dict[str, list[dict[str, Any]]] = {}
-    alone: list[dict[str, Any]] = []
+def senders(
+    rows: Iterable[Row], key: Callable[[Row], str | None] = sender_of
+) -> tuple[dict[str, list[Row]], list[Row]]:
+    """The senders (by ``key``) with two or more documents (each's documents in corpus order), and every other
+    document."""
+    by_sender: dict[str, list[Row]] = {}
+    alone: list[Row] = []
     for row in rows:
-        sender = sender_of(row)
+        sender = key(row)
         if sender is None:
             alone.append(row)
         else:
@@ -141,49 +153,106 @@ def read(document: Document) -> tuple[ExtractionResult | None, Any]:
     return extraction.result, extraction.layout
 
 
-def with_hints(hints: SenderHints | None, result: ExtractionResult | None, layout: Any) -> ExtractionResult | None:
-    if result is None or layout is None:
-        return result
-    return combine(result, read_with_hints(hints, layout, INVOICE_PROFILE), INVOICE_PROFILE).result
+@dataclass
+class Read:
+    """One document as the pipeline read it: the engine's result, its page text, and its attributed sender."""
+
+    document: Document
+    result: ExtractionResult | None
+    layout: Any
+    sender: int | None
+
+
+class _Blobs:
+    """Where the replay keeps each first document's page text, as the extraction keeps it beside the file."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, bytes] = {}
+
+    def put(self, key: str, content: bytes, media_type: str) -> None:
+        self.objects[key] = content
+
+    def read(self, key: str, max_bytes: int) -> StoredFile:
+        return StoredFile(self.objects[key][:max_bytes], "")
+
+
+class _Profiles:
+    def find(self, profile_id: int) -> Profile | None:
+        return INVOICE_PROFILE if profile_id == INVOICE_PROFILE.id else None
+
+
+@dataclass
+class Pipeline:
+    """The pipeline's part in learning, in memory: attribution, the page text kept, learning from a review,
+    and reading with the sender's hints (recordengine.senders)."""
+
+    store: MemorySenderStore = field(default_factory=MemorySenderStore)
+    blobs: _Blobs = field(default_factory=_Blobs)
+
+    def attribute(self, result: ExtractionResult | None) -> int | None:
+        if result is None:
+            return None
+        vendor = result.extracted_fields.get("vendor")
+        return Attribution(self.store).attribute(
+            result.sender_identifiers, vendor, "2026-01-01T00:00:00Z", result.field_confidence.get("vendor")
+        )
+
+    def learn(self, read: Read, corrected: dict[str, str], confirmed: dict[str, str]) -> None:
+        if read.sender is None or read.layout is None:
+            return
+        key = f"documents/{abs(hash(read.document.path))}/{'0' * 32}"
+        self.blobs.put(layout_key(key), layout_bytes(read.layout) or b"", LAYOUT_MEDIA_TYPE)
+        review = Review(read.sender, 0, key, INVOICE_PROFILE.id, corrected, confirmed)
+        Learner(self.blobs, self.store, _Profiles()).learn(review)  # type: ignore[arg-type]
+
+    def hints(self, sender: int | None) -> dict[str, Any]:
+        stored = self.store.hints(sender) if sender is not None else None
+        return stored[0] if stored else {}
+
+    def with_hints(self, read: Read) -> ExtractionResult | None:
+        if read.result is None or read.layout is None or read.sender is None:
+            return read.result
+        return read_with_sender(self.hints(read.sender), read.result, read.layout, INVOICE_PROFILE)[0]
 
 
 def replay(corpus: Path, progress: Callable[[str], None] = lambda _: None) -> Replay:
     started = time.perf_counter()
-    repeated, alone = senders(load_rows(corpus))
+    pipeline = Pipeline()
+    reads = []
+    for row in load_rows(corpus):
+        document = prepare(row, corpus)
+        result, layout = read(document)
+        reads.append(Read(document, result, layout, pipeline.attribute(result)))
+    progress(f"{len(reads)} documents read and attributed ({time.perf_counter() - started:.0f} s)")
+    repeated, alone = senders(reads, key=lambda one: None if one.sender is None else str(one.sender))
     outcome = Replay(senders=len(repeated))
-    learned: dict[str, SenderHints] = {}
     progress(f"{len(repeated)} senders with two or more documents, {len(alone)} other documents")
-    for sender, rows in repeated.items():
-        first = prepare(rows[0], corpus)
-        result, layout = read(first)
-        corrected, confirmed = review(first.row, result)
-        if layout is not None:
-            learned[sender] = learn(None, layout, corrected, confirmed, INVOICE_PROFILE)
-            outcome.learned_fields[sender] = len(learned[sender].fields)
-            outcome.hint_bytes.append(len(json.dumps(learned[sender].to_storable())))
+    for sender, group in repeated.items():
+        first = group[0]
+        corrected, confirmed = review(first.document.row, first.result)
+        pipeline.learn(first, corrected, confirmed)
+        learned = pipeline.hints(first.sender)
+        name = f"{sender} ({first.document.row.get('vendor_name')})"
+        outcome.learned_fields[name] = len(learned.get("fields") or {})
+        outcome.hint_bytes.append(len(json.dumps(learned)))
         fixed = {name for name, profile_name in FIELDS.items() if profile_name in corrected}
-        for row in rows[1:]:
-            document = prepare(row, corpus)
-            off, layout = read(document)
-            on = with_hints(learned.get(sender), off, layout)
+        for later in group[1:]:
+            row, off = later.document.row, later.result
+            on = pipeline.with_hints(later)
             outcome.later.add(row, off, on)
             outcome.corrected.add({**row, "fields_scorable": sorted(fixed & set(scorable_fields(row)))}, off, on)
             outcome.later_documents += 1
-            for name in scorable_fields(row):
-                got = on.extracted_fields.get(FIELDS[name]) if on is not None else None
-                if not field_correct(name, got, row):
-                    outcome.wrong_on.append((document.path, name, got, row.get(name)))
-        progress(f"{sender}: {len(rows)} documents ({time.perf_counter() - started:.0f} s)")
-    for row in alone:
-        document = prepare(row, corpus)
-        off, layout = read(document)
-        own = sender_of(row)
-        on = with_hints(learned.get(own) if own is not None else None, off, layout)
-        outcome.others.add(row, off, on)
+            for field_name in scorable_fields(row):
+                got = on.extracted_fields.get(FIELDS[field_name]) if on is not None else None
+                if not field_correct(field_name, got, row):
+                    outcome.wrong_on.append((later.document.path, field_name, got, row.get(field_name)))
+    for other in alone:
+        off, on = other.result, pipeline.with_hints(other)
+        outcome.others.add(other.document.row, off, on)
         outcome.other_documents += 1
         if (off.extracted_fields if off else None) != (on.extracted_fields if on else None):
-            outcome.changed_others.append(document.path)
-    progress(f"other senders done ({time.perf_counter() - started:.0f} s)")
+            outcome.changed_others.append(other.document.path)
+    progress(f"done ({time.perf_counter() - started:.0f} s)")
     outcome.seconds = time.perf_counter() - started
     return outcome
 

@@ -1,6 +1,7 @@
 """Extraction of an uploaded document (New → Processing → Needs Review | Exception), on two events:
 S3 ObjectCreated (an upload), and a DynamoDB stream record of a person asking for a new run (status New or
-Processing set by hand)."""
+Processing set by hand). A stream record of a person's review of an attributed document (a correction, an
+approval) teaches its sender instead (senders/learning.py): this function has the engine that needs."""
 
 from typing import Any, cast
 
@@ -12,7 +13,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from recordengine.pipeline import Outcome
-from recordengine.wiring import extraction_pipeline
+from recordengine.wiring import extraction_pipeline, learner
 
 logger = Logger()
 metrics = Metrics()
@@ -55,6 +56,12 @@ def _objects_created(event: S3Event, context: LambdaContext) -> dict[str, Any]:
 
 def _extraction_requested(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     def record_handler(record: DynamoDBRecord) -> None:
+        new_image = (record.raw_event.get("dynamodb") or {}).get("NewImage") or {}
+        if "extraction_request" not in new_image:
+            learned = learner().learn_from_record(record.raw_event)
+            logger.info("Review handled", extra={"event_id": record.event_id, "learned": learned})
+            metrics.add_metric(name="ReviewsLearned" if learned else "ReviewsIgnored", unit=MetricUnit.Count, value=1)
+            return
         outcome = extraction_pipeline().process_request(record.raw_event, _seconds(context))
         logger.info("Extraction request handled", extra={"event_id": record.event_id, "outcome": outcome})
         _count(outcome)

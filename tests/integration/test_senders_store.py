@@ -1,6 +1,7 @@
 """The DynamoDB sender store (moto, the table from template.yaml): attribution is a key lookup, identifiers
 stay with the sender that took them first, hints are written conditionally, forgetting clears the index."""
 
+import json
 import threading
 
 import boto3
@@ -8,6 +9,8 @@ import pytest
 
 from recordengine.errors import InvalidInput, NotFound, PreconditionFailed
 from recordengine.senders.attribution import Attribution
+from recordengine.senders.store import MAX_HINTS_BYTES
+from recordengine.storage import keys
 from recordengine.storage.senders import DynamoSenderStore
 from recordengine.storage.table import Table
 
@@ -72,7 +75,7 @@ def test_rename_link_and_versions(store):
 
 def test_hints_are_changed_conditionally_and_concurrent_changes_both_count(store):
     sender = store.create("Larkspur", [VAT_A], SEEN)
-    assert store.hints(sender["id"]) == ({}, 1)
+    assert store.hints(sender["id"]) == ({}, 0)
 
     def count(hints):
         return {**hints, "corrections": hints.get("corrections", 0) + 1}
@@ -83,11 +86,23 @@ def test_hints_are_changed_conditionally_and_concurrent_changes_both_count(store
     for thread in threads:
         thread.join()
     hints, version = store.hints(sender["id"])
-    assert hints == {"corrections": 4} and version == 5
-    with pytest.raises(PreconditionFailed):
-        store.change_hints(sender["id"], count, expected_version=1)
-    assert store.change_hints(sender["id"], lambda hints: None)["version"] == 5
+    assert hints == {"corrections": 4} and version == 4
+    assert store.change_hints(sender["id"], lambda hints: None) == ({"corrections": 4}, 4)
     assert store.change_hints(999, count) is None
+    # The hints are versioned apart from the sender: learning never makes a rename's If-Match stale.
+    assert store.get(sender["id"])["version"] == 1 and store.get(sender["id"])["hints"] == {"corrections": 4}
+    assert store.page(10, 0).items[0]["hints"] == {"corrections": 4}
+
+
+def test_hints_are_an_item_of_their_own_within_two_write_units(store):
+    sender = store.create("Larkspur", [VAT_A, NAME_A, DOMAIN_A], SEEN)
+    largest = {"label": "x" * (MAX_HINTS_BYTES - 20)}
+    store.change_hints(sender["id"], lambda hints: largest)
+    table = store.table
+    item = table.client.get_item(TableName=table.name, Key=keys.sender_hints_key(sender["id"]))["Item"]
+    # Its wire form, which is larger than the size DynamoDB bills, is under two write units (1 KB each).
+    assert len(json.dumps(item).encode()) <= 2048
+    assert "hints" not in table.get(keys.SENDER, sender["id"])
 
 
 def test_hints_are_validated_like_any_stored_value(store):
@@ -98,7 +113,7 @@ def test_hints_are_validated_like_any_stored_value(store):
         store.change_hints(sender["id"], lambda hints: {"": 1})
     with pytest.raises(InvalidInput):
         store.change_hints(sender["id"], lambda hints: {"ratio": float("nan")})
-    assert store.hints(sender["id"]) == ({}, 1)
+    assert store.hints(sender["id"]) == ({}, 0)
 
 
 def test_forgetting_a_sender_clears_its_hints_and_its_index_but_not_another_senders(store):
@@ -107,6 +122,8 @@ def test_forgetting_a_sender_clears_its_hints_and_its_index_but_not_another_send
     store.change_hints(first["id"], lambda hints: {"invoice_number": {"label": "Beleg"}})
     store.forget(first["id"])
     assert store.get(first["id"]) is None and store.hints(first["id"]) is None
+    table = store.table
+    assert "Item" not in table.client.get_item(TableName=table.name, Key=keys.sender_hints_key(first["id"]))
     assert store.lookup([VAT_A, NAME_A, VAT_B]) == {VAT_B: other["id"]}
     with pytest.raises(NotFound):
         store.forget(first["id"])

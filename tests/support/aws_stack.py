@@ -146,11 +146,11 @@ class AwsStack:
         return event
 
     def deliver_s3_events(self) -> list[Any]:
-        """Invokes the extraction function for every object not yet delivered (a key written again is a new
-        object), as S3 would."""
+        """Invokes the extraction function for every object under documents/ (the notification's prefix in
+        template.yaml) not yet delivered (a key written again is a new object), as S3 would."""
         s3 = boto3.client("s3")
         results = []
-        for item in s3.list_objects_v2(Bucket=self.bucket).get("Contents", []):
+        for item in s3.list_objects_v2(Bucket=self.bucket, Prefix="documents/").get("Contents", []):
             if (item["Key"], item["ETag"]) not in self.delivered_objects:
                 self.delivered_objects.add((item["Key"], item["ETag"]))
                 if item["Key"] not in self.delivered_keys:

@@ -46,3 +46,63 @@ def invoice_pdf(
         y -= 18
     page.save()
     return buffer.getvalue()
+
+
+# An invented supplier whose layout the engine reads imperfectly: its document number sits behind a label no
+# table of labels knows ("Beleg-Kennung"), so that only what a reviewer taught finds it.
+STATIONER = "Quillfeather Stationers GmbH"
+STATIONER_VAT = "DE310341316"
+STATIONER_IBAN = "DE83381300041321147165"
+
+
+def stationer_invoice_pdf(
+    *,
+    number: str = "QF/2024-0117",
+    issued: str = "03.04.2024",
+    subtotal: str = "100,00",
+    tax: str = "19,00",
+    total: str = "119,00",
+    number_label: str = "Beleg-Kennung",
+    vendor: str = STATIONER,
+    vat: str = STATIONER_VAT,
+    iban: str = STATIONER_IBAN,
+    reference: str | None = None,
+) -> bytes:
+    """One of the stationer's invoices: the same supplier (VAT id, IBAN) and layout each time. ``reference``:
+    a second number printed under the address behind a label the engine does know ("Rechnung Nr."), which it
+    then reads as the invoice number."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    rows: list[tuple[tuple[int, str], ...]] = [
+        ((60, vendor),),
+        ((60, "Lindenweg 4, 10115 Berlin"),),
+        ((60, "Rechnung Nr."), (200, reference)) if reference else ((60, ""),),
+        ((60, number_label), (200, number)),
+        ((60, "Ausgestellt am"), (200, issued)),
+        ((60, ""),),
+        ((60, "Artikel"), (300, "Menge"), (460, "Betrag")),
+        ((60, "Papier A4"), (300, "2"), (460, subtotal)),
+        ((60, ""),),
+        ((60, "Zwischensumme"), (460, subtotal)),
+        ((60, "MwSt 19%"), (460, tax)),
+        ((60, "Zu zahlen"), (460, f"{total} EUR")),
+        ((60, ""),),
+        ((60, f"USt-IdNr.: {vat}    IBAN: {iban}"),),
+    ]
+    y = 800
+    for row in rows:
+        for x, text in row:
+            page.drawString(x, y, text)
+        y -= 18
+    page.save()
+    return buffer.getvalue()
+
+
+def german_iban(bank_code: str, account: str) -> str:
+    """A German IBAN with its check digits (ISO 13616: 98 minus the BBAN with "DE00" behind it, mod 97)."""
+    bban = f"{bank_code:0>8}{account:0>10}"
+    digits = bban + "131400"  # D=13, E=14, then 00
+    return f"DE{98 - int(digits) % 97:02d}{bban}"

@@ -1,4 +1,5 @@
-"""The table's stream as Lambda's event source mapping `ExtractionRequested` delivers it to extract_document."""
+"""The table's stream as Lambda's event source mappings of extract_document deliver it: `ExtractionRequested`
+(a run asked for) and `DocumentReviewed` (a person's review, which teaches the document's sender)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from tests.support.aws_stack import AwsStack
 
 
 class ExtractionRequests:
-    """What Lambda's event source mapping `ExtractionRequested` does: reads the table's stream through the
-    template's FilterCriteria and invokes extract_document with each record (BatchSize 1)."""
+    """What Lambda's event source mapping `ExtractionRequested` (or `event_name`) does: reads the table's
+    stream through the template's FilterCriteria and invokes extract_document with each record (BatchSize 1)."""
 
-    def __init__(self, stack: AwsStack) -> None:
+    def __init__(self, stack: AwsStack, event_name: str = "ExtractionRequested") -> None:
         self.stack = stack
         # moto answers DescribeStream only when the endpoint is given explicitly.
         self.streams = boto3.client("dynamodbstreams", endpoint_url="https://streams.dynamodb.us-east-1.amazonaws.com")
@@ -28,8 +29,8 @@ class ExtractionRequests:
             for shard in shards
         }
         spec = stack.function("extract_document").spec
-        trigger = next(t for t in spec.stream_triggers if t.event_name == "ExtractionRequested")
-        assert trigger.batch_size == 1
+        trigger = next(t for t in spec.stream_triggers if t.event_name == event_name)
+        assert trigger.batch_size == 1 or event_name != "ExtractionRequested"
         self.filters = trigger.filter_patterns
 
     def records(self) -> list[dict[str, Any]]:

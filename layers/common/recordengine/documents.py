@@ -49,7 +49,7 @@ from .storable import (
     stored_text_problem,
 )
 from .storage import keys
-from .storage.blobs import BlobStore, new_document_key
+from .storage.blobs import BlobStore, layout_key, new_document_key
 from .storage.documents import (
     UPLOAD_EXPIRES_AT,
     DocumentChange,
@@ -406,6 +406,8 @@ class DocumentService:
             raise NotFound(f"Document {document_id} not found.")
         try:
             self.blobs.delete(str(tombstone["s3_key"]))
+            # What the extraction kept beside it for learning (senders/learning.py).
+            self.blobs.delete(layout_key(str(tombstone["s3_key"])))
         except Exception as error:
             raise StorageUnavailable("The file could not be deleted; retry the request.") from error
         self.documents.erase(tombstone)

@@ -33,7 +33,7 @@ from .media import sniff_media_type
 from .models import ConfidenceLabel, ExtractionResult, Profile, Status
 from .settings import Settings
 from .storage import keys
-from .storage.blobs import BlobStore, StoredFile, document_id_from_key
+from .storage.blobs import BlobStore, StoredFile, document_id_from_key, layout_key
 from .storage.documents import (
     EXTRACTION_ACTOR,
     FILE_ETAG,
@@ -49,13 +49,17 @@ from .storage.documents import (
 )
 
 if TYPE_CHECKING:
+    from .extraction.engine import Extraction
+    from .extraction.layout import Layout
     from .rules.models import Rule
     from .rules.service import RuleService
     from .senders.store import SenderStore
 
 logger = logging.getLogger(__name__)
 
-Extractor = Callable[[bytes, str, Profile], ExtractionResult]
+# An engine reads a file as the profile asks: its result, or (the built-in engine) an Extraction, the result
+# with the page text it was read from, on which a sender's learned hints are read.
+Extractor = Callable[[bytes, str, Profile], "ExtractionResult | Extraction"]
 
 
 class Outcome(StrEnum):
@@ -187,10 +191,26 @@ def _upload_never_arrived(current: dict[str, Any], closed_at: str) -> DocumentCh
     return DocumentChange(values, remove=("extraction_request",), history=(event,))
 
 
-def builtin_extractor(content: bytes, media_type: str, profile: Profile) -> ExtractionResult:
-    from .extraction import extract_document
+def builtin_extractor(content: bytes, media_type: str, profile: Profile) -> Extraction:
+    from .extraction.engine import read_document
 
-    return extract_document(content, media_type, profile)
+    return read_document(content, media_type, profile)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What a run read: the engine's result, and the page text when the engine gives it."""
+
+    result: ExtractionResult
+    layout: Layout | None = None
+    # Values read from an embedded e-invoice are the seller's own structured data: no hint betters them.
+    structured: bool = False
+
+
+def _as_read(read: ExtractionResult | Extraction) -> _Read:
+    if isinstance(read, ExtractionResult):
+        return _Read(read)
+    return _Read(read.result, read.layout, read.einvoice)
 
 
 def _is_overloaded(error: Exception) -> bool:
@@ -297,6 +317,7 @@ class ExtractionPipeline:
         logger.warning("Object %s has no document %s (deleted, or not its key); erased", key, document_id)
         try:
             self.blobs.delete(key)
+            self.blobs.delete(layout_key(key))
         except (ClientError, BotoCoreError) as error:
             raise RetryLater("The object of a deleted document could not be erased.") from error
         return Outcome.DISCARDED
@@ -408,7 +429,7 @@ class ExtractionPipeline:
         else:
             future = executor.submit(bound(ends, self.extractor, own_budgets=own_budgets), content, media_type, profile)
         try:
-            result = future.result(timeout=max(seconds_available, 1.0))
+            read = _as_read(future.result(timeout=max(seconds_available, 1.0)))
         except FutureTimeout:
             return self._fail(document, f"Extraction took longer than {seconds_available:.0f} seconds.", facts)
         except Exception as error:  # every failure ends the run, never stuck in Processing
@@ -421,12 +442,12 @@ class ExtractionPipeline:
             return self._fail(document, f"Extraction failed unexpectedly ({type(error).__name__}).", facts)
         finally:
             executor.shutdown(wait=False, cancel_futures=True)
-        return self._conclude(document, result, facts, rules, attempt, profile)
+        return self._conclude(document, read, facts, rules, attempt, profile)
 
     def _conclude(
         self,
         document: dict[str, Any],
-        result: ExtractionResult,
+        read: _Read,
         facts: dict[str, Any],
         rules: list[Rule],
         attempt: int,
@@ -438,11 +459,18 @@ class ExtractionPipeline:
         never left in Processing."""
         from .corrections import keep_corrections
 
-        sender = self._attribute(document, result)
+        sender = self._attribute(document, read.result)
+        result, learned = self._with_hints(document, sender, read, profile)
+        if read.layout is not None and sender is not None:
+            self._keep_layout(document, read.layout)
 
         def stored(current: dict[str, Any], in_pipeline: bool) -> DocumentChange:
-            read = {**result.model_dump(mode="json"), "confidence_label": result.confidence_label.value, "error": None}
-            values = {**facts, **keep_corrections(read, current, profile)}
+            reading = {
+                **result.model_dump(mode="json"),
+                "confidence_label": result.confidence_label.value,
+                "error": None,
+            }
+            values = {**facts, **keep_corrections(reading, current, profile, learned)}
             if sender is not None:
                 values.update({"sender_id": sender, keys.SENDER_KEY: str(sender)})
             status, changes, rule_events = self._run_rules(rules, {**current, **values})
@@ -484,6 +512,35 @@ class ExtractionPipeline:
         except Exception:
             logger.exception("Document %s could not be attributed to a sender", document["id"])
             return None
+
+    def _with_hints(
+        self, document: dict[str, Any], sender: int | None, read: _Read, profile: Profile
+    ) -> tuple[ExtractionResult, frozenset[str]]:
+        """The result read again with what the sender's reviewed documents taught (senders/hints.py): one read
+        of its hints item. A value a hint finds wins, agreeing with the engine or flagged where it does not;
+        the fields it found. Hints that cannot be read or used leave the engine's reading as it is."""
+        if self.senders is None or sender is None or read.layout is None or read.structured:
+            return read.result, frozenset()
+        from .senders.learning import read_with_sender
+
+        try:
+            stored = self.senders.hints(sender)
+            return read_with_sender(stored[0] if stored else None, read.result, read.layout, profile)
+        except Exception:  # what was learned never keeps a document from being read
+            logger.exception("The hints of sender %s could not be used on document %s", sender, document["id"])
+            return read.result, frozenset()
+
+    def _keep_layout(self, document: dict[str, Any], layout: Layout) -> None:
+        """Keeps the page text beside the file, for the sender to learn from when a person reviews the document
+        (senders/learning.py); a document whose text is not kept teaches nothing, and is read all the same."""
+        from .senders.learning import LAYOUT_MEDIA_TYPE, layout_bytes
+
+        try:
+            stored = layout_bytes(layout)
+            if stored is not None:
+                self.blobs.put(layout_key(str(document["s3_key"])), stored, LAYOUT_MEDIA_TYPE)
+        except Exception:
+            logger.exception("The page text of document %s could not be kept for learning", document["id"])
 
     def _run_rules(
         self, rules: list[Rule], view: dict[str, Any]

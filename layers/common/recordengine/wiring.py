@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .documents import DocumentService
     from .pipeline import ExtractionPipeline
     from .rules.service import RuleService
+    from .senders.learning import Learner
     from .senders.service import SenderService
     from .storage.blobs import BlobStore
     from .storage.documents import DocumentStore
@@ -105,6 +106,14 @@ def extraction_pipeline() -> ExtractionPipeline:
 
         return replace(_extraction_pipeline(), extractor=build_extractor(settings))
     return _extraction_pipeline()
+
+
+@lru_cache(maxsize=1)
+def learner() -> Learner:
+    """Senders learning from people's reviews of their documents (the documents' stream)."""
+    from .senders.learning import Learner
+
+    return Learner(blobs=blob_store(), senders=sender_store(), profiles=profile_catalog())
 
 
 def _extraction_pipeline() -> ExtractionPipeline:

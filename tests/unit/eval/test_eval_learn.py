@@ -56,3 +56,11 @@ def test_a_field_worse_with_learning_on_is_caught() -> None:
     assert no_field_worse(scores)
     scores.add(truth, right, wrong)
     assert not no_field_worse(scores)
+
+
+def test_documents_may_be_grouped_by_the_sender_they_were_attributed_to() -> None:
+    # Two spellings of one supplier's name attributed to one sender by what they print; one not attributed.
+    attributed = [("Fernhill Bakery GmbH", 4), ("FERNHILL BKRY", 4), ("Oakridge Supplies", None)]
+    rows = [row(vendor, sender=sender) for vendor, sender in attributed]
+    repeated, alone = senders(rows, key=lambda one: None if one["sender"] is None else str(one["sender"]))
+    assert repeated == {"4": rows[:2]} and alone == [rows[2]]

@@ -198,6 +198,17 @@ def test_a_hint_a_person_corrects_again_is_replaced() -> None:
     assert hints.fields["invoice_number"].confirmed == 0
 
 
+def test_a_learned_reading_a_person_corrects_counts_as_a_failure_of_its_replacement() -> None:
+    hints = learned_from_first()
+    # The hint reads the number behind "Beleg-Kennung"; the person says the number is the one behind "Vorgang".
+    page = stationer_page("QF/2024-0342", "17.05.2024", "200,00", "38,00", "238,00 EUR")
+    both = Layout([page + "\nVorgang              VG-7781"])
+    assert read_with_hints(hints, both, INVOICE_PROFILE)["invoice_number"].value == "QF/2024-0342"
+    again = learn(hints, both, {"invoice_number": "VG-7781"}, {}, INVOICE_PROFILE)
+    assert again.fields["invoice_number"].label == "vorgang"
+    assert again.fields["invoice_number"].failed == hints.fields["invoice_number"].failed + 1
+
+
 def test_hints_are_bounded_in_size() -> None:
     many = Profile(
         id=9,

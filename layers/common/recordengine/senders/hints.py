@@ -393,8 +393,10 @@ def learn(
             continue
         new = _learn_field(name, kind, str(value), reader)
         if new is not None and (changed or old is None or read is None or not _same(kind, read.value, str(value))):
-            if old is not None and not changed:
-                new = new.model_copy(update={"failed": old.failed + 1})
+            if old is not None and (not changed or read is not None):
+                # The hint read another value (or, confirmed, none): a failure its replacement keeps, so that
+                # the accuracy of what was learned counts every learned reading a person had to change.
+                new = new.model_copy(update={"failed": old.failed + 1, "confirmed": old.confirmed})
             candidate = {**fields, name: new}
             if len(candidate) <= MAX_FIELDS and _size(candidate) <= MAX_HINTS_BYTES:
                 fields = candidate

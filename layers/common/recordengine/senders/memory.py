@@ -21,6 +21,8 @@ class MemorySenderStore:
     # Every lookup asked for, in order: what attribution read.
     lookups: list[list[str]] = field(default_factory=list)
     next_id: int = 1
+    # The version of each sender's hints (versioned apart from the sender, as the DynamoDB store's item is).
+    hints_versions: dict[int, int] = field(default_factory=dict)
 
     def lookup(self, identifiers: Sequence[str]) -> dict[str, int]:
         self.lookups.append(list(identifiers))
@@ -66,25 +68,26 @@ class MemorySenderStore:
             if self.index.get(identifier) == sender_id:
                 del self.index[identifier]
         del self.senders[sender_id]
+        self.hints_versions.pop(sender_id, None)
 
     def hints(self, sender_id: int) -> tuple[dict[str, Any], int] | None:
         sender = self.senders.get(sender_id)
-        return (copy.deepcopy(sender["hints"]), sender["version"]) if sender is not None else None
+        return (copy.deepcopy(sender["hints"]), self.hints_versions.get(sender_id, 0)) if sender is not None else None
 
-    def change_hints(
-        self, sender_id: int, decide: DecideHints, expected_version: int | None = None
-    ) -> dict[str, Any] | None:
-        if sender_id not in self.senders:
+    def change_hints(self, sender_id: int, decide: DecideHints) -> tuple[dict[str, Any], int] | None:
+        sender = self.senders.get(sender_id)
+        if sender is None:
             return None
-        sender = self._current(sender_id, expected_version)
+        version = self.hints_versions.get(sender_id, 0)
         hints = decide(copy.deepcopy(sender["hints"]))
         if hints is None:
-            return copy.deepcopy(sender)
+            return copy.deepcopy(sender["hints"]), version
         problem = hints_problem(hints)
         if problem is not None:
             raise InvalidInput(problem)
-        sender.update(hints=hints, version=sender["version"] + 1)
-        return copy.deepcopy(sender)
+        sender["hints"] = hints
+        self.hints_versions[sender_id] = version + 1
+        return copy.deepcopy(hints), version + 1
 
     def _sender(self, sender_id: int) -> dict[str, Any]:
         if sender_id not in self.senders:

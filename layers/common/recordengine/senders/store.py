@@ -8,9 +8,9 @@ from typing import Any, Protocol
 
 from recordengine.storage.table import Page
 
-# A sender's learned hints, as stored: an opaque map that the learning fills (senders/hints.py), bounded in
-# size so that the sender's item stays small (a weak match reads it).
-MAX_HINTS_BYTES = 16 * 1024
+# A sender's learned hints, as stored: an opaque map that the learning fills (senders/hints.py, whose own
+# bound is smaller), bounded so that the hints item stays under 2 KB: at most two write units per learning.
+MAX_HINTS_BYTES = 1900
 MAX_HINTS_DEPTH = 8
 MAX_HINTS_KEY_BYTES = 128
 # What the store records of one sender's identifiers: the first ones seen, up to this many.
@@ -24,7 +24,7 @@ class SenderStore(Protocol):
     """Senders and the index from each identifier to its sender.
 
     A sender record: id, name, identifiers (list of `<kind>:<value>`), documents_seen, last_seen, contact_id
-    (or None), created_at, version (of its name, contact and hints), hints."""
+    (or None), created_at, version (of its name and contact), hints (versioned apart: ``hints``)."""
 
     def lookup(self, identifiers: Sequence[str]) -> dict[str, int]:
         """The sender of each identifier that has one (identifiers without a sender are left out)."""
@@ -49,15 +49,13 @@ class SenderStore(Protocol):
         """Removes the sender, its hints and its identifiers' index entries. NotFound without it."""
 
     def hints(self, sender_id: int) -> tuple[dict[str, Any], int] | None:
-        """(the sender's hints, its version), or None without the sender."""
+        """(the sender's hints, their version: 0 before anything was learned), or None without the sender."""
 
-    def change_hints(
-        self, sender_id: int, decide: DecideHints, expected_version: int | None = None
-    ) -> dict[str, Any] | None:
+    def change_hints(self, sender_id: int, decide: DecideHints) -> tuple[dict[str, Any], int] | None:
         """Applies what `decide` makes of the hints as stored, by a write conditional on the version read
-        (retried on a concurrent change, so that two changes both count); the sender as it then is, None without
-        it. PreconditionFailed when `expected_version` is given and the sender is at another one; InvalidInput
-        when the hints `decide` returns cannot be stored (hints_problem)."""
+        (retried on a concurrent change, so that two changes both count); the hints and their version as they
+        then are, None without the sender. InvalidInput when the hints `decide` returns cannot be stored
+        (hints_problem)."""
 
 
 def new_sender(sender_id: int, name: str, identifiers: Sequence[str], seen_at: str, created_at: str) -> dict[str, Any]:

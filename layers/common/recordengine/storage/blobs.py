@@ -23,11 +23,19 @@ if TYPE_CHECKING:
     from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
 
 DOCUMENTS_PREFIX = "documents/"
+# What the extraction keeps beside a document's file for learning (senders/learning.py), erased with it: under
+# its own prefix, so that no upload event names it.
+LAYOUTS_PREFIX = "layouts/"
 _KEY_PATTERN = re.compile(r"^documents/(?P<id>[1-9][0-9]{0,17})/[0-9a-f]{32}$")
 
 
 def new_document_key(document_id: int) -> str:
     return f"{DOCUMENTS_PREFIX}{document_id}/{secrets.token_hex(16)}"
+
+
+def layout_key(document_key: str) -> str:
+    """Where the page text read from the file at ``document_key`` is kept."""
+    return LAYOUTS_PREFIX + document_key.removeprefix(DOCUMENTS_PREFIX)
 
 
 def content_disposition(filename: str, disposition: str = "attachment") -> str:

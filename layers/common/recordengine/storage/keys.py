@@ -260,5 +260,14 @@ BY_SENDER_INDEX = "by_sender"
 SENDER_KEY = "sender_key"
 
 
+# A sender's learned hints are an item of their own in its partition (sk SENDER_HINTS): learning rewrites only
+# them (at most 2 write units), and an extraction reads them with the sender in one Query.
+SENDER_HINTS = "HINTS"
+
+
+def sender_hints_key(sender_id: int) -> dict[str, dict[str, str]]:
+    return {"pk": item_key(SENDER, sender_id)["pk"], "sk": {"S": SENDER_HINTS}}
+
+
 def sender_identifier_key(identifier: str) -> dict[str, dict[str, str]]:
     return {"pk": {"S": f"{SENDER_IDENTIFIER}#{quote(identifier, safe='')}"}, "sk": {"S": SENDER_IDENTIFIER}}

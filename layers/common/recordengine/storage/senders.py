@@ -4,6 +4,10 @@ What attribution costs: the sender of a document's identifiers is one BatchGetIt
 under 4 KB: half a read unit, eventually consistent), so looking up two identifiers is one read unit. Seeing
 another document of a known sender is one UpdateItem (one write unit) when it brings no new identifier; new
 identifiers and new senders are one transaction (two write units per item).
+
+A sender's hints are an item of their own beside it (keys.sender_hints_key), versioned by itself: learning is
+one conditional write of that item (under 2 KB: at most two write units), and reading the sender with its hints
+is one Query of its partition (under 4 KB: one read unit).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from recordengine.errors import InvalidInput, NotFound, PreconditionFailed, Stor
 from recordengine.senders.store import MAX_SENDER_IDENTIFIERS, DecideHints, hints_problem, new_sender
 
 from . import keys
-from .dynamo import serialize, to_item
+from .dynamo import from_item, serialize, to_item
 from .table import Page, Table
 
 if TYPE_CHECKING:
@@ -64,7 +68,14 @@ class DynamoSenderStore:
         record = new_sender(sender_id, name, identifiers, seen_at, created_at)
         held = record["identifiers"]
         item = {
-            **to_item({**record, "kind": keys.SENDER, "created_sk": keys.created_sort_key(created_at, sender_id)}),
+            # Its hints are an item of their own (nothing learned yet: none).
+            **to_item(
+                {
+                    **{name: value for name, value in record.items() if name != "hints"},
+                    "kind": keys.SENDER,
+                    "created_sk": keys.created_sort_key(created_at, sender_id),
+                }
+            ),
             **keys.item_key(keys.SENDER, sender_id),
         }
         writes: list[TransactWriteItemTypeDef] = [
@@ -138,13 +149,39 @@ class DynamoSenderStore:
         raise StorageUnavailable(f"Sender {sender_id} kept changing; retry.")
 
     def get(self, sender_id: int) -> dict[str, Any] | None:
-        item = self.table.get(keys.SENDER, sender_id)
-        return _record(item) if item is not None else None
+        found = self._partition(sender_id, consistent=True)
+        if found is not None:
+            del found["hints_version"]
+        return found
 
     def page(self, limit: int, offset: int) -> Page:
         page = self.table.newest_first(keys.BY_KIND_INDEX, "kind", keys.SENDER, limit=limit, offset=offset)
-        page.items = [_record(item) for item in page.items]
+        hints = self._hints_of([int(item["id"]) for item in page.items])
+        page.items = [{**_record(item), "hints": hints.get(int(item["id"]), {})} for item in page.items]
         return page
+
+    def _hints_of(self, sender_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The hints of each of these senders that learned any (BatchGetItem, 100 keys at a time)."""
+        found: dict[int, dict[str, Any]] = {}
+        client = self.table.client
+        for start in range(0, len(sender_ids), _BATCH):
+            request: dict[str, Any] = {
+                self.table.name: {
+                    "Keys": [keys.sender_hints_key(sender_id) for sender_id in sender_ids[start : start + _BATCH]]
+                }
+            }
+            for attempt in range(_ATTEMPTS):
+                response = client.batch_get_item(RequestItems=request)
+                for item in response.get("Responses", {}).get(self.table.name, []):
+                    stored = from_item(item)
+                    found[int(str(stored["pk"]).split("#", 1)[1])] = dict(stored.get("hints") or {})
+                request = dict(response.get("UnprocessedKeys") or {})
+                if not request:
+                    break
+                time.sleep(random.uniform(0, _BACKOFF_SECONDS * (attempt + 1)))  # noqa: S311 - jitter
+            else:
+                raise StorageUnavailable("The senders' hints are busy; retry.")
+        return found
 
     def update(self, sender_id: int, changes: dict[str, Any], expected_version: int | None) -> dict[str, Any]:
         for _ in range(_ATTEMPTS):
@@ -159,7 +196,8 @@ class DynamoSenderStore:
         if current is None:
             raise NotFound(f"Sender {sender_id} not found.")
         deletes: list[TransactWriteItemTypeDef] = [
-            {"Delete": {"TableName": self.table.name, "Key": keys.item_key(keys.SENDER, sender_id)}}
+            {"Delete": {"TableName": self.table.name, "Key": keys.item_key(keys.SENDER, sender_id)}},
+            {"Delete": {"TableName": self.table.name, "Key": keys.sender_hints_key(sender_id)}},
         ]
         deletes += [
             {
@@ -176,28 +214,56 @@ class DynamoSenderStore:
         self.table.client.transact_write_items(TransactItems=deletes)
 
     def hints(self, sender_id: int) -> tuple[dict[str, Any], int] | None:
-        current = self.get(sender_id)
-        return (current["hints"], current["version"]) if current is not None else None
+        # Eventually consistent: an extraction may read the hints a moment before the latest learning.
+        found = self._partition(sender_id, consistent=False)
+        return (found["hints"], found["hints_version"]) if found is not None else None
 
-    def change_hints(
-        self, sender_id: int, decide: DecideHints, expected_version: int | None = None
-    ) -> dict[str, Any] | None:
+    def change_hints(self, sender_id: int, decide: DecideHints) -> tuple[dict[str, Any], int] | None:
+        client = self.table.client
         for attempt in range(_ATTEMPTS):
-            try:
-                current = self._current(sender_id, expected_version)
-            except NotFound:
+            current = self._partition(sender_id, consistent=True)
+            if current is None:
                 return None
+            read_version = current["hints_version"]
             hints = decide(dict(current["hints"]))
             if hints is None:
-                return current
+                return current["hints"], read_version
             problem = hints_problem(hints)
             if problem is not None:
                 raise InvalidInput(problem)
-            version = current["version"] + 1
-            if self._write_if_unchanged(current, {"hints": hints, "version": version}):
-                return {**current, "hints": hints, "version": version}
-            time.sleep(random.uniform(0, _BACKOFF_SECONDS * (attempt + 1)))  # noqa: S311 - jitter
+            condition = "attribute_not_exists(pk)" if read_version == 0 else "version = :read"
+            values = {":read": serialize(read_version)} if read_version else {}
+            try:
+                client.put_item(
+                    TableName=self.table.name,
+                    Item={**keys.sender_hints_key(sender_id), **to_item({"hints": hints, "version": read_version + 1})},
+                    ConditionExpression=condition,
+                    **({"ExpressionAttributeValues": values} if values else {}),  # type: ignore[arg-type]
+                )
+            except client.exceptions.ConditionalCheckFailedException:
+                time.sleep(random.uniform(0, _BACKOFF_SECONDS * (attempt + 1)))  # noqa: S311 - jitter
+                continue
+            return hints, read_version + 1
         raise StorageUnavailable(f"Sender {sender_id} kept changing; retry.")
+
+    def _partition(self, sender_id: int, consistent: bool) -> dict[str, Any] | None:
+        """The sender with its hints (hints_version 0: nothing learned), by one Query of its partition."""
+        response = self.table.client.query(
+            TableName=self.table.name,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": keys.item_key(keys.SENDER, sender_id)["pk"]},
+            ConsistentRead=consistent,
+        )
+        items = {item["sk"]["S"]: from_item(item) for item in response.get("Items", [])}
+        sender = items.get(keys.SENDER)
+        if sender is None:
+            return None
+        stored = items.get(keys.SENDER_HINTS) or {}
+        return {
+            **_record(sender),
+            "hints": dict(stored.get("hints") or {}),
+            "hints_version": int(stored.get("version") or 0),
+        }
 
     def _current(self, sender_id: int, expected_version: int | None) -> dict[str, Any]:
         current = self.get(sender_id)
@@ -231,13 +297,12 @@ class DynamoSenderStore:
         return True
 
 
-_FIELDS = ("id", "name", "identifiers", "documents_seen", "last_seen", "contact_id", "created_at", "version", "hints")
+_FIELDS = ("id", "name", "identifiers", "documents_seen", "last_seen", "contact_id", "created_at", "version")
 
 
 def _record(item: dict[str, Any]) -> dict[str, Any]:
     record = {name: item.get(name) for name in _FIELDS}
     record["identifiers"] = list(record["identifiers"] or [])
-    record["hints"] = dict(record["hints"] or {})
     record["version"] = int(record["version"] or 0)
     return record
 
