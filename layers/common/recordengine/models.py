@@ -40,6 +40,7 @@ class ConfidenceLabel(StrEnum):
 
 
 FieldType = Literal["string", "date", "amount", "currency", "integer"]
+DocType = Annotated[StorableText, Field(min_length=1, max_length=100)]
 
 
 class FieldDefinition(BaseModel):
@@ -49,9 +50,12 @@ class FieldDefinition(BaseModel):
     type: FieldType = "string"
     required: StrictBool = False
     description: StorableText = Field(default="", max_length=500)
+    # Document types that do not carry the field (a receipt has no due date): on them it is neither required
+    # nor reported missing, though a value read is kept.
+    not_expected_on: list[DocType] = Field(default_factory=list, max_length=20)
 
-
-DocType = Annotated[StorableText, Field(min_length=1, max_length=100)]
+    def expected_on(self, doc_type: str | None) -> bool:
+        return doc_type not in self.not_expected_on
 
 
 class ProfileCreate(BaseModel):
