@@ -160,6 +160,12 @@ class DocumentSummary(BaseModel):
     error: str | None = None
     # The earlier document of the same contact with the same file (its SHA-256), if there is one.
     duplicate_of: int | None = None
+    # What a queue shows besides: only when the list is asked for `details` (one more read of the page).
+    vendor: str | None = None
+    total_amount: str | None = None
+    currency: str | None = None
+    due_date: str | None = None
+    sender_id: int | None = None
 
 
 class AppliedRule(BaseModel):
