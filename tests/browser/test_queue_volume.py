@@ -208,3 +208,30 @@ def test_the_queue_with_its_bulk_bar_has_no_serious_accessibility_violations(sig
     signed_in.find_elements(*by_testid("row-select"))[0].click()
     wait_for(signed_in, lambda d: visible(d, "bulk-count").text == "1 selected")
     check(signed_in, axe_source, "queue with a selection")
+
+
+def test_a_receipt_shows_no_invoice_number_or_due_date_as_required_or_missing(signed_in, web_stack, api, filed):
+    from tests.support.documents import receipt_pdf
+
+    filing = {"contact_id": filed["contact_id"], "folder_id": filed["folder_id"]}
+    r = api.post(
+        web_stack.api("/api/documents/upload"),
+        data=filing,
+        files={"file": ("receipt.pdf", receipt_pdf(), "application/pdf")},
+        timeout=TIMEOUT,
+    )
+    assert r.status_code == 201, r.text
+    receipt = int(r.json()["id"])
+    deadline = time.monotonic() + WAIT_SECONDS
+    while api.get(web_stack.api(f"/api/documents/{receipt}"), timeout=TIMEOUT).json()["status"] != "Needs Review":
+        assert time.monotonic() < deadline, "the receipt did not reach Needs Review"
+        time.sleep(0.2)
+    visible(signed_in, "queue-total")
+    signed_in.get(f"{web_stack.url}/#/documents/{receipt}")
+    visible(signed_in, "document-view")
+
+    for name in ("invoice_number", "due_date"):
+        row = visible(signed_in, f"field-row-{name}")
+        assert "missing" not in row.get_attribute("class").split(), name
+        assert not row.find_elements("css selector", "label .required"), name
+    assert visible(signed_in, "field-row-vendor").find_elements("css selector", "label .required")

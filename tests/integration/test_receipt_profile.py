@@ -3,34 +3,8 @@ number or a due date on one, whether the engine or a person says the document is
 
 from __future__ import annotations
 
-import io
-
 from tests.support.aws_stack import AwsStack
-
-
-def receipt_pdf() -> bytes:
-    from reportlab.lib.pagesizes import A6
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer, pagesize=A6)
-    y = 390
-    for text in (
-        "Corner Bakery Ltd",
-        "4 Mill Lane, Exeter",
-        "RECEIPT",
-        "Date: 2025-11-15",
-        "Sourdough loaf        EUR 4.50",
-        "Croissant x2          EUR 3.00",
-        "Subtotal              EUR 7.50",
-        "VAT                   EUR 0.00",
-        "TOTAL                 EUR 7.50",
-        "Thank you for your visit",
-    ):
-        page.drawString(20, y, text)
-        y -= 16
-    page.save()
-    return buffer.getvalue()
+from tests.support.documents import receipt_pdf
 
 
 def extracted(stack: AwsStack, contact: dict, folder: dict, content: bytes) -> dict:

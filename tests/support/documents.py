@@ -46,3 +46,29 @@ def invoice_pdf(
         y -= 18
     page.save()
     return buffer.getvalue()
+
+
+def receipt_pdf() -> bytes:
+    """A till receipt: a shop, a date, two items and a total; no invoice number, no due date."""
+    from reportlab.lib.pagesizes import A6
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A6)
+    y = 390
+    for text in (
+        "Corner Bakery Ltd",
+        "4 Mill Lane, Eastbrook",
+        "RECEIPT",
+        "Date: 2025-11-15",
+        "Sourdough loaf        EUR 4.50",
+        "Croissant x2          EUR 3.00",
+        "Subtotal              EUR 7.50",
+        "VAT                   EUR 0.00",
+        "TOTAL                 EUR 7.50",
+        "Thank you for your visit",
+    ):
+        page.drawString(20, y, text)
+        y -= 16
+    page.save()
+    return buffer.getvalue()
