@@ -23,6 +23,8 @@ RULE = {
 # (method, path, body, the scope it needs)
 ROUTES = [
     ("GET", "/api/documents", None, READ),
+    ("GET", "/api/documents/export", None, READ),
+    ("POST", "/api/documents/batch", {"action": "approve", "ids": [1]}, WRITE),
     ("GET", "/api/documents/1", None, READ),
     ("PATCH", "/api/documents/1/status", {"status": "Approved"}, WRITE),
     ("POST", "/api/documents/uploads", {"contact_id": 1, "folder_id": 1, "filename": "a.pdf"}, WRITE),
@@ -181,6 +183,8 @@ MATRIX = {
     ("PATCH", "/api/documents/{document_id}"): (WRITE, {"document_id": 1}, {}, {200}),
     ("GET", "/api/documents/{document_id}/history"): (READ, {"document_id": 1}, None, {200}),
     ("GET", "/api/documents/{document_id}/file"): (READ, {"document_id": 1}, None, {302}),
+    ("GET", "/api/documents/export"): (READ, {}, None, {200}),
+    ("POST", "/api/documents/batch"): (WRITE, {}, {"action": "archive", "ids": [1]}, {200}),
     ("DELETE", "/api/documents/{document_id}"): (
         WRITE,
         lambda stack: {"document_id": _fresh(stack, "/api/documents/upload", MULTIPART)},

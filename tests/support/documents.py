@@ -106,3 +106,29 @@ def german_iban(bank_code: str, account: str) -> str:
     bban = f"{bank_code:0>8}{account:0>10}"
     digits = bban + "131400"  # D=13, E=14, then 00
     return f"DE{98 - int(digits) % 97:02d}{bban}"
+
+
+def receipt_pdf() -> bytes:
+    """A till receipt: a shop, a date, two items and a total; no invoice number, no due date."""
+    from reportlab.lib.pagesizes import A6
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A6)
+    y = 390
+    for text in (
+        "Corner Bakery Ltd",
+        "4 Mill Lane, Eastbrook",
+        "RECEIPT",
+        "Date: 2025-11-15",
+        "Sourdough loaf        EUR 4.50",
+        "Croissant x2          EUR 3.00",
+        "Subtotal              EUR 7.50",
+        "VAT                   EUR 0.00",
+        "TOTAL                 EUR 7.50",
+        "Thank you for your visit",
+    ):
+        page.drawString(20, y, text)
+        y -= 16
+    page.save()
+    return buffer.getvalue()

@@ -17,6 +17,7 @@ const SETTINGS_SECTIONS = ["contacts", "folders", "profiles", "senders", "rules"
 const SHORTCUTS = [
   ["?", "Show this list"],
   ["j / k", "Next / previous document of the queue"],
+  ["x / shift-click", "Select the current row / a range of rows, for bulk actions"],
   ["a", "Approve the document (with failed checks or missing fields it asks first: a again approves)"],
   ["e", "Webhook Export (asks to confirm)"],
   ["f", "Focus the next low-confidence, missing or failed field"],

@@ -267,7 +267,7 @@ export async function renderDocument(main, id) {
     return h(
       "div",
       { class: `field-row${low ? " low" : ""}${missing ? " missing" : ""}`, "data-testid": `field-row-${def.name}`, "data-source": doc.field_sources?.[def.name] || null },
-      h("label", { for: input.id }, label, def.required ? h("span", { class: "required", title: "required" }, " *") : null),
+      h("label", { for: input.id }, label, def.required && !(def.not_expected_on || []).includes(doc.doc_type) ? h("span", { class: "required", title: "required" }, " *") : null),
       input,
       h(
         "span",

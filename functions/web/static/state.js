@@ -9,6 +9,8 @@ export const queue = {
   filters: { contact_id: "", folder_id: "", created_from: "", created_to: "" },
   limit: 50,
   offset: 0,
+  // GET /api/documents' sort: a column key, descending with a leading "-" (the server sorts).
+  sort: "-created",
   ids: [],
 };
 
@@ -27,6 +29,8 @@ export function queueQuery(overrides = {}) {
     ...queue.filters,
     limit: queue.limit,
     offset: queue.offset,
+    sort: queue.sort,
+    details: "true",
     ...overrides,
   };
 }

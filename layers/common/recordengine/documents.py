@@ -11,6 +11,7 @@ from typing import Any
 from .answer_size import fitting, next_position_cursor, start_of
 from .catalog import ContactCatalog, FolderCatalog, ProfileCatalog
 from .clock import format_timestamp, now_timestamp, parse_utc_moment, utc_now
+from .document_lists import MAX_SORTED_MATCHES, ListOrder, csv_document, summary_of
 from .errors import (
     Conflict,
     InvalidInput,
@@ -59,8 +60,11 @@ from .storage.documents import (
     field_change,
     version_of,
 )
+from .storage.table import Page
 
 MAX_LIST_LIMIT = 200
+# Records as stored (DocumentService has a `list` method, which hides the builtin in its body).
+Rows = list[dict[str, Any]]
 DEFAULT_LIST_LIMIT = 50
 _FILENAME_LIMIT = 255
 # Control, format (bidirectional overrides such as U+202E, which make "invoice\u202egpj.pdf" display as
@@ -264,7 +268,84 @@ class DocumentService:
         limit: int = DEFAULT_LIST_LIMIT,
         offset: int = 0,
         cursor: str | None = None,
+        sort: str | None = None,
+        details: bool = False,
     ) -> DocumentPage:
+        """A page of the documents that match, in `sort`'s order (document_lists.ListOrder), each with the
+        fields a queue shows when `details` is asked for (one more read of the page's documents)."""
+        filters = self._filters(contact_id, folder_id, status, created_from, created_to, sender_id)
+        order = ListOrder.parse(sort)
+        if order.by_index:
+            page = self._page(filters, external_ref, limit, offset, cursor)
+            rows, total, next_cursor = page.items, page.total, page.next_cursor
+            if details:
+                rows = self._with_details(rows)
+        else:
+            start = start_of(offset, cursor)
+            every = self._sorted(filters, external_ref, order, details)
+            rows, total = every[start : start + limit], len(every)
+            next_cursor = next_position_cursor(start, len(rows), total)
+        return DocumentPage(
+            total=total,
+            limit=limit,
+            offset=offset,
+            documents=[DocumentSummary.model_validate(summary_of(row, details)) for row in rows],
+            next_cursor=next_cursor,
+        )
+
+    def export_csv(
+        self,
+        *,
+        contact_id: int | None = None,
+        folder_id: int | None = None,
+        status: str | None = None,
+        created_from: str | None = None,
+        created_to: str | None = None,
+        external_ref: str | None = None,
+        sender_id: int | None = None,
+        sort: str | None = None,
+    ) -> bytes:
+        """Every document the list with these filters holds, in its order, as CSV (document_lists.csv_document);
+        422 when there are more than MAX_EXPORT_ROWS."""
+        filters = self._filters(contact_id, folder_id, status, created_from, created_to, sender_id)
+        return csv_document(self._sorted(filters, external_ref, ListOrder.parse(sort), details=True))
+
+    def _sorted(self, filters: DocumentFilters, external_ref: str | None, order: ListOrder, details: bool) -> Rows:
+        """Every match, in `order`: read to the end (bounded), since no index holds that order."""
+        every = self._page(filters, external_ref, MAX_SORTED_MATCHES, 0, None)
+        if every.total > MAX_SORTED_MATCHES:
+            raise InvalidInput(
+                f"{every.total:,} documents match; sorting or exporting reads every one of them, so at most "
+                f"{MAX_SORTED_MATCHES:,} can be. Narrow the filters (status, contact, folder, created range)."
+            )
+        rows = self._with_details(every.items) if details or order.needs_documents else every.items
+        return order.sorted(rows)
+
+    def _with_details(self, rows: Rows) -> Rows:
+        found = self.documents.details([int(row["id"]) for row in rows])
+        return [{**row, **found[int(row["id"])]} for row in rows if int(row["id"]) in found]
+
+    def _page(
+        self, filters: DocumentFilters, external_ref: str | None, limit: int, offset: int, cursor: str | None
+    ) -> Page:
+        if external_ref is not None:
+            system, record_id = parse_external_ref(external_ref)
+            return self.documents.page_by_external_ref(
+                system, record_id, filters, limit=limit, offset=offset, cursor=cursor
+            )
+        if filters.sender_id is not None:
+            return self.documents.page_by_sender(filters, limit=limit, offset=offset, cursor=cursor)
+        return self.documents.page(filters, limit=limit, offset=offset, cursor=cursor)
+
+    @staticmethod
+    def _filters(
+        contact_id: int | None,
+        folder_id: int | None,
+        status: str | None,
+        created_from: str | None,
+        created_to: str | None,
+        sender_id: int | None,
+    ) -> DocumentFilters:
         filters = DocumentFilters(
             contact_id=contact_id,
             folder_id=folder_id,
@@ -277,22 +358,7 @@ class DocumentService:
         )
         if filters.created_from and filters.created_to and filters.created_from > filters.created_to:
             raise InvalidInput("created_from is after created_to.")
-        if external_ref is not None:
-            system, record_id = parse_external_ref(external_ref)
-            page = self.documents.page_by_external_ref(
-                system, record_id, filters, limit=limit, offset=offset, cursor=cursor
-            )
-        elif sender_id is not None:
-            page = self.documents.page_by_sender(filters, limit=limit, offset=offset, cursor=cursor)
-        else:
-            page = self.documents.page(filters, limit=limit, offset=offset, cursor=cursor)
-        return DocumentPage(
-            total=page.total,
-            limit=limit,
-            offset=offset,
-            documents=[DocumentSummary.model_validate(item) for item in page.items],
-            next_cursor=page.next_cursor,
-        )
+        return filters
 
     def get(self, document_id: int) -> Document:
         item = self.documents.get(document_id)

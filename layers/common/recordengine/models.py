@@ -40,6 +40,7 @@ class ConfidenceLabel(StrEnum):
 
 
 FieldType = Literal["string", "date", "amount", "currency", "integer"]
+DocType = Annotated[StorableText, Field(min_length=1, max_length=100)]
 
 
 class FieldDefinition(BaseModel):
@@ -49,9 +50,12 @@ class FieldDefinition(BaseModel):
     type: FieldType = "string"
     required: StrictBool = False
     description: StorableText = Field(default="", max_length=500)
+    # Document types that do not carry the field (a receipt has no due date): on them it is neither required
+    # nor reported missing, though a value read is kept.
+    not_expected_on: list[DocType] = Field(default_factory=list, max_length=20)
 
-
-DocType = Annotated[StorableText, Field(min_length=1, max_length=100)]
+    def expected_on(self, doc_type: str | None) -> bool:
+        return doc_type not in self.not_expected_on
 
 
 class ProfileCreate(BaseModel):
@@ -156,6 +160,12 @@ class DocumentSummary(BaseModel):
     error: str | None = None
     # The earlier document of the same contact with the same file (its SHA-256), if there is one.
     duplicate_of: int | None = None
+    # What a queue shows besides: only when the list is asked for `details` (one more read of the page).
+    vendor: str | None = None
+    total_amount: str | None = None
+    currency: str | None = None
+    due_date: str | None = None
+    sender_id: int | None = None
 
 
 class AppliedRule(BaseModel):

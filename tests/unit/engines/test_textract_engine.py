@@ -56,13 +56,14 @@ def test_a_receipt_maps_every_summary_field(textract: Any) -> None:
     assert result.doc_date == "2019-12-07"
     assert [item["amount"] for item in result.line_items] == [899.99, 689.99, 19.99, 89.99]
     assert result.line_items[0]["description"] == "LG FLATSCREEN 65"
-    # The built-in engine's checks and score: everything adds up, only the optional due date is missing.
+    # The built-in engine's checks and score: everything adds up, and a receipt has no due date to miss.
     assert all(check.passed for check in result.validation)
     assert {check.check for check in result.validation} >= {
         "subtotal_plus_tax_equals_total",
         "line_items_sum_to_subtotal",
     }
-    assert result.missing_fields == ["due_date"]
+    assert result.doc_type == "Receipt"
+    assert result.missing_fields == []
     assert result.confidence_score >= 90
     assert "Amazon Textract" in result.confidence_reasoning
     assert "MEGA MARKET PLUS" in str(result.ai_summary)

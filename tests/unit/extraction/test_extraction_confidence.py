@@ -7,6 +7,7 @@ import pytest
 from recordengine.builtin_profiles import INVOICE_PROFILE
 from recordengine.extraction.confidence import FAILED_CHECK_CAP, assess
 from recordengine.extraction.fields import Found
+from recordengine.models import FieldDefinition
 
 TODAY = date(2025, 6, 1)
 
@@ -125,3 +126,36 @@ def test_two_failed_checks_cap_lower_than_one() -> None:
     result = assess(INVOICE_PROFILE, values, [], TODAY)
     assert result.score <= 60
     assert "the due date is before the invoice date" in result.reasoning
+
+
+def test_a_receipt_is_checked_as_a_receipt_by_the_builtin_profile() -> None:
+    receipt = invoice_values(invoice_number=None, due_date=None)
+    as_receipt = assess(INVOICE_PROFILE, receipt, [], TODAY, doc_type="Receipt")
+    as_invoice = assess(INVOICE_PROFILE, receipt, [], TODAY, doc_type="Invoice")
+    assert as_receipt.missing_fields == []
+    assert as_receipt.reasoning == "All 6 fields extracted successfully."
+    assert as_receipt.score >= 90
+    assert as_invoice.missing_fields == ["invoice_number", "due_date"]
+    assert as_invoice.score < as_receipt.score
+
+
+def test_a_receipt_number_read_on_a_receipt_is_kept_and_scored() -> None:
+    receipt = invoice_values(due_date=None)
+    result = assess(INVOICE_PROFILE, receipt, [], TODAY, doc_type="Receipt")
+    assert result.field_confidence["invoice_number"] == 92
+    assert result.reasoning == "All 7 fields extracted successfully."
+
+
+def test_a_custom_profile_says_which_fields_a_document_type_does_not_carry() -> None:
+    profile = INVOICE_PROFILE.model_copy(
+        update={
+            "fields": [
+                FieldDefinition(name="vendor", required=True),
+                FieldDefinition(name="order_reference", required=True, not_expected_on=["Quote"]),
+            ]
+        }
+    )
+    values: dict[str, Found | None] = {"vendor": Found("Acme Corporation", 90, "Acme Corporation")}
+    values["order_reference"] = None
+    assert assess(profile, values, [], TODAY, doc_type="Quote").missing_fields == []
+    assert assess(profile, values, [], TODAY, doc_type="Receipt").missing_fields == ["order_reference"]

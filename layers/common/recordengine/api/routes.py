@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 
 def api_routers() -> tuple[APIRouter, ...]:
     from . import contacts, folders, health, me, profiles, rules, senders, web, webhooks
-    from .documents import delete, file, get, history, listing, presigned_upload, status, update, upload
+    from .documents import batch, delete, file, get, history, listing, presigned_upload, status, update, upload
     from .openapi_route import openapi_router
 
     return (
@@ -32,6 +32,7 @@ def api_routers() -> tuple[APIRouter, ...]:
         history.router,
         file.router,
         delete.router,
+        batch.router,
         contacts.router,
         folders.router,
         profiles.router,
@@ -62,12 +63,14 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("POST", "/api/documents/upload"),
     ("POST", "/api/documents/uploads"),
     ("GET", "/api/documents"),
+    ("GET", "/api/documents/export"),
     ("GET", "/api/documents/{document_id}"),
     ("PATCH", "/api/documents/{document_id}/status"),
     ("PATCH", "/api/documents/{document_id}"),
     ("GET", "/api/documents/{document_id}/history"),
     ("GET", "/api/documents/{document_id}/file"),
     ("DELETE", "/api/documents/{document_id}"),
+    ("POST", "/api/documents/batch"),
     ("POST", "/api/contacts"),
     ("GET", "/api/contacts"),
     ("GET", "/api/contacts/{contact_id}"),

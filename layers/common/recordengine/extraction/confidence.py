@@ -152,16 +152,27 @@ def assess(
             if field.type == "currency" and confidence[field.name]:
                 confidence[field.name] = min(confidence[field.name], 30)
 
-    missing = [field.name for field in profile.fields if values.get(field.name) is None]
+    # A field the profile does not expect on this type of document, when absent, is not missing: it is not
+    # listed, and it does not count in the score.
+    unexpected = {
+        field.name for field in profile.fields if not field.expected_on(doc_type) and values.get(field.name) is None
+    }
+    missing = [
+        field.name for field in profile.fields if values.get(field.name) is None and field.name not in unexpected
+    ]
     required = {
         field.name
         for field in profile.fields
-        if field.required and not (doc_type == "Receipt" and field.name in RECEIPT_ABSENT)
+        if field.required
+        and field.expected_on(doc_type)
+        and not (doc_type == "Receipt" and field.name in RECEIPT_ABSENT)
     }
     missing_required = [name for name in missing if name in required]
 
     weighted = total_weight = 0.0
     for field in profile.fields:
+        if field.name in unexpected:
+            continue
         # Required fields count double; a missing optional field counts for little, since many
         # invoices simply have no due date or tax line.
         if field.name in required:
@@ -182,7 +193,7 @@ def assess(
 
     return Assessment(
         score=final,
-        reasoning=_reasoning(profile, missing, failed, confidence),
+        reasoning=_reasoning(len(profile.fields) - len(unexpected), missing, failed, confidence),
         field_confidence=confidence,
         missing_fields=missing,
         validation=checks,
@@ -195,8 +206,8 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _reasoning(profile: Profile, missing: list[str], failed: list[ValidationCheck], confidence: dict[str, int]) -> str:
-    count = len(profile.fields)
+def _reasoning(count: int, missing: list[str], failed: list[ValidationCheck], confidence: dict[str, int]) -> str:
+    """`count`: the fields the document is expected to carry."""
     problems = [_FAILURE_PHRASES.get(check.check, check.check) for check in failed]
     if not missing and not problems:
         first = f"All {count} fields extracted successfully."
