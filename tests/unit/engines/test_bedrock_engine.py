@@ -9,6 +9,7 @@ from botocore.stub import ANY
 
 from recordengine.builtin_profiles import INVOICE_PROFILE
 from recordengine.extraction import UnreadableDocument, extract_document
+from recordengine.extraction.engine import Extraction
 from recordengine.extraction.engines.bedrock import (
     GROUNDED_CONFIDENCE,
     TOOL_NAME,
@@ -17,9 +18,12 @@ from recordengine.extraction.engines.bedrock import (
     BedrockEngine,
     tool_schema,
 )
+from recordengine.extraction.layout import Layout
+from recordengine.extraction.text import read_pdf
 from recordengine.media import PDF, PNG, TIFF
-from recordengine.models import FieldDefinition, Profile
+from recordengine.models import ExtractionResult, FieldDefinition, Profile
 from tests.support.documents import invoice_pdf
+from tests.support.readings import result_of
 
 MODEL = "amazon.nova-lite-v1:0"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -88,7 +92,7 @@ def test_the_request_forces_the_profile_tool_with_the_pdf_as_a_document(bedrock:
         "inferenceConfig": {"maxTokens": 4096, "temperature": 0},
     }
     stubber.add_response("converse", converse_response(ANSWER), expected)
-    result = BedrockEngine(client, MODEL)(pdf, PDF, INVOICE_PROFILE)
+    result = result_of(BedrockEngine(client, MODEL)(pdf, PDF, INVOICE_PROFILE))
     assert result.extracted_fields == ANSWER["fields"]
     assert result.doc_type == "Invoice" and result.doc_date == "2025-11-15"
     assert result.ai_summary == ANSWER["summary"]
@@ -128,7 +132,7 @@ def test_a_value_not_in_the_text_layer_is_low_confidence(bedrock: Any) -> None:
     client, stubber = bedrock
     answer = {**ANSWER, "fields": {**ANSWER["fields"], "total_amount": "18600.00", "vendor": "Southwind Traders"}}
     stubber.add_response("converse", converse_response(answer))
-    result = BedrockEngine(client, MODEL)(invoice_pdf(), PDF, INVOICE_PROFILE)
+    result = result_of(BedrockEngine(client, MODEL)(invoice_pdf(), PDF, INVOICE_PROFILE))
     assert result.field_confidence["vendor"] == UNGROUNDED_CONFIDENCE
     assert result.field_confidence["invoice_number"] == GROUNDED_CONFIDENCE
     # ... and the built-in engine's checks catch the sum that does not add up.
@@ -151,7 +155,7 @@ def test_an_image_is_sent_as_an_image_and_its_values_are_unchecked(bedrock: Any)
             "inferenceConfig": ANY,
         },
     )
-    result = BedrockEngine(client, MODEL)(PNG_BYTES, PNG, INVOICE_PROFILE)
+    result = result_of(BedrockEngine(client, MODEL)(PNG_BYTES, PNG, INVOICE_PROFILE))
     assert result.extracted_fields["due_date"] is None and result.missing_fields == ["due_date"]
     assert result.extracted_fields["currency"] == "USD"
     assert result.field_confidence["vendor"] == UNCHECKED_CONFIDENCE
@@ -170,7 +174,7 @@ def test_malformed_values_are_dropped_not_stored(bedrock: Any) -> None:
         "line_items": "none",
     }
     stubber.add_response("converse", converse_response(answer))
-    result = BedrockEngine(client, MODEL)(PNG_BYTES, PNG, INVOICE_PROFILE)
+    result = result_of(BedrockEngine(client, MODEL)(PNG_BYTES, PNG, INVOICE_PROFILE))
     assert result.extracted_fields["vendor"] is None
     assert result.extracted_fields["invoice_date"] is None
     assert result.extracted_fields["total_amount"] == "18500.50"
@@ -190,7 +194,7 @@ def test_an_answer_without_the_tool_call_is_a_refusal(bedrock: Any) -> None:
 def test_a_refusal_falls_back_to_the_built_in_engine(bedrock: Any, code: str) -> None:
     client, stubber = bedrock
     stubber.add_client_error("converse", service_error_code=code, http_status_code=400)
-    result = BedrockEngine(client, MODEL, fallback=extract_document)(invoice_pdf(), PDF, INVOICE_PROFILE)
+    result = result_of(BedrockEngine(client, MODEL, fallback=extract_document)(invoice_pdf(), PDF, INVOICE_PROFILE))
     assert result.extracted_fields["invoice_number"] == "INV-2025-1147"
     assert f"Amazon Bedrock refused the document: {code}. Read by the built-in engine instead." in (
         result.confidence_reasoning
@@ -201,3 +205,19 @@ def test_a_tiff_is_refused_before_calling_the_service(bedrock: Any) -> None:
     client, _ = bedrock
     with pytest.raises(UnreadableDocument, match="Amazon Bedrock refused the document: it does not take image/tiff"):
         BedrockEngine(client, MODEL)(b"II*\x00" + b"\x00" * 64, TIFF, INVOICE_PROFILE)
+
+
+def test_a_pdf_reading_gives_the_text_layer_the_built_in_engine_reads(bedrock: Any) -> None:
+    client, stubber = bedrock
+    stubber.add_response("converse", converse_response(ANSWER))
+    read = BedrockEngine(client, MODEL)(invoice_pdf(), PDF, INVOICE_PROFILE)
+    assert isinstance(read, Extraction)
+    assert read.layout.text == Layout(read_pdf(invoice_pdf()).pages).text
+    assert read.result.field_confidence["invoice_number"] == GROUNDED_CONFIDENCE
+    assert read.result.sender_identifiers  # recognised on the text layer
+
+
+def test_an_image_reading_has_no_page_text(bedrock: Any) -> None:
+    client, stubber = bedrock
+    stubber.add_response("converse", converse_response(ANSWER))
+    assert isinstance(BedrockEngine(client, MODEL)(PNG_BYTES, PNG, INVOICE_PROFILE), ExtractionResult)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from recordengine.extraction import extract_document
+from recordengine.extraction.engine import read_document
 from recordengine.extraction.engines import build_extractor
 from recordengine.extraction.engines.bedrock import BedrockEngine
 from recordengine.extraction.engines.textract import TextractEngine
@@ -23,14 +23,15 @@ def test_the_built_in_engine_is_the_default(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.delenv("EXTRACTION_ENGINE", raising=False)
     settings = Settings()
     assert settings.extraction_engine == "builtin"
-    assert build_extractor(settings) is extract_document
+    # The reading with its page text, which a sender's hints are read on.
+    assert build_extractor(settings) is read_document
 
 
 def test_textract_is_chosen_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EXTRACTION_ENGINE", "textract")
     engine = build_extractor(Settings())
     assert isinstance(engine, TextractEngine)
-    assert engine.fallback is extract_document
+    assert engine.fallback is read_document
     assert engine.client.meta.region_name == "eu-west-1"
 
 

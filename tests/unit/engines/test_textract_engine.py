@@ -11,12 +11,14 @@ from botocore.stub import ANY
 
 from recordengine.builtin_profiles import INVOICE_PROFILE
 from recordengine.extraction import UnreadableDocument, extract_document
+from recordengine.extraction.engine import Extraction, read_document
 from recordengine.extraction.engines import StoredObject, StoredObjectExtractor
 from recordengine.extraction.engines.textract import MAX_BYTES, TextractEngine, map_expense
 from recordengine.media import PDF, PNG
 from recordengine.models import ExtractionResult, FieldDefinition, Profile
 from tests.support.corpus import textract_response
 from tests.support.documents import invoice_pdf
+from tests.support.readings import result_of
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 STORED = StoredObject("documents-bucket", "documents/42/original")
@@ -38,7 +40,7 @@ def two_page_pdf() -> bytes:
 def analyze(textract: Any, response: dict[str, Any], profile: Profile = INVOICE_PROFILE) -> ExtractionResult:
     client, stubber = textract
     stubber.add_response("analyze_expense", response, {"Document": {"Bytes": PNG_BYTES}})
-    return TextractEngine(client)(PNG_BYTES, PNG, profile)
+    return result_of(TextractEngine(client)(PNG_BYTES, PNG, profile))
 
 
 def test_a_receipt_maps_every_summary_field(textract: Any) -> None:
@@ -163,7 +165,7 @@ def test_a_multi_page_pdf_goes_through_the_asynchronous_api(textract: Any) -> No
     )
     waits: list[float] = []
     engine = TextractEngine(client, sleep=waits.append, poll_seconds=1.5)
-    result = engine.extract_stored(two_page_pdf(), PDF, INVOICE_PROFILE, STORED)
+    result = result_of(engine.extract_stored(two_page_pdf(), PDF, INVOICE_PROFILE, STORED))
     assert waits == [1.5]
     fields = result.extracted_fields
     assert fields["vendor"] == "META"  # "META\n-"
@@ -190,7 +192,7 @@ def test_a_large_single_page_image_is_read_from_s3(textract: Any) -> None:
     location = {"S3Object": {"Bucket": STORED.bucket, "Name": STORED.key}}
     response = textract_response("textractor/test_analyze_expense_from_path.json")
     stubber.add_response("analyze_expense", response, {"Document": location})
-    result = TextractEngine(client).extract_stored(big, PNG, INVOICE_PROFILE, STORED)
+    result = result_of(TextractEngine(client).extract_stored(big, PNG, INVOICE_PROFILE, STORED))
     assert result.extracted_fields["total_amount"] == "1810.46"
 
 
@@ -208,7 +210,7 @@ def test_a_refusal_is_a_clear_error_without_a_fallback(textract: Any, code: str)
 def test_a_refused_text_pdf_is_read_by_the_built_in_engine(textract: Any) -> None:
     client, stubber = textract
     stubber.add_client_error("analyze_expense", service_error_code="AccessDeniedException", http_status_code=400)
-    result = TextractEngine(client, fallback=extract_document)(invoice_pdf(), PDF, INVOICE_PROFILE)
+    result = result_of(TextractEngine(client, fallback=extract_document)(invoice_pdf(), PDF, INVOICE_PROFILE))
     assert result.extracted_fields["invoice_number"] == "INV-2025-1147"
     assert result.confidence_reasoning.endswith(
         "Amazon Textract refused the document: AccessDeniedException. Read by the built-in engine instead."
@@ -257,3 +259,13 @@ def test_amounts_keep_their_exact_value() -> None:
     )
     assert result.extracted_fields["total_amount"] == str(Decimal("1234.56"))
     assert result.extracted_fields["currency"] == "EUR"
+
+
+def test_a_refused_document_keeps_the_built_in_engines_page_text(textract: Any) -> None:
+    client, stubber = textract
+    stubber.add_client_error("analyze_expense", service_error_code="ThrottlingException", http_status_code=400)
+    read = TextractEngine(client, fallback=read_document)(invoice_pdf(), PDF, INVOICE_PROFILE)
+    assert isinstance(read, Extraction)
+    assert read.layout.text == read_document(invoice_pdf(), PDF, INVOICE_PROFILE).layout.text
+    assert read.result.extracted_fields["invoice_number"] == "INV-2025-1147"
+    assert read.result.confidence_reasoning.endswith("Read by the built-in engine instead.")

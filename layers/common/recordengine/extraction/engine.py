@@ -110,11 +110,12 @@ def _extraction(reading: Reading, profile: Profile) -> Extraction:
     result = build_result(
         profile, reading.values, reading.roles, reading.line_items, reading.doc_type, language=reading.language
     )
-    return Extraction(_with_sender(result, reading.reader.layout, reading.roles.get("vendor")), reading.reader.layout)
+    return Extraction(with_sender(result, reading.reader.layout, reading.roles.get("vendor")), reading.reader.layout)
 
 
-def _with_sender(result: ExtractionResult, layout: Layout, vendor: Found | None) -> ExtractionResult:
-    """The result with what the document says about its sender (senders/identity.py)."""
+def with_sender(result: ExtractionResult, layout: Layout, vendor: Found | None) -> ExtractionResult:
+    """The result with what the document says about its sender (senders/identity.py); the cloud engines'
+    results too, read on the page text they give."""
     from recordengine.senders.identity import identify
 
     identifiers = identify(layout, *((vendor.value, vendor.confidence) if vendor is not None else (None,)))
@@ -136,4 +137,4 @@ def _from_einvoice(found: EInvoice, pages: list[str], profile: Profile) -> Extra
         note=f"Read from the embedded {found.syntax} e-invoice.",
         language=detect_language("\n".join(pages)) if pages else None,
     )
-    return Extraction(_with_sender(result, layout, found.fields.get("vendor")), layout, einvoice=True)
+    return Extraction(with_sender(result, layout, found.fields.get("vendor")), layout, einvoice=True)

@@ -111,7 +111,7 @@ class Attribution:
         """The document's sender id (recording one more document seen by it), or None without enough evidence.
 
         `name`: the vendor read, what a new sender is called; `name_confidence`: how sure its reading was, given
-        for an engine that reports no identifiers (a cloud engine reads no layout): then its name is one."""
+        for an engine that reports no identifiers (one that gives no page text): then its name is one."""
         parsed = [identifier for identifier in map(parse_identifier, identifier_texts) if identifier is not None]
         folded = normalised_name(name) if name else None
         if not parsed and folded and (name_confidence or 0) >= NAME_MIN_CONFIDENCE:

@@ -25,11 +25,12 @@ __all__ = ["ENGINES", "Extractor", "StoredObject", "StoredObjectExtractor", "bui
 
 def build_extractor(settings: Settings) -> Extractor:
     """The extractor the settings ask for, with its boto3 client (created here, once per environment)."""
-    from recordengine.extraction import extract_document
+    # The built-in engine as the one that reads the page text: its layout is what a sender's hints are read on.
+    from recordengine.extraction.engine import read_document
 
     engine = settings.extraction_engine
     if engine == "builtin":
-        return extract_document
+        return read_document
 
     import boto3
     from botocore.config import Config
@@ -40,12 +41,12 @@ def build_extractor(settings: Settings) -> Extractor:
     if engine == "textract":
         from .textract import TextractEngine
 
-        return TextractEngine(boto3.client("textract", config=retries), fallback=extract_document)
+        return TextractEngine(boto3.client("textract", config=retries), fallback=read_document)
     if engine == "bedrock":
         from .bedrock import BedrockEngine
 
         if not settings.bedrock_model_id:
             raise ValueError("EXTRACTION_ENGINE is bedrock but BEDROCK_MODEL_ID is not set")
         client = boto3.client("bedrock-runtime", config=retries)
-        return BedrockEngine(client, settings.bedrock_model_id, fallback=extract_document)
+        return BedrockEngine(client, settings.bedrock_model_id, fallback=read_document)
     raise ValueError(f"unknown extraction engine {engine!r}; expected one of {', '.join(ENGINES)}")

@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -24,9 +24,14 @@ from recordengine.extraction.fields import Found
 from recordengine.extraction.generic import _ALIASES, _ROLE_TYPES
 from recordengine.models import ExtractionResult, FieldDefinition, Profile
 
+if TYPE_CHECKING:
+    from recordengine.extraction.engine import Extraction
+
 logger = logging.getLogger(__name__)
 
-Extractor = Callable[[bytes, str, Profile], ExtractionResult]
+# An engine's reading: with the page text it read (an Extraction) when it has one, which is what a sender's
+# hints are checked on, else the bare result.
+Extractor = Callable[[bytes, str, Profile], "ExtractionResult | Extraction"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class StoredObjectExtractor(Protocol):
 
     def extract_stored(
         self, content: bytes, media_type: str, profile: Profile, stored: StoredObject | None
-    ) -> ExtractionResult: ...
+    ) -> ExtractionResult | Extraction: ...
 
 
 class ServiceRefused(Exception):
@@ -66,18 +71,21 @@ SERVICE_ERRORS: tuple[type[Exception], ...] = (ClientError, BotoCoreError, Servi
 
 def fall_back(
     fallback: Extractor | None, reason: str, content: bytes, media_type: str, profile: Profile
-) -> ExtractionResult:
-    """The built-in engine's reading when the service refused (said in the reasoning); when there is no
-    fallback or it cannot read the document either, ``UnreadableDocument`` with the service's refusal."""
+) -> ExtractionResult | Extraction:
+    """The built-in engine's reading when the service refused (said in the reasoning), with the page text it
+    read when it gives it; when there is no fallback or it cannot read the document either,
+    ``UnreadableDocument`` with the service's refusal."""
     logger.warning("%s", reason)
     if fallback is None:
         raise UnreadableDocument(reason)
     try:
-        result = fallback(content, media_type, profile)
+        read = fallback(content, media_type, profile)
     except UnreadableDocument as error:
         raise UnreadableDocument(f"{reason} The built-in engine could not read it either: {error}") from error
     note = f"{reason} Read by the built-in engine instead."
-    return result.model_copy(update={"confidence_reasoning": f"{result.confidence_reasoning} {note}"})
+    result = read if isinstance(read, ExtractionResult) else read.result
+    noted = result.model_copy(update={"confidence_reasoning": f"{result.confidence_reasoning} {note}"})
+    return noted if isinstance(read, ExtractionResult) else replace(read, result=noted)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -91,6 +99,12 @@ def role_of(field: FieldDefinition) -> str | None:
     if role is not None and _ROLE_TYPES[role] in (field.type, "string"):
         return role
     return None
+
+
+def vendor_of(result: ExtractionResult) -> Found | None:
+    """The vendor a service read, as the sender's name (senders/identity.py) is recognised from."""
+    vendor = result.extracted_fields.get("vendor")
+    return Found(vendor, result.field_confidence.get("vendor", 0), vendor) if vendor else None
 
 
 _DAY_MONTH_JOIN = re.compile(r"(?<=\d)[-/.](?=[A-Za-z]{3})|(?<=[A-Za-z]{3})[-/.](?=\d)")

@@ -11,6 +11,11 @@ checked against the document: found in the PDF's text layer (the amount, date or
 not found although there is a text layer → low (the model may have computed or invented it); nothing to
 check against (images, scans) → medium. The checks and the score are then the built-in engine's.
 
+Page text: a PDF's text layer, read by the built-in engine's reader (extraction/text.py), is both what the
+answers are checked against and the page text the engine gives with its reading, on which a sender's hints
+are checked (senders/hints.py) and from which a reviewed document teaches its sender. Images and scans have
+none: the model's reading is not checked against hints, and such documents teach their sender nothing.
+
 Fallback: when Bedrock refuses (access denied, throttled after the client's retries, validation error,
 a document over the size limit or of a type it does not take, no tool call in the answer…), the
 built-in engine reads the document instead and the reasoning says so; if it cannot read it either, the
@@ -19,7 +24,6 @@ document ends in Exception with the refusal as its error.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -28,7 +32,9 @@ from typing import TYPE_CHECKING, Any
 
 from recordengine.extraction.amounts import currencies_in, find_amounts
 from recordengine.extraction.dates import find_dates
+from recordengine.extraction.engine import Extraction, with_sender
 from recordengine.extraction.fields import Found
+from recordengine.extraction.layout import Layout
 from recordengine.extraction.result import DOC_TYPES, build_result
 from recordengine.media import JPEG, PDF, PNG
 from recordengine.models import ExtractionResult, FieldDefinition, Profile
@@ -42,6 +48,7 @@ from .base import (
     found_value,
     line_item,
     role_of,
+    vendor_of,
 )
 
 if TYPE_CHECKING:
@@ -57,8 +64,6 @@ _IMAGE_FORMATS = {PNG: "png", JPEG: "jpeg"}
 GROUNDED_CONFIDENCE = 92
 UNCHECKED_CONFIDENCE = 80
 UNGROUNDED_CONFIDENCE = 55
-# Text layer pages read to check the model's answers against.
-GROUNDING_PAGES = 20
 
 _TYPE_HINTS = {
     "string": "text exactly as printed",
@@ -129,12 +134,18 @@ class BedrockEngine:
         self.fallback = fallback
         self.max_tokens = max_tokens
 
-    def __call__(self, content: bytes, media_type: str, profile: Profile) -> ExtractionResult:
+    def __call__(self, content: bytes, media_type: str, profile: Profile) -> ExtractionResult | Extraction:
+        """The model's reading, with the PDF's text layer as its page text when it has one; when Bedrock
+        refuses, the fallback's reading."""
         try:
             answer = self.ask(content, media_type, profile)
         except SERVICE_ERRORS as error:
             return fall_back(self.fallback, describe_failure(SERVICE, error), content, media_type, profile)
-        return map_answer(answer, profile, _grounding_text(content, media_type))
+        layout = _text_layer(content, media_type)
+        result = map_answer(answer, profile, layout.text if layout is not None else None)
+        if layout is None:
+            return result
+        return Extraction(with_sender(result, layout, vendor_of(result)), layout)
 
     def request(self, content: bytes, media_type: str, profile: Profile) -> dict[str, Any]:
         """The Converse request for ``content``."""
@@ -250,13 +261,14 @@ def _compact(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold())
 
 
-def _grounding_text(content: bytes, media_type: str) -> str | None:
+def _text_layer(content: bytes, media_type: str) -> Layout | None:
+    """The PDF's text layer as the built-in engine reads it; None for images, scans and unreadable PDFs."""
     if media_type != PDF:
         return None
-    from pypdf import PdfReader
+    from recordengine.extraction.text import has_text_layer, read_pdf
 
     try:
-        reader = PdfReader(io.BytesIO(content), strict=False)
-        return "\n".join(page.extract_text() or "" for page in reader.pages[:GROUNDING_PAGES])
+        pages = read_pdf(content).pages
     except Exception:  # no text to check against: the values count as unchecked
         return None
+    return Layout(pages) if has_text_layer(pages) else None

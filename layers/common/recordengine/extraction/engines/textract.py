@@ -11,6 +11,11 @@ codes printed with the amounts; LineItemGroups become line items (ITEM/DESCRIPTI
 UNIT_PRICE, PRICE). A field's confidence is Textract's (the lower of label and value); the checks and the
 score are the built-in engine's.
 
+Page text: the LINE blocks laid out as the text layer lays out a page (``textract_layout``): lines whose
+boxes overlap vertically are one text line, each placed at the column its left edge gives, so that a sender's
+hints (senders/hints.py) are read on a Textract reading as on the built-in engine's, and a reviewed document
+read by Textract teaches its sender.
+
 Fallback: when Textract refuses the document or cannot be reached (access denied, throttled after the
 client's retries, unsupported document, invalid parameter…), the built-in engine reads it instead and the
 reasoning says so; if the built-in engine cannot read it either (a scan without local OCR), the document
@@ -21,14 +26,17 @@ from __future__ import annotations
 
 import io
 import re
+import statistics
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from recordengine.extraction.amounts import currencies_in
 from recordengine.extraction.dates import infer_dayfirst
+from recordengine.extraction.engine import Extraction, with_sender
 from recordengine.extraction.fields import Found, detect_doc_type
-from recordengine.extraction.layout import Layout
+from recordengine.extraction.layout import Layout, Span
 from recordengine.extraction.result import build_result
 from recordengine.media import PDF
 from recordengine.models import ExtractionResult, Profile
@@ -43,6 +51,7 @@ from .base import (
     found_value,
     line_item,
     role_of,
+    vendor_of,
 )
 
 if TYPE_CHECKING:
@@ -77,6 +86,11 @@ _AMOUNT_ROLES = ("total_amount", "subtotal", "tax_amount")
 SYMBOL_CURRENCY_CONFIDENCE = 80
 # A custom field matched by a summary field's label rather than its type is a weaker signal.
 LABEL_MATCH_DROP = 8
+# Laying out LINE blocks: cells on one text line stay at least this many spaces apart (three or more spaces
+# part cells, see layout.py), and a gap between text lines taller than a line is printed as a blank line (as
+# the text layer prints the space between blocks).
+CELL_GAP = 3
+BLANK_LINE_GAP = 1.0
 
 
 def _text(detection: Mapping[str, Any] | None) -> str:
@@ -133,17 +147,20 @@ class TextractEngine:
         self.max_wait_seconds = max_wait_seconds
         self.sleep = sleep
 
-    def __call__(self, content: bytes, media_type: str, profile: Profile) -> ExtractionResult:
+    def __call__(self, content: bytes, media_type: str, profile: Profile) -> ExtractionResult | Extraction:
         return self.extract_stored(content, media_type, profile, None)
 
     def extract_stored(
         self, content: bytes, media_type: str, profile: Profile, stored: StoredObject | None
-    ) -> ExtractionResult:
+    ) -> ExtractionResult | Extraction:
+        """Textract's reading with the page text it read; when Textract refuses, the fallback's reading."""
         try:
             response = self.analyze(content, media_type, stored)
         except SERVICE_ERRORS as error:
             return fall_back(self.fallback, describe_failure(SERVICE, error), content, media_type, profile)
-        return map_expense(response, profile)
+        layout = textract_layout(response)
+        result = map_expense(response, profile, layout)
+        return Extraction(with_sender(result, layout, vendor_of(result)), layout)
 
     # -- calling Textract ----------------------------------------------------------------------------
 
@@ -195,8 +212,9 @@ def _page_count(content: bytes) -> int:
 # Mapping a response to the profile
 
 
-def map_expense(response: Mapping[str, Any], profile: Profile) -> ExtractionResult:
-    """An AnalyzeExpense (or GetExpenseAnalysis) response as an ExtractionResult for ``profile``."""
+def map_expense(response: Mapping[str, Any], profile: Profile, layout: Layout | None = None) -> ExtractionResult:
+    """An AnalyzeExpense (or GetExpenseAnalysis) response as an ExtractionResult for ``profile``; ``layout``:
+    its page text (``textract_layout``), which the document type is read from when it has any."""
     documents = list(response.get("ExpenseDocuments") or [])
     summary = [field for document in documents for field in document.get("SummaryFields") or []]
     line_item_fields = [
@@ -228,7 +246,7 @@ def map_expense(response: Mapping[str, Any], profile: Profile) -> ExtractionResu
             values[field.name] = _custom(summary, field.name, field.type, dayfirst)
 
     items = [item for fields in line_item_fields if (item := _line_item(fields)) is not None]
-    doc_type = detect_doc_type(Layout(["\n".join(lines)]))
+    doc_type = detect_doc_type(layout if layout is not None and layout.text.strip() else Layout(["\n".join(lines)]))
     return build_result(profile, values, roles, items, doc_type, note="Read by Amazon Textract.")
 
 
@@ -298,11 +316,16 @@ def _line_item(fields: list[Any]) -> dict[str, Any] | None:
     return line_item(description, texts.get("QUANTITY"), texts.get("UNIT_PRICE"), amount)
 
 
-def _lines(response: Mapping[str, Any], documents: list[Any], summary: list[Any]) -> list[str]:
-    """The document's text lines (LINE blocks), else its summary fields as "label value" lines."""
+def _line_blocks(response: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    documents = list(response.get("ExpenseDocuments") or [])
     blocks = [block for document in documents for block in document.get("Blocks") or []]
     blocks += list(response.get("Blocks") or [])
-    lines = [str(block.get("Text") or "") for block in blocks if block.get("BlockType") == "LINE"]
+    return [block for block in blocks if block.get("BlockType") == "LINE"]
+
+
+def _lines(response: Mapping[str, Any], documents: list[Any], summary: list[Any]) -> list[str]:
+    """The document's text lines (LINE blocks), else its summary fields as "label value" lines."""
+    lines = [str(block.get("Text") or "") for block in _line_blocks(response)]
     if lines:
         return lines
     return [f"{_text(field.get('LabelDetection'))}   {_text(field.get('ValueDetection'))}".strip() for field in summary]
@@ -318,3 +341,97 @@ def _dayfirst(summary: list[Any], lines: list[str]) -> bool:
     codes = [str((field.get("Currency") or {}).get("Code") or "") for field in summary]
     codes += [code for field in summary for code in currencies_in(_text(field.get("ValueDetection")))]
     return "USD" not in codes
+
+
+# ---------------------------------------------------------------------------------------------------
+# The page text
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """A LINE block where Textract saw it: page (from 1), box edges as fractions of the page, confidence."""
+
+    page: int
+    left: float
+    top: float
+    bottom: float
+    width: float
+    text: str
+    confidence: float
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def textract_layout(response: Mapping[str, Any]) -> Layout:
+    """The response's LINE blocks as page text: per page, the blocks whose boxes overlap vertically make one
+    text line, ordered left to right, each at the column its left edge gives (the page's width in characters
+    estimated from the blocks' own text), so that columns line up as the text layer lines them up. Each
+    block's confidence is kept as an OCR word's is; a response without LINE blocks gives no page text."""
+    placed = [line for block in _line_blocks(response) if (line := _placed(block)) is not None]
+    if not placed:
+        return Layout([])
+    # Characters across the page: what the blocks' text takes per width, the typical block's.
+    columns = statistics.median(len(line.text) / line.width for line in placed)
+    pages: list[str] = []
+    spans: list[list[list[Span]]] = []
+    for number in range(1, max(line.page for line in placed) + 1):
+        rows = _rows([line for line in placed if line.page == number])
+        heights = [max(line.bottom - line.top for line in row) for row in rows]
+        height = statistics.median(heights) if heights else 0.0
+        texts: list[str] = []
+        page_spans: list[list[Span]] = []
+        for index, row in enumerate(rows):
+            gap = min(line.top for line in row) - max(line.bottom for line in rows[index - 1]) if index else 0.0
+            if gap > BLANK_LINE_GAP * height:
+                texts.append("")
+                page_spans.append([])
+            text, row_spans = _render(row, columns)
+            texts.append(text)
+            page_spans.append(row_spans)
+        pages.append("\n".join(texts))
+        spans.append(page_spans)
+    return Layout(pages, spans)
+
+
+def _placed(block: Mapping[str, Any]) -> _Placed | None:
+    text = str(block.get("Text") or "").strip()
+    box = (block.get("Geometry") or {}).get("BoundingBox") or {}
+    width = float(box.get("Width") or 0.0)
+    if not text or width <= 0:
+        return None
+    top = float(box.get("Top") or 0.0)
+    return _Placed(
+        page=int(block.get("Page") or 1),
+        left=float(box.get("Left") or 0.0),
+        top=top,
+        bottom=top + float(box.get("Height") or 0.0),
+        width=width,
+        text=text,
+        confidence=float(block.get("Confidence") or 0.0),
+    )
+
+
+def _rows(lines: list[_Placed]) -> list[list[_Placed]]:
+    """The page's blocks in text lines, top to bottom: a block joins the line its middle falls within."""
+    rows: list[list[_Placed]] = []
+    for line in sorted(lines, key=lambda line: line.middle):
+        row = rows[-1] if rows else None
+        if row is not None and min(item.top for item in row) <= line.middle <= max(item.bottom for item in row):
+            row.append(line)
+        else:
+            rows.append([line])
+    return [sorted(row, key=lambda line: line.left) for row in rows]
+
+
+def _render(row: list[_Placed], columns: float) -> tuple[str, list[Span]]:
+    text = ""
+    spans: list[Span] = []
+    for line in row:
+        start = round(line.left * columns)
+        if text:
+            start = max(start, len(text) + CELL_GAP)
+        text = text.ljust(start) + line.text
+        spans.append((start, len(text), line.confidence))
+    return text, spans
