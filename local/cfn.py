@@ -46,7 +46,12 @@ NO_VALUE = _NoValue()
 # ---------------------------------------------------------------------------------------------- YAML
 
 
-class CfnYamlLoader(yaml.SafeLoader):  # type: ignore[misc,unused-ignore]
+# libyaml's parser when PyYAML was built with it (it is, in its wheels): ten times faster than the pure-Python
+# one, which matters because every in-process stack the tests start parses the whole template.
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class CfnYamlLoader(_SAFE_LOADER):  # type: ignore[misc,unused-ignore]
     """A safe loader that turns CloudFormation's short-form tags into their long-form dicts."""
 
 

@@ -7,7 +7,7 @@ from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
 
 from local.moto_patches import patch_moto
-from tests.support.aws_stack import AwsStack, start_stack, use_moto_credentials
+from tests.support.aws_stack import AwsStack, start_stack, use_moto_credentials, use_shared_service_models
 
 _DYNAMODB_LOCK = threading.Lock()
 _moto_call = BotocoreStubber.__call__
@@ -29,6 +29,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     patch_moto()
     use_moto_credentials(monkeypatch)
     with mock_aws():
+        use_shared_service_models()
         yield
 
 

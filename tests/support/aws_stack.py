@@ -5,6 +5,7 @@ built from the sample event). No network, no server."""
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -179,6 +180,25 @@ def use_moto_credentials(monkeypatch: Any) -> None:
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@functools.cache
+def shared_service_models() -> Any:
+    """One botocore loader for the whole run: it reads each service's JSON model (and the endpoint data) once."""
+    import botocore.loaders
+
+    return botocore.loaders.create_loader()
+
+
+def use_shared_service_models() -> None:
+    """Makes boto3's default session one that reads service models through `shared_service_models`. moto's
+    mock_aws starts every test with no default session, and a new session would read the models of every
+    client the test and its handlers create again: seconds per test, the same files each time."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    session.register_component("data_loader", shared_service_models())
+    boto3.setup_default_session(botocore_session=session)
 
 
 def start_stack(monkeypatch: Any) -> Iterator[AwsStack]:

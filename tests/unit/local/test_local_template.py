@@ -7,7 +7,7 @@ from textwrap import dedent
 
 import pytest
 
-from local.cfn import NO_VALUE, NotReadyError, Template, TemplateError, api_id_for, load_yaml
+from local.cfn import NO_VALUE, CfnYamlLoader, NotReadyError, Template, TemplateError, api_id_for, load_yaml
 from local.model import load_application
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -55,6 +55,22 @@ def test_short_form_tags_become_long_form_dicts() -> None:
     assert body["J"] == {"Fn::GetAtt": ["Api", "Outputs.Some.Thing"]}
     # CloudFormation reads an unquoted date as a string.
     assert body["Date"] == "2010-09-09"
+
+
+def test_templates_are_parsed_by_libyaml_and_read_as_the_pure_python_parser_reads_them() -> None:
+    # Every in-process stack of the tests parses template.yaml: the C parser is what keeps that cheap.
+    import yaml
+
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML was built without libyaml")
+    assert issubclass(CfnYamlLoader, yaml.CSafeLoader)
+
+    class PurePythonLoader(yaml.SafeLoader):  # type: ignore[misc,unused-ignore]
+        yaml_constructors = CfnYamlLoader.yaml_constructors
+        yaml_multi_constructors = CfnYamlLoader.yaml_multi_constructors
+
+    text = (REPO / "template.yaml").read_text(encoding="utf-8")
+    assert load_yaml(text) == yaml.load(text, Loader=PurePythonLoader)
 
 
 def test_the_loader_is_safe() -> None:
