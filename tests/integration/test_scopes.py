@@ -24,6 +24,7 @@ RULE = {
 ROUTES = [
     ("GET", "/api/documents", None, READ),
     ("GET", "/api/documents/1", None, READ),
+    ("GET", "/api/documents/1/pages", None, READ),
     ("PATCH", "/api/documents/1/status", {"status": "Approved"}, WRITE),
     ("POST", "/api/documents/uploads", {"contact_id": 1, "folder_id": 1, "filename": "a.pdf"}, WRITE),
     ("GET", "/api/contacts", None, READ),
@@ -181,6 +182,7 @@ MATRIX = {
     ("PATCH", "/api/documents/{document_id}"): (WRITE, {"document_id": 1}, {}, {200}),
     ("GET", "/api/documents/{document_id}/history"): (READ, {"document_id": 1}, None, {200}),
     ("GET", "/api/documents/{document_id}/file"): (READ, {"document_id": 1}, None, {302}),
+    ("GET", "/api/documents/{document_id}/pages"): (READ, {"document_id": 1}, None, {200}),
     ("DELETE", "/api/documents/{document_id}"): (
         WRITE,
         lambda stack: {"document_id": _fresh(stack, "/api/documents/upload", MULTIPART)},

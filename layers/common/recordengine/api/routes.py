@@ -67,6 +67,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("PATCH", "/api/documents/{document_id}"),
     ("GET", "/api/documents/{document_id}/history"),
     ("GET", "/api/documents/{document_id}/file"),
+    ("GET", "/api/documents/{document_id}/pages"),
     ("DELETE", "/api/documents/{document_id}"),
     ("POST", "/api/contacts"),
     ("GET", "/api/contacts"),
