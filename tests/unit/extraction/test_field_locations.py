@@ -194,3 +194,26 @@ def test_locations_are_bounded_one_box_a_field_and_at_most_so_many_items() -> No
     assert len(located) == MAX_LOCATED_ITEMS + 1
     assert located["total_amount"]["page"] == 1
     assert located["line_items.3"]["box"] == [0.1, round(3 / rows, 4), 0.9, round(4 / rows, 4)]
+
+
+@pytest.mark.parametrize("font", ["Helvetica", "Times-Roman", "Courier"])
+@pytest.mark.parametrize("label", ["Grand total incl. VAT: ", "Amount due EUR ", "TOTAL "])
+def test_a_value_printed_in_one_string_with_its_label_is_boxed_within_a_few_points(font: str, label: str) -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    # One text-showing operator draws label and value: the box of the value is its share of the string's.
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT))
+    page.setFont(font, FONT_SIZE)
+    page.drawString(72, 780, "Harbour Lane Tools Ltd")
+    page.drawString(72, 760, "Invoice number: HL-7781")
+    page.drawString(300, 300, label + "12,345.67")
+    page.save()
+
+    location = _extract(buffer.getvalue()).field_locations["total_amount"]
+
+    left = 300 + stringWidth(label, font, FONT_SIZE)
+    right = left + stringWidth("12,345.67", font, FONT_SIZE)
+    assert abs(location.box[0] * PAGE_WIDTH - left) < 3.5
+    assert abs(location.box[2] * PAGE_WIDTH - right) < 3.5

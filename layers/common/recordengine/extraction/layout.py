@@ -88,7 +88,7 @@ class Layout:
 
     def location(self, line: int, start: int, end: int) -> Location | None:
         """Where ``lines[line][start:end]`` is printed; None when its page kept no positions."""
-        box = span_box(self.pieces[line], start, end) if 0 <= line < len(self.pieces) else None
+        box = span_box(self.pieces[line], start, end, self.lines[line]) if 0 <= line < len(self.pieces) else None
         return Location(self.page_number_of_line[line], box) if box is not None else None
 
     def find(self, pattern: re.Pattern[str]) -> Iterator[Hit]:

@@ -85,7 +85,7 @@ def words(layout: Layout, page: int) -> list[PageWord]:
         if not pieces or layout.page_number_of_line[line] != page:
             continue
         for match in _WORD.finditer(layout.lines[line]):
-            box = span_box(pieces, match.start(), match.end())
+            box = span_box(pieces, match.start(), match.end(), layout.lines[line])
             if box is None:
                 continue
             found.append(PageWord(text=match.group(0), box=[round(edge, BOX_DECIMALS) for edge in box]))

@@ -101,6 +101,14 @@ class _Fonts:
     def __init__(self, api: _Api) -> None:
         self.api = api
         self.widths: dict[int, float] = {}
+        self.pitch: dict[int, bool] = {}
+
+    def fixed(self, piece: _Piece) -> bool:
+        font = self.api.get_font(piece.obj) or 0
+        pitch = self.pitch.get(font)
+        if pitch is None:
+            pitch = self.pitch[font] = _fixed_pitch(self.api, font)
+        return pitch
 
     def spaces(self, piece: _Piece) -> _Piece:
         if piece.space < 0:
@@ -116,10 +124,12 @@ class _Fonts:
 class _Group:
     """pypdf's BTGroup: the text one block draws on one line."""
 
-    __slots__ = ("font_height", "right", "text", "x", "y")
+    __slots__ = ("fixed", "font_height", "right", "text", "x", "y")
 
-    def __init__(self, piece: _Piece, text: str, right: float) -> None:
+    def __init__(self, piece: _Piece, text: str, right: float, fixed: bool) -> None:
         self.x, self.y, self.font_height, self.text, self.right = piece.x, piece.y, piece.font_height, text, right
+        # Drawn in a fixed-pitch font: its characters are equally wide (geometry.Piece.even).
+        self.fixed = fixed
 
 
 def page_text(textpage: Any, content: bytes | None = None, limit: int = MAX_CHARS_PER_PAGE) -> str:
@@ -382,6 +392,21 @@ def _space_width(api: _Api, font: int) -> float:
     return float(width.value) if api.font_flags(font) & _FIXED_PITCH else float(width.value) / 2
 
 
+def _fixed_pitch(api: _Api, font: int) -> bool:
+    """Whether the font's characters are equally wide: flagged so, or an "i" as wide as an "m" (the standard
+    fonts, Courier among them, carry no flags)."""
+    if not font:
+        return False
+    if api.font_flags(font) & _FIXED_PITCH:
+        return True
+    narrow, wide = ctypes.c_float(), ctypes.c_float()
+    if not api.glyph_width(font, 0x69, 1.0, ctypes.byref(narrow)) or not api.glyph_width(
+        font, 0x6D, 1.0, ctypes.byref(wide)
+    ):
+        return False
+    return narrow.value > 0 and abs(narrow.value - wide.value) < 1e-3
+
+
 def _groups(pieces: list[_Piece], fonts: _Fonts) -> list[_Group]:
     """pypdf's BT groups: within a block, the pieces on one line with their gaps as spaces."""
     groups: list[_Group] = []
@@ -399,11 +424,11 @@ def _groups(pieces: list[_Piece], fonts: _Fonts) -> list[_Group]:
                 fonts.spaces(piece)
             if abs(piece.y - last_y) > piece.font_height:
                 if text.strip():
-                    groups.append(_Group(first, text, last_right))
+                    groups.append(_Group(first, text, last_right, fonts.fixed(first)))
                 first, text = piece, ""
             if last_right - piece.x > piece.space * BACK_JUMP_SPACES:
                 if text.strip():
-                    groups.append(_Group(first, text, last_right))
+                    groups.append(_Group(first, text, last_right, fonts.fixed(first)))
                 first, text = piece, ""
                 last_right = piece.right
             if piece is not first and piece.page_space > 0:
@@ -413,7 +438,7 @@ def _groups(pieces: list[_Piece], fonts: _Fonts) -> list[_Group]:
             text += piece.text
             last_y, last_right = piece.y, piece.right
         if text:
-            groups.append(_Group(first, text, last_right))
+            groups.append(_Group(first, text, last_right, fonts.fixed(first)))
         index = end
     return groups
 
@@ -467,7 +492,7 @@ def _layout(groups: list[_Group], frame: _Frame) -> tuple[str, list[list[Piece]]
                 length += needed
             box = frame.box(group)
             if box is not None:
-                pieces.append(Piece(length, length + len(group.text), box))
+                pieces.append(Piece(length, length + len(group.text), box, group.fixed))
             parts.append(group.text)
             length += len(group.text)
             last_right = group.right - left
