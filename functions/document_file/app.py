@@ -1,4 +1,4 @@
-"""GET /api/documents/{document_id}/file"""
+"""GET /api/documents/{document_id}/file and GET /api/documents/{document_id}/pages"""
 
 from recordengine.api.app import lambda_handler
 from recordengine.api.documents.file import router

@@ -697,9 +697,10 @@ def test_delete_erases_the_file_the_record_its_history_and_its_index_items(stack
     assert naming(table_items(stack), doc_id) == []
     assert naming(table_items(stack), kept_id) == kept_items, "the other document keeps everything"
     keys = [o["Key"] for o in boto3.client("s3").list_objects_v2(Bucket=stack.bucket).get("Contents", [])]
-    # The file, and the page text its extraction kept for learning (layouts/), of the other document only.
-    assert {tuple(key.split("/")[:2]) for key in keys} <= {("documents", str(kept_id)), ("layouts", str(kept_id))}
-    assert ("documents", str(kept_id)) in {tuple(key.split("/")[:2]) for key in keys}, "the other's file is left"
+    # What is left is the other document's: its file, the page text its extraction kept for learning
+    # (layouts/) and the page images stored beside it (pages/).
+    assert {key.split("/")[1] for key in keys} == {str(kept_id)}, "only the other document's objects are left"
+    assert len([key for key in keys if key.startswith("documents/")]) == 1, "its one file"
     for method, path in (
         ("GET", f"/api/documents/{doc_id}"),
         ("GET", f"/api/documents/{doc_id}/history"),

@@ -26,6 +26,7 @@ ROUTES = [
     ("GET", "/api/documents/export", None, READ),
     ("POST", "/api/documents/batch", {"action": "approve", "ids": [1]}, WRITE),
     ("GET", "/api/documents/1", None, READ),
+    ("GET", "/api/documents/1/pages", None, READ),
     ("PATCH", "/api/documents/1/status", {"status": "Approved"}, WRITE),
     ("POST", "/api/documents/uploads", {"contact_id": 1, "folder_id": 1, "filename": "a.pdf"}, WRITE),
     ("GET", "/api/contacts", None, READ),
@@ -185,6 +186,7 @@ MATRIX = {
     ("GET", "/api/documents/{document_id}/file"): (READ, {"document_id": 1}, None, {302}),
     ("GET", "/api/documents/export"): (READ, {}, None, {200}),
     ("POST", "/api/documents/batch"): (WRITE, {}, {"action": "archive", "ids": [1]}, {200}),
+    ("GET", "/api/documents/{document_id}/pages"): (READ, {"document_id": 1}, None, {200}),
     ("DELETE", "/api/documents/{document_id}"): (
         WRITE,
         lambda stack: {"document_id": _fresh(stack, "/api/documents/upload", MULTIPART)},

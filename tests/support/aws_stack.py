@@ -23,6 +23,8 @@ from local.runtime import LambdaFunction, WorkerPool
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "events"
+# The prefix of the objects whose creation the template's S3 event delivers to the extraction function.
+DOCUMENTS_PREFIX = "documents/"
 SAMPLE_TOKEN = "re_5a3f0c9e1b2d_Jm0s7M1b6yQw8Xr2Kp4Vn9Tz3Lc5Hd7Fg1Ae6Sb0Ui8"  # the token in events/*.json
 
 
@@ -147,11 +149,12 @@ class AwsStack:
         return event
 
     def deliver_s3_events(self) -> list[Any]:
-        """Invokes the extraction function for every object under documents/ (the notification's prefix in
-        template.yaml) not yet delivered (a key written again is a new object), as S3 would."""
+        """Invokes the extraction function for every object not yet delivered (a key written again is a new
+        object) under the prefix the template's event names (not the page images extraction writes), as S3
+        would."""
         s3 = boto3.client("s3")
         results = []
-        for item in s3.list_objects_v2(Bucket=self.bucket, Prefix="documents/").get("Contents", []):
+        for item in s3.list_objects_v2(Bucket=self.bucket, Prefix=DOCUMENTS_PREFIX).get("Contents", []):
             if (item["Key"], item["ETag"]) not in self.delivered_objects:
                 self.delivered_objects.add((item["Key"], item["ETag"]))
                 if item["Key"] not in self.delivered_keys:

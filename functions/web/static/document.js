@@ -2,6 +2,7 @@
 import { ApiError, request } from "./api.js";
 import { announce, announceOnNextScreen, formatDateTime, h, replace } from "./dom.js";
 import { session, queue, queueHash, documentHash, queueQuery } from "./state.js";
+import { showPages } from "./original.js";
 
 const LOW_CONFIDENCE = 80;
 const STATUS_ACTIONS = [
@@ -613,6 +614,8 @@ export async function renderDocument(main, id) {
 
   // ---------------------------------------------------------- the original
   async function loadOriginal() {
+    // The pages as images with where each value was read (original.js); the file itself where there are none.
+    if (await showPages(viewer, { documentId: id, locations: () => doc.field_locations, form: panel })) return;
     try {
       const response = await request("GET", `/api/documents/${id}/file`, { query: { disposition: "inline" }, raw: true });
       let url;

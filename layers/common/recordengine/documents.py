@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -27,11 +28,14 @@ from .models import (
     Document,
     DocumentCorrection,
     DocumentPage,
+    DocumentPages,
     DocumentSummary,
     FileLink,
     Folder,
     HistoryEntry,
     HistoryPage,
+    PageImage,
+    PageView,
     PresignedPost,
     PresignedUpload,
     PresignedUploadRequest,
@@ -50,7 +54,15 @@ from .storable import (
     stored_text_problem,
 )
 from .storage import keys
-from .storage.blobs import BlobStore, layout_key, new_document_key
+from .storage.blobs import (
+    PAGE_IMAGE_MEDIA_TYPE,
+    PAGES_MANIFEST,
+    BlobStore,
+    layout_key,
+    new_document_key,
+    page_image_key,
+    pages_prefix,
+)
 from .storage.documents import (
     UPLOAD_EXPIRES_AT,
     DocumentChange,
@@ -70,6 +82,11 @@ _FILENAME_LIMIT = 255
 # Control, format (bidirectional overrides such as U+202E, which make "invoice\u202egpj.pdf" display as
 # "invoicefdp.jpg"), line and paragraph separators, and lone surrogates.
 _UNSAFE_FILENAME_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+# The list of a document's page images with their words (extraction/page_views.py bounds it: 20 pages of at
+# most 3,000 words, about 60 bytes each).
+MAX_PAGES_MANIFEST_BYTES = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -463,6 +480,43 @@ class DocumentService:
             expires_in=expires_in,
         )
 
+    def pages(self, document_id: int) -> DocumentPages:
+        """The pages of the document's file as images (short-lived URLs) with the words read on them, as its
+        extraction stored them beside the file; none before extraction has read it."""
+        stored = self.documents.get(document_id)
+        if stored is None:
+            raise NotFound(f"Document {document_id} not found.")
+        from botocore.exceptions import ClientError
+
+        expires_in = self.settings.file_url_expiry_seconds
+        file_key = str(stored["s3_key"])
+        try:
+            manifest = self.blobs.read(pages_prefix(file_key) + PAGES_MANIFEST, MAX_PAGES_MANIFEST_BYTES)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+                return DocumentPages(pages=[], expires_in=expires_in)
+            raise StorageUnavailable("The document's pages could not be read; retry the request.") from error
+        views = [PageView.model_validate(view) for view in json.loads(manifest.content).get("pages", [])]
+        return DocumentPages(
+            pages=[
+                PageImage(
+                    page=view.page,
+                    url=self.blobs.presigned_get(
+                        page_image_key(file_key, view.page),
+                        f"page-{view.page}.jpg",
+                        PAGE_IMAGE_MEDIA_TYPE,
+                        expires_in,
+                        "inline",
+                    ),
+                    width=view.width,
+                    height=view.height,
+                    words=view.words,
+                )
+                for view in views
+            ],
+            expires_in=expires_in,
+        )
+
     def delete(self, document_id: int) -> None:
         """Erases the document: its record first (from then on it answers 404 and takes no write, whatever
         is under way), then its file with every version of it, its history and its index items (404 if there
@@ -474,6 +528,7 @@ class DocumentService:
             self.blobs.delete(str(tombstone["s3_key"]))
             # What the extraction kept beside it for learning (senders/learning.py).
             self.blobs.delete(layout_key(str(tombstone["s3_key"])))
+            self.blobs.delete_under(pages_prefix(str(tombstone["s3_key"])))
         except Exception as error:
             raise StorageUnavailable("The file could not be deleted; retry the request.") from error
         self.documents.erase(tombstone)

@@ -110,6 +110,69 @@ class ValidationCheck(BaseModel):
     detail: str
 
 
+class FieldLocation(BaseModel):
+    """Where a value was read: its page and its box there."""
+
+    page: int = Field(ge=1, description="The page the value is printed on, from 1.")
+    box: list[float] = Field(
+        min_length=4,
+        max_length=4,
+        description="The value's box on the page: left, top, right, bottom as fractions (0 to 1) of the page's "
+        "width and height, from its top-left corner, as the page's image (GET /api/documents/{id}/pages) shows it.",
+        examples=[[0.62, 0.81, 0.74, 0.83]],
+    )
+
+
+class PageWord(BaseModel):
+    """A word printed on a page, and its box there (as FieldLocation's)."""
+
+    text: str
+    box: list[float] = Field(min_length=4, max_length=4)
+
+
+class PageView(BaseModel):
+    """A page as a person reviews it: its image (pixels ``width`` by ``height``) and its words. The image is
+    stored beside the document's file, not in the record."""
+
+    page: int = Field(ge=1)
+    width: int
+    height: int
+    image: bytes = Field(default=b"", exclude=True)
+    words: list[PageWord] = Field(default_factory=list)
+
+
+class PageImage(BaseModel):
+    """One page of GET /api/documents/{id}/pages."""
+
+    page: int = Field(ge=1, description="The page's number, from 1.")
+    url: str = Field(description="A short-lived URL of the page's image (JPEG).")
+    width: int = Field(description="The image's width in pixels.")
+    height: int = Field(description="The image's height in pixels.")
+    words: list[PageWord] = Field(
+        default_factory=list,
+        description="The words read on the page with their boxes (as field_locations' boxes): what a click on "
+        "the page picks.",
+    )
+
+
+class DocumentPages(BaseModel):
+    """The pages of a document as images, with the words read on them (GET /api/documents/{id}/pages)."""
+
+    pages: list[PageImage] = Field(
+        description="The first pages, in order; empty before extraction has read the file, or when no page "
+        "could be shown."
+    )
+    expires_in: int = Field(description="Seconds the image URLs stay valid.")
+
+
+# What field_locations' description says, on the extraction result and on the document.
+_FIELD_LOCATIONS = (
+    "Where each value was read: for each field (and each line item, as `line_items.0`, `line_items.1`, …) its "
+    "page and box. A field read from no printed place (an embedded e-invoice, a vote between readings that "
+    "found it nowhere) has none."
+)
+
+
 class ExtractionResult(BaseModel):
     """What an extraction engine concludes about one document, stored on the document as is."""
 
@@ -123,11 +186,15 @@ class ExtractionResult(BaseModel):
     field_confidence: dict[str, int] = Field(default_factory=dict)
     missing_fields: list[str] = Field(default_factory=list)
     validation: list[ValidationCheck] = Field(default_factory=list)
+    field_locations: dict[str, FieldLocation] = Field(default_factory=dict, description=_FIELD_LOCATIONS)
     # The ISO 639-1 code of the language the document was read in ("de"), when the engine tells it.
     language: str | None = None
     # What the document says about who issued it (senders/identity.py, `<kind>:<value>`), strongest first: the
     # pipeline attributes the document to a sender from them. Not stored on the document (exclude).
     sender_identifiers: list[str] = Field(default_factory=list, exclude=True)
+    # The pages as a person reviews them (extraction/page_views.py), when the run was asked for them: the
+    # pipeline stores them beside the file. Not stored on the document (exclude).
+    page_views: list[PageView] = Field(default_factory=list, exclude=True)
 
     @property
     def confidence_label(self) -> ConfidenceLabel:
@@ -189,6 +256,7 @@ class Document(DocumentSummary):
     field_confidence: dict[str, int] = Field(default_factory=dict)
     missing_fields: list[str] = Field(default_factory=list)
     validation: list[ValidationCheck] = Field(default_factory=list)
+    field_locations: dict[str, FieldLocation] = Field(default_factory=dict, description=_FIELD_LOCATIONS)
     language: str | None = Field(
         default=None,
         description="The ISO 639-1 code of the language extraction read the document in (e.g. `de`); null "

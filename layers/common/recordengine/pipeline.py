@@ -14,6 +14,7 @@ expired (`end_unarrived_uploads`), and an object whose document is gone is erase
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -30,10 +31,19 @@ from . import clock
 from .catalog import ProfileCatalog
 from .clock import now_timestamp
 from .media import sniff_media_type
-from .models import ConfidenceLabel, ExtractionResult, Profile, Status
+from .models import ConfidenceLabel, ExtractionResult, PageView, Profile, Status
 from .settings import Settings
 from .storage import keys
-from .storage.blobs import BlobStore, StoredFile, document_id_from_key, layout_key
+from .storage.blobs import (
+    PAGE_IMAGE_MEDIA_TYPE,
+    PAGES_MANIFEST,
+    BlobStore,
+    StoredFile,
+    document_id_from_key,
+    layout_key,
+    page_image_key,
+    pages_prefix,
+)
 from .storage.documents import (
     EXTRACTION_ACTOR,
     FILE_ETAG,
@@ -194,7 +204,7 @@ def _upload_never_arrived(current: dict[str, Any], closed_at: str) -> DocumentCh
 def builtin_extractor(content: bytes, media_type: str, profile: Profile) -> Extraction:
     from .extraction.engine import read_document
 
-    return read_document(content, media_type, profile)
+    return read_document(content, media_type, profile, views=True)
 
 
 @dataclass(frozen=True)
@@ -442,7 +452,25 @@ class ExtractionPipeline:
             return self._fail(document, f"Extraction failed unexpectedly ({type(error).__name__}).", facts)
         finally:
             executor.shutdown(wait=False, cancel_futures=True)
-        return self._conclude(document, read, facts, rules, attempt, profile)
+        outcome = self._conclude(document, read, facts, rules, attempt, profile)
+        if outcome is Outcome.EXTRACTED and read.result.page_views:
+            self._store_views(document, read.result.page_views)
+        return outcome
+
+    def _store_views(self, document: dict[str, Any], views: list[PageView]) -> None:
+        """Stores the pages' images beside the file, and their list with each page's words (pages.json, written
+        last: the API shows no page before all are there). Best effort: without them the review page shows
+        the file itself. A document erased meanwhile has its images erased again."""
+        file_key = str(document["s3_key"])
+        try:
+            for view in views:
+                self.blobs.put(page_image_key(file_key, view.page), view.image, PAGE_IMAGE_MEDIA_TYPE)
+            manifest = json.dumps({"pages": [view.model_dump(mode="json") for view in views]}, separators=(",", ":"))
+            self.blobs.put(pages_prefix(file_key) + PAGES_MANIFEST, manifest.encode(), "application/json")
+            if self.documents.get(int(document["id"])) is None:
+                self.blobs.delete_under(pages_prefix(file_key))
+        except (ClientError, BotoCoreError):
+            logger.exception("The page images of document %s could not be stored", document["id"])
 
     def _conclude(
         self,

@@ -69,6 +69,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("PATCH", "/api/documents/{document_id}"),
     ("GET", "/api/documents/{document_id}/history"),
     ("GET", "/api/documents/{document_id}/file"),
+    ("GET", "/api/documents/{document_id}/pages"),
     ("DELETE", "/api/documents/{document_id}"),
     ("POST", "/api/documents/batch"),
     ("POST", "/api/contacts"),

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from recordengine.media import JPEG, PDF, PNG, SUPPORTED_MEDIA_TYPES, TIFF, sniff_media_type
-from recordengine.models import ExtractionResult, Profile
+from recordengine.models import ExtractionResult, PageView, Profile
 
-from . import images, ocr, raster
+from . import images, ocr, page_views, raster
 from .budget import own_work_within, within
 from .einvoice import EInvoice
 from .errors import UnreadableDocument
@@ -22,9 +23,13 @@ from .generic import fields_for_profile
 from .labels import Reader
 from .language import detect_language
 from .layout import Layout
+from .locations import field_locations
 from .readings import Reading, read_layout, read_scans
 from .result import build_result
 from .text import NOT_A_PDF, has_text_layer, read_pdf
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 UNSUPPORTED = "This file type is not supported."
 # All OCR work for one document (rasterising and recognising every page) stays within this.
@@ -51,17 +56,20 @@ class Extraction:
 
 
 def extract_document(
-    content: bytes, media_type: str, profile: Profile, *, einvoice: bool | None = None
+    content: bytes, media_type: str, profile: Profile, *, einvoice: bool | None = None, views: bool = False
 ) -> ExtractionResult:
     """What the document says, for ``profile``'s fields; ``UnreadableDocument`` when it cannot be read.
 
     ``einvoice``: read an embedded e-invoice when the PDF carries one (default: the ``EINVOICE_ENABLED``
-    setting); off, the printed layout is read as for any other PDF.
+    setting); off, the printed layout is read as for any other PDF. ``views``: the result carries the pages
+    as a person reviews them (page_views.py).
     """
-    return read_document(content, media_type, profile, einvoice=einvoice).result
+    return read_document(content, media_type, profile, einvoice=einvoice, views=views).result
 
 
-def read_document(content: bytes, media_type: str, profile: Profile, *, einvoice: bool | None = None) -> Extraction:
+def read_document(
+    content: bytes, media_type: str, profile: Profile, *, einvoice: bool | None = None, views: bool = False
+) -> Extraction:
     """``extract_document``'s result with the layout it read (a scan's: its first OCR reading's)."""
     # The content decides what the file is, not the name or Content-Type it came with.
     actual = sniff_media_type(content[:1024])
@@ -82,13 +90,15 @@ def read_document(content: bytes, media_type: str, profile: Profile, *, einvoice
             # Decoding cannot stop midway, so the run's deadline bounds it (as it bounds scaling for OCR); the
             # OCR budget bounds the readings that follow, which stop at it.
             decoded = images.decode_pages(content, deadline=within(math.inf))
-            return _extraction(read_scans(decoded, profile, deadline), profile)
+            return _viewed(_extraction(read_scans(decoded, profile, deadline), profile), decoded if views else None)
 
     pdf = read_pdf(content, einvoice=_einvoice_default() if einvoice is None else einvoice)
     if pdf.einvoice is not None:
-        return _from_einvoice(pdf.einvoice, pdf.pages if has_text_layer(pdf.pages) else [], profile)
+        layout = Layout(pdf.pages, geometry=pdf.geometry) if has_text_layer(pdf.pages) else Layout([])
+        return _rendered(_from_einvoice(pdf.einvoice, layout, profile), content if views else None)
     if has_text_layer(pdf.pages):
-        return _extraction(read_layout(Layout(pdf.pages), profile), profile)
+        reading = read_layout(Layout(pdf.pages, geometry=pdf.geometry), profile)
+        return _rendered(_extraction(reading, profile), content if views else None)
     # No usable text layer: a scan, rendered page by page and read by OCR.
     if not ocr.ocr_available():
         raise UnreadableDocument(ocr.SCAN_NOT_AVAILABLE)
@@ -103,12 +113,37 @@ def read_document(content: bytes, media_type: str, profile: Profile, *, einvoice
     deadline = within(OCR_BUDGET_SECONDS)
     with own_work_within(deadline, _OCR_TIME_OUTS):
         rendered = raster.render_pages(content, pages, deadline, image_pixels)
-        return _extraction(read_scans(rendered, profile, deadline), profile)
+        return _viewed(_extraction(read_scans(rendered, profile, deadline), profile), rendered if views else None)
+
+
+def _viewed(extraction: Extraction, pages: list[Image] | None) -> Extraction:
+    """The extraction with views of the pages OCR read (None: none asked for)."""
+    if pages is None:
+        return extraction
+    return _with_views(extraction, page_views.from_images(pages, extraction.layout))
+
+
+def _rendered(extraction: Extraction, content: bytes | None) -> Extraction:
+    """The extraction with views of the PDF's pages rendered (None: none asked for)."""
+    if content is None or not raster.renderer_available():
+        return extraction
+    return _with_views(extraction, page_views.from_pdf(content, extraction.layout))
+
+
+def _with_views(extraction: Extraction, views: list[PageView]) -> Extraction:
+    result = extraction.result.model_copy(update={"page_views": views})
+    return Extraction(result, extraction.layout, extraction.einvoice)
 
 
 def _extraction(reading: Reading, profile: Profile) -> Extraction:
     result = build_result(
-        profile, reading.values, reading.roles, reading.line_items, reading.doc_type, language=reading.language
+        profile,
+        reading.values,
+        reading.roles,
+        reading.line_items,
+        reading.doc_type,
+        language=reading.language,
+        locations=field_locations(reading.reader, reading.values, reading.line_items),
     )
     return Extraction(with_sender(result, reading.reader.layout, reading.roles.get("vendor")), reading.reader.layout)
 
@@ -122,9 +157,8 @@ def with_sender(result: ExtractionResult, layout: Layout, vendor: Found | None) 
     return result.model_copy(update={"sender_identifiers": [str(identifier) for identifier in identifiers]})
 
 
-def _from_einvoice(found: EInvoice, pages: list[str], profile: Profile) -> Extraction:
+def _from_einvoice(found: EInvoice, layout: Layout, profile: Profile) -> Extraction:
     # Custom fields the XML does not define are still looked for in the printed text.
-    layout = Layout(pages)
     reader = Reader(layout)
     values = fields_for_profile(profile, reader, found.fields)
     line_items = found.line_items if profile.line_items else []
@@ -135,6 +169,7 @@ def _from_einvoice(found: EInvoice, pages: list[str], profile: Profile) -> Extra
         line_items,
         found.doc_type,
         note=f"Read from the embedded {found.syntax} e-invoice.",
-        language=detect_language("\n".join(pages)) if pages else None,
+        language=detect_language(layout.text) if layout.text.strip() else None,
+        locations=field_locations(reader, values, line_items),
     )
     return Extraction(with_sender(result, layout, found.fields.get("vendor")), layout, einvoice=True)

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .geometry import Location, PageGeometry, Piece, span_box
+
 # pypdf's layout mode pads columns with runs of spaces; words inside one cell are mostly one or two
 # spaces apart, so three or more spaces mark a new cell.
 _PADDING = re.compile(r" {4,}")
@@ -42,16 +44,28 @@ Span = tuple[int, int, float]
 class Layout:
     """The pages' lines and their column segments; for OCR'd pages also each word's OCR confidence."""
 
-    def __init__(self, pages: list[str], spans: list[list[list[Span]]] | None = None) -> None:
+    def __init__(
+        self,
+        pages: list[str],
+        spans: list[list[list[Span]]] | None = None,
+        geometry: list[PageGeometry | None] | None = None,
+    ) -> None:
         self.lines: list[str] = []
         self.page_of_line: list[int] = []
         self.spans: list[list[Span]] = []
+        # Where each line's text is printed (geometry.py); no pieces where the reader kept no positions.
+        self.pieces: list[list[Piece]] = []
+        self.page_number_of_line: list[int] = []
         for number, page in enumerate(pages):
             page_spans = spans[number] if spans is not None and number < len(spans) else []
+            placed = geometry[number] if geometry is not None and number < len(geometry) else None
+            page_pieces = placed.lines if placed is not None else []
             for index, line in enumerate(page.split("\n")):
                 self.lines.append(line.rstrip())
                 self.page_of_line.append(number)
                 self.spans.append(page_spans[index] if index < len(page_spans) else [])
+                self.pieces.append(page_pieces[index] if index < len(page_pieces) else [])
+                self.page_number_of_line.append(placed.number if placed is not None else number + 1)
         self.ocr = spans is not None
         self.segments: list[list[Segment]] = [
             [Segment(index, m.start(), m.end(), m.group(0)) for m in _SEGMENT.finditer(line)]
@@ -71,6 +85,11 @@ class Layout:
         stop = len(self.lines[line]) if end is None else end
         overlapping = [confidence for left, right, confidence in self.spans[line] if left < stop and start < right]
         return min(overlapping) if overlapping else None
+
+    def location(self, line: int, start: int, end: int) -> Location | None:
+        """Where ``lines[line][start:end]`` is printed; None when its page kept no positions."""
+        box = span_box(self.pieces[line], start, end, self.lines[line]) if 0 <= line < len(self.pieces) else None
+        return Location(self.page_number_of_line[line], box) if box is not None else None
 
     def find(self, pattern: re.Pattern[str]) -> Iterator[Hit]:
         # Most labels appear nowhere in a document: one search of the whole text, without its padding,

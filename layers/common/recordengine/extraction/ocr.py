@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from .budget import within
 from .errors import UnreadableDocument
+from .geometry import Box, PageGeometry, Piece, clamp, unturned
 from .images import PREPARATIONS, Preparation, exif_turn, prepare_for_ocr
 from .language import CHINESE, ENGLISH, TESSERACT, language_of_script
 from .text import normalize
@@ -108,6 +109,8 @@ class OcrPage:
     languages: str = FIRST_LANGUAGES
     # Read with Tesseract's automatic layout analysis rather than as one block (see laid_out_by_tesseract).
     automatic_layout: bool = False
+    # The size (width, height) of the image the words' boxes are on: the page turned by ``rotation``.
+    size: tuple[int, int] = (0, 0)
 
     @property
     def median_confidence(self) -> float:
@@ -123,7 +126,27 @@ class OcrPage:
         return words_to_text(self.words)
 
     def laid_out(self) -> tuple[str, list[list[Span]]]:
-        return lay_out(self.words)
+        text, spans, _ = lay_out(self.words)
+        return text, spans
+
+    def placed(self, number: int) -> tuple[str, list[list[Span]], PageGeometry | None]:
+        """``laid_out``, and where each line's words are printed on the page as it was given (page ``number``)."""
+        text, spans, pieces = lay_out(self.words)
+        width, height = self.size
+        if width <= 0 or height <= 0:
+            return text, spans, None
+        lines = [
+            [
+                Piece(piece.start, piece.end, clamp(unturned(_fractions(piece.box, width, height), self.rotation)))
+                for piece in line
+            ]
+            for line in pieces
+        ]
+        return text, spans, PageGeometry(number, lines)
+
+
+def _fractions(box: Box, width: int, height: int) -> Box:
+    return (box[0] / width, box[1] / height, box[2] / width, box[3] / height)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -337,7 +360,7 @@ def _recognise(
             raise UnreadableDocument(OCR_FAILED) from exc
         if not finished:
             raise UnreadableDocument(OCR_TIMED_OUT)
-        return OcrPage(_words(api), rotation, languages, automatic_layout)
+        return OcrPage(_words(api), rotation, languages, automatic_layout, image.size)
 
 
 def laid_out_by_tesseract(languages: str) -> bool:
@@ -378,14 +401,15 @@ def words_to_text(words: list[Word]) -> str:
     return lay_out(words)[0]
 
 
-def lay_out(words: list[Word]) -> tuple[str, list[list[Span]]]:
-    """The words as lines of text with their horizontal positions kept, and each line's word spans.
+def lay_out(words: list[Word]) -> tuple[str, list[list[Span]], list[list[Piece]]]:
+    """The words as lines of text with their horizontal positions kept, each line's word spans, and each
+    word as a piece of its line with its box in pixels.
 
     A gap of more than about two characters between words becomes at least three spaces, which the layout
     reads as a new cell; an amount that OCR split at its decimal point is joined again, and so are the
     characters of a script written without spaces."""
     if not words:
-        return "", []
+        return "", [], []
     char_width = _median([word.width / max(1, len(word.text)) for word in words]) or 10.0
     slope = _skew(words)
 
@@ -407,6 +431,7 @@ def lay_out(words: list[Word]) -> tuple[str, list[list[Span]]]:
 
     lines: list[str] = []
     spans: list[list[Span]] = []
+    pieces: list[list[Piece]] = []
     previous_bottom: float | None = None
     for row in rows:
         row.sort(key=lambda item: item.left)
@@ -415,9 +440,11 @@ def lay_out(words: list[Word]) -> tuple[str, list[list[Span]]]:
         if previous_bottom is not None and top - previous_bottom > 1.5 * height:
             lines.append("")
             spans.append([])
+            pieces.append([])
         previous_bottom = max(item.top + item.height for item in row)
         line = ""
         line_spans: list[Span] = []
+        line_pieces: list[Piece] = []
         last: Word | None = None
         for word in row:
             column = int(word.left / char_width)
@@ -430,11 +457,19 @@ def lay_out(words: list[Word]) -> tuple[str, list[list[Span]]]:
                 else:
                     line += " " * max(3, column - len(line))
             line_spans.append((len(line), len(line) + len(word.text), word.confidence))
+            line_pieces.append(
+                Piece(
+                    len(line),
+                    len(line) + len(word.text),
+                    (word.left, word.top, word.left + word.width, word.top + word.height),
+                )
+            )
             line += word.text
             last = word
         lines.append(line.rstrip())
         spans.append(line_spans)
-    return "\n".join(lines), spans
+        pieces.append(line_pieces)
+    return "\n".join(lines), spans, pieces
 
 
 _NUMBER_HEAD = re.compile(r"^\D{0,3}\d+[.,]?$")

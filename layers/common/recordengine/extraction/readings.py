@@ -139,8 +139,8 @@ def _read_pages(
 
 
 def _layout(pages: list[ocr.OcrPage]) -> Layout:
-    laid_out = [page.laid_out() for page in pages]
-    return Layout([text for text, _ in laid_out], [spans for _, spans in laid_out])
+    placed = [page.placed(number) for number, page in enumerate(pages, start=1)]
+    return Layout([text for text, _, _ in placed], [spans for _, spans, _ in placed], [where for _, _, where in placed])
 
 
 def _settled(readings: list[Reading]) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 from recordengine.extraction.confidence import assess
 from recordengine.extraction.fields import Found
 from recordengine.extraction.summary import summarize
-from recordengine.models import ExtractionResult, Profile
+from recordengine.models import ExtractionResult, FieldLocation, Profile
 
 DOC_TYPES = ("Invoice", "Receipt", "Credit Note", "Purchase Order", "Quote", "Statement", "Other")
 
@@ -24,11 +24,13 @@ def build_result(
     summary: str | None = None,
     note: str | None = None,
     language: str | None = None,
+    locations: Mapping[str, Mapping[str, object]] | None = None,
 ) -> ExtractionResult:
     """The ExtractionResult, scored exactly as the built-in engine scores its own readings.
 
     ``values``: the profile's fields; ``roles``: the invoice concepts (vendor, invoice_date…) for
-    ``doc_date`` and the summary; ``language``: the ISO 639-1 code of the document's language."""
+    ``doc_date`` and the summary; ``language``: the ISO 639-1 code of the document's language; ``locations``:
+    where each value was read (locations.py)."""
     fields = {field.name: values.get(field.name) for field in profile.fields}
     items = line_items if profile.line_items else []
     assessment = assess(profile, fields, items, doc_type=doc_type)
@@ -46,4 +48,5 @@ def build_result(
         missing_fields=assessment.missing_fields,
         validation=assessment.validation,
         language=language,
+        field_locations={name: FieldLocation.model_validate(where) for name, where in (locations or {}).items()},
     )

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .budget import within
 from .errors import UnreadableDocument
+from .geometry import PageGeometry, Piece
 
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader
@@ -159,6 +160,8 @@ class PdfContent:
     einvoice: EInvoice | None = None
     # The pixels of the images each of the first pages draws (see _read_pages): what rendering them decodes.
     page_image_pixels: list[int] = field(default_factory=list)
+    # Where each read page's lines are printed (PDFium's reading only; None for a page pypdf read).
+    geometry: list[PageGeometry | None] = field(default_factory=list)
 
 
 @contextmanager
@@ -230,7 +233,9 @@ def _read_pdf(content: bytes, einvoice: bool, *, pdfium: bool = False) -> PdfCon
 
     deadline = within(TIME_BUDGET_SECONDS)
     with _Pdfium.open(content if pdfium else None) as pdfium_document:
-        pages, busy, failures, over_limit, image_pixels = _read_pages(reader, pdfium_document, page_count, deadline)
+        pages, busy, failures, over_limit, image_pixels, geometry = _read_pages(
+            reader, pdfium_document, page_count, deadline
+        )
     if embedded is None and busy and not has_text_layer(pages):
         # A page refused as too busy is not read by OCR either: rendering it is the same work.
         raise UnreadableDocument(TOO_BUSY)
@@ -239,16 +244,16 @@ def _read_pdf(content: bytes, einvoice: bool, *, pdfium: bool = False) -> PdfCon
             raise UnreadableDocument(TOO_LARGE)
         if failures:
             raise UnreadableDocument(NOT_A_PDF)
-    return PdfContent(pages, page_count, embedded, image_pixels)
+    return PdfContent(pages, page_count, embedded, image_pixels, geometry)
 
 
 def _read_pages(
     reader: PdfReader, pdfium_document: _Pdfium, page_count: int, deadline: float
-) -> tuple[list[str], int, int, bool, list[int]]:
+) -> tuple[list[str], int, int, bool, list[int], list[PageGeometry | None]]:
     """The first pages' text, and how many pages were too busy, how many failed, whether a limit was hit,
-    and the pixels of the images each of the first pages draws (up to the first page whose images could not
-    be counted). A page that draws an image, or images, too large to decode is refused before PDFium loads
-    it: loading decodes its inline images."""
+    the pixels of the images each of the first pages draws (up to the first page whose images could not
+    be counted), and where each read page's lines are printed. A page that draws an image, or images, too
+    large to decode is refused before PDFium loads it: loading decodes its inline images."""
     from .images import (
         IMAGE_TOO_LARGE_IN_PDF,
         IMAGE_TOO_MANY_SCANS_IN_PDF,
@@ -259,6 +264,7 @@ def _read_pages(
     from .pdf_images import drawn_images
 
     pages: list[str] = []
+    geometry: list[PageGeometry | None] = []
     image_pixels: list[int] = []
     total = 0
     failures = busy = shows = 0
@@ -301,7 +307,8 @@ def _read_pages(
         if pages and shows > MAX_TEXT_SHOWS_PER_DOCUMENT:
             # Laying out text costs time in proportion to its pieces: the first pages are read.
             break
-        text, limited = pdfium_document.page_text(index, content) or _page_text(page)
+        placed = pdfium_document.page_text(index, content)
+        text, limited, lines = placed or (*_page_text(page), None)
         over_limit = over_limit or limited
         if text is None:
             failures += 1
@@ -309,9 +316,10 @@ def _read_pages(
         text = _short_lines(normalize(text))[: MAX_CHARS - total]
         total += len(text)
         pages.append(text)
+        geometry.append(PageGeometry(index + 1, lines) if lines is not None else None)
         if total >= MAX_CHARS:
             break
-    return pages, busy, failures, over_limit, image_pixels
+    return pages, busy, failures, over_limit, image_pixels, geometry
 
 
 def _decrypt(reader: PdfReader) -> None:
@@ -388,14 +396,15 @@ class _Pdfium:
                 with PDFIUM:
                     document.close()
 
-    def page_text(self, index: int, content: bytes | None = None) -> tuple[str, bool] | None:
-        """The page's text as PDFium lays it out; None when there is no PDFium or it cannot read the page."""
+    def page_text(self, index: int, content: bytes | None = None) -> tuple[str, bool, list[list[Piece]]] | None:
+        """The page's text as PDFium lays it out, whether a limit stopped it (never) and where its lines are
+        printed; None when there is no PDFium or it cannot read the page."""
         if self.document is None:
             return None
         import pypdfium2 as pdfium
 
         from .raster import PDFIUM
-        from .textlayer import page_text
+        from .textlayer import placed_page_text
 
         with PDFIUM:
             try:
@@ -405,7 +414,8 @@ class _Pdfium:
                 try:
                     textpage = page.get_textpage()
                     try:
-                        return page_text(textpage, content), False
+                        text, lines = placed_page_text(textpage, content)
+                        return text, False, lines
                     finally:
                         textpage.close()
                 finally:

@@ -24,6 +24,8 @@ import math
 import re
 from typing import Any
 
+from .geometry import Box, Piece, clamp, turned_clockwise
+
 # Reading a page's text stops after this many characters: more than a page's text can use (text.MAX_CHARS).
 MAX_CHARS_PER_PAGE = 100_000
 # The objects read on a page, and in each form it draws (text, paths and images alike): an invoice's page
@@ -37,6 +39,9 @@ WHITESPACE_LIMIT = 10_000
 NEWLINE_LIMIT = 1_000
 # A space's width in a font size where PDFium knows none of the font's widths: Helvetica's and Arial's.
 SPACE = 0.278
+# How far a line's ink reaches above and below its baseline, in font heights: the box drawn around a value.
+ASCENT = 0.8
+DESCENT = 0.25
 # The font descriptor's FixedPitch flag.
 _FIXED_PITCH = 1
 
@@ -96,6 +101,14 @@ class _Fonts:
     def __init__(self, api: _Api) -> None:
         self.api = api
         self.widths: dict[int, float] = {}
+        self.pitch: dict[int, bool] = {}
+
+    def fixed(self, piece: _Piece) -> bool:
+        font = self.api.get_font(piece.obj) or 0
+        pitch = self.pitch.get(font)
+        if pitch is None:
+            pitch = self.pitch[font] = _fixed_pitch(self.api, font)
+        return pitch
 
     def spaces(self, piece: _Piece) -> _Piece:
         if piece.space < 0:
@@ -111,15 +124,24 @@ class _Fonts:
 class _Group:
     """pypdf's BTGroup: the text one block draws on one line."""
 
-    __slots__ = ("font_height", "right", "text", "x", "y")
+    __slots__ = ("fixed", "font_height", "right", "text", "x", "y")
 
-    def __init__(self, piece: _Piece, text: str, right: float) -> None:
+    def __init__(self, piece: _Piece, text: str, right: float, fixed: bool) -> None:
         self.x, self.y, self.font_height, self.text, self.right = piece.x, piece.y, piece.font_height, text, right
+        # Drawn in a fixed-pitch font: its characters are equally wide (geometry.Piece.even).
+        self.fixed = fixed
 
 
 def page_text(textpage: Any, content: bytes | None = None, limit: int = MAX_CHARS_PER_PAGE) -> str:
     """The page's text as lines, columns kept: ``textpage`` is a ``pypdfium2.PdfTextPage``, ``content`` the
     page's decoded content stream (which tells its text objects' blocks apart)."""
+    return placed_page_text(textpage, content, limit)[0]
+
+
+def placed_page_text(
+    textpage: Any, content: bytes | None = None, limit: int = MAX_CHARS_PER_PAGE
+) -> tuple[str, list[list[Piece]]]:
+    """``page_text``, and where each line's pieces are printed on the page as it is shown (geometry.py)."""
     fonts = _Fonts(_api())
     pieces, top_level = _pieces(textpage, limit, fonts)
     blocks = text_blocks(content) if content is not None else None
@@ -134,7 +156,33 @@ def page_text(textpage: Any, content: bytes | None = None, limit: int = MAX_CHAR
         if piece.block < 0:
             piece.block = next_block
             next_block += 1
-    return _layout(_groups(pieces, fonts))
+    return _layout(_groups(pieces, fonts), _Frame.of(textpage.page))
+
+
+class _Frame:
+    """The page as it is shown: its crop box in page space and its clockwise turn (quarter turns)."""
+
+    def __init__(self, left: float, bottom: float, right: float, top: float, quarters: int) -> None:
+        self.left, self.bottom, self.width, self.height = left, bottom, right - left, top - bottom
+        self.quarters = quarters
+
+    @classmethod
+    def of(cls, page: Any) -> _Frame:
+        left, bottom, right, top = page.get_cropbox()
+        return cls(left, bottom, right, top, page.get_rotation() // 90)
+
+    def box(self, group: _Group) -> Box | None:
+        if self.width <= 0 or self.height <= 0:
+            return None
+        top = group.y + ASCENT * group.font_height
+        bottom = group.y - DESCENT * group.font_height
+        upright = (
+            (group.x - self.left) / self.width,
+            (self.bottom + self.height - top) / self.height,
+            (group.right - self.left) / self.width,
+            (self.bottom + self.height - bottom) / self.height,
+        )
+        return clamp(turned_clockwise(upright, self.quarters))
 
 
 def _pieces(textpage: Any, limit: int, fonts: _Fonts) -> tuple[list[_Piece], list[_Piece | None]]:
@@ -344,6 +392,21 @@ def _space_width(api: _Api, font: int) -> float:
     return float(width.value) if api.font_flags(font) & _FIXED_PITCH else float(width.value) / 2
 
 
+def _fixed_pitch(api: _Api, font: int) -> bool:
+    """Whether the font's characters are equally wide: flagged so, or an "i" as wide as an "m" (the standard
+    fonts, Courier among them, carry no flags)."""
+    if not font:
+        return False
+    if api.font_flags(font) & _FIXED_PITCH:
+        return True
+    narrow, wide = ctypes.c_float(), ctypes.c_float()
+    if not api.glyph_width(font, 0x69, 1.0, ctypes.byref(narrow)) or not api.glyph_width(
+        font, 0x6D, 1.0, ctypes.byref(wide)
+    ):
+        return False
+    return narrow.value > 0 and abs(narrow.value - wide.value) < 1e-3
+
+
 def _groups(pieces: list[_Piece], fonts: _Fonts) -> list[_Group]:
     """pypdf's BT groups: within a block, the pieces on one line with their gaps as spaces."""
     groups: list[_Group] = []
@@ -361,11 +424,11 @@ def _groups(pieces: list[_Piece], fonts: _Fonts) -> list[_Group]:
                 fonts.spaces(piece)
             if abs(piece.y - last_y) > piece.font_height:
                 if text.strip():
-                    groups.append(_Group(first, text, last_right))
+                    groups.append(_Group(first, text, last_right, fonts.fixed(first)))
                 first, text = piece, ""
             if last_right - piece.x > piece.space * BACK_JUMP_SPACES:
                 if text.strip():
-                    groups.append(_Group(first, text, last_right))
+                    groups.append(_Group(first, text, last_right, fonts.fixed(first)))
                 first, text = piece, ""
                 last_right = piece.right
             if piece is not first and piece.page_space > 0:
@@ -375,15 +438,16 @@ def _groups(pieces: list[_Piece], fonts: _Fonts) -> list[_Group]:
             text += piece.text
             last_y, last_right = piece.y, piece.right
         if text:
-            groups.append(_Group(first, text, last_right))
+            groups.append(_Group(first, text, last_right, fonts.fixed(first)))
         index = end
     return groups
 
 
-def _layout(groups: list[_Group]) -> str:
-    """pypdf's fixed-width page: groups on lines by baseline, each at the column its left edge falls in."""
+def _layout(groups: list[_Group], frame: _Frame) -> tuple[str, list[list[Piece]]]:
+    """pypdf's fixed-width page: groups on lines by baseline, each at the column its left edge falls in; and
+    each line's groups where they are printed."""
     if not groups:
-        return ""
+        return "", []
     left = min(group.x for group in groups)
     lengths = sum(len(group.text) for group in groups) * SCALE_WEIGHT
     char_width = sum(group.right - group.x for group in groups) / lengths if lengths else 0.0
@@ -406,13 +470,16 @@ def _layout(groups: list[_Group]) -> str:
         else:
             last, last_xs = key, xs
     lines: list[str] = []
+    placed: list[list[Piece]] = []
     last_y = 0
     for y, members in lines_of.items():
         if lines:
             height = members[0].font_height
             blank = 0 if height == 0 else int(abs(y - last_y) / height) - 1
             lines.extend([""] * min(max(blank, 0), NEWLINE_LIMIT))
+            placed.extend([] for _ in range(len(lines) - len(placed)))
         parts: list[str] = []
+        pieces: list[Piece] = []
         length = 0
         last_right = 0.0
         for group in members:
@@ -423,11 +490,15 @@ def _layout(groups: list[_Group]) -> str:
                 needed = min(needed, WHITESPACE_LIMIT)
                 parts.append(" " * needed)
                 length += needed
+            box = frame.box(group)
+            if box is not None:
+                pieces.append(Piece(length, length + len(group.text), box, group.fixed))
             parts.append(group.text)
             length += len(group.text)
             last_right = group.right - left
         line = "".join(parts).rstrip()
         if line.strip() or lines:
             lines.append(line)
+            placed.append(pieces)
         last_y = y
-    return "\n".join(lines)
+    return "\n".join(lines), placed

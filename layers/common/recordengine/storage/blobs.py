@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, cast
@@ -27,6 +28,22 @@ DOCUMENTS_PREFIX = "documents/"
 # its own prefix, so that no upload event names it.
 LAYOUTS_PREFIX = "layouts/"
 _KEY_PATTERN = re.compile(r"^documents/(?P<id>[1-9][0-9]{0,17})/[0-9a-f]{32}$")
+
+
+# The pages of a document's file as images (extraction/page_views.py), beside it under their own prefix: an
+# object written under documents/ would start an extraction run (the bucket's event for that prefix).
+PAGES_PREFIX = "pages/"
+PAGES_MANIFEST = "pages.json"
+PAGE_IMAGE_MEDIA_TYPE = "image/jpeg"
+
+
+def pages_prefix(file_key: str) -> str:
+    """Where the page images of the file at ``file_key`` are kept: ``pages/<document id>/<random>/``."""
+    return f"{PAGES_PREFIX}{file_key.removeprefix(DOCUMENTS_PREFIX)}/"
+
+
+def page_image_key(file_key: str, page: int) -> str:
+    return f"{pages_prefix(file_key)}{page}.jpg"
 
 
 def new_document_key(document_id: int) -> str:
@@ -104,21 +121,28 @@ class BlobStore:
         """Erases the object and every version of it, delete markers included. The bucket is versioned: a
         plain delete would only add a delete marker, and the file would stay recoverable until its versions
         expire. Needs s3:ListBucketVersions on the bucket and s3:DeleteObjectVersion on the key."""
-        request: dict[str, Any] = {"Bucket": self.bucket, "Prefix": key}
+        # The key as a prefix also lists longer keys that start with it: only this one is erased.
+        self._erase(key, lambda listed: listed == key)
+
+    def delete_under(self, prefix: str) -> None:
+        """Erases every object under ``prefix`` with every version of each (as ``delete``)."""
+        self._erase(prefix, lambda listed: listed.startswith(prefix))
+
+    def _erase(self, prefix: str, erased: Callable[[str], bool]) -> None:
+        request: dict[str, Any] = {"Bucket": self.bucket, "Prefix": prefix}
         while True:
             page = self.client.list_object_versions(**request)
-            # The key as a prefix also lists longer keys that start with it: only this one is erased.
             versions: list[ObjectIdentifierTypeDef] = [
-                {"Key": key, "VersionId": version["VersionId"]}
+                {"Key": version["Key"], "VersionId": version["VersionId"]}
                 for version in (*page.get("Versions", []), *page.get("DeleteMarkers", []))
-                if version.get("Key") == key and "VersionId" in version
+                if erased(version.get("Key", "")) and "VersionId" in version
             ]
             if versions:
                 answer = self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": versions, "Quiet": True})
                 if answer.get("Errors"):
                     error = answer["Errors"][0]
                     raise StorageUnavailable(
-                        f"{len(answer['Errors'])} version(s) of {key} were not deleted: {error.get('Code')}."
+                        f"{len(answer['Errors'])} version(s) under {prefix} were not deleted: {error.get('Code')}."
                     )
             if not page.get("IsTruncated"):
                 return

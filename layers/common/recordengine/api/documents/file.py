@@ -1,4 +1,5 @@
-"""GET /api/documents/{document_id}/file: where to download the original file (a presigned URL)."""
+"""GET /api/documents/{document_id}/file: where to download the original file (a presigned URL); and
+GET /api/documents/{document_id}/pages: its pages as images, with the words read on them."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from recordengine.api.dependencies import DocumentServiceDep
 from recordengine.api.errors import error_responses
 from recordengine.api.paths import path_id
 from recordengine.errors import Conflict
-from recordengine.models import FileLink
+from recordengine.models import DocumentPages, FileLink
 from recordengine.tokens import TokenScope
 
 router = APIRouter(dependencies=[requires(TokenScope.DOCUMENTS_READ)])
@@ -68,3 +69,12 @@ def get_document_file(
     if prefers_json(accept):
         return JSONResponse(link.model_dump(), headers=headers)
     return RedirectResponse(link.url, status_code=302, headers=headers)
+
+
+@router.get("/api/documents/{document_id}/pages")
+def get_document_pages(document_id: str, service: DocumentServiceDep, response: Response) -> DocumentPages:
+    """The pages of the document as images (short-lived URLs, rendered once by its extraction) with the words read
+    on each and their boxes: what the review page shows the original with, and where `field_locations` point."""
+    # Presigned URLs must not outlive their minutes in a cache.
+    response.headers["Cache-Control"] = "no-store"
+    return service.pages(path_id(document_id, "Document"))
