@@ -27,11 +27,25 @@ def test_the_first_document_starts_a_sender_and_the_next_one_finds_it():
     assert sender["documents_seen"] == 2 and PHONE_A in sender["identifiers"]
 
 
-def test_a_strong_identifier_alone_attributes_whatever_the_name_says():
+def test_a_strong_identifier_alone_attributes_a_reworded_name():
     store, senders = attribution()
     first = senders.attribute([VAT_A, NAME_A], "Larkspur Drafting", SEEN)
     assert senders.attribute([VAT_A, "name:larkspur drawing office"], "Larkspur Drawing Office", SEEN) == first
     assert len(store.senders) == 1
+
+
+def test_an_example_tax_number_printed_by_another_company_does_not_join_its_first_sender():
+    store, senders = attribution()
+    first = senders.attribute([VAT_A, IBAN_A, NAME_A], "Larkspur Drafting", SEEN)
+    # Template documents of two companies with one example VAT number: the only tie, the names unrelated.
+    other = senders.attribute([VAT_A, DOMAIN_B, NAME_B], "Tamarind Office", SEEN)
+    assert other is not None and other != first
+    assert store.index[VAT_A] == first and store.index[NAME_B] == other
+    # The second company's next document goes to its own sender, though the tax number points at the first.
+    assert senders.attribute([VAT_A, DOMAIN_B, NAME_B], "Tamarind Office", SEEN) == other
+    # Two ties (the tax number and the IBAN) attribute whatever the name says.
+    assert senders.attribute([VAT_A, IBAN_A, NAME_B], "Tamarind Office", SEEN) == first
+    assert len(store.senders) == 2
 
 
 def test_a_matching_name_does_not_join_a_sender_that_a_strong_identifier_contradicts():

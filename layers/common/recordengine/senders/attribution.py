@@ -1,6 +1,8 @@
 """Which sender a document comes from, from the identifiers it prints (senders/identity.py).
 
-- A strong identifier (tax number, IBAN, domain) that a sender holds attributes the document to it alone.
+- A strong identifier (tax number, IBAN, domain) that a sender holds attributes the document to it alone,
+  unless it is the only tie and the document names another company (no word of the names in common, not a
+  misreading): sample and template documents print one well-known example tax number for every company.
 - A weak one (phone, name) does only when none of the document's strong identifiers contradicts that sender
   (it holds an identifier of the same kind, none of them the document's).
 - When the identifiers point at two senders, the strongest match wins; the two are never merged, and the
@@ -148,8 +150,12 @@ class Attribution:
         found = matches(identifiers, senders)
         if not found:
             return None
-        if found[0].strong:
-            return found[0].sender_id
+        strong = [match for match in found if match.strong]
+        for match in strong:
+            if match.matched > 1 or not self._named_otherwise(identifiers, match.sender_id):
+                return match.sender_id
+        if strong:
+            return None
         # Only weak identifiers matched: the sender must hold nothing a strong identifier of the document denies.
         for match in found:
             sender = self.store.get(match.sender_id)
@@ -157,6 +163,29 @@ class Attribution:
             if sender is not None and not contradicts(identifiers, sender["identifiers"], kind):
                 return match.sender_id
         return None
+
+    def _named_otherwise(self, identifiers: list[Identifier], sender_id: int) -> bool:
+        names = [identifier.value for identifier in identifiers if identifier.kind is Kind.NAME]
+        if not names:
+            return False
+        sender = self.store.get(sender_id)
+        held = [parsed for parsed in map(parse_identifier, sender["identifiers"] if sender else []) if parsed]
+        theirs = [identifier.value for identifier in held if identifier.kind is Kind.NAME]
+        return bool(theirs) and not any(_one_name(name, other) for name in names for other in theirs)
+
+
+def _one_name(first: str, second: str) -> bool:
+    """Whether two folded names can be one company's: a misreading, or a word in common ("Larkspur Drafting",
+    "Larkspur Drawing Office")."""
+    return _alike(first, second) or bool(_words(first) & _words(second))
+
+
+def _words(name: str) -> set[str]:
+    return {word for word in name.split() if len(word) >= _NAME_WORD}
+
+
+# A word this long shared by two names makes them one company's (shorter ones are initials, "de", "and").
+_NAME_WORD = 4
 
 
 def _display_name(identifiers: Sequence[Identifier]) -> str:
