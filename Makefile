@@ -75,7 +75,7 @@ fuzz: $(VENV)/.installed ## Schemathesis over every route against a local stack 
 openapi: $(VENV)/.installed ## regenerate openapi.json from the routers
 	$(PY) scripts/openapi.py
 
-lint: $(VENV)/.installed $(TOOLS)/.installed $(CHECKOV)/.installed ## ruff, mypy, openapi.json, IAM policies of the calls, sam validate, cfn-lint, checkov
+lint: $(VENV)/.installed $(TOOLS)/.installed $(CHECKOV)/.installed ## ruff, mypy, openapi.json, sam validate, cfn-lint and checkov on template.yaml
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check layers functions
 	$(VENV)/bin/mypy layers/common/recordengine functions
@@ -90,7 +90,7 @@ deploy: build ## build, then sam deploy with samconfig.toml [DEPLOY_ARGS="--guid
 	bash scripts/deploy.sh $(DEPLOY_ARGS)
 
 bench: $(VENV)/.installed ## ratios to references, every section at sizes that finish [SECTIONS="..."] [BENCH_FULL=1]
-	$(PY) -m bench
+	$(PY) -m bench $(SECTIONS)
 
 # Extraction accuracy, calibration and speed on a labelled corpus: make eval [CORPUS=dir] [OUT=dir]
 # [BASELINE=previous/results.json] [BURST=1: also over HTTP, all at once and one at a time] [EVAL_ARGS=...]
