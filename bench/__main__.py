@@ -40,7 +40,11 @@ VARIABLES = [
         "cold-start samples per target (full: coldstart 20 rounds, extraction-coldstart 5; quick profile: 3 and 2)",
         None,
     ),
-    ("BENCH_COLDSTART_ONLY", "comma-separated API functions for coldstart (default: every one)", None),
+    (
+        "BENCH_COLDSTART_ONLY",
+        "comma-separated API functions for coldstart (full: every one)",
+        "get_document,list_documents,upload_document",
+    ),
     ("BENCH_BUILD", "1: build the layers with scripts/sam_build.sh instead of reading .aws-sam/build", None),
     ("BENCH_READS_SIZES", "table sizes for reads (full: 1000,20000,100000)", "1000,20000"),
     ("BENCH_READS_PIPELINE", "documents in New or Processing in the reads tables (100)", None),
