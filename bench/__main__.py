@@ -37,13 +37,13 @@ VARIABLES = [
     ("BENCH_FULL", "1: every section at its own sizes below (about 40+ minutes), not the quick profile's", None),
     (
         "BENCH_SAMPLES",
-        "cold-start samples per target (full: coldstart 20 rounds, extraction-coldstart 5; quick profile: 3 and 2)",
+        "cold-start samples per target (full: coldstart 20 rounds, extraction-coldstart 5; quick profile: 2 and 2)",
         None,
     ),
     (
         "BENCH_COLDSTART_ONLY",
         "comma-separated API functions for coldstart (full: every one)",
-        "get_document,list_documents,upload_document",
+        "get_document",
     ),
     ("BENCH_BUILD", "1: build the layers with scripts/sam_build.sh instead of reading .aws-sam/build", None),
     ("BENCH_READS_SIZES", "table sizes for reads (full: 1000,20000,100000)", "1000,20000"),
@@ -55,7 +55,7 @@ VARIABLES = [
 ]
 QUICK_PROFILE = {name: default for name, _, default in VARIABLES if default is not None}
 # Cold-start samples of the quick profile (BENCH_SAMPLES, when set, wins).
-QUICK_SAMPLES = {"coldstart": 3, "extraction-coldstart": 2}
+QUICK_SAMPLES = {"coldstart": 2, "extraction-coldstart": 2}
 
 
 def _full() -> bool:
