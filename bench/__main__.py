@@ -46,7 +46,7 @@ VARIABLES = [
         "get_document",
     ),
     ("BENCH_BUILD", "1: build the layers with scripts/sam_build.sh instead of reading .aws-sam/build", None),
-    ("BENCH_READS_SIZES", "table sizes for reads (full: 1000,20000,100000)", "1000,20000"),
+    ("BENCH_READS_SIZES", "table sizes for reads (full: 1000,20000,100000)", "1000"),
     ("BENCH_READS_PIPELINE", "documents in New or Processing in the reads tables (100)", None),
     ("BENCH_WEB_RUNS", "page loads per screen in web (full: 10)", "3"),
     ("BENCH_TEXT_ROUNDS", "rounds of text (full: 3)", "1"),
