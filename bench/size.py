@@ -15,7 +15,7 @@ neither, each layer is built for Lambda by its own Makefile into a temporary dir
 and the extraction function's code is its source directory.
 
 The extraction function's whole unzipped size (its code and both layers, with every language's trained data)
-is given against issue 15's target, 150 MB, and Lambda's limit, 250 MB.
+is given against issue 15's target, 150 MiB, and Lambda's limit, 250 MiB.
 """
 
 from __future__ import annotations
@@ -39,11 +39,11 @@ EXTRACTION_FUNCTION_BUILD = "ExtractDocumentFunction"
 BUILD_SCRIPT = ROOT / "scripts" / "sam_build.sh"
 PIP_PLATFORM_FLAGS = ("--platform", "manylinux2014_aarch64", "--only-binary=:all:", "--python-version", "3.12")
 BUILD_TIMEOUT_SECONDS = 900
-MB = 1024 * 1024
-# Lambda: a function's code and all its layers, unzipped, at most 250 MB.
-LAMBDA_UNZIPPED_LIMIT = 250 * MB
+MIB = 1024 * 1024
+# Lambda: a function's code and all its layers, unzipped, at most 250 MiB (262,144,000 bytes).
+LAMBDA_UNZIPPED_LIMIT = 250 * MIB
 # What the extraction function may weigh with all its languages (issue 15), leaving room below Lambda's limit.
-EXTRACTION_FUNCTION_TARGET = 150 * MB
+EXTRACTION_FUNCTION_TARGET = 150 * MIB
 EXTRACTION_FUNCTION_SOURCE = ROOT / "functions" / "extract_document"
 # Top-level entries of an installed OCR stack, and what else only extraction uses (PDF reading, date parsing):
 # what must never be in the Common layer.
@@ -210,7 +210,7 @@ def build_ocr_reference(workdir: Path) -> tuple[Path | None, str]:
 
 
 def _mb(size: int) -> str:
-    return f"{size / MB:.1f} MB"
+    return f"{size / MIB:.1f} MiB"
 
 
 def _biggest(site: Path) -> str:
@@ -273,8 +273,8 @@ def _extraction_report(
         total = unzipped + tree_size(common) + tree_size(function)
         lines.append(
             f"   extraction function, code + CommonLayer + ExtractionLayer: {_mb(total)} unzipped "
-            f"({total / EXTRACTION_FUNCTION_TARGET:.0%} of the 150 MB target, "
-            f"{total / LAMBDA_UNZIPPED_LIMIT:.0%} of Lambda's 250 MB)"
+            f"({total / EXTRACTION_FUNCTION_TARGET:.0%} of the 150 MiB target, "
+            f"{total / LAMBDA_UNZIPPED_LIMIT:.0%} of Lambda's 250 MiB)"
         )
     reference, why = build_ocr_reference(workdir)
     if reference is None:

@@ -1,5 +1,5 @@
 """`make token` and `cli --local` work with no AWS credentials at all (the local stack takes any); without
---local, missing credentials or region get a one-line explanation, not a traceback."""
+--local, missing credentials get a one-line explanation, not a traceback, and a missing region is make deploy's."""
 
 import json
 from collections.abc import Iterator
@@ -56,7 +56,14 @@ def local_stack_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
         state = tmp_path / ".local" / "stack.json"
         state.parent.mkdir()
         state.write_text(
-            json.dumps({"endpoint_url": endpoint, "region": "us-east-1", "resources": {"DocumentsTable": TABLE}})
+            json.dumps(
+                {
+                    "url": "http://127.0.0.1:3000",
+                    "endpoint_url": endpoint,
+                    "region": "us-east-1",
+                    "resources": {"DocumentsTable": TABLE},
+                }
+            )
         )
         monkeypatch.chdir(tmp_path)
         yield state
@@ -76,6 +83,10 @@ def test_a_local_token_needs_no_aws_credentials(local_stack_file, no_aws_configu
         aws_secret_access_key="check",
     )
     assert TokenStore(TABLE, client).scopes_of(token) == {"documents:read", "admin"}
+    # What `make token` prints: the line that hands the stack's URL and a new token to a shell.
+    assert cli(["tokens", "create", "--local", "--name", "dev", "--export"]) == 0
+    line = capsys.readouterr().out.strip()
+    assert line.startswith("export RECORDENGINE_URL=http://127.0.0.1:3000 RECORDENGINE_TOKEN=re_"), line
 
 
 def test_without_a_local_stack_the_cli_says_how_to_start_one(tmp_path, monkeypatch, no_aws_configuration, capsys):
@@ -89,8 +100,11 @@ def test_a_deployed_stack_without_credentials_gets_a_clear_message(no_aws_config
     assert "No AWS credentials found" in capsys.readouterr().err
 
 
-def test_a_deployed_stack_without_a_region_gets_a_clear_message(no_aws_configuration, monkeypatch, capsys):
+def test_a_deployed_stack_without_a_region_is_looked_for_in_make_deploys_and_that_is_said(
+    no_aws_configuration, monkeypatch, capsys
+):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x")
-    assert cli(["tokens", "list", "--table", TABLE]) == 2
-    assert "--region" in capsys.readouterr().err
+    assert cli(["tokens", "list", "--table", TABLE]) == 2  # AWS_ENDPOINT_URL is a closed port
+    error = capsys.readouterr().err
+    assert "No AWS region configured" in error and "us-east-1" in error and "--region" in error

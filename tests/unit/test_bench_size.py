@@ -1,5 +1,5 @@
 """python -m bench size without a sam build: the layers built by their own Makefiles, the extraction function's
-whole size given against its 150 MB target."""
+whole size given against its 150 MiB target."""
 
 from __future__ import annotations
 
@@ -44,8 +44,8 @@ def test_without_a_sam_build_the_layers_are_built_by_their_makefiles(
     assert built == ["CommonLayer", "ExtractionLayer"]
     assert "built now by its Makefile" in text
     assert "trained data in python/share/tessdata: deu.traineddata" in text
-    assert "extraction function, code + CommonLayer + ExtractionLayer: 91.0 MB unzipped" in text
-    assert f"({91 / 150:.0%} of the 150 MB target, {91 / 250:.0%} of Lambda's 250 MB)" in text
+    assert "extraction function, code + CommonLayer + ExtractionLayer: 91.0 MiB unzipped" in text
+    assert f"({91 / 150:.0%} of the 150 MiB target, {91 / 250:.0%} of Lambda's 250 MiB)" in text
 
 
 def test_without_python_3_12_the_report_says_why(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

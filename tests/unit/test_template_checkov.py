@@ -86,8 +86,9 @@ def _extraction_properties(**overrides: str) -> dict[str, Any]:
     return dict(template.resolve({k: v for k, v in properties.items() if k == "ReservedConcurrentExecutions"}))
 
 
-def test_extraction_concurrency_is_reserved_by_default_and_0_means_no_reservation() -> None:
-    assert _extraction_properties()["ReservedConcurrentExecutions"] == "10"
+def test_extraction_concurrency_is_reserved_only_when_asked() -> None:
+    # A reservation by default would fail the first deploy of an account whose quota is below 100 + it.
+    assert "ReservedConcurrentExecutions" not in _extraction_properties()
     assert _extraction_properties(ExtractionReservedConcurrency="3")["ReservedConcurrentExecutions"] == "3"
     # Lambda's reservation of 0 would stop every extraction: 0 must leave the property out instead.
     assert "ReservedConcurrentExecutions" not in _extraction_properties(ExtractionReservedConcurrency="0")

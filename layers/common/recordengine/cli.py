@@ -4,22 +4,31 @@
     python -m recordengine.cli tokens create --name "Ops" --scope documents:read --scope admin --local
     python -m recordengine.cli tokens list --local
     python -m recordengine.cli tokens revoke 5a3f0c9e1b2d --table recordengine-DocumentsTable-ABC
+    python -m recordengine.cli tokens create --name "Admin" --stack recordengine --export   # `make token STACK=...`
 
 The plain token is printed once, at creation; only its hash is stored. Scopes: documents:read,
 documents:write (the default: both) and admin (rules and webhooks). The CLI itself uses AWS credentials,
-not a token: whoever may write the table may manage tokens.
+not a token: whoever may write the table may manage tokens. Its region is --region, else AWS_REGION,
+AWS_DEFAULT_REGION or the profile's, else us-east-1: the same as `make deploy` (scripts/deploy.sh).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shlex
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 LOCAL_STACK_FILE = Path(".local/stack.json")
 TABLE_OUTPUT = "DocumentsTableName"
+API_URL_OUTPUT = "ApiUrl"
+# Where `make deploy` deploys when no region is configured (DEFAULT_REGION in scripts/deploy.sh): the CLI
+# looks for the stack there too, so that the stack `make deploy` created is found with no more configuration.
+DEFAULT_REGION = "us-east-1"
 # The local stack's moto accepts any credentials; these keep the CLI from looking for real ones.
 LOCAL_ACCESS_KEY_ID = "testing"
 LOCAL_SECRET_ACCESS_KEY = "testing"  # noqa: S105 - moto's placeholder, not a secret
@@ -36,7 +45,33 @@ def _local_stack() -> dict[str, Any]:
     return stack
 
 
-def _table_and_client(args: argparse.Namespace) -> tuple[str, Any]:
+@dataclass(frozen=True)
+class Target:
+    """The documents table to manage tokens in, a DynamoDB client for it, and the API's URL when known."""
+
+    table: str
+    client: Any
+    api_url: str = ""
+
+
+def _region(args: argparse.Namespace) -> str:
+    """--region, else the configured one (as sam and `make deploy` read it), else DEFAULT_REGION, said."""
+    if args.region:
+        return str(args.region)
+    import botocore.session
+
+    configured = os.environ.get("AWS_REGION") or botocore.session.get_session().get_config_variable("region")
+    if configured:
+        return str(configured)
+    print(
+        f"No AWS region configured (--region, AWS_REGION, AWS_DEFAULT_REGION or the profile's region): "
+        f"using {DEFAULT_REGION}, where `make deploy` deploys then.",
+        file=sys.stderr,
+    )
+    return DEFAULT_REGION
+
+
+def _target(args: argparse.Namespace) -> Target:
     import boto3
 
     if args.local:
@@ -48,14 +83,21 @@ def _table_and_client(args: argparse.Namespace) -> tuple[str, Any]:
             aws_access_key_id=LOCAL_ACCESS_KEY_ID,
             aws_secret_access_key=LOCAL_SECRET_ACCESS_KEY,
         )
-        return stack["resources"]["DocumentsTable"], client
+        return Target(stack["resources"]["DocumentsTable"], client, stack.get("url", ""))
+    region = _region(args)
     if args.table:
-        return args.table, boto3.client("dynamodb", region_name=args.region)
-    outputs = boto3.client("cloudformation", region_name=args.region).describe_stacks(StackName=args.stack)
-    for output in outputs["Stacks"][0].get("Outputs", []):
-        if output["OutputKey"] == TABLE_OUTPUT:
-            return output["OutputValue"], boto3.client("dynamodb", region_name=args.region)
-    raise CliError(f"Stack {args.stack} has no {TABLE_OUTPUT} output.")
+        return Target(args.table, boto3.client("dynamodb", region_name=region))
+    described = boto3.client("cloudformation", region_name=region).describe_stacks(StackName=args.stack)
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in described["Stacks"][0].get("Outputs", [])}
+    if TABLE_OUTPUT not in outputs:
+        raise CliError(f"Stack {args.stack} has no {TABLE_OUTPUT} output.")
+    return Target(outputs[TABLE_OUTPUT], boto3.client("dynamodb", region_name=region), outputs.get(API_URL_OUTPUT, ""))
+
+
+def export_line(token: str, api_url: str) -> str:
+    """The shell line that hands the token (and the API's URL, when known) to the README's curl examples."""
+    assignments = [f"RECORDENGINE_URL={shlex.quote(api_url)}"] if api_url else []
+    return "export " + " ".join([*assignments, f"RECORDENGINE_TOKEN={shlex.quote(token)}"])
 
 
 def _explain(error: Exception, args: argparse.Namespace) -> str | None:
@@ -87,7 +129,8 @@ def _explain(error: Exception, args: argparse.Namespace) -> str | None:
 def _run(args: argparse.Namespace) -> int:
     from .tokens import DEFAULT_SCOPES, TokenStore, parse_scopes
 
-    table, client = _table_and_client(args)
+    target = _target(args)
+    table, client = target.table, target.client
     if args.resource == "documents":
         from .storage.documents import DocumentStore
         from .storage.table import Table
@@ -102,7 +145,7 @@ def _run(args: argparse.Namespace) -> int:
         except ValueError as error:
             raise CliError(str(error)) from None
         issued = store.create(args.name, scopes=scopes)
-        print(issued.token)
+        print(export_line(issued.token, target.api_url) if args.export else issued.token)
         granted = ", ".join(sorted(issued.scopes))
         print(f"Token {issued.key_id} ({issued.name}; {granted}) created; it is shown only now.", file=sys.stderr)
     elif args.action == "list":
@@ -117,14 +160,16 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m recordengine.cli", description=__doc__.split("\n")[0])
     target = argparse.ArgumentParser(add_help=False)
     where = target.add_mutually_exclusive_group(required=True)
     where.add_argument("--stack", help="name of a deployed CloudFormation stack")
     where.add_argument("--table", help="name of the stack's DocumentsTable")
     where.add_argument("--local", action="store_true", help="the local stack started by 'make run'")
-    target.add_argument("--region", help="AWS region (default: your AWS configuration's)")
+    target.add_argument(
+        "--region", help=f"AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's, else {DEFAULT_REGION})"
+    )
     commands = parser.add_subparsers(dest="resource", required=True)
     tokens = commands.add_parser("tokens", help="API bearer tokens").add_subparsers(dest="action", required=True)
     create = tokens.add_parser("create", parents=[target], help="issue a token and print it once")
@@ -136,6 +181,11 @@ def main(argv: list[str] | None = None) -> int:
         help="documents:read, documents:write or admin; repeat it or separate with commas "
         "(default: documents:read,documents:write)",
     )
+    create.add_argument(
+        "--export",
+        action="store_true",
+        help="print a shell line, export RECORDENGINE_URL=... RECORDENGINE_TOKEN=..., instead of the bare token",
+    )
     tokens.add_parser("list", parents=[target], help="list tokens and their scopes (never their secrets)")
     revoke = tokens.add_parser("revoke", parents=[target], help="revoke a token by its key id")
     revoke.add_argument("key_id", help="the 12 hex digits after 're_' in the token")
@@ -145,7 +195,11 @@ def main(argv: list[str] | None = None) -> int:
         parents=[target],
         help="once, after deploying list count items: index and count the documents stored before them",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         return _run(args)
     except CliError as error:

@@ -90,8 +90,9 @@ class ScopeRequirement:
         caller = current_caller(request)
         if caller is None or self.scope.value not in caller.scopes:
             raise Forbidden(
-                f"This token lacks the '{self.scope.value}' scope this request needs; "
-                "issue one with it (python -m recordengine.cli tokens create --scope ...)."
+                f"This token lacks the '{self.scope.value}' scope this request needs; issue one with it, in the "
+                f"project's directory: make token SCOPES={self.scope.value} STACK=<your stack's name> "
+                "(without STACK= for the local stack)."
             )
 
 
