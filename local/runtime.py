@@ -27,6 +27,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
 
+from .iam import Policy, acting_as, install
 from .logging_isolation import isolate_powertools_logger_keys, run_as_invocation
 from .model import FunctionSpec
 
@@ -107,16 +108,20 @@ class LambdaFunction:
     spec: FunctionSpec
     arn: str
     handler: Callable[[Any, LambdaContext], Any]
+    # Its execution role's policy, enforced on the AWS calls the handler makes (local/iam.py); None: unchecked.
+    policy: Policy | None = None
 
     @classmethod
-    def load(cls, spec: FunctionSpec, arn: str) -> LambdaFunction:
+    def load(cls, spec: FunctionSpec, arn: str, policy: Policy | None = None) -> LambdaFunction:
         # Every function shares this process: each invocation logs with its own Powertools keys.
         isolate_powertools_logger_keys()
+        if policy is not None:
+            install()
         module = load_module(spec)
         handler = getattr(module, spec.handler_attribute, None)
         if not callable(handler):
             raise HandlerLoadError(f"{spec.logical_id}: {spec.handler_file} has no callable {spec.handler_attribute}")
-        return cls(spec, arn, handler)
+        return cls(spec, arn, handler, policy)
 
     def new_context(self) -> LambdaContext:
         return LambdaContext(
@@ -153,7 +158,8 @@ class LambdaFunction:
         context = context or self.new_context()
         started = time.monotonic()
         try:
-            return run_as_invocation(lambda: self.handler(event, context))
+            with acting_as(self.policy):
+                return run_as_invocation(lambda: self.handler(event, context))
         finally:
             elapsed = time.monotonic() - started
             log.debug("%s %s took %.0f ms", self.spec.logical_id, context.aws_request_id, elapsed * 1000)

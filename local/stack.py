@@ -16,6 +16,7 @@ from typing import Any
 from .async_invoke import AsyncInvoker, SqsDestination
 from .cfn import Template, api_id_for
 from .gateway import Gateway, GatewayServer
+from .iam import function_policy
 from .model import Application, load_application
 from .ports import LOOPBACK, PortInUse, check_port_free
 from .resources import AwsClients, create_resources
@@ -137,7 +138,9 @@ class LocalStack:
 
         add_layers_to_path(_unique([d for fn in app.functions.values() for d in fn.layer_dirs]))
         for logical_id, spec in app.functions.items():
-            self.functions[logical_id] = LambdaFunction.load(spec, template.arn(logical_id))
+            self.functions[logical_id] = LambdaFunction.load(
+                spec, template.arn(logical_id), function_policy(template, logical_id)
+            )
         phase.done(f"importing {len(self.functions)} handlers")
 
         http_pool = WorkerPool("http", self.config.http_workers)

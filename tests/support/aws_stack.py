@@ -17,6 +17,7 @@ import boto3
 
 from local.cfn import Template
 from local.gateway import Gateway, HttpRequest, HttpResponse
+from local.iam import function_policy
 from local.model import Application, load_application
 from local.resources import AwsClients, create_resources
 from local.runtime import LambdaFunction, WorkerPool
@@ -204,9 +205,9 @@ def use_shared_service_models() -> None:
     boto3.setup_default_session(botocore_session=session)
 
 
-def start_stack(monkeypatch: Any) -> Iterator[AwsStack]:
-    """Yields a stack on moto (the caller holds mock_aws open)."""
-    template = Template.load(ROOT / "template.yaml")
+def start_stack(monkeypatch: Any, template: Template | None = None) -> Iterator[AwsStack]:
+    """Yields a stack on moto (the caller holds mock_aws open), of template.yaml unless given another."""
+    template = template or Template.load(ROOT / "template.yaml")
     clients = AwsClients(
         boto3.client("dynamodb"), boto3.client("s3"), boto3.client("sqs"), boto3.client("dynamodbstreams")
     )
@@ -216,7 +217,7 @@ def start_stack(monkeypatch: Any) -> Iterator[AwsStack]:
         monkeypatch.setenv(name, value)
     reset_cached_services()
     functions = {
-        logical_id: LambdaFunction.load(spec, template.arn(logical_id))
+        logical_id: LambdaFunction.load(spec, template.arn(logical_id), function_policy(template, logical_id))
         for logical_id, spec in application.functions.items()
     }
     pool = WorkerPool("tests", 2)
