@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import logging
 import os
 import re
 import uuid
@@ -23,6 +24,8 @@ from functools import cache
 from typing import Any
 
 from .cfn import PARTITION, Template, TemplateError
+
+log = logging.getLogger("local.iam")
 
 SWITCH = "LOCAL_IAM"
 
@@ -439,6 +442,9 @@ def _check_call(params: dict[str, Any], model: Any, context: dict[str, Any], **_
     denied = [r for r in requests if not policy.allows(r)]
     if not denied:
         return None
+    # Logged: the code may handle the error quietly, and a missing permission should not go unnoticed.
+    for request in denied:
+        log.warning("%s", _denied_message(policy, request))
     if service == "s3" and model.name == "DeleteObjects":
         # S3 deletes the keys the caller may delete and reports the others in the answer's Errors.
         objects = params.get("Delete", {}).get("Objects", [])
