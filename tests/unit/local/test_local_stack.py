@@ -129,6 +129,15 @@ def test_a_route_with_path_and_query_parameters(stack: LocalStack) -> None:
     assert event["requestContext"]["http"]["sourceIp"] == "127.0.0.1"
 
 
+def test_a_handlers_aws_calls_are_held_to_its_functions_policy(stack: LocalStack) -> None:
+    # The function may write under allowed/ only; moto alone would take both writes.
+    assert requests.put(f"{stack.url}/store/allowed", timeout=10).text == "stored"
+    refused = requests.put(f"{stack.url}/store/other", timeout=10)
+    assert (refused.status_code, refused.text) == (403, "AccessDenied")
+    listed = aws(stack, "s3").list_objects_v2(Bucket="recordengine-local-uploads-123456789012")
+    assert [o["Key"] for o in listed["Contents"]] == ["allowed/a.txt"]
+
+
 def test_binary_bodies_arrive_base64_encoded(stack: LocalStack) -> None:
     payload = bytes(range(256))
     response = requests.post(

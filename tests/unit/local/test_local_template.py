@@ -268,6 +268,7 @@ def test_the_fixture_application(fixture_template: Template) -> None:
         "GET /boom",
         "GET /raw",
         "ANY /things/{proxy+}",
+        "PUT /store/{prefix}",
     }
 
     upload = app.functions["OnUploadFunction"]
