@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from . import coldstart, cost, extraction_coldstart, ocr, reads, size, text, web
+from . import coldstart, cost, extraction_coldstart, learning, ocr, reads, size, text, web
 
 DEFAULT_SAMPLES = 5
 FULL_VARIABLE = "BENCH_FULL"
@@ -30,6 +30,7 @@ DESCRIPTIONS = {
     "web": "the review page's first screen in headless Chromium vs GET /api/health",
     "text": "time per text-layer page, the engine vs bare PDFium",
     "ocr": "time per scanned page, the engine's OCR vs a bare tesserocr call",
+    "learning": "extraction time per document with a sender's learned hints vs the engine alone (<= 5% more)",
     "cost": "what 1,000 documents cost on AWS, from the operations the real handlers make on moto",
 }
 # The variables each section reads: (name, meaning, default of the quick profile or None: the section's own).
@@ -51,6 +52,7 @@ VARIABLES = [
     ("BENCH_WEB_RUNS", "page loads per screen in web (full: 10)", "3"),
     ("BENCH_TEXT_ROUNDS", "rounds of text (full: 3)", "1"),
     ("BENCH_OCR_ROUNDS", "rounds of ocr (full: 3)", "1"),
+    ("BENCH_LEARNING_ROUNDS", "rounds of learning (full: 5)", "3"),
     ("BENCH_COST_DOCUMENTS", "documents per engine in cost (3)", None),
 ]
 QUICK_PROFILE = {name: default for name, _, default in VARIABLES if default is not None}
@@ -97,6 +99,7 @@ SECTIONS: dict[str, Callable[[], list[str]]] = {
     "web": web.report,
     "text": text.report,
     "ocr": ocr.report,
+    "learning": learning.report,
     "cost": cost.report,
 }
 

@@ -189,12 +189,20 @@ def test_the_history_names_upload_extraction_rule_correction_note_and_export_wit
     assert rule.status_code == 201, rule.text
     rule_id = rule.json()["id"]
     try:
-        document_id = reviewed(stack, client, filing)["id"]
+        document = reviewed(stack, client, filing)
     finally:
         deleted = client.delete(stack.api(f"/api/rules/{rule_id}"), timeout=TIMEOUT)
         assert deleted.status_code == 204, deleted.text
+    document_id = document["id"]
+    # A value other than the one read: the stack's invoices are one sender's, and another test's correction of
+    # its name may have taught it already (issue 17).
+    vendor = next(
+        name
+        for name in ("Northwind Traders Limited", "Northwind Traders Ltd")
+        if name != document["extracted_fields"].get("vendor")
+    )
     for path, body in (
-        (f"/api/documents/{document_id}", {"extracted_fields": {"vendor": "Northwind Traders Limited"}}),
+        (f"/api/documents/{document_id}", {"extracted_fields": {"vendor": vendor}}),
         (f"/api/documents/{document_id}", {"notes": "Called the vendor."}),
         (f"/api/documents/{document_id}/status", {"status": "Export"}),
     ):
@@ -214,7 +222,7 @@ def test_the_history_names_upload_extraction_rule_correction_note_and_export_wit
     ]
     assert entries[3]["changes"] == [{"field": "notes", "from": None, "to": "Seen by the rules."}]
     assert entries[4]["changes"] == [
-        {"field": "extracted_fields.vendor", "from": "Northwind Traders Ltd", "to": "Northwind Traders Limited"}
+        {"field": "extracted_fields.vendor", "from": document["extracted_fields"]["vendor"], "to": vendor}
     ]
     assert entries[5]["changes"] == [{"field": "notes", "from": "Seen by the rules.", "to": "Called the vendor."}]
     assert entries[6]["changes"] == [{"field": "status", "from": "Needs Review", "to": "Export"}]

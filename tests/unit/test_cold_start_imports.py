@@ -40,6 +40,7 @@ DOCUMENT_ENDPOINTS = {
     "document_history": "history",
     "document_file": "file",
     "delete_document": "delete",
+    "batch_documents": "batch",
 }
 
 IMPORT_AND_REPORT = """

@@ -73,6 +73,14 @@ class Settings(BaseModel):
     aws_endpoint_url: str | None = Field(
         default=None, validation_alias=AliasChoices("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")
     )
+    # The CloudFormation stack the functions belong to: what `make token STACK=` names (a 403 says so).
+    stack_name: str | None = Field(default=None, validation_alias="STACK_NAME")
+
+    def token_command(self, scope: str) -> str:
+        """The command, run in the project's directory, that issues a token with ``scope`` for this stack."""
+        if self.aws_endpoint_url or not self.stack_name:
+            return f"make token SCOPES={scope}"
+        return f"make token SCOPES={scope} STACK={self.stack_name} REGION={self.aws_region}"
 
 
 @lru_cache(maxsize=1)

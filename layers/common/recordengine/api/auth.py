@@ -18,6 +18,7 @@ from fastapi import Depends, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from recordengine.errors import Forbidden
+from recordengine.settings import get_settings
 from recordengine.tokens import TokenScope
 
 logger = logging.getLogger(__name__)
@@ -91,8 +92,7 @@ class ScopeRequirement:
         if caller is None or self.scope.value not in caller.scopes:
             raise Forbidden(
                 f"This token lacks the '{self.scope.value}' scope this request needs; issue one with it, in the "
-                f"project's directory: make token SCOPES={self.scope.value} STACK=<your stack's name> "
-                "(without STACK= for the local stack)."
+                f"project's directory: {get_settings().token_command(self.scope.value)}"
             )
 
 
