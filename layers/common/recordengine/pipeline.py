@@ -14,6 +14,7 @@ expired (`end_unarrived_uploads`), and an object whose document is gone is erase
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import time
@@ -431,13 +432,16 @@ class ExtractionPipeline:
         ends = time.monotonic() + max(seconds_available, 1.0)
         # The last attempt (the earlier ones were handed back, e.g. overloaded) has the function's whole time.
         own_budgets = attempt < self.settings.extraction_max_attempts
+        # The worker runs in the invocation's context (what the logger and, locally, the IAM check know of it).
+        invocation = contextvars.copy_context()
         if isinstance(self.extractor, StoredObjectExtractor):
             # An engine that can read S3 itself (Textract, for large and multi-page documents) gets the location.
             stored = StoredObject(self.settings.bucket_name, str(document["s3_key"]))
             extract_stored = bound(ends, self.extractor.extract_stored, own_budgets=own_budgets)
-            future = executor.submit(extract_stored, content, media_type, profile, stored)
+            future = executor.submit(invocation.run, extract_stored, content, media_type, profile, stored)
         else:
-            future = executor.submit(bound(ends, self.extractor, own_budgets=own_budgets), content, media_type, profile)
+            engine = bound(ends, self.extractor, own_budgets=own_budgets)
+            future = executor.submit(invocation.run, engine, content, media_type, profile)
         try:
             read = _as_read(future.result(timeout=max(seconds_available, 1.0)))
         except FutureTimeout:
