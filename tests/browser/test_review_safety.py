@@ -301,8 +301,10 @@ def test_the_next_document_opens_at_its_top_without_the_last_ones_error(signed_i
 def test_a_pdf_opens_fitted_to_the_width(signed_in, web_stack, api):
     doc_id = _invoice(web_stack, api)
     _open(signed_in, web_stack, doc_id)
-    frame = visible(signed_in, "original-pdf")
-    assert frame.get_attribute("src").endswith("#view=FitH")
+    # Its pages as the service rendered them (issue 18 point 3), the first as wide as the viewer.
+    page, viewer = visible(signed_in, "original-page"), visible(signed_in, "original-pages")
+    width = "return arguments[0].getBoundingClientRect().width"
+    assert abs(signed_in.execute_script(width, page) - signed_in.execute_script(width, viewer)) < 24
 
 
 def test_a_read_only_token_is_not_offered_rules_webhooks_or_forgetting_a_sender(browser, web_stack, api):
