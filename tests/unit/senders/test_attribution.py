@@ -48,6 +48,15 @@ def test_an_example_tax_number_printed_by_another_company_does_not_join_its_firs
     assert len(store.senders) == 2
 
 
+def test_a_chain_s_domain_printed_under_a_store_operator_s_name_joins_the_chain_s_sender():
+    store, senders = attribution()
+    chain = senders.attribute([DOMAIN_A, NAME_A], "Larkspur", SEEN)
+    assert senders.attribute([DOMAIN_A, PHONE_A, "name:hollis"], "Hollis", SEEN) == chain
+    # The operator's name, now the sender's too, finds it alone.
+    assert senders.attribute(["name:hollis"], "Hollis", SEEN) == chain
+    assert len(store.senders) == 1
+
+
 def test_a_matching_name_does_not_join_a_sender_that_a_strong_identifier_contradicts():
     store, senders = attribution()
     first = senders.attribute([VAT_A, NAME_A], "Larkspur Drafting", SEEN)

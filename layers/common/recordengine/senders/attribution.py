@@ -1,8 +1,10 @@
 """Which sender a document comes from, from the identifiers it prints (senders/identity.py).
 
 - A strong identifier (tax number, IBAN, domain) that a sender holds attributes the document to it alone,
-  unless it is the only tie and the document names another company (no word of the names in common, not a
-  misreading): sample and template documents print one well-known example tax number for every company.
+  unless it is a tax number, the only tie, and the document names another company (no word of the names in
+  common, not a misreading): sample and template documents print one well-known example tax number for every
+  company. A shared domain is not doubted so: the stores of one chain print the chain's domain under their
+  own operators' names.
 - A weak one (phone, name) does only when none of the document's strong identifiers contradicts that sender
   (it holds an identifier of the same kind, none of them the document's).
 - When the identifiers point at two senders, the strongest match wins; the two are never merged, and the
@@ -152,7 +154,8 @@ class Attribution:
             return None
         strong = [match for match in found if match.strong]
         for match in strong:
-            if match.matched > 1 or not self._named_otherwise(identifiers, match.sender_id):
+            tax_number_alone = match.matched == 1 and match.strength == STRENGTH[Kind.TAX]
+            if not tax_number_alone or not self._named_otherwise(identifiers, match.sender_id):
                 return match.sender_id
         if strong:
             return None
