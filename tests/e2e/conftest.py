@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from .stack import Stack
+from .stack import TIMEOUT, Stack
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +33,13 @@ def client(stack: Stack) -> Iterator[requests.Session]:
     with requests.Session() as session:
         session.headers["Authorization"] = f"Bearer {stack.token}"
         yield session
+
+
+@pytest.fixture
+def filing(stack: Stack, client: requests.Session) -> dict[str, int]:
+    """A contact and a folder of this test's own (the stack is shared by every e2e test)."""
+    contact = client.post(stack.api("/api/contacts"), json={"name": "Northwind Traders"}, timeout=TIMEOUT)
+    assert contact.status_code == 201, contact.text
+    folder = client.post(stack.api("/api/folders"), json={"name": "Review"}, timeout=TIMEOUT)
+    assert folder.status_code == 201, folder.text
+    return {"contact_id": contact.json()["id"], "folder_id": folder.json()["id"]}

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Seconds a request to the stack may take (a loaded 2-core machine answers slowly, never this slowly).
+TIMEOUT = 30
+
 
 @dataclass(frozen=True)
 class Stack:

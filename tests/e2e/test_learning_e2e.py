@@ -10,15 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
 import requests
 
 from tests.support.documents import german_iban, stationer_invoice_pdf
 
-from .stack import Stack
+from .stack import TIMEOUT, Stack
 from .test_review_e2e import upload, wait_for
 
-TIMEOUT = 30
 CHECK_LEARNED = "learned_values_agree"
 
 
@@ -30,15 +28,6 @@ class Supplier:
 
     def invoice(self, number: str, **printed: Any) -> bytes:
         return stationer_invoice_pdf(number=number, vendor=self.name, vat=self.vat, iban=self.iban, **printed)
-
-
-@pytest.fixture
-def filing(stack: Stack, client: requests.Session) -> dict[str, int]:
-    contact = client.post(stack.api("/api/contacts"), json={"name": "Accounts payable"}, timeout=TIMEOUT)
-    assert contact.status_code == 201, contact.text
-    folder = client.post(stack.api("/api/folders"), json={"name": "Learning"}, timeout=TIMEOUT)
-    assert folder.status_code == 201, folder.text
-    return {"contact_id": contact.json()["id"], "folder_id": folder.json()["id"]}
 
 
 def read(stack: Stack, client: requests.Session, filing: dict[str, int], content: bytes) -> dict[str, Any]:

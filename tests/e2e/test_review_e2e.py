@@ -7,29 +7,17 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import pytest
 import requests
 
 from tests.support.documents import invoice_pdf
 
-from .stack import Stack
+from .stack import TIMEOUT, Stack
 
-TIMEOUT = 30
 # The name local/stack.py gives the token it issues (RECORDENGINE_TOKEN): the person in the history.
 PERSON = "local stack"
 # Accepted at upload (it starts like a PDF), unreadable by the extraction engine: the document ends in Exception.
 BROKEN_PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R"
 TOTALS = "subtotal_plus_tax_equals_total"
-
-
-@pytest.fixture
-def filing(stack: Stack, client: requests.Session) -> dict[str, int]:
-    """A contact and a folder of this test's own (the stack is shared by every e2e test)."""
-    contact = client.post(stack.api("/api/contacts"), json={"name": "Northwind Traders"}, timeout=TIMEOUT)
-    assert contact.status_code == 201, contact.text
-    folder = client.post(stack.api("/api/folders"), json={"name": "Review"}, timeout=TIMEOUT)
-    assert folder.status_code == 201, folder.text
-    return {"contact_id": contact.json()["id"], "folder_id": folder.json()["id"]}
 
 
 def upload(

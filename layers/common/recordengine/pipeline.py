@@ -61,17 +61,13 @@ from .storage.documents import (
 
 if TYPE_CHECKING:
     from .extraction.engine import Extraction
+    from .extraction.engines.base import Extractor
     from .extraction.layout import Layout
     from .rules.models import Rule
     from .rules.service import RuleService
     from .senders.store import SenderStore
 
 logger = logging.getLogger(__name__)
-
-# An engine reads a file as the profile asks: its result, or (the built-in engine) an Extraction, the result
-# with the page text it was read from, on which a sender's learned hints are read.
-Extractor = Callable[[bytes, str, Profile], "ExtractionResult | Extraction"]
-
 
 class Outcome(StrEnum):
     EXTRACTED = "extracted"
