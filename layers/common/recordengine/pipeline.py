@@ -69,6 +69,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+
 class Outcome(StrEnum):
     EXTRACTED = "extracted"
     FAILED = "failed"
