@@ -33,10 +33,16 @@ from .runtime import ACCOUNT_CONCURRENCY, LambdaFunction, PollingThread, WorkerP
 
 log = logging.getLogger("local.sqs")
 
-# Short polls, a tenth of a second apart when the queue is empty: moto's long poll wakes up for a new
-# message but not for a FIFO group that a deletion has just released, so it would add up to a second to
-# every message of a group after the first.
+# While batches are in flight, short polls a tenth of a second apart: moto's long poll wakes up for a new
+# message but not for a FIFO group that a batch's deletion has just released, so it would add up to a second
+# to every message of a group after the first.
 IDLE_SECONDS = 0.1
+# With no batch in flight, a long poll instead (as Lambda's own pollers do): it answers as soon as a message
+# arrives, and an idle stack makes one request a second per queue rather than ten (a stack left running, or
+# one under the e2e and browser tests, spent about a third of a core on empty polls). No deletion of ours can
+# release a FIFO group while nothing is in flight; a delayed message or one whose visibility timeout ends is
+# seen within the second, as moto's long poll looks again every second.
+IDLE_LONG_POLL_SECONDS = 1
 # Lambda starts an SQS event source on a standard queue with five concurrent batches.
 CONCURRENT_BATCHES = 5
 
@@ -117,6 +123,9 @@ class SqsPoller(PollingThread):
         self.name = f"{trigger.function}.{trigger.event_name}"
         self.batches_at_once = batches_at_once(trigger, function.spec.reserved_concurrency, queue_arn)
         self._free_slots = threading.Semaphore(self.batches_at_once)
+        self._in_flight = 0
+        self._in_flight_lock = threading.Lock()
+        self._last_poll_empty = False
 
     def poll_once(self) -> int:
         """Receives one batch and starts handling it; returns how many messages it received."""
@@ -124,19 +133,24 @@ class SqsPoller(PollingThread):
             return 0  # every slot has a batch in flight
         handed_over = False
         try:
+            with self._in_flight_lock:
+                idle = self._in_flight == 0 and self._last_poll_empty
             messages = self.sqs.receive_message(
                 QueueUrl=self.queue_url,
                 MaxNumberOfMessages=max(1, min(self.trigger.batch_size, 10)),
-                WaitTimeSeconds=0,
+                WaitTimeSeconds=IDLE_LONG_POLL_SECONDS if idle else 0,
                 AttributeNames=["All"],
                 MessageAttributeNames=["All"],
             ).get("Messages", [])
+            self._last_poll_empty = not messages
             if not messages:
                 return 0
             records = [lambda_record(m, self.queue_arn, self.region) for m in messages]
             passed = [r for r in records if matches_any(self.trigger.filter_patterns, filterable(r))]
             self._delete([r for r in records if r not in passed])
             if passed:
+                with self._in_flight_lock:
+                    self._in_flight += 1
                 threading.Thread(target=self._handle, args=(passed,), name=f"batch-{self.name}", daemon=True).start()
                 handed_over = True
             return len(messages)
@@ -153,6 +167,8 @@ class SqsPoller(PollingThread):
                 "%s: deleting the handled messages failed; they return after the visibility timeout", self.name
             )
         finally:
+            with self._in_flight_lock:
+                self._in_flight -= 1
             self._free_slots.release()
 
     def invoke(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from moto import mock_aws
 
 from local.model import FunctionSpec, SqsTrigger
 from local.runtime import ACCOUNT_CONCURRENCY, LambdaFunction, WorkerPool
-from local.sqs_events import CONCURRENT_BATCHES, SqsPoller, batches_at_once
+from local.sqs_events import CONCURRENT_BATCHES, IDLE_LONG_POLL_SECONDS, SqsPoller, batches_at_once
 
 REGION = "us-east-1"
 HUNG_GROUPS = 6
@@ -108,7 +108,12 @@ def run_poller(sqs: Any, handler: Handler, tmp_path: Path) -> Iterator[Callable[
     pollers: list[SqsPoller] = []
 
     def run(
-        url: str, arn: str, *, maximum_concurrency: int | None = None, reserved_concurrency: int | None = None
+        url: str,
+        arn: str,
+        *,
+        maximum_concurrency: int | None = None,
+        reserved_concurrency: int | None = None,
+        client: Any = None,
     ) -> SqsPoller:
         spec = FunctionSpec(
             logical_id="Sender",
@@ -126,7 +131,7 @@ def run_poller(sqs: Any, handler: Handler, tmp_path: Path) -> Iterator[Callable[
         # source bounds how many batches run at once.
         pools.append(WorkerPool("executions", ACCOUNT_CONCURRENCY))
         poller = SqsPoller(
-            trigger(maximum_concurrency), function, url, arn, sqs, pools[-1], stop, region=REGION
+            trigger(maximum_concurrency), function, url, arn, client or sqs, pools[-1], stop, region=REGION
         )  # fmt: skip
         poller.start()
         pollers.append(poller)
@@ -206,3 +211,41 @@ def test_batches_at_once(
     queue_arn: str, maximum_concurrency: int | None, reserved_concurrency: int | None, expected: int
 ) -> None:
     assert batches_at_once(trigger(maximum_concurrency), reserved_concurrency, queue_arn) == expected
+
+
+class RecordingSqs:
+    """moto's SQS client, recording the WaitTimeSeconds of every receive."""
+
+    def __init__(self, sqs: Any) -> None:
+        self.sqs = sqs
+        self.waits: list[int] = []
+
+    def receive_message(self, **request: Any) -> Any:
+        self.waits.append(request["WaitTimeSeconds"])
+        return self.sqs.receive_message(**request)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.sqs, name)
+
+
+def test_an_idle_poller_long_polls_and_one_with_a_batch_in_flight_short_polls(
+    sqs: Any, handler: Handler, run_poller: Callable[..., SqsPoller]
+) -> None:
+    url, arn = fifo_queue(sqs, [])
+    recording = RecordingSqs(sqs)
+    run_poller(url, arn, client=recording)
+    assert wait_until(lambda: len(recording.waits) >= 3)
+    assert recording.waits[0] == 0 and set(recording.waits[1:]) == {IDLE_LONG_POLL_SECONDS}
+
+    sqs.send_message(
+        QueueUrl=url, MessageBody=json.dumps({"n": 1}), MessageGroupId="hung-a", MessageDeduplicationId="hung-a-1"
+    )
+    assert wait_until(lambda: handler.of("hung-a", handler.started) == [1])
+    in_flight_from = len(recording.waits)
+    assert wait_until(lambda: len(recording.waits) >= in_flight_from + 3)
+    # Short polls while the batch runs: its deletion may release a FIFO group, which a long poll would not see.
+    assert set(recording.waits[in_flight_from:]) == {0}
+
+    handler.release.set()
+    assert wait_until(lambda: handler.of("hung-a", handler.ended) == [1])
+    assert wait_until(lambda: recording.waits[-1] == IDLE_LONG_POLL_SECONDS)

@@ -208,3 +208,31 @@ def test_lambda_record_shape() -> None:
         },
         "eventSourceARN": STREAM_ARN,
     }
+
+
+class QuietShard:
+    """A streams client whose one shard yields the records queued in `pending`, then nothing."""
+
+    def __init__(self) -> None:
+        self.pending: list[dict[str, Any]] = []
+
+    def get_records(self, ShardIterator: str, Limit: int) -> dict[str, Any]:  # noqa: N803 - boto3's names
+        records, self.pending = self.pending, []
+        return {"Records": records, "NextShardIterator": ShardIterator}
+
+
+def test_an_idle_stream_is_read_less_often_up_to_once_a_second_and_at_full_pace_once_records_come(
+    pool: WorkerPool, tmp_path: Path
+) -> None:
+    stream = reader(Recorder(), pool, tmp_path)
+    shard = QuietShard()
+    stream.streams, stream._iterators = shard, {"shard-1": "iterator"}
+    waits = []
+    for _ in range(5):
+        stream.poll_once()
+        waits.append(stream.idle_seconds)
+    assert waits == [0.5, 1.0, 1.0, 1.0, 1.0]  # from POLL_INTERVAL_SECONDS (0.25) doubling to IDLE_POLL_INTERVAL
+    raw = {**record(7), "eventSource": "aws:dynamodb", "awsRegion": "us-east-1", "eventVersion": "1.0"}
+    shard.pending = [raw]
+    assert stream.poll_once()
+    assert stream.idle_seconds == 0.25
