@@ -49,6 +49,7 @@ VARIABLES = [
     ("BENCH_BUILD", "1: build the layers with scripts/sam_build.sh instead of reading .aws-sam/build", None),
     ("BENCH_READS_SIZES", "table sizes for reads (full: 1000,20000,100000)", "1000"),
     ("BENCH_READS_PIPELINE", "documents in New or Processing in the reads tables (100)", None),
+    ("BENCH_READS_BACKLOG", "documents waiting in New for the reads section's bulk-import lists (full: 10000)", "2000"),
     ("BENCH_WEB_RUNS", "page loads per screen in web (full: 10)", "3"),
     ("BENCH_TEXT_ROUNDS", "rounds of text (full: 3)", "1"),
     ("BENCH_OCR_ROUNDS", "rounds of ocr (full: 3)", "1"),

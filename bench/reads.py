@@ -18,7 +18,7 @@ external reference crm:T-1; no other document is both contact 1 and Needs Review
 created in June 2025; the rest are spread over 40 contacts, 25 folders, the settled statuses and two
 years, but for the pipeline: 100 documents (BENCH_READS_PIPELINE) in New or Processing, as a table whose
 extraction keeps up has. The lists that include the pipeline (status New, or no status filter) are then
-measured again with 10,000 more documents waiting in New, as during a bulk import.
+measured again with 10,000 more documents (BENCH_READS_BACKLOG) waiting in New, as during a bulk import.
 """
 
 from __future__ import annotations
@@ -336,10 +336,10 @@ def measure_size(spec: StackSpec, count: int) -> SizeResult:
                 result.queries[CURSOR_LABEL] = Measured(
                     meter.items_read, meter.read_units, second.total, expected, len(second.documents)
                 )
-        # A bulk import under way: BACKLOG more documents wait in New.
+        # A bulk import under way: more documents wait in New.
         waiting = [
             {**record, "id": count + record["id"], "status": "New", "filename": f"waiting-{record['id']}.pdf"}
-            for record in documents(BACKLOG, settled, 0)[0]
+            for record in documents(_backlog(), settled, 0)[0]
         ]
         for record in waiting:
             record.pop("external_refs", None)
@@ -360,8 +360,14 @@ def measure_size(spec: StackSpec, count: int) -> SizeResult:
 BACKLOG_QUERIES = ("no filter", "contact", "status", "status New (the pipeline)", "contact+status New")
 
 
+def _backlog() -> int:
+    import os
+
+    return int(os.environ.get("BENCH_READS_BACKLOG", BACKLOG))
+
+
 def backlog_label(label: str) -> str:
-    return f"{label}, {BACKLOG:,} waiting"
+    return f"{label}, {_backlog():,} waiting"
 
 
 class _StandInEngine:

@@ -71,6 +71,18 @@ def test_the_default_profile_leaves_out_the_100k_list_and_bench_full_runs_it(
     assert recorded_sections[-1][1] is None  # the section's own sizes: 1k, 20k and 100k
 
 
+def test_the_default_profile_lists_with_a_smaller_backlog_and_bench_full_with_the_sections_own(
+    clean_environment, monkeypatch
+) -> None:
+    monkeypatch.setattr(bench, "SECTIONS", {"reads": lambda: [bench.reads.backlog_label("status")]})
+    bench.main(["reads"])
+    assert bench.reads._backlog() < bench.reads.BACKLOG
+    monkeypatch.delenv("BENCH_READS_BACKLOG")
+    monkeypatch.setenv("BENCH_FULL", "1")
+    bench.main(["reads"])
+    assert bench.reads._backlog() == bench.reads.BACKLOG == 10_000
+
+
 def test_a_variable_set_by_the_caller_wins_over_the_profile(clean_environment, recorded_sections, monkeypatch) -> None:
     monkeypatch.setenv("BENCH_READS_SIZES", "500")
     bench.main(["reads"])
