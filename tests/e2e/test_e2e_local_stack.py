@@ -197,8 +197,9 @@ def reviewed_documents_for_webhooks(
 
 
 def test_a_receiver_that_never_answers_holds_up_no_other_endpoint(stack: Stack, client: requests.Session) -> None:
-    """The stack's webhook timeout is 15 s: a healthy endpoint's three events come long before one
-    attempt to a receiver that never answers has even timed out."""
+    """A healthy endpoint's three events all arrive while the one attempt to a receiver that never answers
+    is still waiting for its answer (the stack's webhook timeout is 15 s): the silent endpoint holds up
+    nobody else. Asserted as that order of events, not as a time, so a loaded machine cannot fail it."""
     silent, healthy = SilentReceiver(), Receiver()
     hooks = []
     try:
@@ -214,7 +215,12 @@ def test_a_receiver_that_never_answers_holds_up_no_other_endpoint(stack: Stack, 
         seconds = time.monotonic() - started
         print(f"\nthe healthy endpoint had its 3 events {seconds:.2f} s after the exports")
         assert len(healthy.requests) == 3
-        assert seconds < 10, f"the healthy endpoint waited {seconds:.1f} s"
+        last_healthy = healthy.requests[-1].arrived
+        silent_closed = silent.connections[0].get("closed") if silent.connections else None
+        assert silent_closed is None or last_healthy < silent_closed, (
+            f"the healthy endpoint's last event came {last_healthy - silent_closed:.1f} s after the sender gave up "
+            "on the silent one: it waited for it"
+        )
         # In the order the documents entered Export; the silent endpoint got the first one and no other yet.
         assert [r.webhook_id.split("_")[1] for r in healthy.requests] == [f"doc{i}" for i in ids]
         assert len(silent.connections) == 1

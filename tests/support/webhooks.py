@@ -30,6 +30,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     answer: int | str
+    arrived: float = field(default_factory=time.monotonic)
 
     @property
     def webhook_id(self) -> str:
