@@ -6,13 +6,15 @@ Selenium never downloads a driver or a browser here: the driver is /usr/bin/chro
 RECORDENGINE_TOKEN, when set, point the tests at a running stack instead of starting one.
 
 Fixtures: `web_stack` (session: `.url`, `.token`), `api` (a requests session with the token), `browser` (a
-fresh Chrome for each test), `signed_in` (the browser at the page, signed in with the token through the form),
+fresh tab of the session's Chrome for each test), `signed_in` (the browser at the page, signed in with the
+token through the form),
 `screenshot(name)` (.local/screenshots/<name>.png, or in $SCREENSHOT_DIR: `make screenshots` renews
 docs/screenshots) and `webhook_receiver` (a receiver on 127.0.0.1).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -24,7 +26,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.support.chromium import headless_chrome, missing_browser
+from tests.support.chromium import WINDOW_SIZE, headless_chrome, missing_browser
 from tests.support.webhooks import Receiver
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,10 +120,37 @@ def api(web_stack: WebStack) -> Iterator[requests.Session]:
         yield session
 
 
-@pytest.fixture
-def browser() -> Iterator[Any]:
+@pytest.fixture(scope="session")
+def _chromium() -> Iterator[Any]:
     with headless_chrome(WAIT_SECONDS) as driver:
         yield driver
+
+
+def _fresh_tab(driver: Any) -> None:
+    """Leaves the driver in a new tab of its own, every other closed: a tab has its own sessionStorage (where
+    the page keeps its token and choices), history and handlers (a left-over `beforeunload` never fires, as
+    WebDriver closes tabs without prompting). Also the default window size, no cookies, no console left over."""
+    from selenium.common.exceptions import NoAlertPresentException
+
+    with contextlib.suppress(NoAlertPresentException):
+        driver.switch_to.alert.dismiss()
+    old_tabs = driver.window_handles
+    driver.switch_to.new_window("tab")
+    fresh = driver.current_window_handle
+    for handle in old_tabs:
+        driver.switch_to.window(handle)
+        driver.close()
+    driver.switch_to.window(fresh)
+    driver.delete_all_cookies()
+    driver.set_window_size(*WINDOW_SIZE)
+    driver.get_log("browser")  # read, so the next read holds only this test's messages
+
+
+@pytest.fixture
+def browser(_chromium: Any) -> Any:
+    """A fresh tab of one Chromium for the session (a new browser per test took seconds each)."""
+    _fresh_tab(_chromium)
+    return _chromium
 
 
 def by_testid(name: str) -> tuple[str, str]:

@@ -205,13 +205,30 @@ def use_shared_service_models() -> None:
     boto3.setup_default_session(botocore_session=session)
 
 
-def start_stack(monkeypatch: Any, template: Template | None = None) -> Iterator[AwsStack]:
-    """Yields a stack on moto (the caller holds mock_aws open), of template.yaml unless given another."""
-    template = template or Template.load(ROOT / "template.yaml")
-    clients = AwsClients(
+@functools.cache
+def _project_template_body() -> dict[str, Any]:
+    return Template.load(ROOT / "template.yaml").body
+
+
+def project_template() -> Template:
+    """template.yaml, parsed once per process; each call gets its own copy, as a stack records the attributes
+    of what it creates in its template."""
+    return Template(body=copy.deepcopy(_project_template_body()), directory=ROOT)
+
+
+@functools.cache
+def _resource_clients() -> AwsClients:
+    """The clients that create a stack's resources, made once per process: moto's mock intercepts a client's
+    calls whichever test made it, and each made anew cost more than creating the resources."""
+    return AwsClients(
         boto3.client("dynamodb"), boto3.client("s3"), boto3.client("sqs"), boto3.client("dynamodbstreams")
     )
-    resources = create_resources(template, clients)
+
+
+def start_stack(monkeypatch: Any, template: Template | None = None) -> Iterator[AwsStack]:
+    """Yields a stack on moto (the caller holds mock_aws open), of template.yaml unless given another."""
+    template = template or project_template()
+    resources = create_resources(template, _resource_clients())
     application = load_application(template)
     for name, value in application.environment().items():
         monkeypatch.setenv(name, value)

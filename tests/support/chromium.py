@@ -13,6 +13,7 @@ from typing import Any
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
+WINDOW_SIZE = (1280, 800)
 
 
 def missing_browser() -> str | None:
@@ -34,7 +35,7 @@ def chrome_options(user_data_dir: str) -> Any:
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        "--window-size=1280,800",
+        f"--window-size={WINDOW_SIZE[0]},{WINDOW_SIZE[1]}",
         f"--user-data-dir={user_data_dir}",
     ):
         options.add_argument(argument)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 
-def test_the_schemathesis_plugin_is_not_loaded(pytestconfig: pytest.Config) -> None:
-    # Its plugin imports hypothesis, seconds per process; `make fuzz` runs schemathesis without pytest.
+def test_the_schemathesis_and_hypothesis_plugins_are_not_loaded(pytestconfig: pytest.Config) -> None:
+    # Each imports hypothesis, seconds per process; `make fuzz` runs schemathesis without pytest.
     assert not pytestconfig.pluginmanager.has_plugin("schemathesis")
+    assert not pytestconfig.pluginmanager.has_plugin("hypothesispytest")
