@@ -60,6 +60,14 @@ fi
 export SAM_CLI_TELEMETRY=0
 where_args=(--stack-name "$stack_name" ${region:+--region "$region"} ${profile:+--profile "$profile"})
 if ! "$SAM" deploy ${region_args[@]+"${region_args[@]}"} "$@"; then
+  # Without credentials nothing was created: the rollback advice below would send the user after no stack.
+  [[ -n "$profile" ]] && export AWS_PROFILE="$profile"
+  if ! "$sam_python" -c \
+    'import sys, botocore.session; sys.exit(botocore.session.get_session().get_credentials() is None)' 2>/dev/null; then
+    echo "sam deploy found no AWS credentials, so nothing was created. Configure them (aws configure," \
+      "AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), then make deploy again." >&2
+    exit 1
+  fi
   echo "sam deploy failed. If this was the stack's first create, CloudFormation has rolled it back and left it in" \
     "ROLLBACK_COMPLETE, which cannot be updated: delete it, fix the cause shown above, and deploy again:" \
     "$SAM delete ${where_args[*]}" >&2

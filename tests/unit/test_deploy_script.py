@@ -122,11 +122,29 @@ def test_the_first_token_command_names_samconfigs_stack_and_the_fallback_region(
     assert f"First token: make token STACK={stack['stack_name']}" in lines
 
 
+# Credentials that exist, for the script's own check (the stand-in sam calls nothing).
+SOME_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "example"}
+
+
 def test_a_failed_deploy_says_how_to_retry_a_first_create_that_rolled_back(fake_sam: Path, tmp_path: Path) -> None:
     result = _deploy(
-        fake_sam, tmp_path, "--stack-name", "docs-prod", check=False, AWS_REGION="eu-west-1", FAKE_SAM_FAIL="1"
+        fake_sam,
+        tmp_path,
+        "--stack-name",
+        "docs-prod",
+        check=False,
+        AWS_REGION="eu-west-1",
+        FAKE_SAM_FAIL="1",
+        **SOME_CREDENTIALS,
     )
     assert result.returncode != 0
     assert "ROLLBACK_COMPLETE" in result.stderr
     assert f"{fake_sam} delete --stack-name docs-prod" in result.stderr
     assert "Review page" not in result.stdout
+
+
+def test_a_deploy_without_credentials_says_so_and_not_to_delete_a_stack(fake_sam: Path, tmp_path: Path) -> None:
+    result = _deploy(fake_sam, tmp_path, check=False, AWS_REGION="eu-west-1", FAKE_SAM_FAIL="1")
+    assert result.returncode != 0
+    assert "no AWS credentials, so nothing was created" in result.stderr
+    assert "ROLLBACK_COMPLETE" not in result.stderr and "delete" not in result.stderr
