@@ -58,6 +58,7 @@ from .storage.blobs import (
     PAGE_IMAGE_MEDIA_TYPE,
     PAGES_MANIFEST,
     BlobStore,
+    is_missing_object,
     layout_key,
     new_document_key,
     page_image_key,
@@ -486,14 +487,12 @@ class DocumentService:
         stored = self.documents.get(document_id)
         if stored is None:
             raise NotFound(f"Document {document_id} not found.")
-        from botocore.exceptions import ClientError
-
         expires_in = self.settings.file_url_expiry_seconds
         file_key = str(stored["s3_key"])
         try:
             manifest = self.blobs.read(pages_prefix(file_key) + PAGES_MANIFEST, MAX_PAGES_MANIFEST_BYTES)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+        except Exception as error:
+            if is_missing_object(error):
                 return DocumentPages(pages=[], expires_in=expires_in)
             raise StorageUnavailable("The document's pages could not be read; retry the request.") from error
         views = [PageView.model_validate(view) for view in json.loads(manifest.content).get("pages", [])]

@@ -41,6 +41,7 @@ from .storage.blobs import (
     BlobStore,
     StoredFile,
     document_id_from_key,
+    is_missing_object,
     layout_key,
     page_image_key,
     pages_prefix,
@@ -98,11 +99,6 @@ _READING = (
     "sha256",
     "media_type",
 )
-
-
-def _is_missing(error: Exception) -> bool:
-    """S3's answer for a key without an object (GetObject: NoSuchKey)."""
-    return isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404")
 
 
 def _is_too_large(error: Exception) -> bool:
@@ -274,7 +270,7 @@ class ExtractionPipeline:
         try:
             stored = self.blobs.read(key, self.settings.max_presigned_upload_bytes)
         except (ClientError, BotoCoreError) as error:
-            if _is_missing(error):
+            if is_missing_object(error):
                 return Outcome.DUPLICATE  # erased since (the document's deletion), nothing to read
             raise RetryLater("The stored file could not be read.") from error
         if stored.etag != etag:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from recordengine.models import FieldSource, Status
 from recordengine.storage import keys
-from recordengine.storage.blobs import layout_key
+from recordengine.storage.blobs import is_missing_object, layout_key
 
 if TYPE_CHECKING:
     from recordengine.catalog import ProfileCatalog
@@ -155,8 +155,6 @@ class Learner:
         return review is not None and self.learn(review)
 
     def learn(self, review: Review) -> bool:
-        from botocore.exceptions import ClientError
-
         from .hints import SenderHints, learn
 
         profile = self.profiles.find(review.profile_id)
@@ -164,8 +162,8 @@ class Learner:
             return False
         try:
             stored = self.blobs.read(layout_key(review.s3_key), MAX_LAYOUT_BYTES)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+        except Exception as error:
+            if is_missing_object(error):
                 # Extracted before the page text was kept, or by an engine that reads none: nothing to learn from.
                 logger.info("Document %s has no page text kept; its review teaches nothing", review.document_id)
                 return False

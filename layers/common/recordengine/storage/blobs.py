@@ -46,6 +46,18 @@ def page_image_key(file_key: str, page: int) -> str:
     return f"{pages_prefix(file_key)}{page}.jpg"
 
 
+# S3's error codes for a key with no object: GetObject's NoSuchKey, HeadObject's bare 404, NotFound.
+_MISSING_OBJECT_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
+
+
+def is_missing_object(error: BaseException) -> bool:
+    """Whether a call failed because no object is at its key (S3 answers so only to a caller that may list the
+    bucket; others get 403)."""
+    from botocore.exceptions import ClientError
+
+    return isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in _MISSING_OBJECT_CODES
+
+
 def new_document_key(document_id: int) -> str:
     return f"{DOCUMENTS_PREFIX}{document_id}/{secrets.token_hex(16)}"
 
@@ -107,12 +119,10 @@ class BlobStore:
 
     def exists(self, key: str) -> bool:
         """Whether an object is at `key` (S3 answers 404 for a missing key to a caller that may list the bucket)."""
-        from botocore.exceptions import ClientError
-
         try:
             self.client.head_object(Bucket=self.bucket, Key=key)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+        except Exception as error:
+            if is_missing_object(error):
                 return False
             raise
         return True
