@@ -125,12 +125,9 @@ class OcrPage:
     def text(self) -> str:
         return words_to_text(self.words)
 
-    def laid_out(self) -> tuple[str, list[list[Span]]]:
-        text, spans, _ = lay_out(self.words)
-        return text, spans
-
     def placed(self, number: int) -> tuple[str, list[list[Span]], PageGeometry | None]:
-        """``laid_out``, and where each line's words are printed on the page as it was given (page ``number``)."""
+        """The page's text laid out (``lay_out``) with its lines' word spans, and where each line's words are
+        printed on the page as it was given (page ``number``)."""
         text, spans, pieces = lay_out(self.words)
         width, height = self.size
         if width <= 0 or height <= 0:

@@ -132,16 +132,12 @@ class _Group:
         self.fixed = fixed
 
 
-def page_text(textpage: Any, content: bytes | None = None, limit: int = MAX_CHARS_PER_PAGE) -> str:
-    """The page's text as lines, columns kept: ``textpage`` is a ``pypdfium2.PdfTextPage``, ``content`` the
-    page's decoded content stream (which tells its text objects' blocks apart)."""
-    return placed_page_text(textpage, content, limit)[0]
-
-
 def placed_page_text(
     textpage: Any, content: bytes | None = None, limit: int = MAX_CHARS_PER_PAGE
 ) -> tuple[str, list[list[Piece]]]:
-    """``page_text``, and where each line's pieces are printed on the page as it is shown (geometry.py)."""
+    """The page's text as lines, columns kept, and where each line's pieces are printed on the page as it is
+    shown (geometry.py): ``textpage`` is a ``pypdfium2.PdfTextPage``, ``content`` the page's decoded content
+    stream (which tells its text objects' blocks apart)."""
     fonts = _Fonts(_api())
     pieces, top_level = _pieces(textpage, limit, fonts)
     blocks = text_blocks(content) if content is not None else None
